@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { llmProviderNameSchema } from './llm';
+
+export const roleSchema = z.enum(['owner', 'admin', 'member']);
+export type Role = z.infer<typeof roleSchema>;
+
+/** Roles that may change settings, keys, users and profiles. */
+export const MANAGER_ROLES: readonly Role[] = ['owner', 'admin'];
+
+const providerMap = <T extends z.ZodType>(value: T) => z.partialRecord(llmProviderNameSchema, value);
+
+/** A base URL: http(s), a host, an optional port and path, no credentials. Plain regex: shared/ has no URL global. */
+export const baseUrlSchema = z
+  .string()
+  .max(500)
+  .regex(
+    /^https?:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?(\/[^\s@]*)?$/,
+    'must be an http(s) URL without credentials, e.g. http://127.0.0.1:11434/v1',
+  );
+
+/** An organization's LLM settings. */
+export const llmSettingsSchema = z.object({
+  /** Default model per provider; missing means the catalog's default. */
+  models: providerMap(z.string().min(1).max(200)).default({}),
+  temperature: z.number().min(0).max(2).default(0.7),
+  maxTokens: z.number().int().min(64).max(16000).default(2048),
+  baseUrls: providerMap(baseUrlSchema).default({}),
+  /** Providers to try, in order, when the default one stays unavailable. */
+  fallbackOrder: z.array(llmProviderNameSchema).max(6).default([]),
+  /** Monthly budget in USD; null means no budget. */
+  monthlyBudgetUsd: z.number().nonnegative().max(1_000_000).nullable().default(null),
+});
+export type LLMSettings = z.infer<typeof llmSettingsSchema>;
+
+export const organizationSchema = z.object({
+  id: z.string(),
+  name: z.string().min(1).max(200),
+  provider: llmProviderNameSchema,
+  settings: llmSettingsSchema,
+  createdAt: z.string(),
+});
+export type Organization = z.infer<typeof organizationSchema>;
+
+export const userSchema = z.object({
+  id: z.string(),
+  orgId: z.string(),
+  name: z.string().min(1).max(200),
+  role: roleSchema,
+  createdAt: z.string(),
+});
+export type User = z.infer<typeof userSchema>;
+
+/** What the renderer may know about a key: never the key. */
+export const keyStatusSchema = z.object({
+  provider: llmProviderNameSchema,
+  /** Where the key that applies comes from. */
+  source: z.enum(['keychain', 'session', 'environment', 'none']),
+  /** The last four characters of the org's own key, for "ends in …abcd". */
+  last4: z.string().max(4).nullable(),
+});
+export type KeyStatus = z.infer<typeof keyStatusSchema>;

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { llmProviderNameSchema } from '../domain/llm';
+import { jobItemSchema, jobProgressSchema, jobSchema } from '../domain/records';
+import { sequenceOptionsSchema } from '../domain/sequence';
+import { defineChannel } from './envelope';
+import { exportFormatSchema } from './sequences';
+
+const id = z.string().min(1).max(100);
+
+/** Maps a CSV column name onto a lead field; unmapped columns become custom fields. */
+export const leadFieldSchema = z.enum([
+  'firstName', 'lastName', 'email', 'phone', 'company', 'jobTitle', 'industry', 'linkedinUrl', 'custom', 'ignore',
+]);
+
+const rowErrorSchema = z.object({ row: z.number().int(), message: z.string() });
+
+export const jobChannels = {
+  'leads:import-preview': defineChannel(
+    z.object({ csv: z.string().min(1).max(200_000_000) }).strict(),
+    z.object({
+      headers: z.array(z.string()),
+      delimiter: z.string(),
+      rowCount: z.number().int(),
+      sample: z.array(z.array(z.string())),
+      suggestedMapping: z.record(z.string(), leadFieldSchema),
+    }),
+  ),
+  /** Imports every row in one transaction; rows that fail are reported, never dropped silently. */
+  'leads:import': defineChannel(
+    z.object({ csv: z.string().min(1).max(200_000_000), mapping: z.record(z.string().max(200), leadFieldSchema) }).strict(),
+    z.object({ imported: z.number().int(), leadIds: z.array(z.string()), errors: z.array(rowErrorSchema) }),
+  ),
+  'jobs:create-generate': defineChannel(
+    z.object({
+      leadIds: z.array(id).min(1).max(100_000),
+      businessProfileId: id,
+      options: sequenceOptionsSchema,
+      provider: llmProviderNameSchema.optional(),
+      model: z.string().min(1).max(200).optional(),
+      concurrency: z.number().int().min(1).max(64).optional(),
+    }).strict(),
+    jobSchema,
+  ),
+  'jobs:create-classify': defineChannel(
+    z.object({
+      files: z.array(z.object({ name: z.string().max(500), content: z.string().max(20_000_000) })).min(1).max(10_000),
+      rulesOnly: z.boolean().optional(),
+    }).strict(),
+    jobSchema,
+  ),
+  'jobs:list': defineChannel(z.object({}).strict().optional(), z.array(jobSchema)),
+  'jobs:get': defineChannel(
+    z.object({ id, offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) }).strict(),
+    z.object({ job: jobSchema, progress: jobProgressSchema, items: z.array(jobItemSchema) }),
+  ),
+  'jobs:pause': defineChannel(z.object({ id }).strict(), jobSchema),
+  'jobs:resume': defineChannel(z.object({ id }).strict(), jobSchema),
+  'jobs:cancel': defineChannel(z.object({ id }).strict(), jobSchema),
+  'jobs:retry-item': defineChannel(z.object({ jobId: id, itemId: id }).strict(), jobItemSchema),
+  'jobs:export': defineChannel(
+    z.object({ id, format: exportFormatSchema, fillPlaceholders: z.boolean().default(false) }).strict(),
+    z.object({ filename: z.string(), mimeType: z.string(), content: z.string() }),
+  ),
+};

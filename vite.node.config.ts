@@ -1,0 +1,35 @@
+import { builtinModules } from 'node:module';
+import { resolve } from 'node:path';
+import { defineConfig } from 'vite';
+import pkg from './package.json' with { type: 'json' };
+
+/**
+ * The Node-runnable build of the core: the CLI, the loopback browser host and the core's
+ * public face, in out/node/. It imports no `electron`, so plain `node` runs it and tests
+ * and benchmarks can import it.
+ */
+const external = [
+  ...builtinModules,
+  ...builtinModules.map((m) => `node:${m}`),
+  ...Object.keys(pkg.dependencies),
+].map((name) => new RegExp(`^${name.replace(/[/.]/g, '\\$&')}(/.*)?$`));
+
+export default defineConfig({
+  build: {
+    outDir: 'out/node',
+    emptyOutDir: true,
+    target: 'node20',
+    ssr: true,
+    minify: false,
+    sourcemap: true,
+    rollupOptions: {
+      input: {
+        cli: resolve(__dirname, 'electron/cli/index.ts'),
+        host: resolve(__dirname, 'electron/host/main.ts'),
+        core: resolve(__dirname, 'electron/core/index.ts'),
+      },
+      external,
+      output: { format: 'esm', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs' },
+    },
+  },
+});
