@@ -1,0 +1,312 @@
+import type { Database } from 'better-sqlite3';
+import type { AppErrorData } from '../../../shared/domain/errors';
+import type { BusinessContext, LeadContext } from '../../../shared/domain/lead';
+import type { LLMProviderName, TokenUsage } from '../../../shared/domain/llm';
+import type { LLMSettings, Organization, Role, User } from '../../../shared/domain/org';
+import type {
+  BusinessProfile,
+  Job,
+  JobItem,
+  JobItemStatus,
+  JobStatus,
+  Lead,
+  Reply,
+  Sequence,
+  SequenceSummary,
+  Template,
+} from '../../../shared/domain/records';
+import type { DecidedBy, ReplyClass, SuggestedAction } from '../../../shared/domain/reply';
+import type { SequenceOptions, SequenceStatus, SequenceStep } from '../../../shared/domain/sequence';
+import type { UsageEvent, UsageGroupBy, UsageSummary } from '../../../shared/domain/usage';
+
+/** The raw SQLite handle a migration receives. Only migrations and repositories see it. */
+export type SqliteDatabase = Database;
+
+/** One numbered schema step. `up` runs inside a transaction together with `user_version = version`. */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  up(db: SqliteDatabase): void;
+}
+
+export interface OpenStoreOptions {
+  /** The app's data directory; created when missing. */
+  dataDir: string;
+  /** Defaults to `outreach-desk.db`. */
+  fileName?: string;
+  /**
+   * What to do with a file that is not a readable database: `fail` (default) throws a
+   * `CorruptDatabaseError` so the app can ask the user; `move-aside` renames the file and its
+   * -wal/-shm to `<name>.corrupt-<timestamp>` and starts a fresh database.
+   */
+  onCorrupt?: 'move-aside' | 'fail';
+  /** How long a write waits for a lock before failing with SQLITE_BUSY. Defaults to 5000 ms. */
+  busyTimeoutMs?: number;
+  /** The schema steps; tests pass a prefix or an extra failing step. Defaults to the shipped list. */
+  migrations?: readonly Migration[];
+}
+
+/** A page request. */
+export interface PageQuery {
+  offset: number;
+  limit: number;
+}
+
+/** A page of rows and the count of all rows that match. */
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+export interface OrgPatch {
+  name?: string;
+  provider?: LLMProviderName;
+  /** The whole settings object; validated with `llmSettingsSchema`. */
+  settings?: LLMSettings;
+}
+
+/** Organizations. The first start creates one organization and its owner. */
+export interface OrgRepository {
+  /**
+   * Creates the first organization and its owner when there is none, and makes the owner the
+   * current user (`meta.currentUserId`). Idempotent: later calls return the existing pair.
+   */
+  ensureFirstRun(input?: { orgName?: string; ownerName?: string }): { org: Organization; owner: User; created: boolean };
+  get(id: string): Organization | null;
+  /** The first organization created, or null before the first run. */
+  getDefault(): Organization | null;
+  list(): Organization[];
+  /** Throws AppError('not_found') for an unknown id, AppError('validation') for bad settings. */
+  update(id: string, patch: OrgPatch): Organization;
+}
+
+export interface UserInput {
+  id?: string;
+  name: string;
+  role: Role;
+}
+
+/** Users of an organization. Role checks happen in the services layer. */
+export interface UserRepository {
+  list(orgId: string): User[];
+  get(id: string): User | null;
+  /** Inserts without `id`, updates with one (AppError('not_found') if it does not exist). */
+  save(orgId: string, input: UserInput): User;
+  delete(id: string): boolean;
+  /** How many users of the org hold a role, e.g. to keep the last owner. */
+  countByRole(orgId: string, role: Role): number;
+}
+
+/** Small app-wide key/value settings, e.g. `currentUserId`. */
+export interface MetaRepository {
+  get(key: string): string | null;
+  set(key: string, value: string): void;
+  delete(key: string): boolean;
+}
+
+export type BusinessProfileInput = BusinessContext & { id?: string };
+
+export interface ProfileRepository {
+  list(orgId: string): BusinessProfile[];
+  get(id: string): BusinessProfile | null;
+  save(orgId: string, input: BusinessProfileInput): BusinessProfile;
+  delete(id: string): boolean;
+}
+
+export interface TemplateInput {
+  id?: string;
+  name: string;
+  steps: SequenceStep[];
+  options?: SequenceOptions | null;
+}
+
+export interface TemplateRepository {
+  list(orgId: string): Template[];
+  get(id: string): Template | null;
+  save(orgId: string, input: TemplateInput): Template;
+  delete(id: string): boolean;
+}
+
+export type LeadInput = LeadContext & { id?: string };
+
+export interface LeadRepository {
+  /** `query` matches name, email and company (case-insensitive substring). Newest first. */
+  list(orgId: string, query: PageQuery & { query?: string }): Page<Lead>;
+  get(id: string): Lead | null;
+  /** The leads that exist, in the order of `ids`. */
+  getMany(ids: readonly string[]): Lead[];
+  save(orgId: string, input: LeadInput): Lead;
+  delete(id: string): boolean;
+  /**
+   * Inserts every row in ONE transaction with one prepared statement: all rows or none. Each row
+   * is validated with `leadContextSchema`; a bad row throws AppError('validation') with
+   * `field = rows[i]…` and nothing is written. Returns the new ids in row order.
+   */
+  importMany(orgId: string, rows: readonly LeadContext[]): string[];
+}
+
+export interface SequenceInput {
+  id?: string;
+  title: string;
+  status: SequenceStatus;
+  steps: SequenceStep[];
+  leadId?: string | null;
+  businessProfileId?: string | null;
+  provider?: LLMProviderName | null;
+  model?: string | null;
+  usage?: TokenUsage | null;
+  costUsd?: number | null;
+  options?: SequenceOptions | null;
+  edited?: boolean;
+  createdBy?: string | null;
+}
+
+export interface SequenceRepository {
+  /** Summaries without step bodies, newest change first. `query` matches the title and the lead's name. */
+  list(orgId: string, query: PageQuery & { query?: string; status?: SequenceStatus }): Page<SequenceSummary>;
+  get(id: string): Sequence | null;
+  /** The sequences that exist, in the order of `ids`. */
+  getMany(ids: readonly string[]): Sequence[];
+  /** Inserts without `id`, replaces the row and its steps with one. */
+  save(orgId: string, input: SequenceInput): Sequence;
+  delete(id: string): boolean;
+  /** Every sequence written for a lead, oldest first. */
+  findByLead(leadId: string): Sequence[];
+}
+
+export interface ReplyInput {
+  leadId?: string | null;
+  sequenceId?: string | null;
+  fromAddress?: string | null;
+  subject?: string | null;
+  rawText: string;
+  parsedText: string;
+  classification: ReplyClass | null;
+  confidence: number | null;
+  reason: string | null;
+  suggestedAction: SuggestedAction | null;
+  decidedBy: DecidedBy;
+  returnDate?: string | null;
+  provider?: LLMProviderName | null;
+  model?: string | null;
+}
+
+export interface ReplyRepository {
+  insert(orgId: string, input: ReplyInput): Reply;
+  get(id: string): Reply | null;
+  /** Newest first. */
+  list(orgId: string, query: PageQuery & { classification?: ReplyClass }): Page<Reply>;
+  delete(id: string): boolean;
+}
+
+/** A time window over `createdAt`. `since` is inclusive; a date-only `until` includes that whole day (UTC). */
+export interface UsageWindow {
+  since?: string;
+  until?: string;
+}
+
+export interface UsageTimeseries {
+  /** UTC days, `YYYY-MM-DD`, ascending, only days with calls. */
+  days: string[];
+  series: Array<{ key: string; tokens: number[]; costUsd: number[] }>;
+}
+
+/**
+ * The billing ledger. Costs are stored as integer nano-dollars so sums are exact; they come
+ * back as USD numbers.
+ */
+export interface UsageRepository {
+  /** Inserts one row in its own transaction. Idempotent by `event.id`: returns false when already recorded. */
+  record(event: UsageEvent): boolean;
+  summary(orgId: string, query: UsageWindow & { groupBy: UsageGroupBy }): UsageSummary;
+  timeseries(orgId: string, query: { since?: string; until?: string; by: 'provider' | 'model' }): UsageTimeseries;
+  /** Spend in USD for a UTC month, `YYYY-MM`. */
+  monthSpend(orgId: string, month: string): number;
+  /** Every row in the window, oldest first, for the CSV export. */
+  rows(orgId: string, query?: UsageWindow): UsageEvent[];
+}
+
+export interface JobCreateInput {
+  orgId: string;
+  kind: Job['kind'];
+  provider: LLMProviderName | null;
+  params: Record<string, unknown>;
+  /** One item per lead or reply, in order; stored as JSON. */
+  items: ReadonlyArray<Record<string, unknown>>;
+}
+
+export interface JobItemCounts {
+  total: number;
+  done: number;
+  failed: number;
+  waiting: number;
+  pending: number;
+  running: number;
+}
+
+/**
+ * Batch jobs and their items. Item status moves pending → running → done | failed | waiting;
+ * every move is one statement or one transaction, so a crash leaves each item in exactly one state.
+ */
+export interface JobRepository {
+  /** The job and all its items, in one transaction. */
+  create(input: JobCreateInput): Job;
+  get(id: string): Job | null;
+  /** Newest first. */
+  list(orgId: string): Job[];
+  /** `pauseReason` is kept until the next call; pass null (or omit) to clear it. */
+  setStatus(id: string, status: JobStatus, pauseReason?: AppErrorData | null): Job;
+  /** Items in order. */
+  items(jobId: string, query: PageQuery & { status?: JobItemStatus }): JobItem[];
+  getItem(itemId: string): JobItem | null;
+  /** Marks up to `limit` pending items running (attempts + 1) and returns them, in order. */
+  claimPending(jobId: string, limit: number): JobItem[];
+  completeItem(itemId: string, result: { resultId: string | null; provider: LLMProviderName | null }): void;
+  /** Saves the sequence AND marks the item done in one transaction. */
+  completeWithSequence(itemId: string, orgId: string, input: SequenceInput): Sequence;
+  /** Saves the reply AND marks the item done in one transaction. */
+  completeWithReply(itemId: string, orgId: string, input: ReplyInput): Reply;
+  /** Marks the item failed with its error, or `waiting` (e.g. offline) when `waiting` is true. */
+  failItem(itemId: string, error: AppErrorData, options?: { waiting?: boolean; provider?: LLMProviderName | null }): void;
+  /** After a crash or a pause: running → pending. Returns how many moved. */
+  requeueRunning(jobId: string): number;
+  /** When calls succeed again: waiting → pending. Returns how many moved. */
+  requeueWaiting(jobId: string): number;
+  /** A failed (or waiting) item goes back to pending with its error cleared. */
+  retryItem(itemId: string): JobItem;
+  progress(jobId: string): JobItemCounts;
+}
+
+/**
+ * The one SQLite database of the app. Every method is synchronous (better-sqlite3) and throws
+ * AppError: `storage` (disk, permissions, corruption), `not_found`, `validation` or `conflict`.
+ */
+export interface Store {
+  /** Absolute path of the database file. */
+  readonly path: string;
+  /** Where a corrupt file was moved to when this open started fresh, else null. Tell the user. */
+  readonly recoveredFrom: string | null;
+  /** The copy made before migrations ran on this open, else null. */
+  readonly backupPath: string | null;
+  /** The schema version (`user_version`) after migrations. */
+  readonly schemaVersion: number;
+  readonly orgs: OrgRepository;
+  readonly users: UserRepository;
+  readonly meta: MetaRepository;
+  readonly profiles: ProfileRepository;
+  readonly templates: TemplateRepository;
+  readonly leads: LeadRepository;
+  readonly sequences: SequenceRepository;
+  readonly replies: ReplyRepository;
+  readonly usage: UsageRepository;
+  readonly jobs: JobRepository;
+  /**
+   * Runs `fn` in one transaction: everything it writes through the repositories commits
+   * together or not at all. `fn` must be synchronous (no await inside). Nested calls are savepoints.
+   */
+  transaction<T>(fn: () => T): T;
+  /** `PRAGMA integrity_check`; `['ok']` when healthy. */
+  integrityCheck(): string[];
+  /** Checkpoints the WAL and closes. Further calls throw. */
+  close(): void;
+}
