@@ -1,0 +1,198 @@
+import Database from 'better-sqlite3';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { AppError } from '../errors';
+import { CorruptDatabaseError, guardMethods, isCorruption, isSqliteError, toStorageError } from './errors';
+import { MIGRATIONS } from './migrations';
+import { createJobRepository } from './repositories/jobs';
+import { createLeadRepository } from './repositories/leads';
+import { createMetaRepository } from './repositories/meta';
+import { createOrgRepository } from './repositories/orgs';
+import { createProfileRepository } from './repositories/profiles';
+import { createReplyRepository } from './repositories/replies';
+import { createSequenceRepository } from './repositories/sequences';
+import { createTemplateRepository } from './repositories/templates';
+import { createUsageRepository } from './repositories/usage';
+import { createUserRepository } from './repositories/users';
+import type { Migration, OpenStoreOptions, SqliteDatabase, Store } from './types';
+
+export const DEFAULT_DB_FILE = 'outreach-desk.db';
+
+/** Files SQLite keeps beside the database; they belong to it and move with it. */
+const COMPANION_SUFFIXES = ['-wal', '-shm', '-journal'];
+
+/**
+ * Opens (or creates) the app's one database: WAL, foreign keys on, `synchronous = FULL` (the
+ * usage ledger is billing data and must survive a power loss), a busy timeout, then a
+ * `quick_check` and the pending migrations. See README.md beside this file for the rules.
+ */
+export function openStore(options: OpenStoreOptions): Store {
+  const dataDir = resolve(options.dataDir);
+  const path = join(dataDir, options.fileName ?? DEFAULT_DB_FILE);
+  const timeout = options.busyTimeoutMs ?? 5000;
+  const migrations = checkMigrations(options.migrations ?? MIGRATIONS);
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (error) {
+    throw toStorageError(error, dataDir);
+  }
+
+  let recoveredFrom: string | null = null;
+  let db: SqliteDatabase;
+  try {
+    db = openChecked(path, timeout);
+  } catch (error) {
+    if (!isCorruption(error)) throw toStorageError(error, path);
+    if ((options.onCorrupt ?? 'fail') === 'fail') throw new CorruptDatabaseError(path, error);
+    recoveredFrom = moveAside(path);
+    try {
+      db = openChecked(path, timeout);
+    } catch (retryError) {
+      throw toStorageError(retryError, path);
+    }
+  }
+
+  try {
+    const backupPath = migrate(db, migrations, path, dataDir);
+    return createStore(db, { path, recoveredFrom, backupPath });
+  } catch (error) {
+    db.close();
+    throw toStorageError(error, path);
+  }
+}
+
+function checkMigrations(migrations: readonly Migration[]): readonly Migration[] {
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) throw new Error(`Migration ${m.name} has version ${m.version}; expected ${i + 1}. Versions run 1, 2, 3… without gaps.`);
+  });
+  return migrations;
+}
+
+/** Opens the file and proves it is a healthy database; closes it again on any failure. */
+function openChecked(path: string, timeout: number): SqliteDatabase {
+  const db = new Database(path, { timeout });
+  try {
+    // The first statement reads the header: a non-database file fails here with SQLITE_NOTADB.
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    const check = db.pragma('quick_check', { simple: true });
+    if (check !== 'ok') throw Object.assign(new Error(`quick_check failed: ${String(check)}`), { code: 'SQLITE_CORRUPT' });
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** Renames the damaged file and its companions to `<name>.corrupt-<timestamp>[-wal|-shm]`, so SQLite can still open the set. */
+function moveAside(path: string): string {
+  const stamp = new Date().toISOString().replace(/[-:.]/g, '');
+  let target = `${path}.corrupt-${stamp}`;
+  for (let n = 2; existsSync(target); n++) target = `${path}.corrupt-${stamp}-${n}`;
+  try {
+    renameSync(path, target);
+    for (const suffix of COMPANION_SUFFIXES) {
+      if (existsSync(path + suffix)) renameSync(path + suffix, target + suffix);
+    }
+  } catch (error) {
+    throw toStorageError(error, path);
+  }
+  return target;
+}
+
+/** Runs the pending migrations, each in its own transaction with its `user_version`. Returns the backup made first, if any. */
+function migrate(db: SqliteDatabase, migrations: readonly Migration[], path: string, dataDir: string): string | null {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const latest = migrations.at(-1)?.version ?? 0;
+  if (current > latest) {
+    throw new AppError(
+      'storage',
+      `The data file ${path} was written by a newer version of Outreach Desk (data version ${current}; this version reads up to ${latest}). Update Outreach Desk to open it. The file was not changed.`,
+    );
+  }
+  const pending = migrations.filter((m) => m.version > current);
+  if (pending.length === 0) return null;
+  const backupPath = current > 0 ? backUp(db, dataDir, current) : null;
+  for (const migration of pending) {
+    try {
+      db.transaction(() => {
+        migration.up(db);
+        db.pragma(`user_version = ${migration.version}`);
+      })();
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      if (isSqliteError(error) && /^SQLITE_(FULL|READONLY|CANTOPEN|BUSY|IOERR)/.test((error as { code: string }).code)) {
+        throw toStorageError(error, path);
+      }
+      const copy = backupPath ? ` A copy made before the update is at ${backupPath}.` : '';
+      throw new AppError(
+        'storage',
+        `Updating the data file to version ${migration.version} (${migration.name}) failed and was rolled back, so nothing changed.${copy} Please report it.`,
+        { cause: error },
+      );
+    }
+  }
+  return backupPath;
+}
+
+/** An online copy via VACUUM INTO: consistent even with a -wal beside it, which a raw file copy is not. */
+function backUp(db: SqliteDatabase, dataDir: string, version: number): string {
+  const dir = join(dataDir, 'backups');
+  mkdirSync(dir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[-:.]/g, '');
+  let target = join(dir, `outreach-desk-v${version}-${stamp}.db`);
+  for (let n = 2; existsSync(target); n++) target = join(dir, `outreach-desk-v${version}-${stamp}-${n}.db`);
+  db.prepare('VACUUM INTO ?').run(target);
+  return target;
+}
+
+function createStore(db: SqliteDatabase, info: { path: string; recoveredFrom: string | null; backupPath: string | null }): Store {
+  const guard = <T extends object>(repo: T) => guardMethods(repo, info.path);
+  const meta = createMetaRepository(db);
+  const users = createUserRepository(db);
+  const sequences = createSequenceRepository(db);
+  const replies = createReplyRepository(db);
+  let closed = false;
+  return {
+    path: info.path,
+    recoveredFrom: info.recoveredFrom,
+    backupPath: info.backupPath,
+    schemaVersion: db.pragma('user_version', { simple: true }) as number,
+    orgs: guard(createOrgRepository(db, users, meta)),
+    users: guard(users),
+    meta: guard(meta),
+    profiles: guard(createProfileRepository(db)),
+    templates: guard(createTemplateRepository(db)),
+    leads: guard(createLeadRepository(db)),
+    sequences: guard(sequences),
+    replies: guard(replies),
+    usage: guard(createUsageRepository(db)),
+    jobs: guard(createJobRepository(db, sequences, replies)),
+    transaction: (fn) => {
+      try {
+        return db.transaction(fn)();
+      } catch (error) {
+        // The caller's own errors pass through untouched; only SQLite's are translated.
+        throw isSqliteError(error) ? toStorageError(error, info.path) : error;
+      }
+    },
+    integrityCheck: () => {
+      try {
+        const rows = db.pragma('integrity_check') as Array<{ integrity_check: string }>;
+        return rows.map((row) => row.integrity_check);
+      } catch (error) {
+        throw toStorageError(error, info.path);
+      }
+    },
+    close: () => {
+      if (closed) return;
+      closed = true;
+      try {
+        db.pragma('wal_checkpoint(TRUNCATE)');
+      } finally {
+        db.close();
+      }
+    },
+  };
+}

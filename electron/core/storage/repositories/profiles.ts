@@ -1,0 +1,56 @@
+import { businessContextSchema } from '../../../../shared/domain/lead';
+import { businessProfileSchema, type BusinessProfile } from '../../../../shared/domain/records';
+import { fromJson, newId, notFound, nowIso, parseInput, toJson } from '../internal/values';
+import type { ProfileRepository, SqliteDatabase } from '../types';
+
+interface ProfileRow {
+  id: string;
+  org_id: string;
+  context: string;
+  created_at: string;
+  updated_at: string;
+}
+
+function toProfile(row: ProfileRow): BusinessProfile {
+  return businessProfileSchema.parse({
+    ...(fromJson(row.context) as object),
+    id: row.id,
+    orgId: row.org_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
+}
+
+export function createProfileRepository(db: SqliteDatabase): ProfileRepository {
+  const cols = 'id, org_id, context, created_at, updated_at';
+  const getStmt = db.prepare<[string], ProfileRow>(`SELECT ${cols} FROM business_profiles WHERE id = ?`);
+  const listStmt = db.prepare<[string], ProfileRow>(
+    `SELECT ${cols} FROM business_profiles WHERE org_id = ? ORDER BY updated_at DESC, rowid DESC`,
+  );
+  const insertStmt = db.prepare('INSERT INTO business_profiles (id, org_id, context, created_at, updated_at) VALUES (?, ?, ?, ?, ?)');
+  const updateStmt = db.prepare('UPDATE business_profiles SET context = ?, updated_at = ? WHERE id = ? AND org_id = ?');
+  const deleteStmt = db.prepare('DELETE FROM business_profiles WHERE id = ?');
+
+  const get = (id: string) => {
+    const row = getStmt.get(id);
+    return row ? toProfile(row) : null;
+  };
+
+  return {
+    list: (orgId) => listStmt.all(orgId).map(toProfile),
+    get,
+    save: (orgId, input) => {
+      const { id, ...rest } = input;
+      const context = toJson(parseInput(businessContextSchema.strict(), rest, 'business profile'));
+      const now = nowIso();
+      if (id === undefined) {
+        const newProfileId = newId();
+        insertStmt.run(newProfileId, orgId, context, now, now);
+        return get(newProfileId)!;
+      }
+      if (updateStmt.run(context, now, id, orgId).changes === 0) throw notFound('business profile', id);
+      return get(id)!;
+    },
+    delete: (id) => deleteStmt.run(id).changes > 0,
+  };
+}

@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { llmProviderNameSchema } from '../../../../shared/domain/llm';
+import { replySchema, type Reply } from '../../../../shared/domain/records';
+import { newId, nowIso, parseInput } from '../internal/values';
+import type { ReplyInput, ReplyRepository, SqliteDatabase } from '../types';
+
+interface ReplyRow {
+  id: string;
+  org_id: string;
+  lead_id: string | null;
+  sequence_id: string | null;
+  from_address: string | null;
+  subject: string | null;
+  raw_text: string;
+  parsed_text: string;
+  classification: string | null;
+  confidence: number | null;
+  reason: string | null;
+  suggested_action: string | null;
+  decided_by: string;
+  return_date: string | null;
+  provider: string | null;
+  model: string | null;
+  created_at: string;
+}
+
+const COLS =
+  'id, org_id, lead_id, sequence_id, from_address, subject, raw_text, parsed_text, classification, confidence, reason, suggested_action, decided_by, return_date, provider, model, created_at';
+
+const replyInputSchema = replySchema
+  .omit({ id: true, orgId: true, createdAt: true })
+  .extend({
+    leadId: z.string().nullable().default(null),
+    sequenceId: z.string().nullable().default(null),
+    fromAddress: z.string().nullable().default(null),
+    subject: z.string().nullable().default(null),
+    returnDate: z.string().nullable().default(null),
+    provider: llmProviderNameSchema.nullable().default(null),
+    model: z.string().nullable().default(null),
+  });
+
+function toReply(row: ReplyRow): Reply {
+  return replySchema.parse({
+    id: row.id,
+    orgId: row.org_id,
+    leadId: row.lead_id,
+    sequenceId: row.sequence_id,
+    fromAddress: row.from_address,
+    subject: row.subject,
+    rawText: row.raw_text,
+    parsedText: row.parsed_text,
+    classification: row.classification,
+    confidence: row.confidence,
+    reason: row.reason,
+    suggestedAction: row.suggested_action,
+    decidedBy: row.decided_by,
+    returnDate: row.return_date,
+    provider: row.provider,
+    model: row.model,
+    createdAt: row.created_at,
+  });
+}
+
+export function createReplyRepository(db: SqliteDatabase): ReplyRepository {
+  const getStmt = db.prepare<[string], ReplyRow>(`SELECT ${COLS} FROM replies WHERE id = ?`);
+  const insertStmt = db.prepare(
+    `INSERT INTO replies (${COLS}) VALUES (@id, @org_id, @lead_id, @sequence_id, @from_address, @subject, @raw_text, @parsed_text,
+     @classification, @confidence, @reason, @suggested_action, @decided_by, @return_date, @provider, @model, @created_at)`,
+  );
+  const deleteStmt = db.prepare('DELETE FROM replies WHERE id = ?');
+  const pageStmt = db.prepare<{ org: string; limit: number; offset: number }, ReplyRow>(
+    `SELECT ${COLS} FROM replies WHERE org_id = @org ORDER BY created_at DESC, rowid DESC LIMIT @limit OFFSET @offset`,
+  );
+  const countStmt = db.prepare<{ org: string }, { n: number }>('SELECT count(*) AS n FROM replies WHERE org_id = @org');
+  const classPageStmt = db.prepare<{ org: string; cls: string; limit: number; offset: number }, ReplyRow>(
+    `SELECT ${COLS} FROM replies WHERE org_id = @org AND classification = @cls ORDER BY created_at DESC, rowid DESC LIMIT @limit OFFSET @offset`,
+  );
+  const classCountStmt = db.prepare<{ org: string; cls: string }, { n: number }>(
+    'SELECT count(*) AS n FROM replies WHERE org_id = @org AND classification = @cls',
+  );
+
+  const get = (id: string) => {
+    const row = getStmt.get(id);
+    return row ? toReply(row) : null;
+  };
+
+  return {
+    insert: (orgId, input: ReplyInput) => {
+      const valid = parseInput(replyInputSchema, input, 'reply');
+      const id = newId();
+      insertStmt.run({
+        id,
+        org_id: orgId,
+        lead_id: valid.leadId,
+        sequence_id: valid.sequenceId,
+        from_address: valid.fromAddress,
+        subject: valid.subject,
+        raw_text: valid.rawText,
+        parsed_text: valid.parsedText,
+        classification: valid.classification,
+        confidence: valid.confidence,
+        reason: valid.reason,
+        suggested_action: valid.suggestedAction,
+        decided_by: valid.decidedBy,
+        return_date: valid.returnDate,
+        provider: valid.provider,
+        model: valid.model,
+        created_at: nowIso(),
+      });
+      return get(id)!;
+    },
+    get,
+    list: (orgId, { classification, offset, limit }) => {
+      if (classification === undefined) {
+        return { items: pageStmt.all({ org: orgId, limit, offset }).map(toReply), total: countStmt.get({ org: orgId })?.n ?? 0 };
+      }
+      return {
+        items: classPageStmt.all({ org: orgId, cls: classification, limit, offset }).map(toReply),
+        total: classCountStmt.get({ org: orgId, cls: classification })?.n ?? 0,
+      };
+    },
+    delete: (id) => deleteStmt.run(id).changes > 0,
+  };
+}

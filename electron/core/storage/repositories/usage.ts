@@ -1,0 +1,209 @@
+import type { LLMProviderName } from '../../../../shared/domain/llm';
+import type { ErrorCode } from '../../../../shared/domain/errors';
+import { usageEventSchema, type UsageEvent, type UsageGroupBy, type UsageTotals } from '../../../../shared/domain/usage';
+import { AppError } from '../../errors';
+import { fromNanoUsd, parseInput, toNanoUsd } from '../internal/values';
+import type { SqliteDatabase, UsageRepository, UsageWindow } from '../types';
+
+interface UsageRow {
+  id: string;
+  org_id: string;
+  user_id: string | null;
+  operation: UsageEvent['operation'];
+  provider: string;
+  model: string;
+  input_tokens: number;
+  output_tokens: number;
+  cached_input_tokens: number;
+  cost_nano_usd: number;
+  price_table: string | null;
+  latency_ms: number;
+  outcome: UsageEvent['outcome'];
+  error_code: string | null;
+  request_id: string | null;
+  created_at: string;
+}
+
+interface TotalsRow {
+  calls: number;
+  errors: number | null;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  cached_input_tokens: number | null;
+  cost_nano_usd: number | null;
+}
+
+const COLS =
+  'id, org_id, user_id, operation, provider, model, input_tokens, output_tokens, cached_input_tokens, cost_nano_usd, price_table, latency_ms, outcome, error_code, request_id, created_at';
+
+const TOTALS = `count(*) AS calls, sum(outcome = 'error') AS errors, sum(input_tokens) AS input_tokens,
+  sum(output_tokens) AS output_tokens, sum(cached_input_tokens) AS cached_input_tokens, sum(cost_nano_usd) AS cost_nano_usd`;
+
+/** The SQL expression each grouping keys on. Models are keyed with their provider: two vendors may use one model name. */
+const GROUP_KEY: Record<UsageGroupBy, string> = {
+  day: 'substr(created_at, 1, 10)',
+  provider: 'provider',
+  model: "provider || '/' || model",
+  operation: 'operation',
+  user: "coalesce(user_id, 'none')",
+};
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const MONTH = /^(\d{4})-(\d{2})$/;
+
+function toTotals(row: TotalsRow): UsageTotals {
+  return {
+    calls: row.calls,
+    errors: row.errors ?? 0,
+    inputTokens: row.input_tokens ?? 0,
+    outputTokens: row.output_tokens ?? 0,
+    cachedInputTokens: row.cached_input_tokens ?? 0,
+    costUsd: fromNanoUsd(row.cost_nano_usd ?? 0),
+  };
+}
+
+function toEvent(row: UsageRow): UsageEvent {
+  return {
+    id: row.id,
+    orgId: row.org_id,
+    userId: row.user_id,
+    operation: row.operation,
+    provider: row.provider as LLMProviderName,
+    model: row.model,
+    inputTokens: row.input_tokens,
+    outputTokens: row.output_tokens,
+    cachedInputTokens: row.cached_input_tokens,
+    costUsd: fromNanoUsd(row.cost_nano_usd),
+    priceTable: row.price_table,
+    latencyMs: row.latency_ms,
+    outcome: row.outcome,
+    errorCode: row.error_code as ErrorCode | null,
+    requestId: row.request_id,
+    createdAt: row.created_at,
+  };
+}
+
+function nextDay(date: string): string {
+  const d = new Date(`${date}T00:00:00.000Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/** `since` inclusive; `until` exclusive, except that a date-only `until` includes its whole UTC day. */
+function windowClause(window: UsageWindow): { sql: string; params: Record<string, string> } {
+  const parts: string[] = [];
+  const params: Record<string, string> = {};
+  if (window.since) {
+    parts.push('created_at >= @since');
+    params.since = window.since;
+  }
+  if (window.until) {
+    parts.push('created_at < @until');
+    params.until = DATE_ONLY.test(window.until) ? nextDay(window.until) : window.until;
+  }
+  return { sql: parts.map((p) => ` AND ${p}`).join(''), params };
+}
+
+export function createUsageRepository(db: SqliteDatabase): UsageRepository {
+  const insertStmt = db.prepare(
+    `INSERT INTO usage_events (${COLS}) VALUES (@id, @org_id, @user_id, @operation, @provider, @model, @input_tokens, @output_tokens,
+     @cached_input_tokens, @cost_nano_usd, @price_table, @latency_ms, @outcome, @error_code, @request_id, @created_at)
+     ON CONFLICT (id) DO NOTHING`,
+  );
+  const monthStmt = db.prepare<{ org: string; from: string; to: string }, { nano: number | null }>(
+    'SELECT sum(cost_nano_usd) AS nano FROM usage_events WHERE org_id = @org AND created_at >= @from AND created_at < @to',
+  );
+  const cache = new Map<string, ReturnType<typeof db.prepare>>();
+  const prepared = (sql: string) => {
+    let statement = cache.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      cache.set(sql, statement);
+    }
+    return statement;
+  };
+
+  return {
+    record: (event) => {
+      const e = parseInput(usageEventSchema, event, 'usage event');
+      const result = insertStmt.run({
+        id: e.id,
+        org_id: e.orgId,
+        user_id: e.userId,
+        operation: e.operation,
+        provider: e.provider,
+        model: e.model,
+        input_tokens: e.inputTokens,
+        output_tokens: e.outputTokens,
+        cached_input_tokens: e.cachedInputTokens,
+        cost_nano_usd: toNanoUsd(e.costUsd),
+        price_table: e.priceTable,
+        latency_ms: e.latencyMs,
+        outcome: e.outcome,
+        error_code: e.errorCode,
+        request_id: e.requestId,
+        created_at: e.createdAt,
+      });
+      return result.changes > 0;
+    },
+
+    summary: (orgId, { since, until, groupBy }) => {
+      const window = windowClause({ since, until });
+      const params = { org: orgId, ...window.params };
+      const totals = prepared(`SELECT ${TOTALS} FROM usage_events WHERE org_id = @org${window.sql}`).get(params) as TotalsRow;
+      const key = GROUP_KEY[groupBy];
+      const order = groupBy === 'day' ? 'key' : 'cost_nano_usd DESC, key';
+      const rows = prepared(
+        `SELECT ${key} AS key, ${TOTALS} FROM usage_events WHERE org_id = @org${window.sql} GROUP BY key ORDER BY ${order}`,
+      ).all(params) as Array<TotalsRow & { key: string }>;
+      return {
+        since: since ?? null,
+        groupBy,
+        totals: toTotals(totals),
+        rows: rows.map((row) => ({ key: row.key, ...toTotals(row) })),
+      };
+    },
+
+    timeseries: (orgId, { since, until, by }) => {
+      const window = windowClause({ since, until });
+      const rows = prepared(
+        `SELECT substr(created_at, 1, 10) AS day, ${GROUP_KEY[by]} AS key, sum(input_tokens + output_tokens) AS tokens,
+           sum(cost_nano_usd) AS nano
+         FROM usage_events WHERE org_id = @org${window.sql} GROUP BY day, key ORDER BY day, key`,
+      ).all({ org: orgId, ...window.params }) as Array<{ day: string; key: string; tokens: number; nano: number }>;
+      const days = [...new Set(rows.map((r) => r.day))];
+      const dayIndex = new Map(days.map((d, i) => [d, i]));
+      const series = new Map<string, { key: string; tokens: number[]; costUsd: number[] }>();
+      for (const row of rows) {
+        let s = series.get(row.key);
+        if (!s) {
+          s = { key: row.key, tokens: days.map(() => 0), costUsd: days.map(() => 0) };
+          series.set(row.key, s);
+        }
+        const i = dayIndex.get(row.day)!;
+        s.tokens[i] = row.tokens;
+        s.costUsd[i] = fromNanoUsd(row.nano);
+      }
+      return { days, series: [...series.values()] };
+    },
+
+    monthSpend: (orgId, month) => {
+      const match = MONTH.exec(month);
+      if (!match) throw new AppError('validation', `The month must look like 2026-11, not "${month}".`, { field: 'month' });
+      const year = Number(match[1]);
+      const m = Number(match[2]);
+      const to = m === 12 ? `${year + 1}-01-01` : `${year}-${String(m + 1).padStart(2, '0')}-01`;
+      return fromNanoUsd(monthStmt.get({ org: orgId, from: `${month}-01`, to })?.nano ?? 0);
+    },
+
+    rows: (orgId, window = {}) => {
+      const w = windowClause(window);
+      return (
+        prepared(`SELECT ${COLS} FROM usage_events WHERE org_id = @org${w.sql} ORDER BY created_at, rowid`).all({
+          org: orgId,
+          ...w.params,
+        }) as UsageRow[]
+      ).map(toEvent);
+    },
+  };
+}
