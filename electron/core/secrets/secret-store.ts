@@ -1,0 +1,58 @@
+import type { LLMProviderName } from '../../../shared/domain/llm';
+import { AppError } from '../errors';
+
+/**
+ * Where API keys live: one secret per account (see `secretAccount`). Implementations never
+ * write a key anywhere else, never log it, and never fall back to plaintext.
+ */
+export interface SecretStore {
+  /** The secret for `account`, or null when none is set. Throws AppError('keychain_unavailable') when the store cannot be reached. */
+  get(account: string): Promise<string | null>;
+  /** Creates or replaces the secret. An empty secret is refused (AppError('validation')): use `delete` to remove a key. */
+  set(account: string, secret: string): Promise<void>;
+  /** Removes the secret; resolves false when there was none. */
+  delete(account: string): Promise<boolean>;
+}
+
+/** The keychain service name every Outreach Desk secret is filed under. */
+export const SECRET_SERVICE_NAME = 'outreach-desk';
+
+const PROBE_ACCOUNT = 'outreach-desk-probe';
+
+/** The account an organization's key for a provider is stored under. */
+export function secretAccount(orgId: string, provider: LLMProviderName): string {
+  return `${orgId}/${provider}`;
+}
+
+/** The error for a machine without a usable OS keychain; the message names what to do. */
+export function keychainUnavailableError(cause?: unknown): AppError {
+  return new AppError(
+    'keychain_unavailable',
+    'No OS keychain is available: install and start gnome-keyring (or KWallet) so Outreach Desk can store keys, or use a session-only key.',
+    { retryable: false, cause },
+  );
+}
+
+/** Refuses an empty secret before it reaches a store. */
+export function assertSecret(secret: string): void {
+  if (secret.length === 0) {
+    throw new AppError('validation', 'The key is empty: paste the whole key, or remove the key instead.', { field: 'apiKey' });
+  }
+}
+
+/**
+ * Checks that the store can write, read and delete, with a throwaway probe value. The app calls
+ * it at start to decide between the keychain and the session-only mode.
+ */
+export async function probeKeychain(store: SecretStore): Promise<{ available: boolean; error?: AppError }> {
+  const value = `probe-${Date.now()}`;
+  try {
+    await store.set(PROBE_ACCOUNT, value);
+    const read = await store.get(PROBE_ACCOUNT);
+    await store.delete(PROBE_ACCOUNT);
+    if (read !== value) return { available: false, error: keychainUnavailableError(new Error('the probe value did not read back')) };
+    return { available: true };
+  } catch (error) {
+    return { available: false, error: error instanceof AppError ? error : keychainUnavailableError(error) };
+  }
+}
