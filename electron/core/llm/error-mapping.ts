@@ -1,0 +1,141 @@
+import type { LLMProviderName } from '../../../shared/domain/llm';
+import { PROVIDERS } from './providers-info';
+import { createLLMError, type LLMError, type LLMErrorCode } from './errors';
+import type { HttpObservation } from './http-observer';
+import { parseGeminiRetryDelay, parseRetryAfter, readHeader, type HeaderSource } from './rate-limit';
+
+/** The parts of a vendor error body we read. Vendor messages are inspected, never shown. */
+export interface VendorErrorBody {
+  type?: string;
+  code?: string | number;
+  status?: string;
+  message?: string;
+  details?: unknown;
+  /** Anthropic's spend-limit marker lives here. */
+  errorCode?: string;
+}
+
+/** Reads `{error:{…}}` (OpenAI, Anthropic, Gemini, Groq, DeepSeek) or a bare error object. */
+export function readVendorErrorBody(body: unknown): VendorErrorBody {
+  if (typeof body === 'string') {
+    try {
+      return readVendorErrorBody(JSON.parse(body));
+    } catch {
+      return {};
+    }
+  }
+  if (!body || typeof body !== 'object') return {};
+  const root = body as Record<string, unknown>;
+  const e = (root.error && typeof root.error === 'object' ? root.error : root) as Record<string, unknown>;
+  const details = e.details;
+  const detailsCode =
+    details && typeof details === 'object' && !Array.isArray(details) ? (details as Record<string, unknown>).error_code : undefined;
+  return {
+    type: typeof e.type === 'string' ? e.type : undefined,
+    code: typeof e.code === 'string' || typeof e.code === 'number' ? e.code : undefined,
+    status: typeof e.status === 'string' ? e.status : undefined,
+    message: typeof e.message === 'string' ? e.message : undefined,
+    details,
+    errorCode: typeof detailsCode === 'string' ? detailsCode : undefined,
+  };
+}
+
+const CONTEXT_WORDS = /context[ _]length|context window|maximum context|too many tokens|prompt is too long|input is too long|exceeds the maximum|request_too_large|reduce the length/i;
+const SPEND_WORDS = /spend limit|credit balance|billing|insufficient balance|insufficient_quota|exceeded your current quota|usage limit/i;
+
+function geminiDetailReason(details: unknown, type: string): string[] {
+  if (!Array.isArray(details)) return [];
+  const out: string[] = [];
+  for (const d of details) {
+    if (!d || typeof d !== 'object') continue;
+    const rec = d as Record<string, unknown>;
+    if (!String(rec['@type'] ?? '').endsWith(type)) continue;
+    if (typeof rec.reason === 'string') out.push(rec.reason);
+    if (Array.isArray(rec.violations)) {
+      for (const v of rec.violations) {
+        const id = (v as Record<string, unknown>)?.quotaId;
+        if (typeof id === 'string') out.push(id);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Maps an HTTP error to our code. Status first, then the vendor's type/code, because the same
+ * status means different things: a 429 can be a rate limit or an empty wallet, and Gemini says
+ * "bad key" with a 400.
+ */
+export function mapHttpError(
+  provider: LLMProviderName,
+  status: number,
+  rawBody: unknown,
+  headers: HeaderSource | undefined,
+  context: { model?: string; requestId?: string; cause?: unknown },
+): LLMError {
+  const body = readVendorErrorBody(rawBody);
+  const type = `${body.type ?? ''} ${body.code ?? ''} ${body.status ?? ''}`.toLowerCase();
+  const message = body.message ?? '';
+  const retryAfterMs = parseRetryAfter(headers) ?? parseGeminiRetryDelay(body.details);
+  const base = { model: context.model, requestId: context.requestId, cause: context.cause };
+  const make = (code: LLMErrorCode, extra: { retryAfterMs?: number; detail?: string } = {}) =>
+    createLLMError(code, provider, { ...base, ...extra, envVar: PROVIDERS[provider].envVar });
+
+  const errorInfoReasons = geminiDetailReason(body.details, 'ErrorInfo');
+  if (errorInfoReasons.includes('API_KEY_INVALID') || status === 401 || type.includes('authentication_error') || type.includes('invalid_api_key')) {
+    return make('auth');
+  }
+  if (status === 402 || type.includes('billing_error') || type.includes('insufficient_quota')) return make('quota_exhausted');
+  if (status === 403 || type.includes('permission')) return make('permission');
+  if (status === 404 || type.includes('not_found')) return make('model_not_found');
+  if (status === 429 || type.includes('rate_limit') || type.includes('resource_exhausted')) {
+    const quotaIds = geminiDetailReason(body.details, 'QuotaFailure');
+    const perDay = quotaIds.some((id) => /PerDay/i.test(id));
+    const spend = body.errorCode === 'enforced_spend_limit_reached' || (provider === 'anthropic' && retryAfterMs === undefined && SPEND_WORDS.test(message));
+    if (perDay || spend || (provider !== 'anthropic' && SPEND_WORDS.test(message) && !/per min|per minute|TPM|RPM/i.test(message))) {
+      return make('quota_exhausted');
+    }
+    return make('rate_limited', { retryAfterMs });
+  }
+  if (type.includes('json_validate_failed')) return make('invalid_output', { detail: 'the vendor could not produce valid JSON' });
+  if (status === 413 || type.includes('context_length') || CONTEXT_WORDS.test(message)) return make('context_length');
+  if (status === 408 || status === 504 || type.includes('timeout_error') || type.includes('deadline_exceeded')) return make('timeout');
+  if (status === 529 || status === 503 || status === 498 || type.includes('overloaded') || type.includes('unavailable')) {
+    return make('overloaded', { retryAfterMs });
+  }
+  if (status >= 500 || status === 409 || type.includes('api_error') || type.includes('internal')) {
+    return make('server', { retryAfterMs });
+  }
+  if (type.includes('failed_precondition')) return make('invalid_request', { detail: 'not available in this region or plan' });
+  return make('invalid_request');
+}
+
+const OFFLINE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ETIMEDOUT']);
+
+/** True when an error (or one of its causes) is a network failure: refused, DNS, reset mid-body. */
+export function isTransportError(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 6; depth++) {
+    const e = current as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown };
+    if (typeof e.code === 'string' && OFFLINE_CODES.has(e.code)) return true;
+    if (e.name === 'APIConnectionError') return true;
+    if (typeof e.message === 'string' && /^(fetch failed|terminated|other side closed|socket hang up)/i.test(e.message)) return true;
+    current = e.cause;
+  }
+  return false;
+}
+
+/** The request id a response carried in its headers. */
+export function requestIdFrom(headers: HeaderSource | undefined): string | undefined {
+  return readHeader(headers, 'request-id') ?? readHeader(headers, 'x-request-id') ?? undefined;
+}
+
+/**
+ * The fallback for anything that is neither an HTTP error nor a network failure: we keep it
+ * as the cause for the log and say the answer was unusable.
+ */
+export function mapUnknownError(provider: LLMProviderName, error: unknown, http: HttpObservation | undefined, model?: string): LLMError {
+  if (isTransportError(error)) return createLLMError('offline', provider, { model, cause: error });
+  if (http && http.status >= 400) return mapHttpError(provider, http.status, undefined, http.headers, { model, cause: error });
+  return createLLMError('server', provider, { model, cause: error, retryable: false });
+}

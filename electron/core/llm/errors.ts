@@ -1,0 +1,147 @@
+import type { ErrorCode } from '../../../shared/domain/errors';
+import type { LLMProviderName, TokenUsage } from '../../../shared/domain/llm';
+import { AppError, type AppErrorOptions } from '../errors';
+
+/** The codes a provider call can fail with: the LLM codes plus `no_key`. */
+export type LLMErrorCode = Extract<
+  ErrorCode,
+  | 'auth'
+  | 'permission'
+  | 'model_not_found'
+  | 'rate_limited'
+  | 'quota_exhausted'
+  | 'overloaded'
+  | 'server'
+  | 'timeout'
+  | 'offline'
+  | 'aborted'
+  | 'content_filtered'
+  | 'context_length'
+  | 'invalid_request'
+  | 'invalid_output'
+  | 'no_key'
+>;
+
+export interface LLMErrorOptions extends AppErrorOptions {
+  /** Tokens billed even though the call failed (truncation, refusal, invalid output). */
+  usage?: TokenUsage;
+  /** The model's raw answer, for the log only; never part of the message. */
+  rawText?: string;
+  model?: string;
+}
+
+/**
+ * A failed provider call. The message is always ours (vendor messages can echo key tails);
+ * `rawText` keeps what the model said for the log.
+ */
+export class LLMError extends AppError {
+  override name = 'LLMError';
+  override readonly code: LLMErrorCode;
+  readonly usage?: TokenUsage;
+  readonly rawText?: string;
+  readonly model?: string;
+
+  constructor(code: LLMErrorCode, message: string, options: LLMErrorOptions = {}) {
+    super(code, message, options);
+    this.code = code;
+    this.usage = options.usage;
+    this.rawText = options.rawText;
+    this.model = options.model;
+  }
+}
+
+/** Codes the retry layer may try again. Everything else fails at once. */
+const RETRYABLE: ReadonlySet<LLMErrorCode> = new Set(['rate_limited', 'overloaded', 'server', 'offline', 'timeout']);
+
+export function isRetryableCode(code: LLMErrorCode): boolean {
+  return RETRYABLE.has(code);
+}
+
+const SETTINGS_NAME: Record<LLMProviderName, string> = {
+  anthropic: 'Anthropic',
+  openai: 'OpenAI',
+  gemini: 'Gemini',
+  deepseek: 'DeepSeek',
+  groq: 'Groq',
+  local: 'Local server',
+};
+
+/** The provider's name as Settings → Providers shows it. */
+export function providerLabel(provider: LLMProviderName): string {
+  return SETTINGS_NAME[provider];
+}
+
+/**
+ * Our own message for each code, naming the fix. Vendor text never reaches it.
+ * `detail` is a short phrase we wrote ourselves (e.g. "the reply was cut off").
+ */
+export function describeError(
+  code: LLMErrorCode,
+  provider: LLMProviderName,
+  context: { model?: string; retryAfterMs?: number; detail?: string; envVar?: string | null } = {},
+): string {
+  const name = providerLabel(provider);
+  const settings = `Settings → Providers → ${name}`;
+  const model = context.model ? `"${context.model}"` : 'the selected model';
+  const wait =
+    context.retryAfterMs !== undefined && context.retryAfterMs > 0
+      ? ` Try again in ${formatWait(context.retryAfterMs)}.`
+      : ' Try again in a minute.';
+  switch (code) {
+    case 'no_key':
+      return `No ${name} key is set: add one in ${settings}${context.envVar ? `, or set ${context.envVar}` : ''}.`;
+    case 'auth':
+      return provider === 'local'
+        ? `The local server rejected the key: check the key in ${settings}, or remove it if the server needs none.`
+        : `The ${name} key was rejected: set a new key in ${settings}.`;
+    case 'permission':
+      return `The ${name} key is not allowed to use ${model}: check the key's project permissions, or pick another model in ${settings}.`;
+    case 'model_not_found':
+      return `${name} does not know ${model}: pick another model in ${settings}.`;
+    case 'rate_limited':
+      return `${name} is rate-limiting requests.${wait}`;
+    case 'quota_exhausted':
+      return `The ${name} account is out of credit or over its spend limit: add credit or raise the limit in the ${name} console, or switch provider in Settings → Providers.`;
+    case 'overloaded':
+      return `${name} is overloaded right now.${wait} Or switch provider in Settings → Providers.`;
+    case 'server':
+      return `${name} had a server error.${wait}`;
+    case 'timeout':
+      return `${name} did not answer in time. Try again, or raise the timeout or switch provider in Settings → Providers.`;
+    case 'offline':
+      return provider === 'local'
+        ? `Cannot reach the local server: check that it is running and that the base URL in ${settings} is right.`
+        : `Cannot reach ${name}: check the network connection and the base URL in ${settings}.`;
+    case 'aborted':
+      return 'The request was cancelled.';
+    case 'content_filtered':
+      return `${name} declined to answer (${context.detail ?? 'content filter'}). Rephrase the input, or try another provider.`;
+    case 'context_length':
+      return `The input is too long for ${model}: shorten it, or pick a model with a larger context window in ${settings}.`;
+    case 'invalid_request':
+      return `${name} rejected the request${context.detail ? ` (${context.detail})` : ''}: check the model and settings in ${settings}.`;
+    case 'invalid_output':
+      return `${name} returned an answer that is not valid${context.detail ? ` (${context.detail})` : ''}. Try again, or pick another model in ${settings}.`;
+  }
+}
+
+function formatWait(ms: number): string {
+  if (ms < 1000) return `${Math.max(1, Math.round(ms))} ms`;
+  const s = Math.round(ms / 1000);
+  if (s < 120) return `${s} s`;
+  return `${Math.round(s / 60)} min`;
+}
+
+/** Builds an LLMError with our message and the code's retryability. */
+export function createLLMError(
+  code: LLMErrorCode,
+  provider: LLMProviderName,
+  options: LLMErrorOptions & { detail?: string; envVar?: string | null } = {},
+): LLMError {
+  const { detail, envVar, ...rest } = options;
+  return new LLMError(code, describeError(code, provider, { model: rest.model, retryAfterMs: rest.retryAfterMs, detail, envVar }), {
+    retryable: isRetryableCode(code),
+    provider,
+    ...rest,
+  });
+}

@@ -1,0 +1,412 @@
+import type { BusinessContext, LeadContext } from '../../../shared/domain/lead';
+import type { LLMMessage, LLMProviderName, LLMResponse, ModelInfo, StreamPart, TokenUsage } from '../../../shared/domain/llm';
+import type { GeneratedSequence, SequenceOptions, SequenceStep } from '../../../shared/domain/sequence';
+import { addUsage, type AdapterCompletion, type AdapterRequest, type ProviderAdapter } from './adapter';
+import { computeCost, getCatalog } from './catalog';
+import { createLLMError, LLMError } from './errors';
+import { observeHttp, type ObserverStore } from './http-observer';
+import {
+  buildClassificationMessages,
+  buildRegenerateStepMessages,
+  buildRepairMessage,
+  buildSequenceMessages,
+  type PromptMessage,
+} from './prompts';
+import { parseRateLimitHeaders } from './rate-limit';
+import {
+  abortErrorFor,
+  createCallSignals,
+  DEFAULT_DEADLINE_MS,
+  raceSignal,
+  resolveRetryPolicy,
+  runWithRetry,
+  sleep,
+  computeRetryDelay,
+  type CallSignals,
+} from './retry';
+import {
+  CLASSIFICATION_JSON_FORMAT,
+  extractJson,
+  sequenceJsonFormat,
+  stepJsonFormat,
+  validateClassification,
+  validateRegeneratedStep,
+  validateSequence,
+  type JsonFormat,
+  type ParseResult,
+} from './structured';
+import type {
+  CallOptions,
+  ClassifyResult,
+  LLMProvider,
+  ProviderClientOptions,
+  RegeneratedStep,
+  SequenceCallOptions,
+} from './types';
+
+const DEFAULT_MAX_TOKENS = 4096;
+const CLASSIFY_MAX_TOKENS = 512;
+
+interface Completed extends AdapterCompletion {
+  latencyMs: number;
+}
+
+/**
+ * The provider-agnostic half of every provider: deadlines, the one retry layer, rate-limit
+ * reports, prompts, structured output with one repair, usage and cost. Vendor files only
+ * speak their wire format (see adapter.ts).
+ */
+export class ProviderCore implements LLMProvider {
+  readonly name: LLMProviderName;
+
+  constructor(
+    private readonly adapter: ProviderAdapter,
+    private readonly options: ProviderClientOptions & { defaultModel: string },
+  ) {
+    this.name = adapter.provider;
+  }
+
+  private requestFor(messages: PromptMessage[], options: CallOptions | undefined, json: JsonFormat | undefined, fallbackMaxTokens: number) {
+    return {
+      messages,
+      model: options?.model ?? this.options.defaultModel,
+      temperature: options?.temperature ?? this.options.temperature,
+      maxTokens: options?.maxTokens ?? this.options.maxTokens ?? fallbackMaxTokens,
+      json,
+    };
+  }
+
+  private signalsFor(options: CallOptions | undefined): CallSignals {
+    return createCallSignals(options?.deadlineMs ?? this.options.deadlineMs ?? DEFAULT_DEADLINE_MS, options?.signal);
+  }
+
+  private observer(options: CallOptions | undefined): ObserverStore {
+    const onRateLimit = options?.onRateLimit;
+    if (!onRateLimit) return {};
+    return {
+      onResponse: (obs) => {
+        const info = parseRateLimitHeaders(this.name, obs.headers);
+        if (info) onRateLimit(info);
+      },
+    };
+  }
+
+  private policyFor(options: CallOptions | undefined) {
+    return resolveRetryPolicy(this.options.retry, options?.retry);
+  }
+
+  /** One complete (non-streamed) answer, with retries, under the call's signals. */
+  private async completeOnce(
+    base: Omit<AdapterRequest, 'signal' | 'timeoutMs'>,
+    options: CallOptions | undefined,
+    signals: CallSignals,
+  ): Promise<Completed> {
+    const started = performance.now();
+    let store: ObserverStore = {};
+    const completion = await runWithRetry(
+      {
+        provider: this.name,
+        model: base.model,
+        policy: this.policyFor(options),
+        signals,
+        toError: (error) => (error instanceof LLMError ? error : this.adapter.toError(error, store.last, base.model)),
+      },
+      (signal) => {
+        store = this.observer(options);
+        return observeHttp(store, () => this.adapter.complete({ ...base, signal, timeoutMs: signals.deadlineMs }));
+      },
+    );
+    return { ...completion, latencyMs: performance.now() - started };
+  }
+
+  /**
+   * One streamed answer. Retries happen only before the first delta: once text has reached
+   * the caller, a failure ends the call.
+   */
+  private async *streamOnce(
+    base: Omit<AdapterRequest, 'signal' | 'timeoutMs'>,
+    options: CallOptions | undefined,
+    signals: CallSignals,
+  ): AsyncGenerator<{ type: 'delta'; text: string } | { type: 'finish'; completion: Completed }> {
+    const started = performance.now();
+    const policy = this.policyFor(options);
+    for (let attempt = 1; ; attempt++) {
+      const store = this.observer(options);
+      let yielded = false;
+      try {
+        const request = { ...base, signal: signals.signal, timeoutMs: signals.deadlineMs };
+        const iterable = await raceSignal(
+          observeHttp(store, () => this.adapter.openStream(request)),
+          signals.signal,
+        );
+        const iterator = iterable[Symbol.asyncIterator]();
+        let text = '';
+        for (;;) {
+          const next = await raceSignal(iterator.next(), signals.signal);
+          if (next.done) throw createLLMError('server', this.name, { model: base.model, retryable: true, detail: 'stream ended early' });
+          const event = next.value;
+          if (event.type === 'delta') {
+            if (event.text === '') continue;
+            text += event.text;
+            yielded = true;
+            yield event;
+          } else {
+            void iterator.return?.();
+            yield { type: 'finish', completion: { ...event.completion, text, latencyMs: performance.now() - started } };
+            return;
+          }
+        }
+      } catch (thrown) {
+        const error =
+          abortErrorFor(signals, this.name, base.model) ??
+          (thrown instanceof LLMError ? thrown : this.adapter.toError(thrown, store.last, base.model));
+        if (yielded || !error.retryable || attempt >= policy.maxAttempts) throw error;
+        if (error.retryAfterMs !== undefined && error.retryAfterMs > policy.maxRetryAfterMs) throw error;
+        const delay = computeRetryDelay(policy, attempt, error.retryAfterMs);
+        if (delay >= signals.deadlineMs - (performance.now() - signals.startedAt)) throw error;
+        try {
+          await sleep(delay, signals.signal);
+        } catch {
+          throw abortErrorFor(signals, this.name, base.model) ?? error;
+        }
+      }
+    }
+  }
+
+  /** Throws for answers that are not answers: filtered, refused. */
+  private rejectFiltered(completion: AdapterCompletion): void {
+    if (completion.finishReason === 'content_filter' || completion.finishReason === 'refusal') {
+      throw createLLMError('content_filtered', this.name, {
+        model: completion.model,
+        requestId: completion.requestId ?? undefined,
+        usage: completion.usage,
+        rawText: completion.text || undefined,
+        detail: completion.filterDetail ?? (completion.finishReason === 'refusal' ? 'the model refused' : 'content filter'),
+      });
+    }
+    if (completion.finishReason === 'error') {
+      throw createLLMError('overloaded', this.name, { model: completion.model, usage: completion.usage, requestId: completion.requestId ?? undefined });
+    }
+  }
+
+  private toResponse(c: Completed): LLMResponse {
+    return {
+      content: c.text,
+      usage: c.usage,
+      model: c.model,
+      finishReason: c.finishReason,
+      latencyMs: c.latencyMs,
+      requestId: c.requestId,
+      cost: computeCost(this.name, c.model, c.usage),
+    };
+  }
+
+  async chat(messages: LLMMessage[], options?: CallOptions): Promise<LLMResponse> {
+    const signals = this.signalsFor(options);
+    const completion = await this.completeOnce(this.requestFor(messages, options, undefined, DEFAULT_MAX_TOKENS), options, signals);
+    this.rejectFiltered(completion);
+    if (completion.text === '' && completion.finishReason === 'length') {
+      throw createLLMError('invalid_output', this.name, {
+        model: completion.model,
+        usage: completion.usage,
+        detail: 'it hit the token limit before writing any text; raise the max tokens',
+      });
+    }
+    return this.toResponse(completion);
+  }
+
+  async *stream(messages: LLMMessage[], options?: CallOptions): AsyncIterable<StreamPart> {
+    const signals = this.signalsFor(options);
+    for await (const event of this.streamOnce(this.requestFor(messages, options, undefined, DEFAULT_MAX_TOKENS), options, signals)) {
+      if (event.type === 'delta') {
+        yield { type: 'text-delta', text: event.text };
+        continue;
+      }
+      const c = event.completion;
+      this.rejectFiltered(c);
+      const { content: _content, ...finish } = this.toResponse(c);
+      yield { type: 'finish', ...finish };
+    }
+  }
+
+  /**
+   * Asks for structured output, validates it, and makes exactly one repair attempt that says
+   * what was wrong. Truncation is an error, not a parse attempt. Usage is summed over both calls.
+   */
+  private async structured<T>(
+    messages: PromptMessage[],
+    json: JsonFormat,
+    validate: (value: unknown) => ParseResult<T>,
+    call: SequenceCallOptions | undefined,
+    fallbackMaxTokens: number,
+  ): Promise<{ value: T; completion: Completed; usage: TokenUsage }> {
+    const signals = this.signalsFor(call);
+    let usage: TokenUsage | undefined;
+    let conversation = messages;
+    let lastText = '';
+    let issues: string[] = [];
+    for (let round = 1; round <= 2; round++) {
+      let completion: Completed;
+      try {
+        completion = await this.answer(this.requestFor(conversation, call, json, fallbackMaxTokens), call, signals);
+      } catch (error) {
+        // A vendor-side JSON failure (Groq json_validate_failed) gets the same single repair.
+        if (round === 1 && error instanceof LLMError && error.code === 'invalid_output') {
+          issues = ['the answer was not valid JSON matching the schema'];
+          conversation = [...messages, buildRepairMessage(issues)];
+          continue;
+        }
+        if (error instanceof LLMError && usage && error.usage) {
+          throw new LLMError(error.code, error.message, { ...error, usage: addUsage(usage, error.usage), cause: error });
+        }
+        throw error;
+      }
+      usage = usage ? addUsage(usage, completion.usage) : completion.usage;
+      const withUsage = { ...completion, usage };
+      this.rejectFiltered(withUsage);
+      if (completion.finishReason === 'length') {
+        throw createLLMError('invalid_output', this.name, {
+          model: completion.model,
+          usage,
+          rawText: completion.text,
+          requestId: completion.requestId ?? undefined,
+          detail: 'the answer was cut off at the token limit; raise the max tokens',
+        });
+      }
+      lastText = completion.text;
+      const parsed = extractJson(completion.text);
+      const checked = parsed.ok ? validate(parsed.value) : parsed;
+      if (checked.ok) return { value: checked.value, completion: withUsage, usage };
+      issues = checked.issues;
+      conversation = [...messages, { role: 'assistant', content: completion.text.trim() || '(empty)' }, buildRepairMessage(issues)];
+    }
+    throw createLLMError('invalid_output', this.name, {
+      model: call?.model ?? this.options.defaultModel,
+      usage,
+      rawText: lastText,
+      detail: issues[0],
+    });
+  }
+
+  /** A complete answer, streamed to `onDelta` when the caller wants to watch it being written. */
+  private async answer(
+    base: Omit<AdapterRequest, 'signal' | 'timeoutMs'>,
+    call: SequenceCallOptions | undefined,
+    signals: CallSignals,
+  ): Promise<Completed> {
+    const onDelta = call?.onDelta;
+    if (!onDelta) return this.completeOnce(base, call, signals);
+    for await (const event of this.streamOnce(base, call, signals)) {
+      if (event.type === 'delta') onDelta(event.text);
+      else return event.completion;
+    }
+    throw createLLMError('server', this.name, { model: base.model, detail: 'stream ended early' });
+  }
+
+  async generateSequence(
+    lead: LeadContext,
+    business: BusinessContext,
+    options: SequenceOptions,
+    call?: SequenceCallOptions,
+  ): Promise<GeneratedSequence> {
+    const messages = buildSequenceMessages(lead, business, options, call?.template);
+    const { value, completion, usage } = await this.structured(
+      messages,
+      sequenceJsonFormat(options),
+      (v) => validateSequence(v, options),
+      call,
+      DEFAULT_MAX_TOKENS,
+    );
+    return {
+      steps: value,
+      usage,
+      cost: computeCost(this.name, completion.model, usage),
+      provider: this.name,
+      model: completion.model,
+      latencyMs: completion.latencyMs,
+    };
+  }
+
+  async regenerateStep(
+    lead: LeadContext,
+    business: BusinessContext,
+    options: SequenceOptions,
+    steps: SequenceStep[],
+    stepIndex: number,
+    call?: SequenceCallOptions,
+  ): Promise<RegeneratedStep> {
+    if (!Number.isInteger(stepIndex) || stepIndex < 0 || stepIndex >= options.numberOfSteps) {
+      throw createLLMError('invalid_request', this.name, { detail: `step ${stepIndex + 1} is not part of the sequence` });
+    }
+    const messages = buildRegenerateStepMessages(lead, business, options, steps, stepIndex);
+    const { value, completion, usage } = await this.structured(
+      messages,
+      stepJsonFormat(options),
+      (v) => validateRegeneratedStep(v, options, stepIndex),
+      call,
+      DEFAULT_MAX_TOKENS,
+    );
+    return { step: value, usage, cost: computeCost(this.name, completion.model, usage), model: completion.model, latencyMs: completion.latencyMs };
+  }
+
+  async classifyReply(reply: string, originalOutreach: string, lead?: LeadContext, call?: CallOptions): Promise<ClassifyResult> {
+    const messages = buildClassificationMessages(reply, originalOutreach, lead);
+    const { value, completion, usage } = await this.structured(
+      messages,
+      CLASSIFICATION_JSON_FORMAT,
+      validateClassification,
+      call,
+      CLASSIFY_MAX_TOKENS,
+    );
+    return {
+      ...value,
+      usage,
+      cost: computeCost(this.name, completion.model, usage),
+      model: completion.model,
+      latencyMs: completion.latencyMs,
+      requestId: completion.requestId,
+    };
+  }
+
+  async listModels(signal?: AbortSignal): Promise<ModelInfo[]> {
+    const signals = createCallSignals(this.options.deadlineMs ?? DEFAULT_DEADLINE_MS, signal);
+    let store: ObserverStore = {};
+    const ids = await runWithRetry(
+      {
+        provider: this.name,
+        policy: resolveRetryPolicy(this.options.retry),
+        signals,
+        toError: (error) => (error instanceof LLMError ? error : this.adapter.toError(error, store.last, undefined)),
+      },
+      (s) => {
+        store = {};
+        return observeHttp(store, () => this.adapter.listModelIds(s));
+      },
+    );
+    return mergeModelLists(this.name, ids);
+  }
+}
+
+/** Merges the vendor's ids with the catalog, flagging what either side does not know. */
+export function mergeModelLists(provider: LLMProviderName, vendorIds: string[]): ModelInfo[] {
+  const catalog = getCatalog(provider);
+  const vendor = new Set(vendorIds.map((id) => (id.startsWith('models/') ? id.slice('models/'.length) : id)));
+  const merged: ModelInfo[] = catalog.map((m) => ({ ...m, missingFromVendor: !vendor.has(m.id) }));
+  for (const id of vendor) {
+    if (catalog.some((m) => m.id === id)) continue;
+    merged.push({
+      id,
+      provider,
+      displayName: id,
+      contextWindow: null,
+      inputPerMTok: null,
+      outputPerMTok: null,
+      cachedInputPerMTok: null,
+      fast: false,
+      deprecated: false,
+      unknownToCatalog: true,
+      missingFromVendor: false,
+    });
+  }
+  return merged;
+}

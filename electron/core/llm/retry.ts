@@ -1,0 +1,144 @@
+import type { LLMProviderName } from '../../../shared/domain/llm';
+import { createLLMError, LLMError } from './errors';
+import type { RetryPolicy } from './types';
+
+/** The defaults: 3 attempts, 0.5 s → 1 s backoff with 25 % jitter, a vendor wait honoured up to 30 s. */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 3,
+  baseDelayMs: 500,
+  maxDelayMs: 8000,
+  maxRetryAfterMs: 30_000,
+  jitter: 0.25,
+};
+
+/** Default overall deadline of one call, every attempt included. */
+export const DEFAULT_DEADLINE_MS = 120_000;
+
+/** Merges a partial policy onto the defaults; `false` means a single attempt. */
+export function resolveRetryPolicy(...layers: (Partial<RetryPolicy> | false | undefined)[]): RetryPolicy {
+  let policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY };
+  for (const layer of layers) {
+    if (layer === false) policy = { ...policy, maxAttempts: 1 };
+    else if (layer) policy = { ...policy, ...layer };
+  }
+  policy.maxAttempts = Math.max(1, Math.floor(policy.maxAttempts));
+  policy.jitter = Math.min(1, Math.max(0, policy.jitter));
+  return policy;
+}
+
+/**
+ * How long to wait before attempt `attempt + 1` (attempt counts from 1). A vendor's wait wins
+ * over backoff; the caller has already checked it against `maxRetryAfterMs`.
+ */
+export function computeRetryDelay(
+  policy: RetryPolicy,
+  attempt: number,
+  retryAfterMs: number | undefined,
+  random: () => number = Math.random,
+): number {
+  if (retryAfterMs !== undefined) return Math.max(0, retryAfterMs);
+  const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return Math.round(exponential * (1 - policy.jitter * random()));
+}
+
+/** The signals of one call: the caller's, the deadline's, and both combined. */
+export interface CallSignals {
+  signal: AbortSignal;
+  caller?: AbortSignal;
+  deadline: AbortSignal;
+  deadlineMs: number;
+  startedAt: number;
+}
+
+export function createCallSignals(deadlineMs: number, caller?: AbortSignal): CallSignals {
+  const deadline = AbortSignal.timeout(deadlineMs);
+  return {
+    signal: caller ? AbortSignal.any([caller, deadline]) : deadline,
+    caller,
+    deadline,
+    deadlineMs,
+    startedAt: performance.now(),
+  };
+}
+
+/** The error for a call that ended because a signal fired: the caller's → aborted, else timeout. */
+export function abortErrorFor(signals: CallSignals, provider: LLMProviderName, model?: string): LLMError | undefined {
+  if (signals.caller?.aborted) return createLLMError('aborted', provider, { model });
+  if (signals.deadline.aborted) return createLLMError('timeout', provider, { model });
+  return undefined;
+}
+
+/**
+ * Settles with `promise`, or rejects as soon as `signal` fires. SDKs pass the signal to fetch,
+ * but a body that stalls after the headers is only bounded by this race.
+ */
+export function raceSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => {});
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      promise.catch(() => {});
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** Waits `ms`, or rejects when `signal` fires. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return raceSignal(new Promise<void>((resolve) => setTimeout(resolve, ms)), signal);
+}
+
+export interface RetryContext {
+  provider: LLMProviderName;
+  model?: string;
+  policy: RetryPolicy;
+  signals: CallSignals;
+  /** Maps anything thrown by one attempt to our error. */
+  toError: (error: unknown) => LLMError;
+  /** Called before each retry with the error that caused it. */
+  onRetry?: (error: LLMError, attempt: number, delayMs: number) => void;
+  random?: () => number;
+}
+
+/**
+ * The one retry layer of the core. Retries only retryable codes, honours the vendor's wait up to
+ * `maxRetryAfterMs` (beyond that it fails at once with `rate_limited`), never sleeps past the
+ * deadline, and turns a fired signal into `aborted` or `timeout`.
+ */
+export async function runWithRetry<T>(ctx: RetryContext, attempt: (signal: AbortSignal, attemptNo: number) => Promise<T>): Promise<T> {
+  const { signals, policy } = ctx;
+  for (let n = 1; ; n++) {
+    const aborted = abortErrorFor(signals, ctx.provider, ctx.model);
+    if (aborted) throw aborted;
+    let error: LLMError;
+    try {
+      return await raceSignal(attempt(signals.signal, n), signals.signal);
+    } catch (thrown) {
+      error = abortErrorFor(signals, ctx.provider, ctx.model) ?? ctx.toError(thrown);
+    }
+    if (!error.retryable || n >= policy.maxAttempts) throw error;
+    if (error.retryAfterMs !== undefined && error.retryAfterMs > policy.maxRetryAfterMs) throw error;
+    const delay = computeRetryDelay(policy, n, error.retryAfterMs, ctx.random);
+    const remaining = signals.deadlineMs - (performance.now() - signals.startedAt);
+    if (delay >= remaining) throw error;
+    ctx.onRetry?.(error, n, delay);
+    try {
+      await sleep(delay, signals.signal);
+    } catch {
+      throw abortErrorFor(signals, ctx.provider, ctx.model) ?? error;
+    }
+  }
+}
