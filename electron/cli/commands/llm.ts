@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { llmProviderNameSchema, type LLMProviderName } from '../../../shared/domain/llm';
+import { channelSchema } from '../../../shared/domain/sequence';
+import { parseCommandArgs, type Command } from '../context';
+import { formatTable, formatUsd, parseInteger, parseList, readJsonFile, readStdin, unwrap, UsageError } from '../io';
+
+export function parseProvider(value: string | undefined, flag = 'provider'): LLMProviderName | undefined {
+  if (value === undefined) return undefined;
+  const parsed = llmProviderNameSchema.safeParse(value);
+  if (!parsed.success) throw new UsageError(`Unknown ${flag} "${value}": use one of ${llmProviderNameSchema.options.join(', ')}.`);
+  return parsed.data;
+}
+
+const noEvents = { emit: () => {} };
+
+export const providersCommand: Command = async ({ core, io }, args) => {
+  parseCommandArgs(args, {}, 'providers');
+  const providers = unwrap(await core.dispatch('llm:providers', undefined, noEvents)) as Array<{ name: LLMProviderName; displayName: string; defaultBaseUrl: string | null; defaultModel: string }>;
+  const settings = unwrap(await core.dispatch('settings:get-llm', undefined, noEvents)) as {
+    provider: LLMProviderName;
+    settings: { models: Partial<Record<LLMProviderName, string>>; baseUrls: Partial<Record<LLMProviderName, string>> };
+    keys: Array<{ provider: LLMProviderName; source: string; last4: string | null }>;
+  };
+  const rows = providers.map((p) => {
+    const key = settings.keys.find((k) => k.provider === p.name)!;
+    return {
+      provider: p.name,
+      default: p.name === settings.provider,
+      key: key.source,
+      keyEndsIn: key.last4,
+      model: settings.settings.models[p.name] ?? p.defaultModel,
+      baseUrl: settings.settings.baseUrls[p.name] ?? p.defaultBaseUrl,
+    };
+  });
+  if (io.json) return io.out(JSON.stringify({ providers: rows }, null, 2));
+  io.out(
+    formatTable(
+      ['PROVIDER', 'KEY', 'MODEL', 'BASE URL'],
+      rows.map((r) => [`${r.provider}${r.default ? ' (default)' : ''}`, r.keyEndsIn ? `${r.key} …${r.keyEndsIn}` : r.key, r.model, r.baseUrl ?? '(vendor default)']),
+    ),
+  );
+};
+
+export const modelsCommand: Command = async ({ core, io }, args) => {
+  const { values, positionals } = parseCommandArgs(args, { refresh: { type: 'boolean' } }, 'models');
+  const provider = parseProvider(positionals[0]);
+  if (!provider) throw new UsageError('models needs a provider, e.g. "outreach-desk models openai".');
+  const result = unwrap(await core.dispatch('llm:models', { provider, refresh: values.refresh ?? false }, noEvents)) as {
+    models: Array<{ id: string; displayName: string; contextWindow: number | null; inputPerMTok: number | null; outputPerMTok: number | null; fast: boolean; deprecated: boolean; unknownToCatalog: boolean; missingFromVendor: boolean }>;
+    priceTable: { version: string; pricesAsOf: string; source: string };
+    live: boolean;
+  };
+  if (io.json) return io.out(JSON.stringify(result, null, 2));
+  const price = (v: number | null) => (v === null ? '?' : `$${v}`);
+  io.out(
+    formatTable(
+      ['MODEL', 'NAME', 'CONTEXT', 'IN/MTOK', 'OUT/MTOK', 'FLAGS'],
+      result.models.map((m) => [
+        m.id,
+        m.displayName,
+        m.contextWindow ?? '?',
+        price(m.inputPerMTok),
+        price(m.outputPerMTok),
+        [m.fast && 'fast', m.deprecated && 'deprecated', m.unknownToCatalog && 'not-in-catalog', m.missingFromVendor && 'not-listed-by-vendor'].filter(Boolean).join(','),
+      ]),
+    ),
+  );
+  io.err(`Prices: ${result.priceTable.version} (as of ${result.priceTable.pricesAsOf}, ${result.priceTable.source})${result.live ? '; merged with the vendor\'s live list' : ''}`);
+};
+
+export const testCommand: Command = async ({ core, io }, args) => {
+  const { values, positionals } = parseCommandArgs(args, { model: { type: 'string' }, prompt: { type: 'string' } }, 'test');
+  const provider = parseProvider(positionals[0]);
+  const result = unwrap(await core.dispatch('llm:test', { provider, model: values.model, prompt: values.prompt }, noEvents)) as {
+    provider: string; model: string; response: string; usage: { inputTokens: number; outputTokens: number; cachedInputTokens: number }; cost: { usd: number }; latencyMs: number;
+  };
+  if (io.json) return io.out(JSON.stringify(result, null, 2));
+  io.out(`✓ ${result.provider} answered with ${result.model} in ${Math.round(result.latencyMs)} ms`);
+  io.out(`  reply: ${result.response}`);
+  io.out(`  usage: ${result.usage.inputTokens} in / ${result.usage.outputTokens} out tokens, ${formatUsd(result.cost.usd)}`);
+};
+
+export const chatCommand: Command = async ({ core, io }, args) => {
+  const { values, positionals } = parseCommandArgs(args, { model: { type: 'string' }, stream: { type: 'boolean' } }, 'chat');
+  const provider = parseProvider(positionals[0]);
+  const prompt = positionals.slice(1).join(' ');
+  if (!provider || !prompt) throw new UsageError('chat needs a provider and a prompt, e.g. outreach-desk chat groq "Hello".');
+  const messages = [{ role: 'user' as const, content: prompt }];
+  const llm = core.services.llm;
+  if (!values.stream) {
+    const response = await llm.call('chat', { provider, model: values.model }, (t) => t.client.chat(messages, { model: t.model }));
+    if (io.json) return io.out(JSON.stringify(response, null, 2));
+    io.out(response.content);
+    io.err(`${response.model} · ${response.usage.inputTokens} in / ${response.usage.outputTokens} out · ${formatUsd(response.cost.usd)} · ${Math.round(response.latencyMs)} ms`);
+    return;
+  }
+  let content = '';
+  const finish = await llm.call('chat', { provider, model: values.model }, async (t) => {
+    for await (const part of t.client.stream(messages, { model: t.model })) {
+      if (part.type === 'text-delta') {
+        content += part.text;
+        if (!io.json) process.stdout.write(part.text);
+      } else {
+        return { ...part, content };
+      }
+    }
+    throw new Error('The stream ended without a finish part.');
+  });
+  if (io.json) return io.out(JSON.stringify(finish, null, 2));
+  io.out('');
+  io.err(`${finish.model} · ${finish.usage.inputTokens} in / ${finish.usage.outputTokens} out · ${formatUsd(finish.cost.usd)} · ${Math.round(finish.latencyMs)} ms`);
+};
+
+export const generateCommand: Command = async ({ core, io }, args) => {
+  const { values } = parseCommandArgs(
+    args,
+    {
+      lead: { type: 'string' }, business: { type: 'string' }, steps: { type: 'string' }, channels: { type: 'string' },
+      delays: { type: 'string' }, subjects: { type: 'boolean' }, language: { type: 'string' }, provider: { type: 'string' },
+      model: { type: 'string' }, stream: { type: 'boolean' },
+    },
+    'generate',
+  );
+  if (!values.lead || !values.business) throw new UsageError('generate needs --lead FILE.json and --business FILE.json.');
+  const channels = parseList(values.channels, '--channels') ?? ['email'];
+  for (const c of channels) if (!channelSchema.safeParse(c).success) throw new UsageError(`Unknown channel "${c}": use email, sms or whatsapp.`);
+  const delays = parseList(values.delays, '--delays')?.map((d) => parseInteger(d, '--delays')!);
+  const numberOfSteps = parseInteger(values.steps, '--steps') ?? delays?.length ?? 3;
+  const requestId = randomUUID();
+  const input = {
+    requestId,
+    lead: await readJsonFile(values.lead, 'lead'),
+    business: await readJsonFile(values.business, 'business'),
+    options: { numberOfSteps, channels, delayDays: delays, includeSubjects: values.subjects ?? false, language: values.language },
+    provider: parseProvider(values.provider),
+    model: values.model,
+  };
+  const stream = values.stream === true && !io.json;
+  const result = unwrap(
+    await core.dispatch('sequences:generate', input, {
+      emit: (event, payload) => {
+        const part = (payload as { part: { type: string; text?: string } }).part;
+        if (stream && event === 'llm:stream' && part.type === 'text-delta') process.stderr.write(part.text ?? '');
+      },
+    }),
+  ) as { steps: Array<{ step: number; delay_days: number; channel: string; subject?: string; body: string }>; provider: string; model: string; usage: { inputTokens: number; outputTokens: number }; cost: { usd: number } };
+  if (stream) process.stderr.write('\n');
+  if (io.json) return io.out(JSON.stringify(result, null, 2));
+  for (const step of result.steps) {
+    io.out(`Step ${step.step} · day +${step.delay_days} · ${step.channel}${step.subject ? ` · ${step.subject}` : ''}`);
+    io.out(step.body.replace(/^/gm, '  '));
+    io.out('');
+  }
+  io.err(`${result.provider} ${result.model} · ${result.usage.inputTokens} in / ${result.usage.outputTokens} out · ${formatUsd(result.cost.usd)}`);
+};
+
+export const classifyCommand: Command = async ({ core, io }, args) => {
+  const { values, positionals } = parseCommandArgs(
+    args,
+    { reply: { type: 'string' }, original: { type: 'string' }, provider: { type: 'string' }, model: { type: 'string' } },
+    'classify',
+  );
+  const fromStdin = values.reply === '-' || positionals[0] === '-';
+  if (!values.reply && !fromStdin) throw new UsageError('classify needs --reply FILE (an .eml or a text file), or - to read stdin.');
+  let source: string;
+  try {
+    source = fromStdin ? await readStdin() : await readFile(values.reply!, 'utf8');
+  } catch {
+    throw new UsageError(`Cannot read the reply file "${values.reply}": check the path.`);
+  }
+  if (!source.trim()) throw new UsageError('The reply is empty.');
+  const original = values.original ? await readFile(values.original, 'utf8').catch(() => { throw new UsageError(`Cannot read "${values.original}".`); }) : undefined;
+  const asEml = !fromStdin && values.reply!.toLowerCase().endsWith('.eml');
+  const reply = unwrap(
+    await core.dispatch(
+      'replies:classify',
+      { ...(asEml ? { eml: source } : { text: source }), originalOutreach: original, provider: parseProvider(values.provider), model: values.model },
+      noEvents,
+    ),
+  ) as { classification: string | null; confidence: number | null; reason: string | null; suggestedAction: string | null; decidedBy: string; returnDate: string | null };
+  if (io.json) return io.out(JSON.stringify(reply, null, 2));
+  io.out(`${reply.classification ?? 'undecided'} (${reply.confidence === null ? '?' : Math.round(reply.confidence * 100) + '%'}, decided by ${reply.decidedBy})`);
+  if (reply.reason) io.out(`  reason: ${reply.reason}`);
+  if (reply.suggestedAction) io.out(`  suggested action: ${reply.suggestedAction}`);
+  if (reply.returnDate) io.out(`  back on: ${reply.returnDate}`);
+};

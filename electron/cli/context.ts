@@ -1,0 +1,19 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { Core } from '../core';
+import { UsageError, type Output } from './io';
+
+export interface CliContext {
+  core: Core;
+  io: Output;
+}
+
+export type Command = (ctx: CliContext, args: string[]) => Promise<void>;
+
+/** node:util parseArgs, with its complaints turned into usage errors (exit code 2). */
+export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, command: string) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(`${command}: ${(error as Error).message.replace(/\. To specify.*$/, '')}. See "outreach-desk --help".`);
+  }
+}

@@ -1,0 +1,126 @@
+import { createCore, defaultDataDir, type Core } from '../core';
+import { AppError } from '../core/errors';
+import { createLogger } from '../core/log';
+import { batchCommand, jobsCommand } from './commands/batch';
+import { keysCommand, settingsCommand, usageCommand } from './commands/admin';
+import { chatCommand, classifyCommand, generateCommand, modelsCommand, providersCommand, testCommand } from './commands/llm';
+import type { Command } from './context';
+import { OperationError, UsageError, type Output } from './io';
+
+const HELP = `Outreach Desk: draft outreach sequences and triage replies with any LLM provider.
+
+Usage: outreach-desk [--data-dir DIR] [--org ID] [--json] <command>
+
+Commands:
+  providers                                   providers, key status, default model, base URL
+  models <provider> [--refresh]               catalog, or the vendor's live list merged with it
+  test [<provider>] [--model M] [--prompt T]  connection test: provider, model, reply, usage, latency
+  chat <provider> <prompt> [--model M] [--stream]
+  generate --lead FILE.json --business FILE.json [--steps N] [--channels email,sms,whatsapp]
+           [--delays 0,3,5] [--subjects] [--language L] [--provider P] [--model M] [--stream]
+  classify (--reply FILE | -) [--original FILE] [--provider P] [--model M]
+  settings get | settings set KEY=VALUE...    e.g. provider=groq model.groq=… baseUrl.openai=http://127.0.0.1:11434/v1
+  keys set <provider> (key read from stdin) | keys remove <provider> | keys status
+  usage [--since DATE] [--by day|provider|model|operation|user] [--csv]
+  batch generate --leads FILE.csv --business FILE.json --out FILE.csv [--provider P] [--concurrency N]
+  batch classify --in DIR|FILE.mbox --out FILE.csv [--rules-only]
+  jobs [list | resume ID | cancel ID]
+
+Providers: anthropic, openai, gemini, deepseek, groq, local.
+Keys come from the OS keychain (keys set), else ANTHROPIC_API_KEY, OPENAI_API_KEY, GOOGLE_AI_API_KEY,
+DEEPSEEK_API_KEY, GROQ_API_KEY. The data directory defaults to the desktop app's
+(${defaultDataDir()}), or OUTREACH_DESK_DATA_DIR.
+Exit codes: 0 success, 1 failed operation, 2 usage error. Errors print as error[<code>]: <message>.`;
+
+const COMMANDS: Record<string, Command> = {
+  providers: providersCommand,
+  models: modelsCommand,
+  test: testCommand,
+  chat: chatCommand,
+  generate: generateCommand,
+  classify: classifyCommand,
+  settings: settingsCommand,
+  keys: keysCommand,
+  usage: usageCommand,
+  batch: batchCommand,
+  jobs: jobsCommand,
+};
+
+interface GlobalFlags {
+  dataDir?: string;
+  orgId?: string;
+  json: boolean;
+  help: boolean;
+  rest: string[];
+}
+
+/** Takes the global flags out of argv, wherever they stand. */
+function takeGlobalFlags(argv: string[]): GlobalFlags {
+  const flags: GlobalFlags = { json: false, help: false, rest: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === '') throw new UsageError(`${name} needs a value.`);
+      return v;
+    };
+    if (name === '--data-dir') flags.dataDir = value();
+    else if (name === '--org') flags.orgId = value();
+    else if (name === '--json') flags.json = true;
+    else if (name === '--help' || name === '-h') flags.help = true;
+    else flags.rest.push(arg);
+  }
+  return flags;
+}
+
+export async function runCli(argv: string[]): Promise<number> {
+  let flags: GlobalFlags;
+  try {
+    flags = takeGlobalFlags(argv);
+  } catch (error) {
+    process.stderr.write(`error[usage]: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const [name, ...args] = flags.rest;
+  if (flags.help || !name || name === 'help') {
+    process.stdout.write(HELP + '\n');
+    return flags.help || name === 'help' ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`error[usage]: unknown command "${name}". See "outreach-desk --help".\n`);
+    return 2;
+  }
+  const io: Output = {
+    json: flags.json,
+    out: (text) => process.stdout.write(text + '\n'),
+    err: (text) => process.stderr.write(text + '\n'),
+  };
+  let core: Core | null = null;
+  try {
+    const dataDir = flags.dataDir ?? defaultDataDir();
+    core = await createCore({ dataDir, env: process.env, orgId: flags.orgId });
+    await command({ core, io }, args);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`error[usage]: ${error.message}\n`);
+      return 2;
+    }
+    const data = error instanceof OperationError ? error.data : error instanceof AppError ? error.toData() : null;
+    if (data) {
+      process.stderr.write(`error[${data.code}]: ${data.message}\n`);
+      return 1;
+    }
+    (core?.logger ?? createLogger()).error('cli command failed', { command: name, error });
+    process.stderr.write('error[internal]: Something went wrong inside Outreach Desk. The details are in the log; please report it.\n');
+    return 1;
+  } finally {
+    core?.close();
+  }
+}
+
+void runCli(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { contract, isChannelName, type ChannelName } from '../../../shared/ipc/contract';
+import type { Result } from '../../../shared/ipc/envelope';
+import { AppError, toAppErrorData } from '../errors';
+import type { Logger } from '../log';
+import type { HandlerContext, Handlers } from './types';
+
+export type Dispatch = (channel: string, input: unknown, ctx: HandlerContext) => Promise<Result<unknown>>;
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Rejects prototype-pollution keys anywhere in a payload before zod sees it. */
+function findForbiddenKey(value: unknown, depth = 0): string | null {
+  if (depth > 32 || value === null || typeof value !== 'object') return null;
+  for (const key of Object.keys(value)) {
+    if (FORBIDDEN_KEYS.has(key)) return key;
+    const found = findForbiddenKey((value as Record<string, unknown>)[key], depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): { field: string; message: string } {
+  const field = issue.path.map(String).join('.');
+  return { field, message: field ? `${field}: ${issue.message}` : issue.message };
+}
+
+/**
+ * The one dispatcher behind every door into the core (Electron IPC and the loopback host):
+ * it checks the channel name, validates the input with the channel's schema, calls the handler,
+ * cuts the output to the channel's output schema (so nothing unlisted, such as a key, can leak)
+ * and returns the `{ ok, value } | { ok: false, error }` envelope.
+ */
+export function createDispatch(handlers: Handlers, logger: Logger): Dispatch {
+  return async (channel, rawInput, ctx) => {
+    if (!isChannelName(channel)) {
+      return { ok: false, error: { code: 'validation', message: `Unknown channel "${String(channel).slice(0, 80)}".`, retryable: false } };
+    }
+    const name: ChannelName = channel;
+    const def = contract[name];
+    const forbidden = findForbiddenKey(rawInput);
+    if (forbidden) {
+      return { ok: false, error: { code: 'validation', message: `The request contains a forbidden key "${forbidden}".`, retryable: false, field: forbidden } };
+    }
+    const parsed = def.input.safeParse(rawInput);
+    if (!parsed.success) {
+      const first = describeIssue(parsed.error.issues[0]!);
+      return {
+        ok: false,
+        error: { code: 'validation', message: `Invalid request for ${name}: ${first.message}`, retryable: false, field: first.field || undefined },
+      };
+    }
+    try {
+      const handler = handlers[name] as (input: unknown, ctx: HandlerContext) => unknown;
+      const value = await handler(parsed.data, ctx);
+      const out = def.output.safeParse(value);
+      if (!out.success) {
+        logger.error('handler output failed its schema', { channel: name, issue: describeIssue(out.error.issues[0]!).message });
+        throw new AppError('internal', `Outreach Desk produced an invalid answer for ${name}; please report it.`);
+      }
+      return { ok: true, value: out.data };
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code === 'internal') logger.error('handler failed', { channel: name, error });
+      return { ok: false, error: toAppErrorData(error) };
+    }
+  };
+}

@@ -1,0 +1,103 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createAllHandlers } from './handlers';
+import { createDispatch, type Dispatch } from './handlers/dispatch';
+import { createLogger, type Logger } from './log';
+import { KeyringSecretStore, MemorySecretStore, probeKeychain, type SecretStore } from './secrets';
+import { createServices, type Services } from './services';
+import { openStore, type Store } from './storage';
+import type { EventName, EventPayload } from '../../shared/ipc/events';
+
+export interface CoreOptions {
+  /** Where the database, logs and backups live. */
+  dataDir: string;
+  /** Defaults to the OS keychain. */
+  secrets?: SecretStore;
+  /** Environment variables that supply default keys; pass `process.env` in the app. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Defaults to a JSON-lines log at `<dataDir>/logs/outreach-desk.log`. */
+  logger?: Logger;
+  version?: string;
+  /** `move-aside` starts fresh when the database file is corrupt (after the user agreed). */
+  onCorrupt?: 'fail' | 'move-aside';
+  /** Pins the organization (the CLI's --org). */
+  orgId?: string;
+  now?: () => Date;
+}
+
+/** A listener for pushes that concern every window, such as job progress. */
+export type BroadcastListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+/** The core, as the main process, the browser host and the CLI see it. */
+export interface Core {
+  dispatch: Dispatch;
+  /** Subscribes to pushes for every window (job progress); returns the unsubscribe. */
+  subscribe(listener: BroadcastListener): () => void;
+  services: Services;
+  store: Store;
+  logger: Logger;
+  keychainAvailable: boolean;
+  close(): void;
+}
+
+/** A logger that appends JSON lines to `<dataDir>/logs/outreach-desk.log`. */
+export function createFileLogger(dataDir: string): Logger {
+  const dir = join(dataDir, 'logs');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'outreach-desk.log');
+  // Synchronous appends: a crash must not lose the line that explains it.
+  return createLogger({ sink: (line) => appendFileSync(file, line + '\n') });
+}
+
+/** Opens the database, checks the keychain and wires every service and handler. */
+export async function createCore(options: CoreOptions): Promise<Core> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const logger = options.logger ?? createFileLogger(options.dataDir);
+  const store = openStore({ dataDir: options.dataDir, onCorrupt: options.onCorrupt ?? 'fail' });
+  const secrets = options.secrets ?? new KeyringSecretStore();
+  const probe = await probeKeychain(secrets);
+  if (!probe.available) logger.warn('no OS keychain: keys can be kept for this session only', { error: probe.error });
+  store.orgs.ensureFirstRun();
+  const listeners = new Set<BroadcastListener>();
+  const broadcast: BroadcastListener = (event, payload) => {
+    for (const listener of listeners) listener(event, payload);
+  };
+  const services = createServices({
+    store,
+    secrets,
+    sessionSecrets: new MemorySecretStore(),
+    keychainAvailable: probe.available,
+    env: options.env ?? {},
+    logger,
+    now: options.now ?? (() => new Date()),
+    orgId: options.orgId,
+    broadcast,
+  });
+  const handlers = createAllHandlers(services, {
+    version: options.version ?? '0.0.0',
+    dataDir: options.dataDir,
+    platform: process.platform,
+    keychain: probe.available ? 'available' : 'unavailable',
+    recoveredFrom: store.recoveredFrom,
+  });
+  return {
+    dispatch: createDispatch(handlers, logger),
+    subscribe: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    services,
+    store,
+    logger,
+    keychainAvailable: probe.available,
+    close: () => store.close(),
+  };
+}
+
+export type { Dispatch } from './handlers/dispatch';
+export type { Services } from './services';
+export type { SecretStore } from './secrets';
+export { KeyringSecretStore, MemorySecretStore } from './secrets';
+export { AppError, toAppErrorData } from './errors';
+export { createLogger, silentLogger } from './log';
+export { defaultDataDir, PRODUCT_NAME } from './paths';

@@ -1,0 +1,22 @@
+import type { EventName, EventPayload } from '../../../shared/ipc/events';
+import type { Logger } from '../log';
+import type { SecretStore } from '../secrets';
+import type { Store } from '../storage';
+
+/** What every service is built from. */
+export interface ServiceDeps {
+  store: Store;
+  /** The OS keychain (or, in unit tests only, a memory store). */
+  secrets: SecretStore;
+  /** Keys the user chose to keep for this session only; never written anywhere. */
+  sessionSecrets: SecretStore;
+  keychainAvailable: boolean;
+  /** Environment variables that supply default keys (ANTHROPIC_API_KEY, …). */
+  env: Readonly<Record<string, string | undefined>>;
+  logger: Logger;
+  now: () => Date;
+  /** Pins the organization for this process (the CLI's --org); otherwise the current profile's. */
+  orgId?: string;
+  /** Pushes an event to every window (job progress). */
+  broadcast: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+}

@@ -1,0 +1,38 @@
+import type { ServiceDeps } from './context';
+import { createExportService } from './exports';
+import { createKeyService } from './keys';
+import { createLeadImportService } from './leads';
+import { createLLMAccess } from './llm-access';
+import { createReplyService } from './replies';
+import { createSequenceService } from './sequences';
+import { createSessionService } from './session';
+import { createSettingsService } from './settings';
+import { createUsageService } from './usage';
+import { createUserService } from './users';
+
+/** Every service of the core, wired once. The handlers, the CLI and the job runner use these. */
+export function createServices(deps: ServiceDeps) {
+  const session = createSessionService(deps);
+  const keys = createKeyService(deps);
+  const llm = createLLMAccess(deps, session, keys);
+  return {
+    store: deps.store,
+    session,
+    keys,
+    llm,
+    users: createUserService(deps, session),
+    settings: createSettingsService(deps, session, keys, llm),
+    sequences: createSequenceService(deps, session, llm),
+    replies: createReplyService(deps, session, llm),
+    usage: createUsageService(deps, session),
+    exports: createExportService(deps, session),
+    leadImport: createLeadImportService(deps, session),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
+export type { ServiceDeps } from './context';
+export type { DraftSource } from './sequences';
+export type { ClassifyRequest, ReplyDecision } from './replies';
+export type { Session } from './session';
+export { toLeadContext } from './sequences';

@@ -1,0 +1,75 @@
+import { LLM_PROVIDER_NAMES, type LLMProviderName } from '../../../shared/domain/llm';
+import type { KeyStatus } from '../../../shared/domain/org';
+import { AppError } from '../errors';
+import { PROVIDERS } from '../llm';
+import { registerSecret } from '../log';
+import { secretAccount } from '../secrets';
+import type { ServiceDeps } from './context';
+
+/**
+ * Which key applies to a call: the org's own key (a session-only key first, then the OS keychain),
+ * then the provider's environment variable. Asked at request time, so a changed key applies at once.
+ * Keys leave this module only towards a provider client.
+ */
+export function createKeyService(deps: ServiceDeps) {
+  async function orgKey(orgId: string, provider: LLMProviderName): Promise<{ key: string; source: 'session' | 'keychain' } | null> {
+    const account = secretAccount(orgId, provider);
+    const session = await deps.sessionSecrets.get(account);
+    if (session) return { key: session, source: 'session' };
+    if (!deps.keychainAvailable) return null;
+    const stored = await deps.secrets.get(account);
+    return stored ? { key: stored, source: 'keychain' } : null;
+  }
+
+  function envKey(provider: LLMProviderName): string | null {
+    const name = PROVIDERS[provider].envVar;
+    const value = name ? deps.env[name]?.trim() : undefined;
+    return value ? value : null;
+  }
+
+  return {
+    /** The key for a call, or undefined when none is set (the provider then says how to add one). */
+    async resolve(orgId: string, provider: LLMProviderName): Promise<string | undefined> {
+      const key = (await orgKey(orgId, provider))?.key ?? envKey(provider) ?? undefined;
+      if (key) registerSecret(key);
+      return key;
+    },
+
+    async status(orgId: string): Promise<KeyStatus[]> {
+      return Promise.all(
+        LLM_PROVIDER_NAMES.map(async (provider): Promise<KeyStatus> => {
+          const own = await orgKey(orgId, provider);
+          if (own) return { provider, source: own.source, last4: own.key.slice(-4) };
+          return { provider, source: envKey(provider) ? 'environment' : 'none', last4: null };
+        }),
+      );
+    },
+
+    /** Stores a key in the keychain, or for this session only. An empty key removes it from both. */
+    async set(orgId: string, provider: LLMProviderName, key: string, sessionOnly: boolean): Promise<void> {
+      const account = secretAccount(orgId, provider);
+      const trimmed = key.trim();
+      if (trimmed === '') {
+        await deps.sessionSecrets.delete(account);
+        if (deps.keychainAvailable) await deps.secrets.delete(account);
+        return;
+      }
+      if (/\s/.test(trimmed)) throw new AppError('validation', `The ${PROVIDERS[provider].displayName} key contains spaces: paste the key alone.`, { field: `apiKeys.${provider}` });
+      registerSecret(trimmed);
+      if (sessionOnly) {
+        await deps.sessionSecrets.set(account, trimmed);
+        return;
+      }
+      if (!deps.keychainAvailable) {
+        throw new AppError(
+          'keychain_unavailable',
+          'No OS keychain is available, so the key was not saved. Install and start gnome-keyring (or KWallet) and restart Outreach Desk, or keep the key for this session only.',
+        );
+      }
+      await deps.secrets.set(account, trimmed);
+      await deps.sessionSecrets.delete(account);
+    },
+  };
+}
+
+export type KeyService = ReturnType<typeof createKeyService>;

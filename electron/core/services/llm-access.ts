@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import type { LLMProviderName, TokenUsage, Cost } from '../../../shared/domain/llm';
+import type { Operation } from '../../../shared/domain/usage';
+import { AppError } from '../errors';
+import { computeCost, getLLMProvider, LLMError, PROVIDERS, type LLMProvider, type ProviderClientOptions } from '../llm';
+import type { ServiceDeps } from './context';
+import type { KeyService } from './keys';
+import type { Session, SessionService } from './session';
+
+/** The provider client an organization's call goes to, with the model it asks for. */
+export interface ResolvedProvider {
+  name: LLMProviderName;
+  model: string;
+  client: LLMProvider;
+}
+
+/** What a successful call reports, whatever the operation. */
+interface Metered {
+  usage: TokenUsage;
+  cost: Cost;
+  model: string;
+  latencyMs: number;
+  requestId?: string | null;
+}
+
+const ZERO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
+
+/**
+ * The way every model call leaves the core: the org's provider, settings and key
+ * (`getLLMProviderForOrg`), a budget check before the call, and exactly one usage row after it,
+ * success or failure.
+ */
+export function createLLMAccess(deps: ServiceDeps, session: SessionService, keys: KeyService) {
+  function monthOf(date: Date): string {
+    return date.toISOString().slice(0, 7);
+  }
+
+  function checkBudget(s: Session): void {
+    const budget = s.org.settings.monthlyBudgetUsd;
+    if (budget === null) return;
+    const spent = deps.store.usage.monthSpend(s.org.id, monthOf(deps.now()));
+    if (spent >= budget) {
+      throw new AppError(
+        'budget_exceeded',
+        `This month's budget of $${budget.toFixed(2)} is spent ($${spent.toFixed(2)} so far). An owner or admin can raise it in Settings → Organization.`,
+      );
+    }
+  }
+
+  async function getLLMProviderForOrg(
+    s: Session,
+    choice: { provider?: LLMProviderName; model?: string } = {},
+    client: Pick<ProviderClientOptions, 'deadlineMs' | 'retry'> = {},
+  ): Promise<ResolvedProvider> {
+    const name = choice.provider ?? s.org.provider;
+    const settings = s.org.settings;
+    const model = choice.model ?? settings.models[name] ?? PROVIDERS[name].defaultModel;
+    const instance = getLLMProvider(name, {
+      apiKey: await keys.resolve(s.org.id, name),
+      baseURL: settings.baseUrls[name] ?? PROVIDERS[name].defaultBaseUrl ?? undefined,
+      defaultModel: model,
+      temperature: settings.temperature,
+      maxTokens: settings.maxTokens,
+      ...client,
+    });
+    return { name, model, client: instance };
+  }
+
+  function record(s: Session, operation: Operation, target: ResolvedProvider, outcome: { ok: Metered } | { error: LLMError; latencyMs: number }): void {
+    const base = { id: randomUUID(), orgId: s.org.id, userId: s.user.id, operation, provider: target.name, createdAt: deps.now().toISOString() };
+    if ('ok' in outcome) {
+      const r = outcome.ok;
+      deps.store.usage.record({
+        ...base,
+        model: r.model,
+        inputTokens: r.usage.inputTokens,
+        outputTokens: r.usage.outputTokens,
+        cachedInputTokens: r.usage.cachedInputTokens,
+        costUsd: r.cost.usd,
+        priceTable: r.cost.priceTable,
+        latencyMs: r.latencyMs,
+        outcome: 'ok',
+        errorCode: null,
+        requestId: r.requestId ?? null,
+      });
+      return;
+    }
+    const { error } = outcome;
+    const usage = error.usage ?? ZERO_USAGE;
+    const model = error.model ?? target.model;
+    const cost = computeCost(target.name, model, usage);
+    deps.store.usage.record({
+      ...base,
+      model,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      cachedInputTokens: usage.cachedInputTokens,
+      costUsd: cost.usd,
+      priceTable: cost.priceTable,
+      latencyMs: outcome.latencyMs,
+      outcome: 'error',
+      errorCode: error.code,
+      requestId: error.requestId ?? null,
+    });
+  }
+
+  return {
+    getLLMProviderForOrg,
+
+    /**
+     * Runs one model call for the current profile: refuses it when the month's budget is spent,
+     * then records one usage row whatever happens. A call that never reached a provider
+     * (no key) records nothing.
+     */
+    async call<T extends Metered>(
+      operation: Operation,
+      choice: { provider?: LLMProviderName; model?: string },
+      run: (target: ResolvedProvider) => Promise<T>,
+      client: Pick<ProviderClientOptions, 'deadlineMs' | 'retry'> = {},
+      s: Session = session.current(),
+    ): Promise<T> {
+      checkBudget(s);
+      const target = await getLLMProviderForOrg(s, choice, client);
+      const started = performance.now();
+      try {
+        const result = await run(target);
+        record(s, operation, target, { ok: result });
+        return result;
+      } catch (error) {
+        if (error instanceof LLMError && error.code !== 'no_key') {
+          record(s, operation, target, { error, latencyMs: performance.now() - started });
+        }
+        throw error;
+      }
+    },
+  };
+}
+
+export type LLMAccess = ReturnType<typeof createLLMAccess>;

@@ -1,0 +1,110 @@
+import type { LLMProviderName } from '../../../shared/domain/llm';
+import type { Reply } from '../../../shared/domain/records';
+import { AppError } from '../errors';
+import { applyReplyRules, extractReplyText, parseEmail, type ParsedEmail } from '../replies';
+import type { ReplyInput } from '../storage';
+import type { ServiceDeps } from './context';
+import type { LLMAccess } from './llm-access';
+import type { Session, SessionService } from './session';
+import { toLeadContext } from './sequences';
+
+export interface ClassifyRequest {
+  text?: string;
+  eml?: string | Buffer;
+  originalOutreach?: string;
+  leadId?: string;
+  sequenceId?: string;
+  provider?: LLMProviderName;
+  model?: string;
+  /** Decide by the rules alone; undecided replies are stored as such, with no model call. */
+  rulesOnly?: boolean;
+  signal?: AbortSignal;
+}
+
+/** Headers a pasted raw message starts with; anything else is taken as the reply's text. */
+const RAW_MESSAGE_START = /^(return-path|received|delivered-to|from|to|subject|date|message-id|mime-version|x-[a-z0-9-]+|content-type):[ \t]/i;
+
+/** A pasted reply: a whole raw message (headers included) is parsed as one; plain text is the body. */
+async function parsePastedReply(text: string): Promise<ParsedEmail> {
+  if (RAW_MESSAGE_START.test(text) && /\r?\n\r?\n/.test(text)) return parseEmail(text);
+  return {
+    from: null, fromName: null, to: [], subject: null, date: null, messageId: null, headers: {},
+    contentType: null, reportType: null, text, replyText: extractReplyText(text), parts: [],
+    dsn: null, feedbackReport: null, warnings: [],
+  };
+}
+
+/** How a reply was decided, before it is stored. */
+export type ReplyDecision = Omit<ReplyInput, 'leadId' | 'sequenceId'>;
+
+/**
+ * Reply triage: the deterministic rules first (bounces, auto-replies, unsubscribes cost no
+ * tokens), then a model for what they cannot decide.
+ */
+export function createReplyService(deps: ServiceDeps, session: SessionService, llm: LLMAccess) {
+  const { store } = deps;
+
+  async function parse(request: ClassifyRequest): Promise<{ email: ParsedEmail; raw: string }> {
+    if (request.eml !== undefined) {
+      const raw = typeof request.eml === 'string' ? request.eml : request.eml.toString('utf8');
+      return { email: await parseEmail(request.eml), raw };
+    }
+    if (request.text === undefined) throw new AppError('validation', 'Paste a reply or drop an .eml file.', { field: 'text' });
+    return { email: await parsePastedReply(request.text), raw: request.text };
+  }
+
+  /** Decides a reply without storing it. */
+  async function decide(request: ClassifyRequest, s: Session = session.current()): Promise<ReplyDecision> {
+    const { email, raw } = await parse(request);
+    const common = { fromAddress: email.from, subject: email.subject, rawText: raw, parsedText: email.replyText || email.text };
+    const rule = applyReplyRules(email);
+    if (rule) {
+      return {
+        ...common,
+        classification: rule.classification,
+        confidence: rule.confidence,
+        reason: rule.reason,
+        suggestedAction: rule.suggestedAction,
+        decidedBy: 'rules',
+        returnDate: rule.returnDate ?? null,
+      };
+    }
+    if (request.rulesOnly) {
+      return { ...common, classification: null, confidence: null, reason: 'The rules could not decide; no model was asked (--rules-only).', suggestedAction: null, decidedBy: 'undecided' };
+    }
+    if (!common.parsedText.trim()) throw new AppError('validation', 'The reply has no text to classify.', { field: request.eml ? 'eml' : 'text' });
+    const lead = request.leadId ? store.leads.get(request.leadId) : null;
+    const result = await llm.call(
+      'classify',
+      request,
+      (target) =>
+        target.client.classifyReply(common.parsedText, request.originalOutreach ?? '', lead ? toLeadContext(lead) : undefined, {
+          model: target.model,
+          signal: request.signal,
+        }),
+      {},
+      s,
+    );
+    return {
+      ...common,
+      classification: result.classification,
+      confidence: result.confidence,
+      reason: result.reason,
+      suggestedAction: result.suggestedAction,
+      decidedBy: 'model',
+      provider: request.provider ?? s.org.provider,
+      model: result.model,
+    };
+  }
+
+  return {
+    decide,
+    async classify(request: ClassifyRequest): Promise<Reply> {
+      const s = session.current();
+      const decision = await decide(request, s);
+      return store.replies.insert(s.org.id, { ...decision, leadId: request.leadId ?? null, sequenceId: request.sequenceId ?? null });
+    },
+  };
+}
+
+export type ReplyService = ReturnType<typeof createReplyService>;

@@ -1,0 +1,47 @@
+import type { Organization, Role, User } from '../../../shared/domain/org';
+import { AppError } from '../errors';
+import type { ServiceDeps } from './context';
+import type { SessionService } from './session';
+
+/** Organization details and its users. Owners and admins manage them; only owners make owners. */
+export function createUserService(deps: ServiceDeps, session: SessionService) {
+  const { store } = deps;
+
+  function ensureOwnerRemains(orgId: string, user: User, nextRole: Role | null): void {
+    if (user.role === 'owner' && nextRole !== 'owner' && store.users.countByRole(orgId, 'owner') <= 1) {
+      throw new AppError('conflict', 'An organization needs at least one owner: make someone else owner first.');
+    }
+  }
+
+  return {
+    list: (): User[] => store.users.list(session.current().org.id),
+
+    save(input: { id?: string; name: string; role: Role }): User {
+      const { org, user: me } = session.requireManager('manage users');
+      const existing = input.id ? store.users.get(input.id) : null;
+      if (input.id && (!existing || existing.orgId !== org.id)) throw new AppError('not_found', 'That user does not exist.', { field: 'id' });
+      const touchesOwner = input.role === 'owner' || existing?.role === 'owner';
+      if (touchesOwner && me.role !== 'owner') throw new AppError('forbidden', 'Only an owner can grant or change the owner role.');
+      if (existing) ensureOwnerRemains(org.id, existing, input.role);
+      return store.users.save(org.id, input);
+    },
+
+    delete(id: string): boolean {
+      const { org, user: me } = session.requireManager('remove users');
+      const target = store.users.get(id);
+      if (!target || target.orgId !== org.id) return false;
+      if (target.id === me.id) throw new AppError('conflict', 'You cannot remove your own profile: switch to another owner or admin first.');
+      if (target.role === 'owner' && me.role !== 'owner') throw new AppError('forbidden', 'Only an owner can remove an owner.');
+      ensureOwnerRemains(org.id, target, null);
+      return store.users.delete(id);
+    },
+
+    updateOrg(patch: { name?: string; monthlyBudgetUsd?: number | null }): Organization {
+      const { org } = session.requireManager('change the organization');
+      const settings = patch.monthlyBudgetUsd === undefined ? undefined : { ...org.settings, monthlyBudgetUsd: patch.monthlyBudgetUsd };
+      return store.orgs.update(org.id, { name: patch.name, settings });
+    },
+  };
+}
+
+export type UserService = ReturnType<typeof createUserService>;
