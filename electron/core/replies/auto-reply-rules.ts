@@ -58,7 +58,8 @@ function autoSubmittedValue(email: ParsedEmail): string | null {
   return value;
 }
 
-function outOfOffice(email: ParsedEmail, rule: string, confidence: number, reason: string): RuleDecision {
+function outOfOffice(email: ParsedEmail, rule: string, rawConfidence: number, reason: string): RuleDecision {
+  const confidence = Math.round(rawConfidence * 100) / 100;
   const text = `${email.subject ?? ''}\n${email.replyText || email.text}`;
   if (LEFT_COMPANY.test(text)) {
     return { classification: 'out_of_office', confidence, reason: `${reason} The sender has left or the address is no longer used.`, suggestedAction: 'stop_sequence', rule };

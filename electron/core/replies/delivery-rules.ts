@@ -84,7 +84,6 @@ const BOUNCE_BODY_STRONG = new RegExp(
     String.raw`could not deliver (the )?(message|mail)`,
     String.raw`permanent(ly)? (fatal )?(error|failure|failed)`,
     String.raw`retry time(out)? (not )?exceeded|retry timeout exceeded|too many (retries|delivery attempts)`,
-    String.raw`"notificationType"\s*:\s*"Bounce"`,
     // German, French, Spanish, Italian, Dutch, Portuguese, Japanese MTAs
     String.raw`konnte nicht (zugestellt|ausgeliefert)|nicht zugestellt werden`,
     String.raw`n'a pas pu être (remis|distribué|délivré)|impossible de remettre`,
@@ -122,10 +121,14 @@ const DELAY_TEXT = /has not (yet )?been delivered|not been delivered yet|deliver
 const FINAL_FAILURE_TEXT = /could not be delivered|couldn't be delivered|permanent(ly)? (fatal )?(error|failure|failed)|gave up|giving up|retry time(out)? (not )?exceeded|retry timeout exceeded|too many (retries|delivery attempts)|will not be delivered|has been returned|undeliverable|Action:\s*failed/i;
 
 /** Positive delivery notifications (DSN success, Sendmail "Return receipt", Amazon SES delivery). */
-const RECEIPT_TEXT = /successful delivery notifications|delivery to the following recipients? (was|were|has been|have been) (successful|completed)|(was|has been) (successfully )?delivered to (the )?(following|recipient|destination)|"notificationType"\s*:\s*"Delivery"|Enclosed is the mail delivery report that you requested/i;
+const RECEIPT_TEXT = /successful delivery notifications|delivery to the following recipients? (was|were|has been|have been) (successful|completed)|(was|has been) (successfully )?delivered to (the )?(following|recipient|destination)|Enclosed is the mail delivery report that you requested/i;
 const RECEIPT_SUBJECT = /^(return receipt|delivered:|delivery (status )?notification \((success|relayed)\)|successful mail delivery report|zugestellt:|remis :|entregado:)/i;
 /** Read receipts (MDN, RFC 8098) and their client-written equivalents. */
 const READ_RECEIPT_SUBJECT = /^(read|gelesen|lu|leído|letto|gelezen|lido|read receipt|disposition notification)\s*:/i;
+
+/** Mailing-list managers (fml, Mailman, ezmlm, Majordomo) that return a post they would not deliver. */
+const LIST_MANAGER_SENDER = /(^|[^a-z])(owner-[^@\s]+|[^@\s]+-(admin|owner|request|bounces?))@/i;
+const LIST_REJECTION_TEXT = /\b(you are|you're|is) not (a )?member\b|\bare not member\b|not allowed to post|post(ing|s)? .{0,40}(restricted|limited) to (list )?members|(message|post(ing)?) .{0,60}(was|has been) (automatically )?rejected|original mail as follows|duplicated message-id|loop alert/i;
 
 const FAILED_ACTION = /^(failed|failure|undeliverable|not delivered)/;
 const DELAYED_ACTION = /^delayed/;
@@ -197,6 +200,9 @@ export function detectDeliveryReport(email: ParsedEmail): RuleDecision | null {
     if (machine) return notABounce('delivery.delay-warning', 0.9, 'Delay warning from a mail server: delivery is still being retried; not a bounce.');
     return null;
   }
+  const sesType = /^\s*\{\s*"notificationType"\s*:\s*"(\w+)"/.exec(body)?.[1];
+  if (sesType === 'Bounce') return bounce('bounce.ses-notification', 0.97, 'Amazon SES bounce notification.');
+  if (sesType === 'Delivery') return notABounce('delivery.receipt', 0.95, 'Amazon SES delivery notification: the message was delivered; not a bounce.');
   if (RECEIPT_SUBJECT.test(subject) || (machine && RECEIPT_TEXT.test(text) && !FINAL_FAILURE_TEXT.test(text))) {
     return notABounce('delivery.receipt', 0.9, 'Delivery notification: the message was delivered; not a bounce.');
   }
@@ -219,6 +225,10 @@ export function detectDeliveryReport(email: ParsedEmail): RuleDecision | null {
   }
   if (bounceSubject && (machine || weakBody)) {
     return bounce('bounce.subject', 0.9, `Non-delivery report: the subject says "${subject.slice(0, 80)}".`);
+  }
+  const listManager = email.headers['x-mlserver'] !== undefined || email.headers['x-list-administrivia'] !== undefined || LIST_MANAGER_SENDER.test(email.from ?? '');
+  if (listManager && LIST_REJECTION_TEXT.test(text)) {
+    return bounce('bounce.list-manager', 0.85, 'The mailing-list manager returned the message undelivered.');
   }
   if (machine && weakBody && /not delivered|undeliver|delivery (failed|failure)|returned|rejected|user unknown|no such (user|mailbox)|mailbox (is )?(full|unavailable)|quota|does not exist|\b5\.\d\.\d{1,3}\b/i.test(body)) {
     return bounce('bounce.machine-text', 0.85, 'Automatic message whose text reports a failed delivery.');

@@ -40,6 +40,28 @@ function binaryShare(buffer: Buffer): number {
   return odd / sample.length;
 }
 
+/**
+ * Some MTAs break a Content-Type after its ";" without indenting the next line, so the
+ * `boundary=` parameter reads as a broken header and the part's body is lost. Indenting a
+ * bare `name=value` line that follows a Content-* line ending in ";" restores the fold.
+ */
+function repairUnfoldedParameters(buffer: Buffer): Buffer {
+  const view = buffer.toString('latin1');
+  const repaired = view.replace(/^(Content-[A-Za-z-]+:[^\n]*;[ \t]*\r?\n)(?=[A-Za-z*-]+=)/gim, '$1\t');
+  return repaired === view ? buffer : Buffer.from(repaired, 'latin1');
+}
+
+/** Some exports start with blank or whitespace-only lines before the header block. */
+function dropLeadingBlankLines(buffer: Buffer): Buffer {
+  let start = 0;
+  for (let index = 0; index < buffer.length; index++) {
+    const byte = buffer[index];
+    if (byte === 0x0a) start = index + 1;
+    else if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d) break;
+  }
+  return start > 0 ? buffer.subarray(start) : buffer;
+}
+
 /** Whether the source opens with a header block rather than body text (body-only exports exist). */
 function startsWithHeaders(buffer: Buffer): boolean {
   const head = buffer.subarray(0, 2048).toString('latin1');
@@ -121,7 +143,7 @@ export async function parseEmail(source: string | Buffer): Promise<ParsedEmail> 
   if (buffer.length > MAX_SOURCE_BYTES) {
     throw new AppError('validation', `The email is larger than ${MAX_SOURCE_BYTES / 1024 / 1024} MB, which no reply is. Check that the file is a single message.`);
   }
-  buffer = dropEnvelopeLine(normaliseBareCr(buffer));
+  buffer = repairUnfoldedParameters(dropEnvelopeLine(dropLeadingBlankLines(normaliseBareCr(buffer))));
   const warnings: string[] = [];
   const hasHeaders = startsWithHeaders(buffer);
   if (!hasHeaders && binaryShare(buffer) > 0.05) {

@@ -1,0 +1,124 @@
+import { readFile } from 'node:fs/promises';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { applyReplyRules, parseEmail, type RuleDecision } from '../../electron/core/replies';
+import type { ReplyClass } from '../../shared/domain/reply';
+import { corpusPath, readLabels, type CorpusLabel } from './corpus';
+
+/**
+ * Scores the pre-filter on the shared corpus of real third-party mail (bounces from many MTAs,
+ * auto-replies, look-alikes, human replies). A message the rules leave undecided counts as
+ * "undecided": it would go to the model.
+ */
+
+type Predicted = ReplyClass | 'undecided';
+
+/**
+ * Maps the corpus' labels onto our classes. The corpus files spam complaints (ARF/FBL, JMRP)
+ * under `other`; our product treats them as an opt-out, so they are expected as `unsubscribe`.
+ * Delay warnings and delivery receipts stay `other` (machine mail that is not a bounce).
+ */
+function expectedClass(label: CorpusLabel): ReplyClass {
+  if (/feedback-loop|\bARF\b|FBL/i.test(label.notes)) return 'unsubscribe';
+  // sisimai files a delay DSN (Action: delayed, "warning message only") under its final reason;
+  // for us it is a delay warning, which must never stop a sequence.
+  if (label.expectedClass === 'bounce' && /\baction=delayed\b/.test(label.notes)) return 'other';
+  return label.expectedClass;
+}
+
+function isDelayOrReceipt(label: CorpusLabel): boolean {
+  return /delay warning|action=delayed|delayed|positive DSN|success DSN|return receipt|Action relayed|delivered\/relayed/i.test(label.notes);
+}
+
+interface Scored {
+  label: CorpusLabel;
+  expected: ReplyClass;
+  predicted: Predicted;
+  decision: RuleDecision | null;
+  error: string | null;
+}
+
+const CLASSES: ReplyClass[] = ['bounce', 'out_of_office', 'unsubscribe', 'other', 'interested', 'not_interested', 'question'];
+
+function ratio(numerator: number, denominator: number): string {
+  return denominator === 0 ? '   -  ' : `${((numerator / denominator) * 100).toFixed(1).padStart(5)}%`;
+}
+
+function printTable(scored: Scored[]): void {
+  const lines = ['class            support  decided  correct  precision  recall'];
+  for (const cls of CLASSES) {
+    const support = scored.filter((item) => item.expected === cls).length;
+    const predicted = scored.filter((item) => item.predicted === cls).length;
+    const correct = scored.filter((item) => item.expected === cls && item.predicted === cls).length;
+    if (support === 0 && predicted === 0) continue;
+    lines.push(
+      `${cls.padEnd(16)} ${String(support).padStart(7)}  ${String(predicted).padStart(7)}  ${String(correct).padStart(7)}  ${ratio(correct, predicted).padStart(9)}  ${ratio(correct, support).padStart(6)}`,
+    );
+  }
+  const undecided = scored.filter((item) => item.predicted === 'undecided');
+  lines.push(`undecided (to the model): ${undecided.length} of ${scored.length}`);
+  const wrong = scored.filter((item) => item.predicted !== 'undecided' && item.predicted !== item.expected);
+  for (const item of wrong) lines.push(`  wrong: ${item.label.file} expected ${item.expected}, got ${item.predicted} (${item.decision?.rule ?? ''})`);
+  for (const item of scored.filter((entry) => entry.predicted === 'undecided' && ['bounce', 'out_of_office'].includes(entry.expected))) {
+    lines.push(`  missed: ${item.label.file} expected ${item.expected}`);
+  }
+  console.log(`\nReply pre-filter on ${corpusPath}\n${lines.join('\n')}\n`);
+}
+
+describe('the reply pre-filter on the shared corpus', () => {
+  let scored: Scored[] = [];
+
+  beforeAll(async () => {
+    const labels = await readLabels();
+    scored = [];
+    for (const label of labels) {
+      const source = await readFile(`${corpusPath}/${label.file}`);
+      try {
+        const email = await parseEmail(source);
+        const decision = applyReplyRules(email);
+        scored.push({ label, expected: expectedClass(label), predicted: decision?.classification ?? 'undecided', decision, error: null });
+      } catch (error) {
+        scored.push({ label, expected: expectedClass(label), predicted: 'undecided', decision: null, error: (error as Error).message });
+      }
+    }
+    printTable(scored);
+  });
+
+  it('reads all 237 labelled messages and parses every one', () => {
+    expect(scored).toHaveLength(237);
+    expect(scored.filter((item) => item.error !== null).map((item) => `${item.label.file}: ${item.error}`)).toEqual([]);
+  });
+
+  it('finds at least 97% of the bounces', () => {
+    const bounces = scored.filter((item) => item.expected === 'bounce');
+    expect(bounces.length).toBeGreaterThanOrEqual(170);
+    const found = bounces.filter((item) => item.predicted === 'bounce').length;
+    expect(found / bounces.length).toBeGreaterThanOrEqual(0.97);
+  });
+
+  it('finds at least 90% of the out-of-office replies', () => {
+    const ooo = scored.filter((item) => item.expected === 'out_of_office');
+    const found = ooo.filter((item) => item.predicted === 'out_of_office').length;
+    expect(found / ooo.length).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('calls no human reply, delay warning or delivery receipt a bounce', () => {
+    const mustNotBounce = scored.filter((item) => item.label.file.startsWith('human/') || isDelayOrReceipt(item.label));
+    expect(mustNotBounce.length).toBeGreaterThanOrEqual(21 + 5);
+    expect(mustNotBounce.filter((item) => item.predicted === 'bounce').map((item) => item.label.file)).toEqual([]);
+  });
+
+  it('calls nothing a bounce that is not one', () => {
+    expect(scored.filter((item) => item.predicted === 'bounce' && item.expected !== 'bounce').map((item) => item.label.file)).toEqual([]);
+  });
+
+  it('leaves every human reply that is not an opt-out to the model', () => {
+    const humans = scored.filter((item) => item.label.file.startsWith('human/'));
+    expect(humans.filter((item) => item.predicted !== 'undecided').map((item) => `${item.label.file}: ${item.decision?.rule}`)).toEqual([]);
+  });
+
+  it('treats every spam complaint (ARF/FBL/JMRP) as an opt-out', () => {
+    const complaints = scored.filter((item) => item.expected === 'unsubscribe' && item.label.file.startsWith('other/'));
+    expect(complaints.length).toBeGreaterThanOrEqual(10);
+    expect(complaints.filter((item) => item.predicted !== 'unsubscribe').map((item) => item.label.file)).toEqual([]);
+  });
+});
