@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppError } from '../errors';
 import { CorruptDatabaseError, guardMethods, isCorruption, isSqliteError, toStorageError } from './errors';
@@ -68,16 +68,27 @@ function checkMigrations(migrations: readonly Migration[]): readonly Migration[]
   return migrations;
 }
 
-/** Opens the file and proves it is a healthy database; closes it again on any failure. */
+/**
+ * Proves an existing file is a healthy database, then opens it for writing; a new file is just
+ * created. The check runs on a read-only connection because closing a read-write connection to a
+ * damaged file makes SQLite delete its -wal, and the user's files must be kept as they were.
+ */
 function openChecked(path: string, timeout: number): SqliteDatabase {
+  if (existsSync(path) && statSync(path).size > 0) {
+    const reader = new Database(path, { readonly: true, fileMustExist: true, timeout });
+    try {
+      // A non-database file fails here with SQLITE_NOTADB; damaged pages fail the check.
+      const check = reader.pragma('quick_check', { simple: true });
+      if (check !== 'ok') throw Object.assign(new Error(`quick_check failed: ${String(check)}`), { code: 'SQLITE_CORRUPT' });
+    } finally {
+      reader.close();
+    }
+  }
   const db = new Database(path, { timeout });
   try {
-    // The first statement reads the header: a non-database file fails here with SQLITE_NOTADB.
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
-    const check = db.pragma('quick_check', { simple: true });
-    if (check !== 'ok') throw Object.assign(new Error(`quick_check failed: ${String(check)}`), { code: 'SQLITE_CORRUPT' });
     return db;
   } catch (error) {
     db.close();
@@ -148,27 +159,58 @@ function backUp(db: SqliteDatabase, dataDir: string, version: number): string {
 }
 
 function createStore(db: SqliteDatabase, info: { path: string; recoveredFrom: string | null; backupPath: string | null }): Store {
-  const guard = <T extends object>(repo: T) => guardMethods(repo, info.path);
-  const meta = createMetaRepository(db);
-  const users = createUserRepository(db);
-  const sequences = createSequenceRepository(db);
-  const replies = createReplyRepository(db);
+  // Repositories prepare their statements when first used, so a store opened on an older
+  // schema (a test fixture, a backup) works for the tables that schema has.
+  const lazy = <T extends object>(create: () => T): (() => T) => {
+    let repo: T | undefined;
+    return () => (repo ??= guardMethods(create(), info.path));
+  };
+  const meta = lazy(() => createMetaRepository(db));
+  const users = lazy(() => createUserRepository(db));
+  const orgs = lazy(() => createOrgRepository(db, users(), meta()));
+  const profiles = lazy(() => createProfileRepository(db));
+  const templates = lazy(() => createTemplateRepository(db));
+  const leads = lazy(() => createLeadRepository(db));
+  const sequences = lazy(() => createSequenceRepository(db));
+  const replies = lazy(() => createReplyRepository(db));
+  const usage = lazy(() => createUsageRepository(db));
+  const jobs = lazy(() => createJobRepository(db, sequences(), replies()));
   let closed = false;
   return {
     path: info.path,
     recoveredFrom: info.recoveredFrom,
     backupPath: info.backupPath,
     schemaVersion: db.pragma('user_version', { simple: true }) as number,
-    orgs: guard(createOrgRepository(db, users, meta)),
-    users: guard(users),
-    meta: guard(meta),
-    profiles: guard(createProfileRepository(db)),
-    templates: guard(createTemplateRepository(db)),
-    leads: guard(createLeadRepository(db)),
-    sequences: guard(sequences),
-    replies: guard(replies),
-    usage: guard(createUsageRepository(db)),
-    jobs: guard(createJobRepository(db, sequences, replies)),
+    get orgs() {
+      return orgs();
+    },
+    get users() {
+      return users();
+    },
+    get meta() {
+      return meta();
+    },
+    get profiles() {
+      return profiles();
+    },
+    get templates() {
+      return templates();
+    },
+    get leads() {
+      return leads();
+    },
+    get sequences() {
+      return sequences();
+    },
+    get replies() {
+      return replies();
+    },
+    get usage() {
+      return usage();
+    },
+    get jobs() {
+      return jobs();
+    },
     transaction: (fn) => {
       try {
         return db.transaction(fn)();
