@@ -28,6 +28,10 @@ export function createGroqAdapter(options: GroqAdapterOptions): ProviderAdapter 
     client: client as unknown as ChatCompletionsClient,
     jsonMode: 'json_object',
     maxTokensField: 'max_tokens',
+    async listModelIds(signal) {
+      const list = await client.models.list({ signal });
+      return list.data.map((m) => m.id);
+    },
     readApiError: (error) =>
       error instanceof Groq.APIError ? { status: error.status, body: error.error, headers: error.headers } : undefined,
   });

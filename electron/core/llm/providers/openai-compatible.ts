@@ -23,7 +23,6 @@ export interface ChatCompletionsClient {
       };
     };
   };
-  models: { list(query: undefined, options: { signal: AbortSignal }): AsyncIterable<{ id: string }> };
 }
 
 /** The status, body and headers an SDK's API error carries. */
@@ -41,6 +40,8 @@ export interface OpenAICompatibleOptions {
   jsonMode: 'json_schema' | 'json_object';
   /** OpenAI's newer models take `max_completion_tokens`; compatible servers take `max_tokens`. */
   maxTokensField: 'max_tokens' | 'max_completion_tokens';
+  /** The vendor's list-models call; the SDKs page differently. */
+  listModelIds(signal: AbortSignal): Promise<string[]>;
   /** Returns the parts of the SDK's API error, or undefined for anything else. */
   readApiError(error: unknown): ApiErrorParts | undefined;
 }
@@ -167,11 +168,7 @@ export function createOpenAICompatibleAdapter(options: OpenAICompatibleOptions):
       })();
     },
 
-    async listModelIds(signal) {
-      const ids: string[] = [];
-      for await (const model of client.models.list(undefined, { signal })) ids.push(model.id);
-      return ids;
-    },
+    listModelIds: options.listModelIds,
 
     toError(error: unknown, http: HttpObservation | undefined, model: string | undefined) {
       const api = options.readApiError(error);

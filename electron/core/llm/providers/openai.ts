@@ -32,6 +32,11 @@ export function createOpenAIAdapter(options: OpenAIAdapterOptions): ProviderAdap
     client: client as unknown as ChatCompletionsClient,
     jsonMode: options.provider === 'openai' ? 'json_schema' : 'json_object',
     maxTokensField: options.provider === 'openai' ? 'max_completion_tokens' : 'max_tokens',
+    async listModelIds(signal) {
+      const ids: string[] = [];
+      for await (const model of client.models.list({ signal })) ids.push(model.id);
+      return ids;
+    },
     readApiError: (error) =>
       error instanceof OpenAI.APIError
         ? { status: error.status, body: error.error, headers: error.headers, requestId: error.requestID }

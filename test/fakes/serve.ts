@@ -1,0 +1,29 @@
+/**
+ * Runs the three fake vendors as a standalone process, for the CLI and UI tests.
+ * Prints one JSON line on stdout: {"anthropic": url, "openai": url, "gemini": url,
+ * "baseURLs": {<provider>: url}}; stops on SIGTERM/SIGINT.
+ * Flags: --latency MS, --rpm N (rate-limit mode).
+ */
+import { startFakeProviders, type FakeProviderName } from './fake-provider';
+
+function flag(name: string): number | undefined {
+  const i = process.argv.indexOf(name);
+  const value = i === -1 ? undefined : Number(process.argv[i + 1]);
+  return value !== undefined && Number.isFinite(value) ? value : undefined;
+}
+
+const fakes = await startFakeProviders({ latencyMs: flag('--latency'), requestsPerMinute: flag('--rpm') });
+const providers: FakeProviderName[] = ['anthropic', 'openai', 'gemini', 'deepseek', 'groq', 'local'];
+process.stdout.write(
+  JSON.stringify({
+    anthropic: fakes.anthropic.url,
+    openai: fakes.openai.url,
+    gemini: fakes.gemini.url,
+    baseURLs: Object.fromEntries(providers.map((p) => [p, fakes.baseURLFor(p)])),
+  }) + '\n',
+);
+const stop = () => {
+  void fakes.close().then(() => process.exit(0));
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
