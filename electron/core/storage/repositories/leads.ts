@@ -52,6 +52,9 @@ function toParams(lead: LeadContext): Array<string | null> {
   ];
 }
 
+/** Unknown fields are refused rather than dropped: a mapping mistake should show, not lose data. */
+const leadInputSchema = leadContextSchema.strict();
+
 const SEARCH = `(first_name LIKE @q ESCAPE '\\' OR last_name LIKE @q ESCAPE '\\' OR email LIKE @q ESCAPE '\\' OR company LIKE @q ESCAPE '\\')`;
 
 export function createLeadRepository(db: SqliteDatabase): LeadRepository {
@@ -85,7 +88,7 @@ export function createLeadRepository(db: SqliteDatabase): LeadRepository {
     const createdAt = nowIso();
     const ids: string[] = [];
     rows.forEach((row, i) => {
-      const lead = parseInput(leadContextSchema.strict(), row, 'lead', `rows[${i}]`);
+      const lead = parseInput(leadInputSchema, row, 'lead', `rows[${i}]`);
       const id = newId();
       insertStmt.run(...toParams(lead), id, orgId, createdAt);
       ids.push(id);
@@ -116,7 +119,7 @@ export function createLeadRepository(db: SqliteDatabase): LeadRepository {
     },
     save: (orgId, input) => {
       const { id, ...rest } = input;
-      const lead = parseInput(leadContextSchema.strict(), rest, 'lead');
+      const lead = parseInput(leadInputSchema, rest, 'lead');
       if (id === undefined) {
         const newLeadId = newId();
         insertStmt.run(...toParams(lead), newLeadId, orgId, nowIso());

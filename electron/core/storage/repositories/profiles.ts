@@ -21,6 +21,8 @@ function toProfile(row: ProfileRow): BusinessProfile {
   });
 }
 
+const profileInputSchema = businessContextSchema.strict();
+
 export function createProfileRepository(db: SqliteDatabase): ProfileRepository {
   const cols = 'id, org_id, context, created_at, updated_at';
   const getStmt = db.prepare<[string], ProfileRow>(`SELECT ${cols} FROM business_profiles WHERE id = ?`);
@@ -41,7 +43,7 @@ export function createProfileRepository(db: SqliteDatabase): ProfileRepository {
     get,
     save: (orgId, input) => {
       const { id, ...rest } = input;
-      const context = toJson(parseInput(businessContextSchema.strict(), rest, 'business profile'));
+      const context = toJson(parseInput(profileInputSchema, rest, 'business profile'));
       const now = nowIso();
       if (id === undefined) {
         const newProfileId = newId();
