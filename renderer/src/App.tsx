@@ -1,0 +1,178 @@
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { ErrorMessage } from './components/ErrorMessage';
+import { Icon, type IconName } from './components/Icon';
+import { Loading } from './components/States';
+import { call, hasBridge, toApiError } from './lib/api';
+import { AppContext, type AppContextValue, type PageName, type Route } from './lib/app-context';
+import { MANAGER_ROLE_SET, ROLE_LABELS } from './lib/labels';
+import { ToastProvider, useToast } from './lib/toast';
+import { useLoad } from './lib/use-load';
+import { BatchPage } from './pages/BatchPage';
+import { DraftPage } from './pages/DraftPage';
+import { RepliesPage } from './pages/RepliesPage';
+import { SequencesPage } from './pages/SequencesPage';
+import { SettingsPage } from './pages/SettingsPage';
+
+// chart.js is most of the bundle's weight and only Usage needs it, so it loads on first visit.
+const UsagePage = lazy(() => import('./pages/UsagePage').then((m) => ({ default: m.UsagePage })));
+
+const NAV: { page: PageName; label: string; icon: IconName }[] = [
+  { page: 'draft', label: 'Draft', icon: 'draft' },
+  { page: 'sequences', label: 'Sequences', icon: 'sequences' },
+  { page: 'replies', label: 'Replies', icon: 'replies' },
+  { page: 'batch', label: 'Batch', icon: 'batch' },
+  { page: 'usage', label: 'Usage', icon: 'usage' },
+  { page: 'settings', label: 'Settings', icon: 'settings' },
+];
+
+/** The app: a session, a shell with navigation, and the current screen. */
+export function App() {
+  return (
+    <ToastProvider>
+      <Shell />
+    </ToastProvider>
+  );
+}
+
+function Shell() {
+  const session = useLoad(() => call('session:get', undefined), []);
+  const info = useLoad(() => call('app:info', undefined), []);
+  const [route, setRoute] = useState<Route>({ page: 'draft' });
+  const main = useRef<HTMLElement>(null);
+  const notify = useToast();
+
+  const navigate = useCallback((next: Route) => {
+    setRoute(next);
+    main.current?.scrollTo({ top: 0 });
+  }, []);
+
+  useEffect(() => {
+    const names: Record<PageName, string> = { draft: 'Draft', sequences: 'Sequences', replies: 'Replies', batch: 'Batch', usage: 'Usage', settings: 'Settings' };
+    document.title = `${names[route.page]} · Outreach Desk`;
+  }, [route.page]);
+
+  const context = useMemo<AppContextValue | null>(() => {
+    if (!session.data) return null;
+    return {
+      org: session.data.org,
+      user: session.data.user,
+      users: session.data.users,
+      canManage: MANAGER_ROLE_SET.has(session.data.user.role),
+      navigate,
+      refreshSession: session.reload,
+    };
+  }, [session.data, session.reload, navigate]);
+
+  const switchUser = async (userId: string) => {
+    try {
+      const user = await call('session:switch-user', { userId });
+      await session.reload();
+      notify(`Switched to ${user.name} (${ROLE_LABELS[user.role]})`);
+    } catch (err) {
+      notify(toApiError(err).message);
+    }
+  };
+
+  if (!context) {
+    return (
+      <div className="boot">
+        <div className="page">
+          <h1>Outreach Desk</h1>
+          {session.status === 'error' ? (
+            <div className="stack">
+              <ErrorMessage error={session.error} onRetry={() => void session.reload()} />
+              {!hasBridge() && <p className="muted">This page needs the Outreach Desk core behind it.</p>}
+            </div>
+          ) : (
+            <Loading label="Opening your workspace…" />
+          )}
+        </div>
+      </div>
+    );
+  }
+
+  return (
+    <AppContext.Provider value={context}>
+      <div className="shell">
+        <a className="skip-link" href="#main" onClick={(e) => { e.preventDefault(); main.current?.focus(); }}>
+          Skip to content
+        </a>
+        <header className="topbar">
+          <div className="brand">
+            <span className="brand-mark" aria-hidden="true">
+              OD
+            </span>
+            Outreach Desk
+          </div>
+          <div className="topbar-org" title={context.org.name}>
+            Organization: <strong>{context.org.name}</strong>
+          </div>
+          <div className="topbar-spacer" />
+          <div className="profile-switch">
+            <label htmlFor="profile-switch">Profile</label>
+            <select id="profile-switch" value={context.user.id} onChange={(e) => void switchUser(e.target.value)}>
+              {context.users.map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.name} · {ROLE_LABELS[u.role]}
+                </option>
+              ))}
+            </select>
+          </div>
+        </header>
+        <nav className="sidebar" aria-label="Main">
+          <ul className="nav">
+            {NAV.map((item) => (
+              <li key={item.page}>
+                <button
+                  type="button"
+                  aria-current={route.page === item.page ? 'page' : undefined}
+                  onClick={() => navigate({ page: item.page } as Route)}
+                >
+                  <Icon name={item.icon} />
+                  {item.label}
+                </button>
+              </li>
+            ))}
+          </ul>
+          {info.data && (
+            <div className="sidebar-foot">
+              <div>Version {info.data.version}</div>
+              <div>Keychain: {info.data.keychain === 'available' ? 'available' : 'unavailable'}</div>
+            </div>
+          )}
+        </nav>
+        <main className="main" id="main" ref={main} tabIndex={-1}>
+          {info.data?.recoveredFrom && (
+            <div className="page">
+              <p className="notice notice-warn">
+                The database could not be opened and was moved aside to {info.data.recoveredFrom}. You are working in a fresh database.
+              </p>
+            </div>
+          )}
+          <CurrentPage key={`${context.user.id}:${route.page}:${route.page === 'draft' ? (route.sequenceId ?? '') : ''}`} route={route} />
+        </main>
+      </div>
+    </AppContext.Provider>
+  );
+}
+
+function CurrentPage({ route }: { route: Route }) {
+  switch (route.page) {
+    case 'draft':
+      return <DraftPage sequenceId={route.sequenceId} />;
+    case 'sequences':
+      return <SequencesPage />;
+    case 'replies':
+      return <RepliesPage />;
+    case 'batch':
+      return <BatchPage />;
+    case 'usage':
+      return (
+        <Suspense fallback={<div className="page"><Loading label="Loading usage…" /></div>}>
+          <UsagePage />
+        </Suspense>
+      );
+    case 'settings':
+      return <SettingsPage tab={route.tab} provider={route.provider} />;
+  }
+}

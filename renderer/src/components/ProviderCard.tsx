@@ -1,0 +1,337 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import type { KeyStatus, ModelInfo } from '../../../shared/domain';
+import type { ChannelInput, ChannelOutput, LLMSettingsView } from '../../../shared/ipc';
+import { type ApiError, call, toApiError } from '../lib/api';
+import { formatInt, formatLatency, formatPricePerMTok, formatUsd } from '../lib/format';
+import { useToast } from '../lib/toast';
+import { ErrorMessage } from './ErrorMessage';
+import { Badge, Loading } from './States';
+
+/** One row of `llm:providers`. */
+export type ProviderInfo = ChannelOutput<'llm:providers'>[number];
+type TestResult = ChannelOutput<'llm:test'>;
+type ModelList = ChannelOutput<'llm:models'>;
+
+/** Props of one provider's settings card. */
+export interface ProviderCardProps {
+  info: ProviderInfo;
+  view: LLMSettingsView;
+  /** Receives the settings the core returned after a change. */
+  onViewChange(view: LLMSettingsView): void;
+  /** Set when the user arrived here from an error about this provider. */
+  highlighted?: boolean;
+}
+
+/** "Key set, ends in …abcd (OS keychain)" and friends; never the key itself. */
+export function describeKeyStatus(status: KeyStatus | undefined, info: ProviderInfo): { text: string; tone: 'good' | 'warn' | 'neutral' } {
+  const tail = status?.last4 ? `, ends in …${status.last4}` : '';
+  switch (status?.source) {
+    case 'keychain':
+      return { text: `Key set${tail} (OS keychain)`, tone: 'good' };
+    case 'session':
+      return { text: `Key held for this session only${tail}`, tone: 'warn' };
+    case 'environment':
+      return { text: `Using ${info.envVar ?? 'an environment variable'} from the environment`, tone: 'good' };
+    default:
+      return info.keyRequired ? { text: 'No key set', tone: 'warn' } : { text: 'No key needed', tone: 'neutral' };
+  }
+}
+
+/** A provider's card: key, base URL, default model, and a connection test. */
+export function ProviderCard({ info, view, onViewChange, highlighted = false }: ProviderCardProps) {
+  const provider = info.name;
+  const uid = useId();
+  const notify = useToast();
+  const card = useRef<HTMLElement>(null);
+  const readOnly = !view.canEdit;
+  const keyStatus = view.keys.find((k) => k.provider === provider);
+  const keyText = describeKeyStatus(keyStatus, info);
+  const hasOwnKey = keyStatus?.source === 'keychain' || keyStatus?.source === 'session';
+
+  const [keyDraft, setKeyDraft] = useState('');
+  const [baseUrlDraft, setBaseUrlDraft] = useState(view.settings.baseUrls[provider] ?? '');
+  const [busy, setBusy] = useState<null | 'key' | 'remove' | 'url' | 'model' | 'test' | 'models'>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [offerSessionOnly, setOfferSessionOnly] = useState(false);
+  const [test, setTest] = useState<{ ok: true; result: TestResult } | { ok: false; error: ApiError } | null>(null);
+  const [models, setModels] = useState<{ status: 'loading' } | { status: 'ready'; list: ModelList } | { status: 'error'; error: ApiError }>({ status: 'loading' });
+
+  useEffect(() => setBaseUrlDraft(view.settings.baseUrls[provider] ?? ''), [view.settings.baseUrls, provider]);
+
+  useEffect(() => {
+    if (highlighted) card.current?.scrollIntoView({ block: 'start' });
+  }, [highlighted]);
+
+  useEffect(() => {
+    let live = true;
+    call('llm:models', { provider }).then(
+      (list) => live && setModels({ status: 'ready', list }),
+      (err) => live && setModels({ status: 'error', error: toApiError(err) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [provider]);
+
+  const update = async (what: NonNullable<typeof busy>, input: ChannelInput<'settings:update-llm'>, done: string) => {
+    setBusy(what);
+    setError(null);
+    try {
+      onViewChange(await call('settings:update-llm', input));
+      notify(done);
+      return true;
+    } catch (err) {
+      const apiError = toApiError(err);
+      setError(apiError);
+      setOfferSessionOnly(apiError.code === 'keychain_unavailable' && what === 'key');
+      return false;
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  // Held only to retry the same key as session-only when the keychain is unavailable; never rendered.
+  const pendingKey = useRef<string | null>(null);
+  const saveKey = async (key: string, sessionOnly = false) => {
+    if (!key) return;
+    // The field is cleared whatever happens, so the typed key does not linger in the page.
+    setKeyDraft('');
+    const ok = await update('key', { apiKeys: { [provider]: key }, ...(sessionOnly ? { sessionOnly } : {}) }, `${info.displayName} key saved`);
+    pendingKey.current = ok || sessionOnly ? null : key;
+  };
+
+  const saveBaseUrl = () => {
+    const urls = { ...view.settings.baseUrls };
+    const value = baseUrlDraft.trim();
+    if (value) urls[provider] = value;
+    else delete urls[provider];
+    void update('url', { settings: { baseUrls: urls } }, value ? `${info.displayName} base URL saved` : `${info.displayName} uses its default URL`);
+  };
+
+  const setModel = (model: string) => {
+    void update('model', { settings: { models: { ...view.settings.models, [provider]: model } } }, `${info.displayName} default model set`);
+  };
+
+  const refreshModels = async () => {
+    setBusy('models');
+    try {
+      setModels({ status: 'ready', list: await call('llm:models', { provider, refresh: true }) });
+    } catch (err) {
+      setModels((prev) => (prev.status === 'ready' ? prev : { status: 'error', error: toApiError(err) }));
+      setError(toApiError(err));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const runTest = async () => {
+    setBusy('test');
+    setTest(null);
+    try {
+      setTest({ ok: true, result: await call('llm:test', { provider }) });
+    } catch (err) {
+      setTest({ ok: false, error: toApiError(err) });
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const currentModel = view.settings.models[provider] ?? info.defaultModel;
+  const modelList = models.status === 'ready' ? models.list.models : [];
+  const selected = modelList.find((m) => m.id === currentModel);
+  const isDefault = view.provider === provider;
+
+  return (
+    <section
+      ref={card}
+      className={`card provider-card${highlighted ? ' is-highlighted' : ''}`}
+      aria-labelledby={`${uid}-title`}
+      data-provider={provider}
+    >
+      <header className="card-head">
+        <h3 id={`${uid}-title`}>{info.displayName}</h3>
+        <div className="badges">
+          {isDefault && <Badge tone="info">Default</Badge>}
+          <Badge tone={keyText.tone === 'good' ? 'good' : keyText.tone === 'warn' ? 'warn' : 'neutral'}>
+            {keyStatus?.source === 'none' || !keyStatus ? (info.keyRequired ? 'No key' : 'Keyless') : 'Key set'}
+          </Badge>
+        </div>
+      </header>
+
+      {info.keyRequired && (
+        <div className="card-section">
+          <p className="key-status" data-testid="key-status">
+            {keyText.text}
+          </p>
+          {!readOnly && (
+            <form
+              className="row"
+              onSubmit={(e) => {
+                e.preventDefault();
+                void saveKey(keyDraft.trim());
+              }}
+            >
+              <label className="sr-only" htmlFor={`${uid}-key`}>
+                {hasOwnKey ? `New ${info.displayName} API key` : `${info.displayName} API key`}
+              </label>
+              <input
+                id={`${uid}-key`}
+                type="password"
+                className="grow"
+                autoComplete="off"
+                spellCheck={false}
+                placeholder={hasOwnKey ? 'Paste a new key to replace it' : 'Paste an API key'}
+                value={keyDraft}
+                onChange={(e) => setKeyDraft(e.target.value)}
+              />
+              <button type="submit" className="btn btn-primary btn-small" disabled={!keyDraft.trim() || busy !== null}>
+                {busy === 'key' ? 'Saving…' : hasOwnKey ? 'Replace key' : 'Save key'}
+              </button>
+              {hasOwnKey && (
+                <button
+                  type="button"
+                  className="btn btn-small btn-danger-ghost"
+                  disabled={busy !== null}
+                  onClick={() => void update('remove', { apiKeys: { [provider]: '' } }, `${info.displayName} key removed`)}
+                >
+                  Remove
+                </button>
+              )}
+            </form>
+          )}
+        </div>
+      )}
+
+      <div className="card-section grid-2">
+        <div className="field">
+          <label htmlFor={`${uid}-url`}>Base URL</label>
+          <div className="row">
+            <input
+              id={`${uid}-url`}
+              className="grow"
+              type="url"
+              inputMode="url"
+              spellCheck={false}
+              placeholder={info.defaultBaseUrl ?? 'http://127.0.0.1:11434/v1'}
+              value={baseUrlDraft}
+              disabled={readOnly}
+              onChange={(e) => setBaseUrlDraft(e.target.value)}
+            />
+            {!readOnly && (
+              <button
+                type="button"
+                className="btn btn-small"
+                disabled={busy !== null || baseUrlDraft.trim() === (view.settings.baseUrls[provider] ?? '')}
+                onClick={saveBaseUrl}
+              >
+                Save
+              </button>
+            )}
+          </div>
+          <span className="field-hint">Default: {info.defaultBaseUrl ?? 'none; set your server’s URL'}</span>
+        </div>
+
+        <div className="field">
+          <label htmlFor={`${uid}-model`}>Default model</label>
+          <div className="row">
+            <select
+              id={`${uid}-model`}
+              className="grow"
+              value={currentModel}
+              disabled={readOnly || busy !== null || models.status !== 'ready'}
+              onChange={(e) => setModel(e.target.value)}
+            >
+              {!selected && <option value={currentModel}>{currentModel}</option>}
+              {modelList.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {describeModelOption(m)}
+                </option>
+              ))}
+            </select>
+            <button
+              type="button"
+              className="btn btn-small btn-ghost"
+              disabled={busy !== null}
+              onClick={() => void refreshModels()}
+              title="Ask the vendor which models it serves"
+            >
+              {busy === 'models' ? 'Refreshing…' : 'Refresh'}
+            </button>
+          </div>
+          <span className="field-hint model-hint">
+            {models.status === 'loading' && 'Loading models…'}
+            {models.status === 'error' && `Could not load models: ${models.error.message}`}
+            {models.status === 'ready' && <ModelDetails model={selected} live={models.list.live} asOf={models.list.priceTable.pricesAsOf} />}
+          </span>
+        </div>
+      </div>
+
+      {error && (
+        <div className="card-section">
+          <ErrorMessage error={error} compact />
+          {offerSessionOnly && pendingKey.current && (
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() => {
+                const key = pendingKey.current ?? '';
+                setOfferSessionOnly(false);
+                void saveKey(key, true);
+              }}
+            >
+              Keep the key for this session only
+            </button>
+          )}
+        </div>
+      )}
+
+      <div className="card-section test-row">
+        <button type="button" className="btn btn-small" disabled={busy !== null} onClick={() => void runTest()}>
+          {busy === 'test' ? 'Testing…' : 'Test connection'}
+        </button>
+        <div className="test-result" aria-live="polite">
+          {busy === 'test' && <Loading label={`Calling ${info.displayName}…`} />}
+          {test?.ok === true && (
+            <p className="test-ok">
+              <Badge tone="good">Connected</Badge> {formatLatency(test.result.latencyMs)} · <code>{test.result.model}</code> ·{' '}
+              {formatInt(test.result.usage.inputTokens + test.result.usage.outputTokens)} tokens · {formatUsd(test.result.cost.usd)}
+              <span className="test-reply">“{test.result.response}”</span>
+            </p>
+          )}
+          {test?.ok === false && <ErrorMessage error={test.error} compact />}
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function describeModelOption(m: ModelInfo): string {
+  const flags = [m.deprecated ? 'deprecated' : null, m.unknownToCatalog ? 'not in catalog' : null, m.missingFromVendor ? 'no longer listed' : null]
+    .filter(Boolean)
+    .join(', ');
+  return `${m.displayName}${flags ? ` (${flags})` : ''}`;
+}
+
+function ModelDetails({ model, live, asOf }: { model: ModelInfo | undefined; live: boolean; asOf: string }) {
+  if (!model) return <>Not in the catalog: no price known.</>;
+  return (
+    <>
+      In {formatPricePerMTok(model.inputPerMTok)} · out {formatPricePerMTok(model.outputPerMTok)} per M tokens
+      {model.contextWindow ? ` · ${formatInt(model.contextWindow)} ctx` : ''}
+      {model.deprecated && (
+        <>
+          {' '}
+          <Badge tone="bad">Deprecated</Badge>
+        </>
+      )}
+      {model.unknownToCatalog && (
+        <>
+          {' '}
+          <Badge tone="warn">Not in catalog</Badge>
+        </>
+      )}
+      <span className="muted"> · {live ? 'list from the vendor' : `catalog prices as of ${asOf}`}</span>
+    </>
+  );
+}
+

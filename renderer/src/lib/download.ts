@@ -1,0 +1,30 @@
+/** Hands a file the core rendered (CSV, JSON) to the browser as a download. */
+export function downloadFile(file: { filename: string; mimeType: string; content: string }): void {
+  const blob = new Blob([file.content], { type: file.mimeType });
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = file.filename;
+  link.rel = 'noopener';
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // Revoke after the click has been handled, or some engines cancel the download.
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+/** Reads a dropped or picked file as text. */
+export function readFileAsText(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(typeof reader.result === 'string' ? reader.result : '');
+    reader.onerror = () => reject(new Error(`Could not read ${file.name}: ${reader.error?.message ?? 'unknown error'}`));
+    reader.readAsText(file);
+  });
+}
+
+/** Quotes one CSV field per RFC 4180. */
+export function toCsvField(value: string | number): string {
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}

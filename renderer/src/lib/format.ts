@@ -1,0 +1,54 @@
+/** Number, money, token and time formatting, in the user's locale. */
+
+const usdFine = new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 4 });
+const usdCoarse = new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 });
+
+/** Small amounts keep four decimals, since a single call often costs a fraction of a cent. */
+export function formatUsd(value: number): string {
+  return Math.abs(value) < 1 ? usdFine.format(value) : usdCoarse.format(value);
+}
+
+export function formatInt(value: number): string {
+  return integer.format(value);
+}
+
+export function formatCompact(value: number): string {
+  return compact.format(value);
+}
+
+export function formatPercent(fraction: number): string {
+  return `${Math.round(fraction * 100)}%`;
+}
+
+export function formatLatency(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+export function formatDateTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+export function formatDate(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleDateString(undefined, { dateStyle: 'medium' });
+}
+
+/** "about 3 min left"; null when the core cannot estimate yet. */
+export function formatEta(ms: number | null): string | null {
+  if (ms === null || !Number.isFinite(ms)) return null;
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 60) return `about ${seconds} s left`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `about ${minutes} min left`;
+  return `about ${Math.floor(minutes / 60)} h ${minutes % 60} min left`;
+}
+
+/** Price per million tokens, or "no price" for models the catalog does not price. */
+export function formatPricePerMTok(value: number | null): string {
+  return value === null ? 'no price' : `$${value.toFixed(value < 1 ? 3 : 2)}`;
+}

@@ -1,0 +1,225 @@
+import { type DragEvent, useRef, useState } from 'react';
+import type { Reply, ReplyClass } from '../../../shared/domain';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { Icon } from '../components/Icon';
+import { ReplyClassBadge, ReplyResult } from '../components/ReplyResult';
+import { Empty, Loading } from '../components/States';
+import { type ApiError, call, toApiError } from '../lib/api';
+import { readFileAsText } from '../lib/download';
+import { formatDateTime, formatPercent } from '../lib/format';
+import { DECIDED_BY_LABELS, REPLY_CLASSES, REPLY_CLASS_LABELS } from '../lib/labels';
+import { useLoad } from '../lib/use-load';
+
+/** A reply classified in this visit, or the error it hit. */
+type Outcome = { key: number; source: string } & ({ ok: true; reply: Reply } | { ok: false; error: ApiError });
+
+/** Paste a reply or drop .eml files; see what it is and what to do next; browse the history. */
+export function RepliesPage() {
+  const [text, setText] = useState('');
+  const [original, setOriginal] = useState('');
+  const [pending, setPending] = useState(0);
+  const [outcomes, setOutcomes] = useState<Outcome[]>([]);
+  const [dragOver, setDragOver] = useState(false);
+  const [filter, setFilter] = useState<ReplyClass | ''>('');
+  const nextKey = useRef(1);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const history = useLoad(() => call('replies:list', { ...(filter ? { classification: filter } : {}), limit: 100 }), [filter]);
+
+  const classify = async (source: string, input: { text: string } | { eml: string }) => {
+    setPending((n) => n + 1);
+    const key = nextKey.current++;
+    try {
+      const reply = await call('replies:classify', { ...input, ...(original.trim() ? { originalOutreach: original.trim() } : {}) });
+      setOutcomes((list) => [{ key, source, ok: true as const, reply }, ...list].slice(0, 20));
+    } catch (err) {
+      setOutcomes((list) => [{ key, source, ok: false as const, error: toApiError(err) }, ...list].slice(0, 20));
+    } finally {
+      setPending((n) => n - 1);
+    }
+  };
+
+  const classifyFiles = async (files: FileList | File[]) => {
+    const list = Array.from(files);
+    const emls = list.filter((f) => /\.(eml|txt)$/i.test(f.name) || f.type === 'message/rfc822');
+    const skipped = list.length - emls.length;
+    if (skipped > 0) {
+      const key = nextKey.current++;
+      setOutcomes((o) => [
+        { key, source: `${skipped} file${skipped === 1 ? '' : 's'}`, ok: false as const, error: toApiError(new Error('Only .eml files can be classified here; the others were skipped.')) },
+        ...o,
+      ]);
+    }
+    // One at a time: each is a model call, and the core schedules within the provider's limits anyway.
+    for (const file of emls) {
+      try {
+        await classify(file.name, { eml: await readFileAsText(file) });
+      } catch (err) {
+        const key = nextKey.current++;
+        setOutcomes((o) => [{ key, source: file.name, ok: false as const, error: toApiError(err) }, ...o]);
+      }
+    }
+    void history.reload();
+  };
+
+  const onDrop = (e: DragEvent<HTMLDivElement>) => {
+    e.preventDefault();
+    setDragOver(false);
+    if (e.dataTransfer.files.length) void classifyFiles(e.dataTransfer.files);
+  };
+
+  return (
+    <div className="page">
+      <div className="page-head">
+        <div>
+          <h1>Replies</h1>
+          <p>Rules catch bounces, out-of-office and unsubscribes without a model call; the rest goes to your default model.</p>
+        </div>
+      </div>
+      <div className="split">
+        <div className="stack">
+          <form
+            className="card card-pad stack-tight"
+            aria-label="Classify a pasted reply"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (!text.trim()) return;
+              void classify('Pasted reply', { text: text.trim() }).then(() => history.reload());
+            }}
+          >
+            <div className="field">
+              <label htmlFor="reply-text">Reply text</label>
+              <textarea id="reply-text" rows={7} placeholder="Paste the reply you received…" value={text} onChange={(e) => setText(e.target.value)} />
+            </div>
+            <div className="field">
+              <label htmlFor="reply-original">Your original message (optional)</label>
+              <textarea id="reply-original" rows={3} value={original} onChange={(e) => setOriginal(e.target.value)} />
+            </div>
+            <button type="submit" className="btn btn-primary" disabled={!text.trim()}>
+              Classify
+            </button>
+          </form>
+          <div
+            className={`dropzone${dragOver ? ' is-over' : ''}`}
+            data-testid="eml-dropzone"
+            onDragOver={(e) => {
+              e.preventDefault();
+              setDragOver(true);
+            }}
+            onDragLeave={() => setDragOver(false)}
+            onDrop={onDrop}
+          >
+            <Icon name="upload" size={22} />
+            <p>Drop one or more .eml files here</p>
+            <button type="button" className="btn btn-small" onClick={() => fileInput.current?.click()}>
+              Choose .eml files
+            </button>
+            <input
+              ref={fileInput}
+              type="file"
+              accept=".eml,message/rfc822"
+              multiple
+              hidden
+              aria-label="Choose .eml files"
+              onChange={(e) => {
+                if (e.target.files?.length) void classifyFiles(e.target.files);
+                e.target.value = '';
+              }}
+            />
+          </div>
+        </div>
+
+        <div className="stack">
+          <section className="stack-tight" aria-label="Results" aria-live="polite">
+            {pending > 0 && <Loading label={`Classifying ${pending} repl${pending === 1 ? 'y' : 'ies'}…`} />}
+            {outcomes.map((o) =>
+              o.ok ? <ReplyResult key={o.key} reply={o.reply} source={o.source} /> : <ErrorWithSource key={o.key} source={o.source} error={o.error} />,
+            )}
+          </section>
+
+          <section className="card" aria-labelledby="history-title">
+            <div className="card-head">
+              <h2 id="history-title">History</h2>
+              <div className="row">
+                <label className="sr-only" htmlFor="reply-filter">
+                  Filter by class
+                </label>
+                <select id="reply-filter" value={filter} onChange={(e) => setFilter(e.target.value as ReplyClass | '')}>
+                  <option value="">All classes</option>
+                  {REPLY_CLASSES.map((c) => (
+                    <option key={c} value={c}>
+                      {REPLY_CLASS_LABELS[c]}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            </div>
+            {history.status === 'error' && (
+              <div className="card-section">
+                <ErrorMessage error={history.error} onRetry={() => void history.reload()} />
+              </div>
+            )}
+            {history.status === 'loading' && !history.data && (
+              <div className="card-section">
+                <Loading />
+              </div>
+            )}
+            {history.data && history.data.items.length === 0 && (
+              <Empty title={filter ? `No ${REPLY_CLASS_LABELS[filter].toLowerCase()} replies` : 'No replies yet'}>
+                Classified replies are kept here so you can find them again.
+              </Empty>
+            )}
+            {history.data && history.data.items.length > 0 && (
+              <div className="table-wrap">
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">Class</th>
+                      <th scope="col">From / subject</th>
+                      <th scope="col" className="num">
+                        Conf.
+                      </th>
+                      <th scope="col">Decided by</th>
+                      <th scope="col">When</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {history.data.items.map((r) => (
+                      <tr key={r.id}>
+                        <td>
+                          <ReplyClassBadge reply={r} />
+                        </td>
+                        <td>
+                          <div className="clip" title={r.subject ?? r.parsedText}>
+                            {r.fromAddress ?? r.subject ?? r.parsedText.slice(0, 80)}
+                          </div>
+                          {r.reason && <div className="clip muted">{r.reason}</div>}
+                        </td>
+                        <td className="num">{r.confidence === null ? '—' : formatPercent(r.confidence)}</td>
+                        <td>{r.decidedBy === 'rules' ? 'Rules' : r.decidedBy === 'model' ? 'Model' : DECIDED_BY_LABELS.undecided}</td>
+                        <td>{formatDateTime(r.createdAt)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+                {history.data.total > history.data.items.length && (
+                  <p className="card-section muted">
+                    Showing the latest {history.data.items.length} of {history.data.total.toLocaleString()}.
+                  </p>
+                )}
+              </div>
+            )}
+          </section>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function ErrorWithSource({ source, error }: { source: string; error: ApiError }) {
+  return (
+    <div className="stack-tight">
+      <span className="muted">{source}</span>
+      <ErrorMessage error={error} compact />
+    </div>
+  );
+}

@@ -1,0 +1,195 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { SequenceStatus, SequenceSummary } from '../../../shared/domain';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { Badge, Empty, Loading } from '../components/States';
+import { type ApiError, call, toApiError } from '../lib/api';
+import { useApp } from '../lib/app-context';
+import { formatDateTime } from '../lib/format';
+import { PROVIDER_LABELS, SEQUENCE_STATUSES, SEQUENCE_STATUS_LABELS } from '../lib/labels';
+
+const PAGE = 200;
+const ROW_HEIGHT = 44;
+
+/** Pages of the list, fetched as the user scrolls to them; index → row. */
+interface ListState {
+  total: number | null;
+  rows: Map<number, SequenceSummary>;
+  error: ApiError | null;
+}
+
+/** Every saved sequence, searchable and filterable, virtualized so 10,000 rows stay smooth. */
+export function SequencesPage() {
+  const app = useApp();
+  const [query, setQuery] = useState('');
+  const [debounced, setDebounced] = useState('');
+  const [status, setStatus] = useState<SequenceStatus | ''>('');
+  const [list, setList] = useState<ListState>({ total: null, rows: new Map(), error: null });
+  const requested = useRef(new Set<number>());
+  const generation = useRef(0);
+  const scroller = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    const timer = setTimeout(() => setDebounced(query.trim()), 200);
+    return () => clearTimeout(timer);
+  }, [query]);
+
+  const loadPage = useCallback(
+    async (page: number, gen: number) => {
+      if (requested.current.has(page)) return;
+      requested.current.add(page);
+      try {
+        const result = await call('sequences:list', {
+          ...(debounced ? { query: debounced } : {}),
+          ...(status ? { status } : {}),
+          offset: page * PAGE,
+          limit: PAGE,
+        });
+        if (gen !== generation.current) return;
+        setList((prev) => {
+          const rows = new Map(prev.rows);
+          result.items.forEach((item, i) => rows.set(page * PAGE + i, item));
+          return { total: result.total, rows, error: null };
+        });
+      } catch (err) {
+        requested.current.delete(page);
+        if (gen === generation.current) setList((prev) => ({ ...prev, error: toApiError(err) }));
+      }
+    },
+    [debounced, status],
+  );
+
+  useEffect(() => {
+    const gen = ++generation.current;
+    requested.current = new Set();
+    setList({ total: null, rows: new Map(), error: null });
+    scroller.current?.scrollTo({ top: 0 });
+    void loadPage(0, gen);
+  }, [loadPage]);
+
+  const total = list.total ?? 0;
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  });
+  const items = virtualizer.getVirtualItems();
+
+  const firstIndex = items[0]?.index;
+  const lastIndex = items.at(-1)?.index;
+  useEffect(() => {
+    if (firstIndex === undefined || lastIndex === undefined) return;
+    for (let page = Math.floor(firstIndex / PAGE); page <= Math.floor(lastIndex / PAGE); page++) {
+      void loadPage(page, generation.current);
+    }
+  }, [firstIndex, lastIndex, loadPage]);
+
+  const open = (id: string) => app.navigate({ page: 'draft', sequenceId: id });
+  const filtered = Boolean(debounced || status);
+
+  return (
+    <div className="page">
+      <div className="page-head">
+        <div>
+          <h1>Sequences</h1>
+          <p>{list.total === null ? 'Loading…' : `${total.toLocaleString()} ${filtered ? 'matching' : 'saved'} sequence${total === 1 ? '' : 's'}`}</p>
+        </div>
+        <div className="page-actions">
+          <button type="button" className="btn btn-primary" onClick={() => app.navigate({ page: 'draft' })}>
+            New sequence
+          </button>
+        </div>
+      </div>
+      <div className="list-toolbar" role="search">
+        <label className="sr-only" htmlFor="seq-search">
+          Search sequences
+        </label>
+        <input id="seq-search" type="search" placeholder="Search by title or lead…" value={query} onChange={(e) => setQuery(e.target.value)} />
+        <label className="sr-only" htmlFor="seq-status">
+          Status
+        </label>
+        <select id="seq-status" value={status} onChange={(e) => setStatus(e.target.value as SequenceStatus | '')}>
+          <option value="">All statuses</option>
+          {SEQUENCE_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {SEQUENCE_STATUS_LABELS[s]}
+            </option>
+          ))}
+        </select>
+      </div>
+      {list.error && <ErrorMessage error={list.error} onRetry={() => void loadPage(0, generation.current)} />}
+      {list.total === null && !list.error && <Loading label="Loading sequences…" />}
+      {list.total === 0 && (
+        <div className="card">
+          {filtered ? (
+            <Empty title="Nothing matches">Try another search or status.</Empty>
+          ) : (
+            <Empty
+              title="No sequences yet"
+              action={
+                <button type="button" className="btn btn-primary" onClick={() => app.navigate({ page: 'draft' })}>
+                  Draft your first sequence
+                </button>
+              }
+            >
+              Sequences you save from the Draft screen or a batch job appear here.
+            </Empty>
+          )}
+        </div>
+      )}
+      {total > 0 && (
+        <div className="card">
+          <div className="vrow vrow-head" role="presentation" aria-hidden="true">
+            <span>Title</span>
+            <span>Lead</span>
+            <span>Status</span>
+            <span>Steps</span>
+            <span>Model</span>
+            <span>Updated</span>
+          </div>
+          <div className="vlist" ref={scroller} role="list" aria-label="Saved sequences" tabIndex={-1}>
+            <div className="vlist-inner" style={{ height: virtualizer.getTotalSize() }}>
+              {items.map((item) => {
+                const row = list.rows.get(item.index);
+                return (
+                  <div
+                    key={item.key}
+                    role="listitem"
+                    aria-setsize={total}
+                    aria-posinset={item.index + 1}
+                    className={`vrow${row ? '' : ' is-placeholder'}`}
+                    style={{ top: item.start, height: item.size }}
+                  >
+                    {row ? (
+                      <>
+                        <span className="cell">
+                          <button type="button" className="title-btn" onClick={() => open(row.id)} title={`Open ${row.title}`}>
+                            {row.title}
+                          </button>
+                        </span>
+                        <span className="cell">{row.leadName ?? '—'}</span>
+                        <span className="cell">
+                          <Badge tone={row.status === 'approved' ? 'good' : row.status === 'archived' ? 'neutral' : 'info'}>
+                            {SEQUENCE_STATUS_LABELS[row.status]}
+                          </Badge>
+                        </span>
+                        <span className="cell">{row.stepCount}</span>
+                        <span className="cell" title={row.model ?? undefined}>
+                          {row.provider ? `${PROVIDER_LABELS[row.provider]} · ${row.model ?? ''}` : '—'}
+                        </span>
+                        <span className="cell">{formatDateTime(row.updatedAt)}</span>
+                      </>
+                    ) : (
+                      <span className="cell">Loading…</span>
+                    )}
+                  </div>
+                );
+              })}
+            </div>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,104 @@
+import { useState } from 'react';
+import type { Template } from '../../../../shared/domain';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { Empty, Loading } from '../../components/States';
+import { StepEditor } from '../../components/StepEditor';
+import { type ApiError, call, toApiError } from '../../lib/api';
+import { useApp } from '../../lib/app-context';
+import { formatDate } from '../../lib/format';
+import { CHANNEL_LABELS } from '../../lib/labels';
+import { useToast } from '../../lib/toast';
+import { useLoad } from '../../lib/use-load';
+
+/** Saved sequences to start drafts from; made with “Save as template” on the Draft screen. */
+export function TemplatesPanel() {
+  const app = useApp();
+  const notify = useToast();
+  const templates = useLoad(() => call('templates:list', undefined), []);
+  const [open, setOpen] = useState<Template | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const readOnly = !app.canManage;
+
+  const save = async (t: Template) => {
+    setError(null);
+    try {
+      await call('templates:save', { id: t.id, name: t.name, steps: t.steps, options: t.options });
+      await templates.reload();
+      setOpen(null);
+      notify(`Template “${t.name}” saved`);
+    } catch (err) {
+      setError(toApiError(err));
+    }
+  };
+
+  const remove = async (t: Template) => {
+    setError(null);
+    try {
+      await call('templates:delete', { id: t.id });
+      if (open?.id === t.id) setOpen(null);
+      await templates.reload();
+      notify(`Template “${t.name}” deleted`);
+    } catch (err) {
+      setError(toApiError(err));
+    }
+  };
+
+  return (
+    <div className="stack">
+      {error && <ErrorMessage error={error} />}
+      <section className="card" aria-labelledby="templates-title">
+        <div className="card-head">
+          <h2 id="templates-title">Templates</h2>
+        </div>
+        {templates.status === 'error' && (
+          <div className="card-section">
+            <ErrorMessage error={templates.error} onRetry={() => void templates.reload()} />
+          </div>
+        )}
+        {!templates.data && templates.status === 'loading' && (
+          <div className="card-section">
+            <Loading />
+          </div>
+        )}
+        {templates.data?.length === 0 && (
+          <Empty title="No templates yet">On the Draft screen, “Save as template” keeps a sequence’s steps to start new drafts from.</Empty>
+        )}
+        {templates.data?.map((t) => (
+          <div key={t.id} className="card-section row">
+            <div className="grow">
+              <strong>{t.name}</strong>
+              <span className="muted">
+                {' '}
+                · {t.steps.length} step{t.steps.length === 1 ? '' : 's'} · {[...new Set(t.steps.map((s) => CHANNEL_LABELS[s.channel]))].join(', ')} · {formatDate(t.createdAt)}
+              </span>
+            </div>
+            <button type="button" className="btn btn-small" aria-expanded={open?.id === t.id} onClick={() => setOpen(open?.id === t.id ? null : t)}>
+              {open?.id === t.id ? 'Close' : readOnly ? 'View' : 'Edit'}
+            </button>
+            {!readOnly && (
+              <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => void remove(t)}>
+                Delete
+              </button>
+            )}
+          </div>
+        ))}
+      </section>
+      {open && (
+        <section className="stack-tight" aria-label={`Template ${open.name}`}>
+          <div className="row">
+            <label className="sr-only" htmlFor="tpl-name">
+              Template name
+            </label>
+            <input id="tpl-name" className="grow title-input" value={open.name} readOnly={readOnly} maxLength={200} onChange={(e) => setOpen({ ...open, name: e.target.value })} />
+            {!readOnly && (
+              <button type="button" className="btn btn-primary btn-small" disabled={!open.name.trim()} onClick={() => void save(open)}>
+                Save template
+              </button>
+            )}
+          </div>
+          <StepEditor steps={open.steps} readOnly={readOnly} onChange={(steps) => setOpen({ ...open, steps })} />
+        </section>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,5 @@
+export { OrganizationPanel } from './OrganizationPanel';
+export { ProfilesPanel } from './ProfilesPanel';
+export { ProvidersPanel } from './ProvidersPanel';
+export { TemplatesPanel } from './TemplatesPanel';
+export { UsersPanel } from './UsersPanel';
