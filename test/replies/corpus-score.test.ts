@@ -55,6 +55,10 @@ function printTable(scored: Scored[]): void {
     );
   }
   const undecided = scored.filter((item) => item.predicted === 'undecided');
+  const machineOther = scored.filter((item) => item.expected === 'other' && isDelayOrReceipt(item.label));
+  const humans = scored.filter((item) => item.label.file.startsWith('human/'));
+  lines.push(`delay warnings and receipts decided as other: ${machineOther.filter((item) => item.predicted === 'other').length} of ${machineOther.length}`);
+  lines.push(`human replies left to the model: ${humans.filter((item) => item.predicted === 'undecided').length} of ${humans.length}`);
   lines.push(`undecided (to the model): ${undecided.length} of ${scored.length}`);
   const wrong = scored.filter((item) => item.predicted !== 'undecided' && item.predicted !== item.expected);
   for (const item of wrong) lines.push(`  wrong: ${item.label.file} expected ${item.expected}, got ${item.predicted} (${item.decision?.rule ?? ''})`);

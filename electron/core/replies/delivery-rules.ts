@@ -26,15 +26,15 @@ const BOUNCE_SUBJECT = new RegExp(
     String.raw`delivery has failed`,
     String.raw`message (not delivered|blocked|rejected)`,
     String.raw`permanent (error|failure)`,
-    String.raw`rejected`,
-    String.raw`bounced?\b`,
+    String.raw`^(bounced?|rejected)( mail| message)?\s*[:(]`,
+    String.raw`\b(mail|message|delivery) (bounced|rejected)\b`,
     String.raw`nicht zustellbar|unzustellbar|zustellung fehlgeschlagen`,
     String.raw`non remis|échec de (la )?remise|non distribuable`,
     String.raw`no (se pudo )?entregad|no entregable|error de entrega`,
     String.raw`non recapitabile|mancata consegna`,
     String.raw`onbestelbaar|niet bezorgd`,
     String.raw`não (foi )?entregue|falha na entrega`,
-    String.raw`配信不能|不達|エラー`,
+    String.raw`配信不能|不達|配送エラー|送信エラー|メールエラー|エラー通知|返送`,
   ].join('|'),
   'i',
 );
@@ -153,11 +153,11 @@ function headOf(email: ParsedEmail): string {
   return email.text.slice(0, 12_000);
 }
 
-export function isDaemonSender(email: ParsedEmail): boolean {
+function isDaemonSender(email: ParsedEmail): boolean {
   return DAEMON_SENDER.test(`${email.from ?? ''} ${email.fromName ?? ''}`);
 }
 
-export function hasNullReturnPath(email: ParsedEmail): boolean {
+function hasNullReturnPath(email: ParsedEmail): boolean {
   const value = email.headers['return-path'];
   return value !== undefined && /^<?\s*>?$/.test(value.trim());
 }
@@ -193,7 +193,8 @@ export function detectDeliveryReport(email: ParsedEmail): RuleDecision | null {
   const daemon = isDaemonSender(email);
   const nullReturnPath = hasNullReturnPath(email);
   const autoSubmitted = /^auto-/i.test(email.headers['auto-submitted'] ?? '');
-  const machine = daemon || nullReturnPath || autoSubmitted || email.reportType === 'delivery-status';
+  const noReplySender = /^(no-?reply|do-?not-?reply)[@+.-]/i.test(email.from ?? '');
+  const machine = daemon || nullReturnPath || autoSubmitted || noReplySender || email.reportType === 'delivery-status';
   const text = `${subject}\n${body}`;
 
   if (DELAY_TEXT.test(text) && !FINAL_FAILURE_TEXT.test(text)) {

@@ -5,7 +5,7 @@ import type { DeliveryStatus, DeliveryStatusRecipient } from './types';
  * lines. Both `message/delivery-status` (RFC 3464) and `message/feedback-report` (RFC 5965)
  * use this layout.
  */
-export function readFieldGroups(text: string): Array<Map<string, string>> {
+function readFieldGroups(text: string): Array<Map<string, string>> {
   const groups: Array<Map<string, string>> = [];
   let current = new Map<string, string>();
   let lastName: string | null = null;
