@@ -24,9 +24,9 @@ export default defineConfig({
     sourcemap: true,
     rollupOptions: {
       input: {
-        cli: resolve(__dirname, 'electron/cli/index.ts'),
-        host: resolve(__dirname, 'electron/host/main.ts'),
-        core: resolve(__dirname, 'electron/core/index.ts'),
+        cli: resolve(import.meta.dirname, 'electron/cli/index.ts'),
+        host: resolve(import.meta.dirname, 'electron/host/main.ts'),
+        core: resolve(import.meta.dirname, 'electron/core/index.ts'),
       },
       external,
       output: { format: 'esm', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs' },

@@ -1,5 +1,6 @@
 import type { ServiceDeps } from './context';
 import { createExportService } from './exports';
+import { createJobService } from './jobs';
 import { createKeyService } from './keys';
 import { createLeadImportService } from './leads';
 import { createLLMAccess } from './llm-access';
@@ -15,6 +16,8 @@ export function createServices(deps: ServiceDeps) {
   const session = createSessionService(deps);
   const keys = createKeyService(deps);
   const llm = createLLMAccess(deps, session, keys);
+  const replies = createReplyService(deps, session, llm);
+  const exports = createExportService(deps, session);
   return {
     store: deps.store,
     session,
@@ -23,9 +26,10 @@ export function createServices(deps: ServiceDeps) {
     users: createUserService(deps, session),
     settings: createSettingsService(deps, session, keys, llm),
     sequences: createSequenceService(deps, session, llm),
-    replies: createReplyService(deps, session, llm),
+    replies,
     usage: createUsageService(deps, session),
-    exports: createExportService(deps, session),
+    exports,
+    jobs: createJobService(deps, session, llm, replies, exports),
     leadImport: createLeadImportService(deps, session),
   };
 }

@@ -1,4 +1,5 @@
 import type { LLMProviderName } from '../../../shared/domain/llm';
+import type { CallOptions } from '../llm';
 import type { Reply } from '../../../shared/domain/records';
 import { AppError } from '../errors';
 import { applyReplyRules, extractReplyText, parseEmail, type ParsedEmail } from '../replies';
@@ -19,6 +20,9 @@ export interface ClassifyRequest {
   /** Decide by the rules alone; undecided replies are stored as such, with no model call. */
   rulesOnly?: boolean;
   signal?: AbortSignal;
+  onRateLimit?: CallOptions['onRateLimit'];
+  /** `false` when the caller (the job runner) owns retries. */
+  retry?: false;
 }
 
 /** Headers a pasted raw message starts with; anything else is taken as the reply's text. */
@@ -81,8 +85,9 @@ export function createReplyService(deps: ServiceDeps, session: SessionService, l
         target.client.classifyReply(common.parsedText, request.originalOutreach ?? '', lead ? toLeadContext(lead) : undefined, {
           model: target.model,
           signal: request.signal,
+          onRateLimit: request.onRateLimit,
         }),
-      {},
+      request.retry === false ? { retry: false } : {},
       s,
     );
     return {

@@ -1,0 +1,188 @@
+import { stat } from 'node:fs/promises';
+import type { LLMProviderName } from '../../../shared/domain/llm';
+import type { Job, JobItem } from '../../../shared/domain/records';
+import type { SequenceOptions } from '../../../shared/domain/sequence';
+import { exportReplyDecisionsCsv } from './replies-export';
+import { AppError } from '../errors';
+import { createJobRunner, createRateLimiter, type ProcessItem } from '../jobs';
+import { readReplySources } from '../replies';
+import type { ServiceDeps } from './context';
+import type { ExportFormat, ExportService } from './exports';
+import type { LLMAccess } from './llm-access';
+import type { ReplyService } from './replies';
+import type { Session, SessionService } from './session';
+import { toLeadContext } from './sequences';
+
+/** What a generate job keeps in `params`. */
+interface GenerateParams {
+  userId: string;
+  businessProfileId: string;
+  options: SequenceOptions;
+  model?: string;
+  fallbackOrder: LLMProviderName[];
+}
+
+/** What a classify job keeps in `params`. */
+interface ClassifyParams {
+  userId: string;
+  rulesOnly: boolean;
+  fallbackOrder: LLMProviderName[];
+}
+
+function leadTitle(lead: { firstName?: string; lastName?: string; company?: string; email?: string }): string {
+  const name = [lead.firstName, lead.lastName].filter(Boolean).join(' ') || lead.email || 'Lead';
+  return lead.company ? `${name} · ${lead.company}` : name;
+}
+
+/**
+ * Batch work: a job stored in SQLite with one item per lead or reply, run by the scheduler
+ * within each provider's limits. Results and their item's "done" commit together; usage is
+ * recorded once per call, when its answer arrives.
+ */
+export function createJobService(
+  deps: ServiceDeps,
+  session: SessionService,
+  llm: LLMAccess,
+  replies: ReplyService,
+  exports: ExportService,
+) {
+  const { store } = deps;
+
+  function sessionFor(job: Job): Session {
+    const org = store.orgs.get(job.orgId);
+    if (!org) throw new AppError('not_found', 'The organization of this job no longer exists.');
+    const userId = typeof job.params['userId'] === 'string' ? job.params['userId'] : null;
+    const user = (userId && store.users.get(userId)) || store.users.list(org.id).find((u) => u.role === 'owner');
+    if (!user) throw new AppError('not_found', 'The organization of this job has no users.');
+    return { org, user };
+  }
+
+  // Batch calls run with the core's retries off: the runner is their one retry layer (it spaces
+  // attempts through the rate limiter and falls back to the next provider).
+  const processItem: ProcessItem = async (item, call) => {
+    const { job } = call;
+    const s = sessionFor(job);
+    const provider = call.provider ?? undefined;
+    if (job.kind === 'generate') {
+      const params = job.params as unknown as GenerateParams;
+      const leadId = String(item.input['leadId'] ?? '');
+      const lead = store.leads.get(leadId);
+      if (!lead || lead.orgId !== s.org.id) throw new AppError('not_found', 'This lead was deleted: remove it from the batch or import it again.');
+      const profile = store.profiles.get(params.businessProfileId);
+      if (!profile) throw new AppError('not_found', 'The business profile of this batch was deleted: pick another and start a new batch.');
+      const { id: _id, orgId: _org, createdAt: _c, updatedAt: _u, ...business } = profile;
+      const result = await llm.call(
+        'sequence',
+        { provider, model: call.provider === job.provider ? params.model : undefined },
+        (target) => target.client.generateSequence(toLeadContext(lead), business, params.options, { model: target.model, signal: call.signal, onRateLimit: call.onRateLimit }),
+        { retry: false },
+        s,
+      );
+      const sequence = store.jobs.completeWithSequence(item.id, s.org.id, {
+        title: leadTitle(lead),
+        status: 'draft',
+        steps: result.steps,
+        leadId: lead.id,
+        businessProfileId: profile.id,
+        provider: result.provider,
+        model: result.model,
+        usage: result.usage,
+        costUsd: result.cost.usd,
+        options: params.options,
+        createdBy: s.user.id,
+      });
+      return { resultId: sequence.id, tokens: result.usage.inputTokens + result.usage.outputTokens };
+    }
+    const params = job.params as unknown as ClassifyParams;
+    // Raw bytes, base64: a reply in a non-UTF-8 charset must reach the MIME parser unchanged.
+    const source = Buffer.from(String(item.input['sourceBase64'] ?? ''), 'base64');
+    const decision = await replies.decide({ eml: source, rulesOnly: params.rulesOnly, provider, signal: call.signal, onRateLimit: call.onRateLimit, retry: false }, s);
+    const reply = store.jobs.completeWithReply(item.id, s.org.id, { ...decision, leadId: null, sequenceId: null });
+    return { resultId: reply.id };
+  };
+
+  const runner = createJobRunner({
+    store,
+    processItem,
+    limiter: createRateLimiter(),
+    logger: deps.logger,
+    onProgress: (progress) => deps.broadcast('jobs:progress', progress),
+  });
+
+  function owned(id: string): Job {
+    const job = store.jobs.get(id);
+    if (!job || job.orgId !== session.current().org.id) throw new AppError('not_found', 'That job no longer exists.', { field: 'id' });
+    return job;
+  }
+
+  return {
+    runner,
+
+    createGenerate(input: { leadIds: string[]; businessProfileId: string; options: SequenceOptions; provider?: LLMProviderName; model?: string; concurrency?: number }): Job {
+      const { org, user } = session.current();
+      const profile = store.profiles.get(input.businessProfileId);
+      if (!profile || profile.orgId !== org.id) throw new AppError('not_found', 'Pick a business profile for the batch.', { field: 'businessProfileId' });
+      const provider = input.provider ?? org.provider;
+      const params: GenerateParams & { concurrency?: number } = {
+        userId: user.id,
+        businessProfileId: profile.id,
+        options: input.options,
+        model: input.model,
+        fallbackOrder: org.settings.fallbackOrder.filter((p) => p !== provider),
+        concurrency: input.concurrency,
+      };
+      const job = store.jobs.create({ orgId: org.id, kind: 'generate', provider, params: { ...params }, items: input.leadIds.map((leadId) => ({ leadId })) });
+      runner.start(job.id);
+      return job;
+    },
+
+    createClassify(files: Array<{ name: string; content: string | Buffer }>, rulesOnly: boolean): Job {
+      const { org, user } = session.current();
+      const params: ClassifyParams = { userId: user.id, rulesOnly, fallbackOrder: org.settings.fallbackOrder.filter((p) => p !== org.provider) };
+      const job = store.jobs.create({
+        orgId: org.id,
+        kind: 'classify',
+        provider: rulesOnly ? null : org.provider,
+        params: { ...params },
+        items: files.map((f) => ({ name: f.name, sourceBase64: Buffer.from(f.content).toString('base64') })),
+      });
+      runner.start(job.id);
+      return job;
+    },
+
+    list: () => store.jobs.list(session.current().org.id),
+    get(id: string, page: { offset: number; limit: number }) {
+      const job = owned(id);
+      return { job, progress: runner.progress(id), items: store.jobs.items(id, page) };
+    },
+    pause: (id: string) => runner.pause(owned(id).id),
+    resume: (id: string) => runner.resume(owned(id).id),
+    cancel: (id: string) => runner.cancel(owned(id).id),
+    retryItem(jobId: string, itemId: string): JobItem {
+      owned(jobId);
+      return runner.retryItem(jobId, itemId);
+    },
+
+    export(id: string, format: ExportFormat, fillPlaceholders: boolean) {
+      const job = owned(id);
+      const ids = store.jobs.items(id, { offset: 0, limit: 1_000_000, status: 'done' }).map((i) => i.resultId).filter((r): r is string => r !== null);
+      if (ids.length === 0) throw new AppError('not_found', 'This job has no finished items to export yet.');
+      if (job.kind === 'classify') {
+        const rows = ids.map((rid) => store.replies.get(rid)).filter((r) => r !== null);
+        return { filename: `outreach-replies-${job.id.slice(0, 8)}.csv`, mimeType: 'text/csv', content: exportReplyDecisionsCsv(rows) };
+      }
+      return exports.render(store.sequences.getMany(ids), format, fillPlaceholders, `outreach-batch-${job.id.slice(0, 8)}`);
+    },
+
+    /** Reads a folder of .eml files or an mbox into job items. */
+    async readReplyFiles(path: string): Promise<Array<{ name: string; content: Buffer }>> {
+      await stat(path).catch(() => {
+        throw new AppError('validation', `Cannot read "${path}": give a folder of .eml files or an mbox file.`, { field: 'in' });
+      });
+      const sources = await readReplySources(path);
+      return sources.map((s) => ({ name: s.name, content: s.source }));
+    },
+  };
+}
+
+export type JobService = ReturnType<typeof createJobService>;
