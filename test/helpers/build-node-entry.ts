@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { basename, extname, join, resolve } from 'node:path';
 import { build } from 'vite';
@@ -13,10 +14,10 @@ const REPO_ROOT = resolve(__dirname, '../..');
  * package's dependencies stay external and load from node_modules at run time.
  *
  * The output goes under node_modules/.cache (git-ignored) inside the repo rather than /tmp, so
- * the bundle's bare imports (`better-sqlite3`, `zod`, …) resolve. Returns the file to run:
- * `spawn(process.execPath, [file, ...args])`.
+ * the bundle's bare imports (`better-sqlite3`, `zod`, …) resolve. Returns the file to run,
+ * `spawn(process.execPath, [file, ...args])`, and `cleanup` to remove the build when done.
  */
-export async function buildNodeEntry(entry: string): Promise<string> {
+export async function buildNodeEntry(entry: string): Promise<{ file: string; cleanup: () => void }> {
   const outDir = join(REPO_ROOT, 'node_modules', '.cache', 'test-node-entries', randomUUID());
   const external = [...builtinModules, ...builtinModules.map((m) => `node:${m}`), ...Object.keys(pkg.dependencies)].map(
     (name) => new RegExp(`^${name.replace(/[/.]/g, '\\$&')}(/.*)?$`),
@@ -34,5 +35,8 @@ export async function buildNodeEntry(entry: string): Promise<string> {
       rolldownOptions: { external, output: { format: 'esm', entryFileNames: '[name].mjs' } },
     },
   });
-  return join(outDir, `${basename(entry, extname(entry))}.mjs`);
+  return {
+    file: join(outDir, `${basename(entry, extname(entry))}.mjs`),
+    cleanup: () => rmSync(outDir, { recursive: true, force: true }),
+  };
 }
