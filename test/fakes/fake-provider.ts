@@ -36,6 +36,8 @@ export interface ScriptStep {
   /** Raw body pieces, sent `dripMs` apart. */
   chunks?: string[];
   dripMs?: number;
+  /** Send only the first N body pieces (e.g. cut a streamed reply mid-way), then apply `end`. */
+  truncateAfter?: number;
   /** After the body pieces: end normally, destroy the socket, or keep the connection open forever. */
   end?: 'normal' | 'destroy' | 'stall';
   /** While stalled: write this text every `everyMs` (DeepSeek's keep-alive blank lines). */
@@ -436,6 +438,7 @@ export async function startFakeProvider(kind: FakeKind, options: FakeProviderOpt
     } else {
       pieces = [];
     }
+    if (step.truncateAfter !== undefined) pieces = pieces.slice(0, step.truncateAfter);
     res.writeHead(step.status ?? 200, headers);
     res.flushHeaders();
     for (const piece of pieces) {

@@ -41,7 +41,7 @@ export function readVendorErrorBody(body: unknown): VendorErrorBody {
 }
 
 const CONTEXT_WORDS = /context[ _]length|context window|maximum context|too many tokens|prompt is too long|input is too long|exceeds the maximum|request_too_large|reduce the length/i;
-const SPEND_WORDS = /spend limit|credit balance|billing|insufficient balance|insufficient_quota|exceeded your current quota|usage limit/i;
+const SPEND_WORDS = /spend limit|credit balance|billing|insufficient balance|usage limits?/i;
 
 function geminiDetailReason(details: unknown, type: string): string[] {
   if (!Array.isArray(details)) return [];
@@ -92,7 +92,9 @@ export function mapHttpError(
     const quotaIds = geminiDetailReason(body.details, 'QuotaFailure');
     const perDay = quotaIds.some((id) => /PerDay/i.test(id));
     const spend = body.errorCode === 'enforced_spend_limit_reached' || (provider === 'anthropic' && retryAfterMs === undefined && SPEND_WORDS.test(message));
-    if (perDay || spend || (provider !== 'anthropic' && SPEND_WORDS.test(message) && !/per min|per minute|TPM|RPM/i.test(message))) {
+    // Gemini says "exceeded your current quota" for per-minute limits too: only its quota ids tell.
+    const billing = provider !== 'anthropic' && provider !== 'gemini' && SPEND_WORDS.test(message);
+    if (perDay || spend || billing) {
       return make('quota_exhausted');
     }
     return make('rate_limited', { retryAfterMs });

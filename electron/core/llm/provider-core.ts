@@ -284,7 +284,9 @@ export class ProviderCore implements LLMProvider {
       model: call?.model ?? this.options.defaultModel,
       usage,
       rawText: lastText,
-      detail: issues[0],
+      // The issues quote the model's words, which may be a stranger's injected text: the log
+      // gets them through rawText, the message only says what kind of failure it was.
+      detail: lastText.trim() === '' ? 'the answer was empty' : 'it did not match the expected JSON format',
     });
   }
 
