@@ -1,0 +1,68 @@
+import type { Page } from '@playwright/test';
+import { expect, goTo, openApp, saveScreen, seriousA11yViolations, test } from './fixtures';
+import { seedWorkspace } from './seed';
+
+const THEMES = ['light', 'dark'] as const;
+
+async function settingsTab(page: Page, name: string) {
+  await page.getByRole('tab', { name }).click();
+  await expect(page.getByRole('tab', { name })).toHaveAttribute('aria-selected', 'true');
+}
+
+async function check(page: Page, screen: string, theme: 'light' | 'dark') {
+  await saveScreen(page, screen, theme);
+  expect(await seriousA11yViolations(page), `axe on ${screen} (${theme})`).toEqual([]);
+}
+
+for (const theme of THEMES) {
+  test(`every screen in the ${theme} theme: screenshot and no serious accessibility violations`, async ({ page, app }) => {
+    await seedWorkspace(app);
+    await page.emulateMedia({ colorScheme: theme });
+    await openApp(page, app);
+
+    await page.getByLabel('Business profile').selectOption({ index: 0 });
+    await expect(page.getByText('No draft yet')).toBeVisible();
+    await check(page, 'draft-empty', theme);
+
+    await goTo(page, 'Sequences');
+    await expect(page.getByRole('button', { name: 'Open Dana Okafor · Contoso Retail' })).toBeVisible();
+    await check(page, 'sequences', theme);
+
+    await page.getByRole('button', { name: 'Open Dana Okafor · Contoso Retail' }).click();
+    await expect(page.getByRole('list', { name: 'Sequence steps' }).getByRole('listitem')).toHaveCount(3);
+    await check(page, 'draft', theme);
+
+    await goTo(page, 'Replies');
+    await expect(page.getByRole('table').getByText('Out of office')).toBeVisible();
+    await check(page, 'replies', theme);
+
+    await goTo(page, 'Batch');
+    await expect(page.getByRole('button', { name: 'Choose a CSV file' })).toBeVisible();
+    await check(page, 'batch', theme);
+
+    await goTo(page, 'Usage');
+    await expect(page.getByTestId('usage-table')).toBeVisible();
+    await expect(page.locator('canvas')).toBeVisible();
+    await check(page, 'usage', theme);
+
+    await goTo(page, 'Settings');
+    await expect(page.getByLabel('Organization name')).toHaveValue('Northwind Sales');
+    await check(page, 'settings-organization', theme);
+
+    await settingsTab(page, 'Providers');
+    await expect(page.locator('[data-provider="openai"]').getByTestId('key-status')).toHaveText('Key set, ends in …0001 (OS keychain)');
+    await check(page, 'settings-providers', theme);
+
+    await settingsTab(page, 'Users and roles');
+    await expect(page.getByRole('cell', { name: 'Sam Rivera' })).toBeVisible();
+    await check(page, 'settings-users', theme);
+
+    await settingsTab(page, 'Business profiles');
+    await expect(page.getByText('Northwind Analytics')).toBeVisible();
+    await check(page, 'settings-profiles', theme);
+
+    await settingsTab(page, 'Templates');
+    await expect(page.getByText('Three-touch intro')).toBeVisible();
+    await check(page, 'settings-templates', theme);
+  });
+}
