@@ -158,11 +158,11 @@ export function createUsageRepository(db: SqliteDatabase): UsageRepository {
       const totals = { calls: 0, errors: 0, input_tokens: 0, output_tokens: 0, cached_input_tokens: 0, cost_nano_usd: 0 } satisfies TotalsRow;
       for (const row of rows) {
         totals.calls += row.calls;
-        totals.errors+= row.errors ?? 0;
-        totals.input_tokens+= row.input_tokens ?? 0;
-        totals.output_tokens+= row.output_tokens ?? 0;
-        totals.cached_input_tokens+= row.cached_input_tokens ?? 0;
-        totals.cost_nano_usd+= row.cost_nano_usd ?? 0;
+        totals.errors += row.errors ?? 0;
+        totals.input_tokens += row.input_tokens ?? 0;
+        totals.output_tokens += row.output_tokens ?? 0;
+        totals.cached_input_tokens += row.cached_input_tokens ?? 0;
+        totals.cost_nano_usd += row.cost_nano_usd ?? 0;
       }
       return {
         since: since ?? null,
