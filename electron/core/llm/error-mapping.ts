@@ -138,6 +138,10 @@ export function requestIdFrom(headers: HeaderSource | undefined): string | undef
  */
 export function mapUnknownError(provider: LLMProviderName, error: unknown, http: HttpObservation | undefined, model?: string): LLMError {
   if (isTransportError(error)) return createLLMError('offline', provider, { model, cause: error });
+  // An empty or cut JSON body on a 200 (catalogue T11): worth one more try.
+  if (error instanceof SyntaxError) {
+    return createLLMError('invalid_output', provider, { model, cause: error, retryable: true, detail: 'the response body was not valid JSON' });
+  }
   if (http && http.status >= 400) return mapHttpError(provider, http.status, undefined, http.headers, { model, cause: error });
   return createLLMError('server', provider, { model, cause: error, retryable: false });
 }
