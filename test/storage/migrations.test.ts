@@ -186,7 +186,7 @@ describe('a corrupt or unusable file', () => {
     writeFileSync(first.path, bytes);
     const store = openStore({ dataDir, onCorrupt: 'move-aside' });
     expect(store.recoveredFrom).not.toBeNull();
-    expect(readFileSync(store.recoveredFrom!)).toEqual(bytes);
+    expect(readFileSync(store.recoveredFrom!).equals(bytes)).toBe(true);
     expect(store.orgs.getDefault()).toBeNull();
     store.close();
   });
@@ -234,5 +234,23 @@ describe('write failures', () => {
     expectAppError(() => store.orgs.update(org.id, { name: 'New name' }), 'storage', /cannot write its data .*writable/);
     expect(store.orgs.get(org.id)?.name).toBe(org.name);
     store.close();
+  });
+});
+
+describe('a second writer', () => {
+  it('waits for the busy timeout, then gets a retryable error naming the cause', () => {
+    const dataDir = tempDir();
+    const first = openStore({ dataDir });
+    const { org } = first.orgs.ensureFirstRun();
+    const second = openStore({ dataDir, busyTimeoutMs: 50 });
+    let error: AppError | undefined;
+    first.transaction(() => {
+      first.leads.save(org.id, { firstName: 'Held' });
+      error = expectAppError(() => second.leads.save(org.id, { firstName: 'Blocked' }), 'storage', /busy in another Outreach Desk window or process/);
+    });
+    expect(error?.retryable).toBe(true);
+    expect(second.leads.list(org.id, { offset: 0, limit: 10 }).items.map((l) => l.firstName)).toEqual(['Held']);
+    second.close();
+    first.close();
   });
 });
