@@ -4,16 +4,18 @@ import { join, resolve } from 'node:path';
 import { AppError } from '../errors';
 import { CorruptDatabaseError, guardMethods, isCorruption, isSqliteError, toStorageError } from './errors';
 import { MIGRATIONS } from './migrations';
-import { createJobRepository } from './repositories/jobs';
-import { createLeadRepository } from './repositories/leads';
-import { createMetaRepository } from './repositories/meta';
-import { createOrgRepository } from './repositories/orgs';
-import { createProfileRepository } from './repositories/profiles';
-import { createReplyRepository } from './repositories/replies';
-import { createSequenceRepository } from './repositories/sequences';
-import { createTemplateRepository } from './repositories/templates';
-import { createUsageRepository } from './repositories/usage';
-import { createUserRepository } from './repositories/users';
+import {
+  createJobRepository,
+  createLeadRepository,
+  createMetaRepository,
+  createOrgRepository,
+  createProfileRepository,
+  createReplyRepository,
+  createSequenceRepository,
+  createTemplateRepository,
+  createUsageRepository,
+  createUserRepository,
+} from './repositories';
 import type { Migration, OpenStoreOptions, SqliteDatabase, Store } from './types';
 
 export const DEFAULT_DB_FILE = 'outreach-desk.db';

@@ -167,7 +167,10 @@ export interface SequenceRepository {
   get(id: string): Sequence | null;
   /** The sequences that exist, in the order of `ids`. */
   getMany(ids: readonly string[]): Sequence[];
-  /** Inserts without `id`, replaces the row and its steps with one. */
+  /**
+   * Inserts without `id`; with one, replaces the row and its steps (AppError('not_found') if it is not in
+   * this org). On update, an optional field left undefined keeps its stored value; pass null to clear it.
+   */
   save(orgId: string, input: SequenceInput): Sequence;
   delete(id: string): boolean;
   /** Every sequence written for a lead, oldest first. */

@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { llmProviderNameSchema, tokenUsageSchema } from '../../../../shared/domain/llm';
-import type { Sequence, SequenceSummary } from '../../../../shared/domain/records';
-import { sequenceSchema } from '../../../../shared/domain/records';
+import { llmProviderNameSchema, tokenUsageSchema, type LLMProviderName } from '../../../../shared/domain/llm';
+import { sequenceSchema, type Sequence, type SequenceSummary } from '../../../../shared/domain/records';
 import { MAX_STEPS, sequenceOptionsSchema, sequenceStatusSchema, sequenceStepSchema, type SequenceStep } from '../../../../shared/domain/sequence';
-import type { LLMProviderName } from '../../../../shared/domain/llm';
 import { chunk, fromJsonOrNull, likePattern, newId, notFound, nowIso, parseInput, toJson } from '../internal/values';
 import type { SequenceInput, SequenceRepository, SqliteDatabase } from '../types';
 
