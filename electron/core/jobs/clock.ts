@@ -12,22 +12,3 @@ export const systemClock: Clock = {
     return () => clearTimeout(handle);
   },
 };
-
-/** Resolves after `ms` on the clock, or rejects with the signal's reason when it aborts first. */
-export function waitOnClock(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      cancel();
-      reject(signal?.reason);
-    };
-    const cancel = clock.setTimer(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}

@@ -1,5 +1,14 @@
 export { systemClock, type Clock } from './clock';
 export {
+  createJobRunner,
+  type JobRunner,
+  type JobRunnerOptions,
+  type ProcessedItem,
+  type ProcessItem,
+  type ProcessItemContext,
+} from './job-runner';
+export { formatDuration, renderProgressBar } from './progress-bar';
+export {
   createRateLimiter,
   DEFAULT_PROVIDER_LIMITS,
   type AcquireOptions,

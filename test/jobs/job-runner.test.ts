@@ -1,0 +1,349 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JobItem } from '../../shared/domain/records';
+import { jobProgressSchema } from '../../shared/domain/records';
+import { AppError } from '../../electron/core/errors';
+import { openStore } from '../../electron/core/storage';
+import { startFakeProviders, type FakeProviderSet } from '../fakes/fake-provider';
+import { startFaultProxy, type FaultOutcome } from './fault-proxy';
+import {
+  clientFor,
+  countSequencesPerLead,
+  createFixture,
+  createGenerateJob,
+  createGenerateProcessor,
+  createRunnerUnderTest,
+  onCleanup,
+  type Fixture,
+} from './harness';
+
+let fakes: FakeProviderSet;
+
+beforeAll(async () => {
+  fakes = await startFakeProviders({ latencyMs: 0 });
+});
+
+afterAll(async () => {
+  await fakes.close();
+});
+
+function allItems(fixture: Fixture, jobId: string): JobItem[] {
+  return fixture.store.jobs.items(jobId, { offset: 0, limit: 10_000 });
+}
+
+function generateCalls(kind: 'openai' | 'anthropic'): number {
+  return fakes.forProvider(kind).calls.filter((c) => c.route === 'generate').length;
+}
+
+describe('job runner against the real provider core and a real store', () => {
+  it('drafts one sequence per lead, within the concurrency, with progress and an ETA', async () => {
+    fakes.forProvider('openai').reset();
+    const fixture = createFixture(30);
+    const job = createGenerateJob(fixture, 'openai', { concurrency: 3 });
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const inner = createGenerateProcessor(fixture, { openai: clientFor('openai', fakes.baseURLFor('openai')) });
+    const { runner, events } = createRunnerUnderTest(fixture, async (item, context) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      try {
+        return await inner(item, context);
+      } finally {
+        inFlight--;
+      }
+    });
+    expect(runner.start(job.id).status).toBe('running');
+    const final = await runner.settled(job.id);
+    expect(final).toMatchObject({ status: 'completed', total: 30, done: 30, failed: 0 });
+    expect(countSequencesPerLead(fixture)).toEqual(Array(30).fill(1));
+    expect(maxInFlight).toBeLessThanOrEqual(3);
+    expect(maxInFlight).toBeGreaterThan(1);
+    for (const item of allItems(fixture, job.id)) {
+      expect(item).toMatchObject({ status: 'done', provider: 'openai', attempts: 1 });
+      expect(fixture.store.sequences.get(item.resultId!)?.provider).toBe('openai');
+    }
+    expect(fixture.store.usage.summary(fixture.orgId, { groupBy: 'provider' }).totals.calls).toBe(generateCalls('openai'));
+    for (const event of events) jobProgressSchema.parse(event);
+    expect(events.some((e) => e.status === 'running' && e.etaMs !== null && e.etaMs >= 0)).toBe(true);
+    expect(events.at(-1)).toMatchObject({ status: 'completed', done: 30, total: 30, etaMs: null });
+    const done = events.map((e) => e.done);
+    expect(done).toEqual([...done].sort((a, b) => a - b));
+    expect(runner.isActive(job.id)).toBe(false);
+  });
+
+  it('completes under 10% of each retryable fault, failing only items whose last call failed, with that code', async () => {
+    fakes.forProvider('openai').reset();
+    const faults: FaultOutcome[] = ['rate_limited', 'overloaded', 'server', 'reset'];
+    // A deterministic draw per (lead, attempt): concurrency cannot change which calls fail.
+    const draw = (lead: string | null, attempt: number): FaultOutcome => {
+      let h = 2166136261;
+      for (const ch of `${lead}:${attempt}`) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
+      const r = (h >>> 0) % 100;
+      return r < 40 ? faults[Math.floor(r / 10)]! : 'ok';
+    };
+    const proxy = await startFaultProxy(fakes.baseURLFor('openai'), { kind: 'openai', decide: draw });
+    onCleanup(() => proxy.close());
+    const fixture = createFixture(120);
+    const job = createGenerateJob(fixture, 'openai', { concurrency: 6 });
+    const { runner } = createRunnerUnderTest(
+      fixture,
+      createGenerateProcessor(fixture, { openai: clientFor('openai', proxy.url) }),
+      { attemptsPerProvider: 2 },
+    );
+    runner.start(job.id);
+    const final = await runner.settled(job.id);
+    expect(final.status).toBe('completed');
+    expect(final.done + final.failed).toBe(120);
+    const items = allItems(fixture, job.id);
+    const failed = items.filter((i) => i.status === 'failed');
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.length).toBe(final.failed);
+    expect(proxy.records.some((r) => r.outcome === 'reset')).toBe(true);
+    const lastOutcome = new Map(proxy.records.map((r) => [r.lead, r.outcome]));
+    const names = new Map(fixture.leadIds.map((id, i) => [id, `Lead-${i}`]));
+    for (const item of items) {
+      const last = lastOutcome.get(names.get(String(item.input.leadId))!);
+      if (item.status === 'done') {
+        expect(last).toBe('ok');
+      } else {
+        expect(item.status).toBe('failed');
+        expect(['rate_limited', 'overloaded', 'server']).toContain(item.error!.code);
+        expect(item.error!.code).toBe(last);
+        expect(item.error!.message).toMatch(/OpenAI/);
+      }
+    }
+    const perLead = countSequencesPerLead(fixture);
+    expect(perLead.filter((n) => n === 1)).toHaveLength(final.done);
+    expect(perLead.every((n) => n <= 1)).toBe(true);
+    // Usage counts every answered call once: all but the resets.
+    const answered = proxy.records.filter((r) => r.outcome !== 'reset').length;
+    expect(fixture.store.usage.summary(fixture.orgId, { groupBy: 'provider' }).totals.calls).toBe(answered);
+  });
+
+  it('pauses the whole job on quota_exhausted with the reason, and finishes on resume', async () => {
+    const fake = fakes.forProvider('openai');
+    fake.reset();
+    const fixture = createFixture(12);
+    const job = createGenerateJob(fixture, 'openai', { concurrency: 1 });
+    // Three calls succeed, then the account runs out of credit.
+    const quota = { status: 429, body: { error: { message: 'You exceeded your current quota, please check your plan and billing details.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } } };
+    const inner = createGenerateProcessor(fixture, { openai: clientFor('openai', fakes.baseURLFor('openai')) });
+    let calls = 0;
+    const gated = createRunnerUnderTest(fixture, async (item, context) => {
+      calls++;
+      if (calls === 4) fake.script(quota);
+      return inner(item, context);
+    });
+    gated.runner.start(job.id);
+    const paused = await gated.runner.settled(job.id);
+    expect(paused.status).toBe('paused');
+    expect(paused.pauseReason).toMatchObject({ code: 'quota_exhausted', provider: 'openai' });
+    expect(paused.pauseReason!.message).toMatch(/add credit/);
+    expect(paused.done).toBe(3);
+    expect(paused.failed).toBe(0);
+    const counts = fixture.store.jobs.progress(job.id);
+    expect(counts).toMatchObject({ running: 0, pending: 9, failed: 0 });
+    expect(gated.events.at(-1)).toMatchObject({ status: 'paused', pauseReason: { code: 'quota_exhausted' } });
+    // The user adds credit and resumes.
+    await gated.runner.resume(job.id);
+    const final = await gated.runner.settled(job.id);
+    expect(final).toMatchObject({ status: 'completed', done: 12, failed: 0, pauseReason: null });
+    expect(countSequencesPerLead(fixture)).toEqual(Array(12).fill(1));
+    expect(gated.runner.isActive(job.id)).toBe(false);
+  });
+
+  it('pauses on a rejected key (auth) and on a reached budget', async () => {
+    const fake = fakes.forProvider('openai');
+    fake.reset();
+    const fixture = createFixture(5);
+    const authJob = createGenerateJob(fixture, 'openai', { concurrency: 2 });
+    fake.script({ status: 401, body: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } } });
+    const inner = createGenerateProcessor(fixture, { openai: clientFor('openai', fakes.baseURLFor('openai')) });
+    const { runner } = createRunnerUnderTest(fixture, inner);
+    runner.start(authJob.id);
+    const paused = await runner.settled(authJob.id);
+    expect(paused.status).toBe('paused');
+    expect(paused.pauseReason).toMatchObject({ code: 'auth', provider: 'openai' });
+    expect(fixture.store.jobs.progress(authJob.id).running).toBe(0);
+
+    let spent = 0;
+    const budgetJob = createGenerateJob(fixture, 'openai', { concurrency: 1 });
+    const budgeted = createRunnerUnderTest(fixture, async (item, context) => {
+      if (spent >= 2) throw new AppError('budget_exceeded', 'This month\'s budget of $1.00 is spent: raise it in Settings → Usage.');
+      spent++;
+      return inner(item, context);
+    });
+    budgeted.runner.start(budgetJob.id);
+    const stopped = await budgeted.runner.settled(budgetJob.id);
+    expect(stopped).toMatchObject({ status: 'paused', done: 2, pauseReason: { code: 'budget_exceeded' } });
+  });
+
+  it('pauses, resumes and cancels on request, with no item left running', async () => {
+    const fake = fakes.forProvider('openai');
+    fake.reset();
+    const fixture = createFixture(20);
+    const job = createGenerateJob(fixture, 'openai', { concurrency: 2 });
+    let callsStarted = 0;
+    let hanging!: () => void;
+    const sixthCallHangs = new Promise<void>((resolve) => (hanging = resolve));
+    const inner = createGenerateProcessor(fixture, { openai: clientFor('openai', fakes.baseURLFor('openai')) });
+    const { runner, waitForProgress } = createRunnerUnderTest(fixture, async (item, context) => {
+      callsStarted++;
+      // The sixth call hangs until the job is paused: pausing must abort it.
+      if (callsStarted === 6) {
+        await new Promise<void>((_resolve, reject) => {
+          context.signal.addEventListener('abort', () => reject(new AppError('aborted', 'The request was cancelled.')));
+          hanging();
+        });
+      }
+      return inner(item, context);
+    });
+    runner.start(job.id);
+    await sixthCallHangs;
+    const paused = await runner.pause(job.id);
+    expect(paused.status).toBe('paused');
+    expect(fixture.store.jobs.progress(job.id).running).toBe(0);
+    expect(paused.done).toBeLessThan(20);
+    expect(runner.progress(job.id)).toMatchObject({ status: 'paused', etaMs: null });
+
+    const resumed = await runner.resume(job.id);
+    expect(resumed.status).toBe('running');
+    await waitForProgress((p) => p.status === 'running' && p.done >= paused.done + 2);
+    const cancelled = await runner.cancel(job.id);
+    expect(cancelled.status).toBe('cancelled');
+    expect(fixture.store.jobs.progress(job.id).running).toBe(0);
+    await expect(runner.resume(job.id)).rejects.toMatchObject({ code: 'conflict' });
+    const perLead = countSequencesPerLead(fixture);
+    expect(perLead.every((n) => n <= 1)).toBe(true);
+    expect(perLead.filter((n) => n === 1)).toHaveLength(cancelled.done);
+  });
+
+  it('marks an item that fails for good with its error, and retries it alone', async () => {
+    const fake = fakes.forProvider('openai');
+    fake.reset();
+    const fixture = createFixture(6);
+    const job = createGenerateJob(fixture, 'openai', { concurrency: 1 });
+    // The first call is refused as a bad request: not retryable, the item fails alone.
+    fake.script({ status: 400, body: { error: { message: 'Bad request', type: 'invalid_request_error', param: null, code: null } } });
+    const { runner } = createRunnerUnderTest(fixture, createGenerateProcessor(fixture, { openai: clientFor('openai', fakes.baseURLFor('openai')) }));
+    runner.start(job.id);
+    const first = await runner.settled(job.id);
+    expect(first).toMatchObject({ status: 'completed', done: 5, failed: 1 });
+    const [failed] = fixture.store.jobs.items(job.id, { offset: 0, limit: 10, status: 'failed' });
+    expect(failed!.error).toMatchObject({ code: 'invalid_request', provider: 'openai', retryable: false });
+    const callsBefore = generateCalls('openai');
+
+    const retried = runner.retryItem(job.id, failed!.id);
+    expect(retried.status).toBe('pending');
+    const second = await runner.settled(job.id);
+    expect(second).toMatchObject({ status: 'completed', done: 6, failed: 0 });
+    expect(generateCalls('openai')).toBe(callsBefore + 1);
+    expect(countSequencesPerLead(fixture)).toEqual(Array(6).fill(1));
+    expect(() => runner.retryItem(job.id, 'nope')).toThrow(/has no item/);
+  });
+
+  it('falls back to the next provider when one stays overloaded, and records who answered', async () => {
+    const openai = fakes.forProvider('openai');
+    const anthropic = fakes.forProvider('anthropic');
+    openai.reset();
+    anthropic.reset();
+    const fixture = createFixture(4);
+    const job = createGenerateJob(fixture, 'openai', { concurrency: 1, fallbackOrder: ['anthropic'] });
+    // Lead-0 gets 503 on both of its OpenAI attempts; the rest answer normally.
+    const overloaded = { status: 503, body: { error: { message: 'Server Overloaded', type: 'server_error' } } };
+    openai.script(overloaded, overloaded);
+    const { runner, limiter } = createRunnerUnderTest(
+      fixture,
+      createGenerateProcessor(fixture, {
+        openai: clientFor('openai', fakes.baseURLFor('openai')),
+        anthropic: clientFor('anthropic', fakes.baseURLFor('anthropic')),
+      }),
+      { attemptsPerProvider: 2 },
+    );
+    runner.start(job.id);
+    const final = await runner.settled(job.id);
+    expect(final).toMatchObject({ status: 'completed', done: 4, failed: 0 });
+    const items = allItems(fixture, job.id);
+    expect(items.map((i) => i.provider)).toEqual(['anthropic', 'openai', 'openai', 'openai']);
+    expect(fixture.store.sequences.get(items[0]!.resultId!)).toMatchObject({ provider: 'anthropic' });
+    expect(anthropic.calls.filter((c) => c.route === 'generate')).toHaveLength(1);
+    // The overloaded provider was slowed down, then sped back up by the successes.
+    expect(limiter.snapshot('openai').speed).toBeLessThan(1);
+  });
+
+  it('queues items while offline and resumes by itself when calls succeed again', async () => {
+    fakes.forProvider('openai').reset();
+    const proxy = await startFaultProxy(fakes.baseURLFor('openai'), { kind: 'openai', decide: () => 'ok' });
+    onCleanup(() => proxy.close());
+    const fixture = createFixture(10);
+    const job = createGenerateJob(fixture, 'openai', { concurrency: 2 });
+    const { runner, waitForProgress } = createRunnerUnderTest(fixture, createGenerateProcessor(fixture, { openai: clientFor('openai', proxy.url) }));
+    proxy.setOffline(true);
+    runner.start(job.id);
+    const waiting = await waitForProgress((p) => p.waiting > 0);
+    expect(waiting).toMatchObject({ status: 'running', etaMs: null });
+    // A probe finds the network still down: the items keep waiting, none failed.
+    await proxy.waitForOfflineHit();
+    expect(fixture.store.jobs.progress(job.id).failed).toBe(0);
+    proxy.setOffline(false);
+    const final = await runner.settled(job.id);
+    expect(final).toMatchObject({ status: 'completed', done: 10, failed: 0 });
+    expect(countSequencesPerLead(fixture)).toEqual(Array(10).fill(1));
+  });
+
+  it('resumes a job abandoned mid-run on a new runner and store: exactly one result per lead, usage equal to calls', async () => {
+    const fake = fakes.forProvider('openai');
+    fake.reset();
+    const fixture = createFixture(40);
+    const job = createGenerateJob(fixture, 'openai', { concurrency: 4 });
+    const client = clientFor('openai', fakes.baseURLFor('openai'));
+    const never = new Promise<void>(() => {});
+    const callOf = new Map<string, number>();
+    // The first runner "dies" after 11 calls: later calls never start, and the 11th answer is
+    // never committed (a crash between the response and the write).
+    const dying = createRunnerUnderTest(
+      fixture,
+      createGenerateProcessor(fixture, { openai: client }, {
+        beforeCall: (lead) => {
+          callOf.set(lead, callOf.size + 1);
+          return callOf.size > 11 ? never : undefined;
+        },
+        beforeCommit: (lead) => (callOf.get(lead) === 11 ? never : undefined),
+      }),
+      { abandon: true },
+    );
+    dying.runner.start(job.id);
+    await dying.waitForProgress((p) => p.done >= 10);
+    await fake.waitForCalls(11);
+    const abandoned = fixture.store.jobs.progress(job.id);
+    expect(abandoned.running).toBeGreaterThan(0);
+    expect(abandoned.done).toBeLessThan(40);
+
+    // A new process: its own store connection and runner on the same file.
+    const store = openStore({ dataDir: fixture.dir });
+    onCleanup(() => store.close());
+    const reopened: Fixture = { ...fixture, store };
+    const fresh = createRunnerUnderTest(reopened, createGenerateProcessor(reopened, { openai: client }));
+    const resumed = await fresh.runner.resume(job.id);
+    expect(resumed.status).toBe('running');
+    const final = await fresh.runner.settled(job.id);
+    expect(final).toMatchObject({ status: 'completed', done: 40, failed: 0 });
+    expect(countSequencesPerLead(reopened)).toEqual(Array(40).fill(1));
+    const totals = store.usage.summary(fixture.orgId, { groupBy: 'provider' }).totals;
+    expect(totals.calls).toBe(fake.calls.filter((c) => c.route === 'generate').length);
+    expect(totals.calls).toBeGreaterThan(40);
+  });
+
+  it('refuses to start a job twice or resume a finished one', async () => {
+    fakes.forProvider('openai').reset();
+    const fixture = createFixture(2);
+    const job = createGenerateJob(fixture, 'openai');
+    const { runner } = createRunnerUnderTest(fixture, createGenerateProcessor(fixture, { openai: clientFor('openai', fakes.baseURLFor('openai')) }));
+    runner.start(job.id);
+    expect(runner.start(job.id).status).toBe('running');
+    await runner.settled(job.id);
+    expect(() => runner.start(job.id)).toThrow(/completed and cannot be started/);
+    await expect(runner.resume(job.id)).rejects.toMatchObject({ code: 'conflict' });
+    await expect(runner.pause(job.id)).rejects.toMatchObject({ code: 'conflict' });
+    expect(() => runner.progress('missing')).toThrow(AppError);
+  });
+});
