@@ -70,6 +70,7 @@ export function createLLMAccess(deps: ServiceDeps, session: SessionService, keys
     const base = { id: randomUUID(), orgId: s.org.id, userId: s.user.id, operation, provider: target.name, createdAt: deps.now().toISOString() };
     if ('ok' in outcome) {
       const r = outcome.ok;
+      deps.logger.info('model call', { operation, provider: target.name, model: r.model, latencyMs: Math.round(r.latencyMs), tokens: r.usage, requestId: r.requestId ?? null });
       deps.store.usage.record({
         ...base,
         model: r.model,
@@ -86,6 +87,7 @@ export function createLLMAccess(deps: ServiceDeps, session: SessionService, keys
       return;
     }
     const { error } = outcome;
+    deps.logger.warn('model call failed', { operation, provider: target.name, model: target.model, code: error.code, message: error.message, requestId: error.requestId ?? null, rawText: error.rawText?.slice(0, 2000) });
     const usage = error.usage ?? ZERO_USAGE;
     const model = error.model ?? target.model;
     const cost = computeCost(target.name, model, usage);
