@@ -26,10 +26,12 @@ export function formatLatency(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
+/** "Nov 29, 16:52" this year, "Nov 29, 2025" before: short enough for a table column. */
 export function formatDateTime(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  if (date.getFullYear() !== new Date().getFullYear()) return date.toLocaleDateString(undefined, { dateStyle: 'medium' });
+  return date.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
 export function formatDate(iso: string): string {

@@ -165,7 +165,7 @@ export function BatchPage() {
                 <tbody>
                   {jobs.data.slice(0, 20).map((j) => (
                     <tr key={j.id}>
-                      <td>{formatDateTime(j.createdAt)}</td>
+                      <td className="nowrap">{formatDateTime(j.createdAt)}</td>
                       <td>{j.kind === 'generate' ? 'Drafting' : 'Reply classification'}</td>
                       <td>
                         <JobStatusBadge status={j.status} />

@@ -23,6 +23,7 @@ import { useToast } from '../lib/toast';
 import { useLoad } from '../lib/use-load';
 
 const TYPED = '__typed';
+type ExportFormat = ChannelInput<'sequences:export'>['format'];
 const EMPTY_LEAD: LeadContext = { firstName: '', lastName: '', email: '', company: '', jobTitle: '' };
 const EMPTY_BUSINESS: BusinessContext = { companyName: '', valueProposition: '', senderName: '' };
 
@@ -93,6 +94,7 @@ export function DraftPage({ sequenceId }: { sequenceId?: string }) {
   const [busy, setBusy] = useState<null | 'save' | 'template' | 'export' | 'load'>(sequenceId ? 'load' : null);
   const [actionError, setActionError] = useState<ApiError | null>(null);
   const [templateName, setTemplateName] = useState<string | null>(null);
+  const [exportFormat, setExportFormat] = useState<ExportFormat>('csv-per-lead');
   const activeRequest = useRef<string | null>(null);
 
   const profiles = useLoad(() => call('profiles:list', undefined), []);
@@ -313,7 +315,7 @@ export function DraftPage({ sequenceId }: { sequenceId?: string }) {
     }
   };
 
-  const exportAs = async (format: 'csv-per-lead' | 'csv-per-step' | 'json') => {
+  const exportAs = async (format: ExportFormat) => {
     if (!result) return;
     const id = result.id ?? (await save(result.status));
     if (!id) return;
@@ -604,14 +606,16 @@ export function DraftPage({ sequenceId }: { sequenceId?: string }) {
                   <button type="button" className="btn btn-small btn-ghost" onClick={() => void copy()}>
                     Copy
                   </button>
-                  <button type="button" className="btn btn-small btn-ghost" disabled={busy !== null} onClick={() => void exportAs('csv-per-lead')}>
-                    Export CSV
-                  </button>
-                  <button type="button" className="btn btn-small btn-ghost" disabled={busy !== null} onClick={() => void exportAs('csv-per-step')}>
-                    CSV per step
-                  </button>
-                  <button type="button" className="btn btn-small btn-ghost" disabled={busy !== null} onClick={() => void exportAs('json')}>
-                    Export JSON
+                  <label className="sr-only" htmlFor="draft-export-format">
+                    Export format
+                  </label>
+                  <select id="draft-export-format" className="select-small" value={exportFormat} onChange={(e) => setExportFormat(e.target.value as ExportFormat)}>
+                    <option value="csv-per-lead">CSV, one row</option>
+                    <option value="csv-per-step">CSV, row per step</option>
+                    <option value="json">JSON</option>
+                  </select>
+                  <button type="button" className="btn btn-small" disabled={busy !== null} onClick={() => void exportAs(exportFormat)}>
+                    {busy === 'export' ? 'Exporting…' : 'Export'}
                   </button>
                 </div>
                 {templateName !== null && (

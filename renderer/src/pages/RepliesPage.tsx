@@ -129,12 +129,17 @@ export function RepliesPage() {
         </div>
 
         <div className="stack">
-          <section className="stack-tight" aria-label="Results" aria-live="polite">
+          <p className="sr-only" role="status">
+            {outcomes[0] ? (outcomes[0].ok ? `${outcomes[0].source}: ${outcomes[0].reply.classification ? REPLY_CLASS_LABELS[outcomes[0].reply.classification] : 'unclassified'}` : `${outcomes[0].source}: ${outcomes[0].error.message}`) : ''}
+          </p>
+          {(pending > 0 || outcomes.length > 0) && (
+          <section className="stack-tight" aria-label="Results">
             {pending > 0 && <Loading label={`Classifying ${pending} repl${pending === 1 ? 'y' : 'ies'}…`} />}
             {outcomes.map((o) =>
               o.ok ? <ReplyResult key={o.key} reply={o.reply} source={o.source} /> : <ErrorWithSource key={o.key} source={o.source} error={o.error} />,
             )}
           </section>
+          )}
 
           <section className="card" aria-labelledby="history-title">
             <div className="card-head">
@@ -196,7 +201,7 @@ export function RepliesPage() {
                         </td>
                         <td className="num">{r.confidence === null ? '—' : formatPercent(r.confidence)}</td>
                         <td>{r.decidedBy === 'rules' ? 'Rules' : r.decidedBy === 'model' ? 'Model' : DECIDED_BY_LABELS.undecided}</td>
-                        <td>{formatDateTime(r.createdAt)}</td>
+                        <td className="nowrap">{formatDateTime(r.createdAt)}</td>
                       </tr>
                     ))}
                   </tbody>
