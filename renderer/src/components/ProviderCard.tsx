@@ -58,8 +58,11 @@ export function ProviderCard({ info, view, onViewChange, highlighted = false }: 
 
   useEffect(() => setBaseUrlDraft(view.settings.baseUrls[provider] ?? ''), [view.settings.baseUrls, provider]);
 
+  // Arriving from an error about this provider: show the card and put the cursor where the fix is.
   useEffect(() => {
-    if (highlighted) card.current?.scrollIntoView({ block: 'start' });
+    if (!highlighted) return;
+    card.current?.scrollIntoView({ block: 'start' });
+    card.current?.querySelector<HTMLInputElement>('input[type="password"]')?.focus({ preventScroll: true });
   }, [highlighted]);
 
   useEffect(() => {
