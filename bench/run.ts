@@ -2,6 +2,7 @@
  * `npm run bench`: runs each scenario in order and prints its results. Scenarios are timed
  * against loopback fakes and report ratios, so the numbers compare like with like on any machine.
  */
+import { runBatchBench } from './batch';
 import { runLlmOverhead } from './llm-overhead';
 
 interface Scenario {
@@ -9,7 +10,10 @@ interface Scenario {
   run(): Promise<void>;
 }
 
-const scenarios: Scenario[] = [{ name: 'llm-overhead', run: runLlmOverhead }];
+const scenarios: Scenario[] = [
+  { name: 'llm-overhead', run: runLlmOverhead },
+  { name: 'batch', run: runBatchBench },
+];
 
 const only = process.argv.slice(2);
 let failed = false;

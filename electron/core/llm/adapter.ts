@@ -13,8 +13,6 @@ export interface AdapterRequest {
   /** Ask for JSON in the vendor's native mode. */
   json?: JsonFormat;
   signal: AbortSignal;
-  /** Per-request SDK timeout; the core's deadline is the real bound. */
-  timeoutMs: number;
 }
 
 /** What a vendor answered, normalized. `usage.inputTokens` includes cached input. */

@@ -137,6 +137,7 @@ export function requestIdFrom(headers: HeaderSource | undefined): string | undef
  * as the cause for the log and say the answer was unusable.
  */
 export function mapUnknownError(provider: LLMProviderName, error: unknown, http: HttpObservation | undefined, model?: string): LLMError {
+  if ((error as { name?: unknown } | null)?.name === 'APIConnectionTimeoutError') return createLLMError('timeout', provider, { model, cause: error });
   if (isTransportError(error)) return createLLMError('offline', provider, { model, cause: error });
   // An empty or cut JSON body on a 200 (catalogue T11): worth one more try.
   if (error instanceof SyntaxError) {

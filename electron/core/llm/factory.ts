@@ -11,6 +11,8 @@ import { ProviderCore } from './provider-core';
 import { DEFAULT_DEADLINE_MS } from './retry';
 import type { LLMProvider, ProviderClientOptions } from './types';
 
+const SDK_TIMEOUT_FLOOR_MS = 600_000;
+
 /** Sent to local servers that need no key; the SDK insists on one. */
 const LOCAL_PLACEHOLDER_KEY = 'local';
 
@@ -27,7 +29,9 @@ export function getLLMProvider(name: LLMProviderName, options: ProviderClientOpt
   if (info.keyRequired && !apiKey) throw createLLMError('no_key', name, { envVar: info.envVar });
   if (apiKey) registerSecret(apiKey);
   const baseURL = (options.baseURL?.trim() || info.defaultBaseUrl || '').replace(/\/+$/, '');
-  const timeoutMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+  // The SDK timeout is only a backstop (it stops at the headers); the core's deadline is the
+  // real bound. An explicit value also keeps Anthropic from refusing large non-streaming calls.
+  const timeoutMs = Math.max(options.deadlineMs ?? DEFAULT_DEADLINE_MS, SDK_TIMEOUT_FLOOR_MS);
   const logLevel = 'off' as const;
   let adapter: ProviderAdapter;
   switch (name) {

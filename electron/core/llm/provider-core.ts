@@ -97,7 +97,7 @@ export class ProviderCore implements LLMProvider {
 
   /** One complete (non-streamed) answer, with retries, under the call's signals. */
   private async completeOnce(
-    base: Omit<AdapterRequest, 'signal' | 'timeoutMs'>,
+    base: Omit<AdapterRequest, 'signal'>,
     options: CallOptions | undefined,
     signals: CallSignals,
   ): Promise<Completed> {
@@ -113,7 +113,7 @@ export class ProviderCore implements LLMProvider {
       },
       (signal) => {
         store = this.observer(options);
-        return observeHttp(store, () => this.adapter.complete({ ...base, signal, timeoutMs: signals.deadlineMs }));
+        return observeHttp(store, () => this.adapter.complete({ ...base, signal }));
       },
     );
     return { ...completion, latencyMs: performance.now() - started };
@@ -124,7 +124,7 @@ export class ProviderCore implements LLMProvider {
    * the caller, a failure ends the call.
    */
   private async *streamOnce(
-    base: Omit<AdapterRequest, 'signal' | 'timeoutMs'>,
+    base: Omit<AdapterRequest, 'signal'>,
     options: CallOptions | undefined,
     signals: CallSignals,
   ): AsyncGenerator<{ type: 'delta'; text: string } | { type: 'finish'; completion: Completed }> {
@@ -134,7 +134,7 @@ export class ProviderCore implements LLMProvider {
       const store = this.observer(options);
       let yielded = false;
       try {
-        const request = { ...base, signal: signals.signal, timeoutMs: signals.deadlineMs };
+        const request = { ...base, signal: signals.signal };
         const iterable = await raceSignal(
           observeHttp(store, () => this.adapter.openStream(request)),
           signals.signal,
@@ -203,7 +203,12 @@ export class ProviderCore implements LLMProvider {
 
   async chat(messages: LLMMessage[], options?: CallOptions): Promise<LLMResponse> {
     const signals = this.signalsFor(options);
-    const completion = await this.completeOnce(this.requestFor(messages, options, undefined, DEFAULT_MAX_TOKENS), options, signals);
+    let completion: Completed;
+    try {
+      completion = await this.completeOnce(this.requestFor(messages, options, undefined, DEFAULT_MAX_TOKENS), options, signals);
+    } finally {
+      signals.dispose();
+    }
     this.rejectFiltered(completion);
     if (completion.text === '' && completion.finishReason === 'length') {
       throw createLLMError('invalid_output', this.name, {
@@ -217,15 +222,19 @@ export class ProviderCore implements LLMProvider {
 
   async *stream(messages: LLMMessage[], options?: CallOptions): AsyncIterable<StreamPart> {
     const signals = this.signalsFor(options);
-    for await (const event of this.streamOnce(this.requestFor(messages, options, undefined, DEFAULT_MAX_TOKENS), options, signals)) {
-      if (event.type === 'delta') {
-        yield { type: 'text-delta', text: event.text };
-        continue;
+    try {
+      for await (const event of this.streamOnce(this.requestFor(messages, options, undefined, DEFAULT_MAX_TOKENS), options, signals)) {
+        if (event.type === 'delta') {
+          yield { type: 'text-delta', text: event.text };
+          continue;
+        }
+        const c = event.completion;
+        this.rejectFiltered(c);
+        const { content: _content, ...finish } = this.toResponse(c);
+        yield { type: 'finish', ...finish };
       }
-      const c = event.completion;
-      this.rejectFiltered(c);
-      const { content: _content, ...finish } = this.toResponse(c);
-      yield { type: 'finish', ...finish };
+    } finally {
+      signals.dispose();
     }
   }
 
@@ -241,6 +250,21 @@ export class ProviderCore implements LLMProvider {
     fallbackMaxTokens: number,
   ): Promise<{ value: T; completion: Completed; usage: TokenUsage }> {
     const signals = this.signalsFor(call);
+    try {
+      return await this.structuredWithin(messages, json, validate, call, fallbackMaxTokens, signals);
+    } finally {
+      signals.dispose();
+    }
+  }
+
+  private async structuredWithin<T>(
+    messages: PromptMessage[],
+    json: JsonFormat,
+    validate: (value: unknown) => ParseResult<T>,
+    call: SequenceCallOptions | undefined,
+    fallbackMaxTokens: number,
+    signals: CallSignals,
+  ): Promise<{ value: T; completion: Completed; usage: TokenUsage }> {
     let usage: TokenUsage | undefined;
     let conversation = messages;
     let lastText = '';
@@ -292,7 +316,7 @@ export class ProviderCore implements LLMProvider {
 
   /** A complete answer, streamed to `onDelta` when the caller wants to watch it being written. */
   private async answer(
-    base: Omit<AdapterRequest, 'signal' | 'timeoutMs'>,
+    base: Omit<AdapterRequest, 'signal'>,
     call: SequenceCallOptions | undefined,
     signals: CallSignals,
   ): Promise<Completed> {
@@ -373,19 +397,23 @@ export class ProviderCore implements LLMProvider {
   async listModels(signal?: AbortSignal): Promise<ModelInfo[]> {
     const signals = createCallSignals(this.options.deadlineMs ?? DEFAULT_DEADLINE_MS, signal);
     let store: ObserverStore = {};
-    const ids = await runWithRetry(
-      {
-        provider: this.name,
-        policy: resolveRetryPolicy(this.options.retry),
-        signals,
-        toError: (error) => (error instanceof LLMError ? error : this.adapter.toError(error, store.last, undefined)),
-      },
-      (s) => {
-        store = {};
-        return observeHttp(store, () => this.adapter.listModelIds(s));
-      },
-    );
-    return mergeModelLists(this.name, ids);
+    try {
+      const ids = await runWithRetry(
+        {
+          provider: this.name,
+          policy: resolveRetryPolicy(this.options.retry),
+          signals,
+          toError: (error) => (error instanceof LLMError ? error : this.adapter.toError(error, store.last, undefined)),
+        },
+        (s) => {
+          store = {};
+          return observeHttp(store, () => this.adapter.listModelIds(s));
+        },
+      );
+      return mergeModelLists(this.name, ids);
+    } finally {
+      signals.dispose();
+    }
   }
 }
 

@@ -101,7 +101,7 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions): Provid
 
     async complete(request): Promise<AdapterCompletion> {
       const { data, response } = await client.messages
-        .create(toParams(request), { signal: request.signal, timeout: request.timeoutMs })
+        .create(toParams(request), { signal: request.signal })
         .withResponse();
       if (!data || typeof data !== 'object' || !Array.isArray(data.content)) {
         throw createLLMError('invalid_output', 'anthropic', { model: request.model, retryable: true, detail: 'the response was not a message' });
@@ -118,7 +118,7 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions): Provid
 
     async openStream(request) {
       const { data: stream, response } = await client.messages
-        .create({ ...toParams(request), stream: true }, { signal: request.signal, timeout: request.timeoutMs })
+        .create({ ...toParams(request), stream: true }, { signal: request.signal })
         .withResponse();
       const requestId = requestIdFrom(response.headers) ?? null;
       return (async function* (): AsyncGenerator<AdapterStreamEvent> {

@@ -68,7 +68,6 @@ function toParams(request: AdapterRequest) {
   const config: GenerateContentConfig = {
     abortSignal: request.signal,
     maxOutputTokens: request.maxTokens,
-    httpOptions: { timeout: request.timeoutMs },
   };
   if (system.length) config.systemInstruction = { parts: system.map((text) => ({ text })) };
   if (request.temperature !== undefined) config.temperature = request.temperature;

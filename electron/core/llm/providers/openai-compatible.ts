@@ -18,7 +18,7 @@ import type { HttpObservation } from '../http-observer';
 export interface ChatCompletionsClient {
   chat: {
     completions: {
-      create(body: Record<string, unknown>, options: { signal: AbortSignal; timeout: number }): {
+      create(body: Record<string, unknown>, options: { signal: AbortSignal }): {
         withResponse(): Promise<{ data: unknown; response: Response }>;
       };
     };
@@ -112,7 +112,7 @@ export function createOpenAICompatibleAdapter(options: OpenAICompatibleOptions):
 
     async complete(request): Promise<AdapterCompletion> {
       const { data, response } = await client.chat.completions
-        .create(toBody(request, options), { signal: request.signal, timeout: request.timeoutMs })
+        .create(toBody(request, options), { signal: request.signal })
         .withResponse();
       // Empty bodies and HTML from proxies reach us as undefined or a string (catalogue T11, T12).
       if (!isRec(data) || !Array.isArray(data.choices)) throw badShape(request.model);
@@ -132,7 +132,7 @@ export function createOpenAICompatibleAdapter(options: OpenAICompatibleOptions):
     async openStream(request) {
       const body = { ...toBody(request, options), stream: true, stream_options: { include_usage: true } };
       const { data, response } = await client.chat.completions
-        .create(body, { signal: request.signal, timeout: request.timeoutMs })
+        .create(body, { signal: request.signal })
         .withResponse();
       const requestId = requestIdFrom(response.headers) ?? null;
       const stream = data as AsyncIterable<unknown>;
