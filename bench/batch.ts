@@ -1,4 +1,6 @@
 /**
+ * The batch scenarios of `npm run bench`.
+ *
  * Batch drafting: 200 leads through the job runner and the real provider core against the fake
  * OpenAI server at 200 ms latency with a 600 requests/min limit. The floor is set by the limit:
  * 200 requests at 10 a second take 20 s. Prints the wall time as a ratio to that floor (goal
@@ -6,12 +8,13 @@
  * the fake sent, and the speedup over a sequential loop. The sequential loop runs 20 leads and is
  * extrapolated ×10 (it is linear: one call after another).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createJobRunner, createRateLimiter } from '../electron/core/jobs';
 import { getLLMProvider } from '../electron/core/llm';
 import { silentLogger } from '../electron/core/log';
+import { applyReplyRules, parseEmail } from '../electron/core/replies';
 import { openStore } from '../electron/core/storage';
 import { startFakeProvider } from '../test/fakes/fake-provider';
 import { BUSINESS, OPTIONS, TEST_KEY, createGenerateProcessor } from '../test/jobs/generate-processor';
@@ -76,5 +79,78 @@ export async function runBatchBench(): Promise<void> {
     store.close();
     await fake.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The shared corpus sits beside the repository; `npm run bench` runs from the repository root. */
+const CORPUS = process.env.REPLY_CORPUS ?? join(process.cwd(), '..', 'shared', 'corpus', 'replies');
+const INBOX_SIZE = 1000;
+/**
+ * How a cold-outreach inbox is mixed, by corpus folder: human replies and auto-replies dominate,
+ * bounces follow (lists go stale), then other machine mail and unsubscribe requests. Each
+ * folder's files are cycled through in name order, so the sample is the same on every run.
+ */
+const INBOX_MIX: Array<[folder: string, share: number]> = [
+  ['human', 0.4],
+  ['out_of_office', 0.25],
+  ['bounce', 0.2],
+  ['other', 0.1],
+  ['unsubscribe', 0.05],
+];
+
+/**
+ * Reply cost: 1,000 replies through the replies helper's parser and rule pre-filter, then every
+ * reply through the real core's classifyReply against the fake (zero latency; the fake counts
+ * tokens from the prompt the core really builds). Prints the model calls and tokens the
+ * pre-filter saves against sending every reply to the model.
+ */
+export async function runReplyCostBench(): Promise<void> {
+  const inbox: Array<{ folder: string; source: Buffer }> = [];
+  for (const [folder, share] of INBOX_MIX) {
+    const files = readdirSync(join(CORPUS, folder)).filter((name) => name.endsWith('.eml')).sort();
+    const count = Math.round(INBOX_SIZE * share);
+    for (let i = 0; i < count; i++) inbox.push({ folder, source: readFileSync(join(CORPUS, folder, files[i % files.length]!)) });
+  }
+  const fake = await startFakeProvider('openai', { latencyMs: 0 });
+  try {
+    const client = getLLMProvider('openai', { apiKey: TEST_KEY, baseURL: fake.baseURLFor('openai') });
+    let ruleDecided = 0;
+    let humanDecidedByRules = 0;
+    let tokensAll = 0;
+    let tokensSaved = 0;
+    let noText = 0;
+    let modelCallsWithFilter = 0;
+    for (const { folder, source } of inbox) {
+      const email = await parseEmail(source);
+      const decision = applyReplyRules(email);
+      const text = (email.replyText || email.text || email.subject || '').trim();
+      if (decision) {
+        ruleDecided++;
+        if (folder === 'human') humanDecidedByRules++;
+      }
+      if (!text) {
+        noText++;
+        continue;
+      }
+      if (!decision) modelCallsWithFilter++;
+      const result = await client.classifyReply(text, '');
+      const tokens = result.usage.inputTokens + result.usage.outputTokens;
+      tokensAll += tokens;
+      if (decision) tokensSaved += tokens;
+    }
+    const calls = inbox.length - noText;
+    const rows: Array<[string, string]> = [
+      ['replies', `${inbox.length} (${INBOX_MIX.map(([f, s]) => `${f} ${Math.round(s * 100)}%`).join(', ')})`],
+      ['decided by the rules', `${ruleDecided} (${((ruleDecided / inbox.length) * 100).toFixed(1)}%)`],
+      ['model calls, every reply', String(calls)],
+      ['model calls, with pre-filter', `${modelCallsWithFilter}  (saved ${calls - modelCallsWithFilter}, ${(((calls - modelCallsWithFilter) / calls) * 100).toFixed(1)}%)`],
+      ['tokens, every reply', String(tokensAll)],
+      ['tokens, with pre-filter', `${tokensAll - tokensSaved}  (saved ${tokensSaved}, ${((tokensSaved / tokensAll) * 100).toFixed(1)}%)`],
+      ['human replies the rules took', `${humanDecidedByRules}  (should be 0: those never reach the model)`],
+      ['replies with no text at all', String(noText)],
+    ];
+    process.stdout.write(rows.map(([label, value]) => `${label.padEnd(32)}${value}`).join('\n') + '\n');
+  } finally {
+    await fake.close();
   }
 }
