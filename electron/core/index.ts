@@ -23,6 +23,8 @@ export interface CoreOptions {
   /** Pins the organization (the CLI's --org). */
   orgId?: string;
   now?: () => Date;
+  /** The better-sqlite3 addon built for Electron's ABI (the desktop app in development). */
+  sqliteNativeBinding?: string;
 }
 
 /** A listener for pushes that concern every window, such as job progress. */
@@ -53,7 +55,7 @@ export function createFileLogger(dataDir: string): Logger {
 export async function createCore(options: CoreOptions): Promise<Core> {
   mkdirSync(options.dataDir, { recursive: true });
   const logger = options.logger ?? createFileLogger(options.dataDir);
-  const store = openStore({ dataDir: options.dataDir, onCorrupt: options.onCorrupt ?? 'fail' });
+  const store = openStore({ dataDir: options.dataDir, onCorrupt: options.onCorrupt ?? 'fail', nativeBinding: options.sqliteNativeBinding });
   const secrets = options.secrets ?? new KeyringSecretStore();
   const probe = await probeKeychain(secrets);
   if (!probe.available) logger.warn('no OS keychain: keys can be kept for this session only', { error: probe.error });

@@ -1,4 +1,5 @@
 import { app, BrowserWindow, dialog } from 'electron';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCore, createFileLogger, type Core } from '../core';
 import { AppError } from '../core/errors';
@@ -15,7 +16,11 @@ let core: Core | null = null;
 /** Opens the core; a corrupt database is moved aside only after the user agrees to start fresh. */
 async function openCore(dataDir: string): Promise<Core | null> {
   const logger = createFileLogger(dataDir);
-  const options = { dataDir, env: process.env, logger, version: app.getVersion() };
+  // In development, node_modules holds better-sqlite3 built for Node (the CLI and tests use it);
+  // `npm start` builds an Electron-ABI copy beside it. Packaged apps are rebuilt by electron-builder.
+  const devBinding = join(app.getAppPath(), 'node_modules', '.electron-native', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
+  const sqliteNativeBinding = !app.isPackaged && existsSync(devBinding) ? devBinding : undefined;
+  const options = { dataDir, env: process.env, logger, version: app.getVersion(), sqliteNativeBinding };
   try {
     return await createCore(options);
   } catch (error) {

@@ -18,18 +18,43 @@ export const baseUrlSchema = z
     'must be an http(s) URL without credentials, e.g. http://127.0.0.1:11434/v1',
   );
 
+const llmSettingsFields = {
+  /** Default model per provider; missing means the catalog's default. */
+  models: providerMap(z.string().min(1).max(200)),
+  temperature: z.number().min(0).max(2),
+  maxTokens: z.number().int().min(64).max(16000),
+  baseUrls: providerMap(baseUrlSchema),
+  /** Providers to try, in order, when the default one stays unavailable. */
+  fallbackOrder: z.array(llmProviderNameSchema).max(6),
+  /** Monthly budget in USD; null means no budget. */
+  monthlyBudgetUsd: z.number().nonnegative().max(1_000_000).nullable(),
+};
+
 /** An organization's LLM settings. */
 export const llmSettingsSchema = z.object({
-  /** Default model per provider; missing means the catalog's default. */
-  models: providerMap(z.string().min(1).max(200)).default({}),
-  temperature: z.number().min(0).max(2).default(0.7),
-  maxTokens: z.number().int().min(64).max(16000).default(2048),
-  baseUrls: providerMap(baseUrlSchema).default({}),
-  /** Providers to try, in order, when the default one stays unavailable. */
-  fallbackOrder: z.array(llmProviderNameSchema).max(6).default([]),
-  /** Monthly budget in USD; null means no budget. */
-  monthlyBudgetUsd: z.number().nonnegative().max(1_000_000).nullable().default(null),
+  models: llmSettingsFields.models.default({}),
+  temperature: llmSettingsFields.temperature.default(0.7),
+  maxTokens: llmSettingsFields.maxTokens.default(2048),
+  baseUrls: llmSettingsFields.baseUrls.default({}),
+  fallbackOrder: llmSettingsFields.fallbackOrder.default([]),
+  monthlyBudgetUsd: llmSettingsFields.monthlyBudgetUsd.default(null),
 });
+
+/**
+ * A change to some of the settings. No defaults here: zod 4 applies a field's default even when
+ * the field is optional, which would reset every setting the change does not mention.
+ */
+export const llmSettingsPatchSchema = z
+  .object({
+    models: llmSettingsFields.models.optional(),
+    temperature: llmSettingsFields.temperature.optional(),
+    maxTokens: llmSettingsFields.maxTokens.optional(),
+    baseUrls: llmSettingsFields.baseUrls.optional(),
+    fallbackOrder: llmSettingsFields.fallbackOrder.optional(),
+    monthlyBudgetUsd: llmSettingsFields.monthlyBudgetUsd.optional(),
+  })
+  .strict();
+export type LLMSettingsPatch = z.infer<typeof llmSettingsPatchSchema>;
 export type LLMSettings = z.infer<typeof llmSettingsSchema>;
 
 export const organizationSchema = z.object({

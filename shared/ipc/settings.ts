@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { llmProviderNameSchema, modelInfoSchema, priceTableInfoSchema } from '../domain/llm';
-import { keyStatusSchema, llmSettingsSchema } from '../domain/org';
+import { keyStatusSchema, llmSettingsPatchSchema, llmSettingsSchema } from '../domain/org';
 import { defineChannel } from './envelope';
 
 const providerInfoSchema = z.object({
@@ -32,7 +32,7 @@ export const settingsChannels = {
       apiKeys: z.partialRecord(llmProviderNameSchema, z.string().max(500)).optional(),
       /** Hold the given keys in memory for this session only, when no keychain is usable. */
       sessionOnly: z.boolean().optional(),
-      settings: llmSettingsSchema.partial().strict().optional(),
+      settings: llmSettingsPatchSchema.optional(),
     }).strict(),
     llmSettingsViewSchema,
   ),

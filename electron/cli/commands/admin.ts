@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { llmProviderNameSchema, type LLMProviderName } from '../../../shared/domain/llm';
-import type { LLMSettings } from '../../../shared/domain/org';
+import type { LLMSettings, LLMSettingsPatch } from '../../../shared/domain/org';
 import { usageGroupBySchema } from '../../../shared/domain/usage';
 import { formatCsv } from '../../core/csv';
 import { parseCommandArgs, type Command } from '../context';
@@ -49,7 +49,7 @@ export const keysCommand: Command = async ({ core, io }, args) => {
 function applySetting(
   key: string,
   value: string,
-  patch: { provider?: LLMProviderName; settings: Partial<LLMSettings>; orgName?: string; budget?: number | null },
+  patch: { provider?: LLMProviderName; settings: LLMSettingsPatch; orgName?: string; budget?: number | null },
   current: LLMSettings,
 ): void {
   const [name, sub] = key.split('.', 2) as [string, string | undefined];
@@ -112,7 +112,7 @@ export const settingsCommand: Command = async ({ core, io }, args) => {
     return;
   }
   if (action !== 'set' || pairs.length === 0) throw new UsageError('Use "settings get" or "settings set KEY=VALUE...".');
-  const patch: { provider?: LLMProviderName; settings: Partial<LLMSettings>; orgName?: string; budget?: number | null } = { settings: {} };
+  const patch: { provider?: LLMProviderName; settings: LLMSettingsPatch; orgName?: string; budget?: number | null } = { settings: {} };
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new UsageError(`"${pair}" is not KEY=VALUE.`);

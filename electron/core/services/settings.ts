@@ -1,5 +1,5 @@
 import { LLM_PROVIDER_NAMES, type LLMProviderName } from '../../../shared/domain/llm';
-import type { LLMSettings } from '../../../shared/domain/org';
+import type { LLMSettingsPatch } from '../../../shared/domain/org';
 import type { LLMSettingsView } from '../../../shared/ipc/settings';
 import { AppError } from '../errors';
 import { getCatalog, PRICE_TABLE, PROVIDERS } from '../llm';
@@ -28,7 +28,7 @@ export function createSettingsService(deps: ServiceDeps, session: SessionService
       provider?: LLMProviderName;
       apiKeys?: Partial<Record<LLMProviderName, string>>;
       sessionOnly?: boolean;
-      settings?: Partial<LLMSettings>;
+      settings?: LLMSettingsPatch;
     }): Promise<LLMSettingsView> {
       const { org } = session.requireManager('change LLM settings or keys');
       for (const [provider, key] of Object.entries(input.apiKeys ?? {}) as Array<[LLMProviderName, string]>) {

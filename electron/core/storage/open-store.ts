@@ -42,13 +42,13 @@ export function openStore(options: OpenStoreOptions): Store {
   let recoveredFrom: string | null = null;
   let db: SqliteDatabase;
   try {
-    db = openChecked(path, timeout);
+    db = openChecked(path, timeout, options.nativeBinding);
   } catch (error) {
     if (!isCorruption(error)) throw toStorageError(error, path);
     if ((options.onCorrupt ?? 'fail') === 'fail') throw new CorruptDatabaseError(path, error);
     recoveredFrom = moveAside(path);
     try {
-      db = openChecked(path, timeout);
+      db = openChecked(path, timeout, options.nativeBinding);
     } catch (retryError) {
       throw toStorageError(retryError, path);
     }
@@ -75,9 +75,9 @@ function checkMigrations(migrations: readonly Migration[]): readonly Migration[]
  * created. The check runs on a read-only connection because closing a read-write connection to a
  * damaged file makes SQLite delete its -wal, and the user's files must be kept as they were.
  */
-function openChecked(path: string, timeout: number): SqliteDatabase {
+function openChecked(path: string, timeout: number, nativeBinding?: string): SqliteDatabase {
   if (existsSync(path) && statSync(path).size > 0) {
-    const reader = new Database(path, { readonly: true, fileMustExist: true, timeout });
+    const reader = new Database(path, { readonly: true, fileMustExist: true, timeout, nativeBinding });
     try {
       // A non-database file fails here with SQLITE_NOTADB; damaged pages fail the check.
       const check = reader.pragma('quick_check', { simple: true });
@@ -86,7 +86,7 @@ function openChecked(path: string, timeout: number): SqliteDatabase {
       reader.close();
     }
   }
-  const db = new Database(path, { timeout });
+  const db = new Database(path, { timeout, nativeBinding });
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');

@@ -42,6 +42,11 @@ export interface OpenStoreOptions {
   onCorrupt?: 'move-aside' | 'fail';
   /** How long a write waits for a lock before failing with SQLITE_BUSY. Defaults to 5000 ms. */
   busyTimeoutMs?: number;
+  /**
+   * The better-sqlite3 addon to load instead of the one in node_modules: the desktop app in
+   * development passes its Electron-ABI build, while Node (CLI, tests) uses the default.
+   */
+  nativeBinding?: string;
   /** The schema steps; tests pass a prefix or an extra failing step. Defaults to the shipped list. */
   migrations?: readonly Migration[];
 }
