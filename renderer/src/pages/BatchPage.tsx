@@ -126,7 +126,15 @@ export function BatchPage() {
           />
         )}
         {step === 2 && imported && <GenerateStep imported={imported} onCreated={(job) => setJobId(job.id)} />}
-        {step === 3 && jobId && <JobView jobId={jobId} />}
+        {step === 3 && jobId && (
+          <JobView
+            jobId={jobId}
+            onUpdate={(job) => {
+              const list = jobs.data ?? [];
+              jobs.set(list.some((j) => j.id === job.id) ? list.map((j) => (j.id === job.id ? job : j)) : [job, ...list]);
+            }}
+          />
+        )}
 
         <section className="card" aria-labelledby="jobs-title">
           <div className="card-head">
@@ -445,7 +453,10 @@ function JobStatusBadge({ status }: { status: Job['status'] }) {
 }
 
 /** A job's live progress, its controls, its failed items, and the export. */
-function JobView({ jobId }: { jobId: string }) {
+function JobView({ jobId, onUpdate }: { jobId: string; onUpdate(job: Job): void }) {
+  // Read through a ref: the progress subscription lives as long as the job view, not one render.
+  const onUpdateRef = useRef(onUpdate);
+  onUpdateRef.current = onUpdate;
   const notify = useToast();
   const [job, setJob] = useState<Job | null>(null);
   const [progress, setProgress] = useState<JobProgress | null>(null);
@@ -467,6 +478,7 @@ function JobView({ jobId }: { jobId: string }) {
     try {
       const result = await call('jobs:get', { id: jobId, limit: 200 });
       setJob(result.job);
+      onUpdateRef.current(result.job);
       setProgress(result.progress);
       setItems(result.items);
     } catch (err) {
@@ -495,7 +507,9 @@ function JobView({ jobId }: { jobId: string }) {
     setBusy(action);
     setError(null);
     try {
-      setJob(await call(action, { id: jobId }));
+      const updated = await call(action, { id: jobId });
+      setJob(updated);
+      onUpdateRef.current(updated);
       notify(done);
       await refresh();
     } catch (err) {
@@ -636,14 +650,14 @@ function JobView({ jobId }: { jobId: string }) {
       {job.kind === 'generate' && (
         <form
           className="row"
-          aria-label="Export"
+          aria-label="Export the sequences"
           onSubmit={(e) => {
             e.preventDefault();
             void exportJob();
           }}
         >
           <label htmlFor="job-format" className="muted">
-            Export
+            Export format
           </label>
           <select id="job-format" value={format} onChange={(e) => setFormat(e.target.value as ExportFormat)}>
             {(Object.keys(EXPORT_LABELS) as ExportFormat[]).map((f) => (
