@@ -1,0 +1,80 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CONTENT_SECURITY_POLICY } from '../../electron/core/renderer-files';
+import { isAllowedExternalUrl, isAppUrl } from '../../electron/main/url-policy';
+import { mainWindowOptions } from '../../electron/main/window-options';
+
+const ROOT = join(__dirname, '..', '..');
+const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
+
+describe('the Electron window and main process (checked without running Electron)', () => {
+  it('creates a sandboxed, isolated window with no Node and web security on', () => {
+    const prefs = mainWindowOptions('/app/preload.cjs').webPreferences!;
+    expect(prefs).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      preload: '/app/preload.cjs',
+    });
+  });
+
+  it('lets only the app itself be navigated to', () => {
+    expect(isAppUrl('app://outreach-desk/index.html')).toBe(true);
+    expect(isAppUrl('app://other/index.html')).toBe(false);
+    expect(isAppUrl('https://outreach-desk.com/')).toBe(false);
+    expect(isAppUrl('file:///etc/passwd')).toBe(false);
+    expect(isAppUrl('http://localhost:5173/x', 'http://localhost:5173')).toBe(true);
+    expect(isAppUrl('http://localhost:5174/x', 'http://localhost:5173')).toBe(false);
+  });
+
+  it('hands only https and mailto links to the OS browser, parsed, never by prefix', () => {
+    expect(isAllowedExternalUrl('https://example.com/docs')).toBe(true);
+    expect(isAllowedExternalUrl('mailto:ada@example.com')).toBe(true);
+    expect(isAllowedExternalUrl('https://example.com.attacker.com/')).toBe(true);
+    expect(isAllowedExternalUrl('https://user:pass@example.com/')).toBe(false);
+    for (const bad of ['http://example.com', 'file:///etc/passwd', 'javascript:alert(1)', 'smb://host/share', 'not a url', 'ms-settings:']) {
+      expect(isAllowedExternalUrl(bad), bad).toBe(false);
+    }
+  });
+
+  it('denies windows, navigation, webviews and permissions in the main process source', () => {
+    const security = read('electron/main/security.ts');
+    expect(security).toMatch(/setWindowOpenHandler\([\s\S]*action: 'deny'/);
+    expect(security).toMatch(/will-navigate[\s\S]*preventDefault/);
+    expect(security).toMatch(/will-attach-webview[\s\S]*preventDefault/);
+    expect(security).toMatch(/setPermissionRequestHandler\([^)]*\) => callback\(false\)/);
+    expect(security).toMatch(/setPermissionCheckHandler\(\(\) => false\)/);
+    const main = read('electron/main/index.ts');
+    expect(main).toContain('app.enableSandbox()');
+    const all = ['electron/main/index.ts', 'electron/main/security.ts', 'electron/main/window.ts', 'electron/main/window-options.ts', 'electron/main/ipc.ts', 'electron/preload/index.ts'].map(read).join('\n');
+    for (const banned of ['nodeIntegration: true', 'contextIsolation: false', 'sandbox: false', 'webSecurity: false', 'allowRunningInsecureContent: true', 'ELECTRON_DISABLE_SECURITY_WARNINGS', 'ignore-certificate-errors', "exposeInMainWorld('ipcRenderer'", 'loadFile(']) {
+      expect(all.includes(banned), banned).toBe(false);
+    }
+    expect(read('electron/preload/index.ts')).not.toMatch(/exposeInMainWorld\([^)]*ipcRenderer\s*[,)]/);
+  });
+
+  it('ships a strict CSP with no unsafe-eval and no remote sources', () => {
+    expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-eval|unsafe-inline|https?:|\*/);
+    const html = read('renderer/index.html');
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html);
+    expect(meta, 'renderer/index.html has a CSP meta tag').not.toBeNull();
+    expect(meta![1]).not.toMatch(/unsafe-eval|https?:/);
+    const built = join(ROOT, 'out', 'renderer', 'index.html');
+    if (existsSync(built)) expect(readFileSync(built, 'utf8')).toContain('Content-Security-Policy');
+  });
+
+  it('flips the fuses and targets every OS in the packaging config', () => {
+    const config = read('electron-builder.yml');
+    for (const line of ['runAsNode: false', 'enableNodeOptionsEnvironmentVariable: false', 'enableNodeCliInspectArguments: false', 'onlyLoadAppFromAsar: true']) {
+      expect(config).toContain(line);
+    }
+    for (const target of ['dmg', 'nsis', 'AppImage', 'deb']) expect(config).toContain(target);
+  });
+});
