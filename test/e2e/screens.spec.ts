@@ -4,6 +4,9 @@ import { seedWorkspace } from './seed';
 
 const THEMES = ['light', 'dark'] as const;
 
+// The smallest window the app promises to fit.
+test.use({ viewport: { width: 1024, height: 700 } });
+
 async function settingsTab(page: Page, name: string) {
   await page.getByRole('tab', { name }).click();
   await expect(page.getByRole('tab', { name })).toHaveAttribute('aria-selected', 'true');

@@ -75,7 +75,7 @@ export function RepliesPage() {
           <p>Rules catch bounces, out-of-office and unsubscribes without a model call; the rest goes to your default model.</p>
         </div>
       </div>
-      <div className="split">
+      <div className="split split-collapse">
         <div className="stack">
           <form
             className="card card-pad stack-tight"
