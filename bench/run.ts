@@ -2,8 +2,9 @@
  * `npm run bench`: runs each scenario in order and prints its results. Scenarios are timed
  * against loopback fakes and report ratios, so the numbers compare like with like on any machine.
  */
-import { runBatchBench } from './batch';
+import { runBatchBench, runReplyCostBench } from './batch';
 import { runLlmOverhead } from './llm-overhead';
+import { runStorageBench } from './storage';
 
 interface Scenario {
   name: string;
@@ -13,6 +14,8 @@ interface Scenario {
 const scenarios: Scenario[] = [
   { name: 'llm-overhead', run: runLlmOverhead },
   { name: 'batch', run: runBatchBench },
+  { name: 'reply-cost', run: runReplyCostBench },
+  { name: 'storage', run: runStorageBench },
 ];
 
 const only = process.argv.slice(2);
