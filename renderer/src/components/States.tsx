@@ -1,4 +1,6 @@
 import type { ReactNode } from 'react';
+import type { LoadState } from '../lib/use-load';
+import { ErrorMessage } from './ErrorMessage';
 
 /** A loading line with a spinner; announced politely to screen readers. */
 export function Loading({ label = 'Loading…' }: { label?: string }) {
@@ -57,4 +59,26 @@ export function Meter({ label, value, max, tone = 'info', valueText }: { label: 
       <div className="meter-fill" style={{ width: `${fraction * 100}%` }} />
     </div>
   );
+}
+
+/**
+ * The error (with a retry) or the first-load spinner of data shown in a card; nothing once the
+ * data is there, so a reload keeps the old rows on screen.
+ */
+export function CardLoadState({ state }: { state: LoadState<unknown> & { reload(): Promise<void> } }) {
+  if (state.status === 'error') {
+    return (
+      <div className="card-section">
+        <ErrorMessage error={state.error} onRetry={() => void state.reload()} />
+      </div>
+    );
+  }
+  if (state.status === 'loading' && state.data === undefined) {
+    return (
+      <div className="card-section">
+        <Loading />
+      </div>
+    );
+  }
+  return null;
 }

@@ -3,7 +3,7 @@ import type { Channel, Job, JobItem, JobProgress } from '../../../shared/domain'
 import type { ChannelOutput } from '../../../shared/ipc';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Icon } from '../components/Icon';
-import { Badge, Empty, Field, Loading, Meter } from '../components/States';
+import { Badge, CardLoadState, Empty, Field, Loading, Meter } from '../components/States';
 import { ApiError, call, subscribe, toApiError } from '../lib/api';
 import { useApp } from '../lib/app-context';
 import { downloadFile, readFileAsText, toCsvField } from '../lib/download';
@@ -140,16 +140,7 @@ export function BatchPage() {
           <div className="card-head">
             <h2 id="jobs-title">Recent jobs</h2>
           </div>
-          {jobs.status === 'error' && (
-            <div className="card-section">
-              <ErrorMessage error={jobs.error} onRetry={() => void jobs.reload()} />
-            </div>
-          )}
-          {!jobs.data && jobs.status === 'loading' && (
-            <div className="card-section">
-              <Loading />
-            </div>
-          )}
+          <CardLoadState state={jobs} />
           {jobs.data?.length === 0 && <Empty title="No jobs yet">Jobs you start here, or with the command line, are listed here and survive a restart.</Empty>}
           {jobs.data && jobs.data.length > 0 && (
             <div className="table-wrap">
@@ -183,9 +174,13 @@ export function BatchPage() {
                       </td>
                       <td className="num">{formatInt(j.failed)}</td>
                       <td className="num">
-                        <button type="button" className="btn btn-small" onClick={() => setJobId(j.id)} disabled={j.id === jobId}>
-                          {j.id === jobId ? 'Open' : 'View'}
-                        </button>
+                        {j.id === jobId ? (
+                          <span className="muted">Shown above</span>
+                        ) : (
+                          <button type="button" className="btn btn-small" onClick={() => setJobId(j.id)}>
+                            View
+                          </button>
+                        )}
                       </td>
                     </tr>
                   ))}

@@ -96,6 +96,7 @@ export function DraftPage({ sequenceId }: { sequenceId?: string }) {
   const [templateName, setTemplateName] = useState<string | null>(null);
   const [exportFormat, setExportFormat] = useState<ExportFormat>('csv-per-lead');
   const activeRequest = useRef<string | null>(null);
+  const streamPanel = useRef<HTMLDivElement>(null);
 
   const profiles = useLoad(() => call('profiles:list', undefined), []);
   const templates = useLoad(() => call('templates:list', undefined), []);
@@ -345,6 +346,10 @@ export function DraftPage({ sequenceId }: { sequenceId?: string }) {
   };
 
   const streaming = phase.kind === 'streaming';
+  // Generate sits at the foot of a long form: bring the streaming text into view when it starts.
+  useEffect(() => {
+    if (streaming) streamPanel.current?.scrollIntoView({ block: 'nearest' });
+  }, [streaming]);
   const defaultProvider = PROVIDER_LABELS[app.org.provider];
 
   return (
@@ -529,7 +534,7 @@ export function DraftPage({ sequenceId }: { sequenceId?: string }) {
 
         <section className="stack" aria-label="Sequence">
           {phase.kind === 'streaming' && (
-            <div className="card card-pad stack-tight" aria-busy="true">
+            <div className="card card-pad stack-tight" aria-busy="true" ref={streamPanel}>
               <div className="row">
                 <h2 className="grow">Writing with {form.provider ? PROVIDER_LABELS[form.provider] : defaultProvider}…</h2>
                 <button type="button" className="btn btn-small" onClick={() => void cancel()}>

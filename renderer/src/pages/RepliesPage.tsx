@@ -3,7 +3,7 @@ import type { Reply, ReplyClass } from '../../../shared/domain';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Icon } from '../components/Icon';
 import { ReplyClassBadge, ReplyResult } from '../components/ReplyResult';
-import { Empty, Loading } from '../components/States';
+import { CardLoadState, Empty, Loading } from '../components/States';
 import { type ApiError, call, toApiError } from '../lib/api';
 import { readFileAsText } from '../lib/download';
 import { formatDateTime, formatPercent } from '../lib/format';
@@ -158,16 +158,7 @@ export function RepliesPage() {
                 </select>
               </div>
             </div>
-            {history.status === 'error' && (
-              <div className="card-section">
-                <ErrorMessage error={history.error} onRetry={() => void history.reload()} />
-              </div>
-            )}
-            {history.status === 'loading' && !history.data && (
-              <div className="card-section">
-                <Loading />
-              </div>
-            )}
+            <CardLoadState state={history} />
             {history.data && history.data.items.length === 0 && (
               <Empty title={filter ? `No ${REPLY_CLASS_LABELS[filter].toLowerCase()} replies` : 'No replies yet'}>
                 Classified replies are kept here so you can find them again.

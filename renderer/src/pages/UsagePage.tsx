@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { UsageGroupBy } from '../../../shared/domain';
 import { ErrorMessage } from '../components/ErrorMessage';
-import { Empty, Loading, Meter } from '../components/States';
+import { CardLoadState, Empty, Loading, Meter } from '../components/States';
 import { UsageChart } from '../components/UsageChart';
 import { call, toApiError, type ApiError } from '../lib/api';
 import { useApp } from '../lib/app-context';
@@ -187,16 +187,7 @@ export function UsagePage() {
               </select>
             </div>
           </div>
-          {summary.status === 'error' && (
-            <div className="card-section">
-              <ErrorMessage error={summary.error} onRetry={() => void summary.reload()} />
-            </div>
-          )}
-          {!summary.data && summary.status === 'loading' && (
-            <div className="card-section">
-              <Loading />
-            </div>
-          )}
+          <CardLoadState state={summary} />
           {summary.data && summary.data.rows.length === 0 && <Empty title="Nothing recorded yet" />}
           {summary.data && summary.data.rows.length > 0 && (
             <div className="table-wrap">

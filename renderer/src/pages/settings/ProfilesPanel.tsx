@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { BusinessContext, BusinessProfile } from '../../../../shared/domain';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { Empty, Field, Loading } from '../../components/States';
+import { CardLoadState, Empty, Field } from '../../components/States';
 import { type ApiError, call, toApiError } from '../../lib/api';
 import { useApp } from '../../lib/app-context';
 import { useToast } from '../../lib/toast';
@@ -106,16 +106,7 @@ export function ProfilesPanel() {
             </button>
           )}
         </div>
-        {profiles.status === 'error' && (
-          <div className="card-section">
-            <ErrorMessage error={profiles.error} onRetry={() => void profiles.reload()} />
-          </div>
-        )}
-        {!profiles.data && profiles.status === 'loading' && (
-          <div className="card-section">
-            <Loading />
-          </div>
-        )}
+        <CardLoadState state={profiles} />
         {profiles.data?.length === 0 && (
           <Empty title="No business profiles yet">A profile holds your company, value proposition and sender, so every draft starts from them.</Empty>
         )}

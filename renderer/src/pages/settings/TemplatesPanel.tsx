@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { Template } from '../../../../shared/domain';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { Empty, Loading } from '../../components/States';
+import { CardLoadState, Empty } from '../../components/States';
 import { StepEditor } from '../../components/StepEditor';
 import { type ApiError, call, toApiError } from '../../lib/api';
 import { useApp } from '../../lib/app-context';
@@ -50,16 +50,7 @@ export function TemplatesPanel() {
         <div className="card-head">
           <h2 id="templates-title">Templates</h2>
         </div>
-        {templates.status === 'error' && (
-          <div className="card-section">
-            <ErrorMessage error={templates.error} onRetry={() => void templates.reload()} />
-          </div>
-        )}
-        {!templates.data && templates.status === 'loading' && (
-          <div className="card-section">
-            <Loading />
-          </div>
-        )}
+        <CardLoadState state={templates} />
         {templates.data?.length === 0 && (
           <Empty title="No templates yet">On the Draft screen, “Save as template” keeps a sequence’s steps to start new drafts from.</Empty>
         )}

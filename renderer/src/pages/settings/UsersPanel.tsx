@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { Role } from '../../../../shared/domain';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { Badge, Loading } from '../../components/States';
+import { Badge, CardLoadState } from '../../components/States';
 import { type ApiError, call, toApiError } from '../../lib/api';
 import { useApp } from '../../lib/app-context';
 import { formatDate } from '../../lib/format';
@@ -52,16 +52,7 @@ export function UsersPanel() {
             <ErrorMessage error={error} />
           </div>
         )}
-        {users.status === 'error' && (
-          <div className="card-section">
-            <ErrorMessage error={users.error} onRetry={() => void users.reload()} />
-          </div>
-        )}
-        {!users.data && users.status === 'loading' && (
-          <div className="card-section">
-            <Loading />
-          </div>
-        )}
+        <CardLoadState state={users} />
         {users.data && (
           <div className="table-wrap">
             <table>
