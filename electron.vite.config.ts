@@ -25,6 +25,7 @@ export default defineConfig({
     plugins: [react()],
     build: {
       outDir: 'out/renderer',
+      minify: true,
       reportCompressedSize: true,
       rollupOptions: { input: { index: resolve(__dirname, 'renderer/index.html') } },
     },

@@ -17,7 +17,7 @@ async function waitForJob(core: Core, io: Output, job: Job): Promise<JobProgress
     const now = Date.now();
     if (!force && now - lastDrawn < (tty ? 100 : 2000)) return;
     lastDrawn = now;
-    const line = renderProgressBar(progress, 30);
+    const line = renderProgressBar(progress, Math.min(process.stderr.columns ?? 80, 120));
     process.stderr.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
   };
   const unsubscribe = core.subscribe((event, payload) => {
