@@ -96,7 +96,7 @@ export interface FakeProvider {
 
 const DEFAULT_MODELS: Record<FakeKind, string[]> = {
   anthropic: ['claude-sonnet-5-5', 'claude-haiku-5-5', 'claude-experimental-9'],
-  openai: ['gpt-6-sol', 'gpt-6-luna', 'deepseek-v4-flash', 'llama-3.3-70b-versatile', 'llama3.2', 'fake-extra-model'],
+  openai: ['gpt-6.1-sol', 'gpt-6-sol', 'gpt-6-luna', 'deepseek-v4-flash', 'llama-3.3-70b-versatile', 'llama3.2', 'fake-extra-model'],
   gemini: ['gemini-3.8-flash', 'gemini-3.5-flash', 'gemini-9-ultra'],
 };
 

@@ -46,8 +46,10 @@ const ROWS: Record<LLMProviderName, Row[]> = {
     row('claude-opus-5', 'Claude Opus 5', 1_000_000, [5, 25, 0.5], { deprecated: true }),
     row('claude-haiku-4-5', 'Claude Haiku 4.5', 200_000, [1, 5, 0.1], { fast: true, deprecated: true }),
   ],
-  // GPT-6 prices from 2026-09-22; GPT-5.6 Luna/Terra after the 2026-07-30 cut.
+  // GPT-6 prices from 2026-09-22; GPT-6.1 Sol (2026-09-29) halves the cached-input rate.
+  // GPT-5.6 Luna/Terra after the 2026-07-30 cut.
   openai: [
+    row('gpt-6.1-sol', 'GPT-6.1 Sol', 1_050_000, [2, 10, 0.1]),
     row('gpt-6-sol', 'GPT-6 Sol', 1_050_000, [2, 10, 0.2]),
     row('gpt-6-luna', 'GPT-6 Luna (Fast)', 1_050_000, [0.1, 0.5, 0.01], { fast: true }),
     row('gpt-6-astra', 'GPT-6 Astra', 1_050_000, [10, 50, 1]),

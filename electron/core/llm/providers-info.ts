@@ -16,7 +16,7 @@ export const PROVIDERS: Record<LLMProviderName, ProviderInfo> = {
   openai: {
     displayName: 'OpenAI',
     defaultBaseUrl: 'https://api.openai.com/v1',
-    defaultModel: 'gpt-6-sol',
+    defaultModel: 'gpt-6.1-sol',
     envVar: 'OPENAI_API_KEY',
     keyRequired: true,
   },
