@@ -5,7 +5,7 @@ import type { SequenceOptions } from '../../../shared/domain/sequence';
 import { exportReplyDecisionsCsv } from './replies-export';
 import { AppError } from '../errors';
 import { createJobRunner, createRateLimiter, type ProcessItem } from '../jobs';
-import { readReplySources } from '../replies';
+import { readReplySources, splitMbox } from '../replies';
 import type { ServiceDeps } from './context';
 import type { ExportFormat, ExportService } from './exports';
 import type { LLMAccess } from './llm-access';
@@ -136,8 +136,13 @@ export function createJobService(
       return job;
     },
 
-    createClassify(files: Array<{ name: string; content: string | Buffer }>, rulesOnly: boolean): Job {
+    createClassify(uploaded: Array<{ name: string; content: string | Buffer }>, rulesOnly: boolean): Job {
       const { org, user } = session.current();
+      // An uploaded .mbox holds many messages: one item each, named after the file and position.
+      const files = uploaded.flatMap((f) =>
+        /\.mbox$/i.test(f.name) ? splitMbox(f.content).map((message, i) => ({ name: `${f.name}#${i + 1}`, content: message })) : [f],
+      );
+      if (files.length === 0) throw new AppError('validation', 'The files hold no messages: drop .eml files or an .mbox file.', { field: 'files' });
       const params: ClassifyParams = { userId: user.id, rulesOnly, fallbackOrder: org.settings.fallbackOrder.filter((p) => p !== org.provider) };
       const job = store.jobs.create({
         orgId: org.id,
