@@ -1,4 +1,4 @@
-import { createCore, defaultDataDir, type Core } from '../core';
+import { CorruptDatabaseError, createCore, defaultDataDir, type Core } from '../core';
 import { AppError } from '../core/errors';
 import { createLogger } from '../core/log';
 import { batchCommand, jobsCommand } from './commands/batch';
@@ -9,7 +9,7 @@ import { OperationError, UsageError, type Output } from './io';
 
 const HELP = `Outreach Desk: draft outreach sequences and triage replies with any LLM provider.
 
-Usage: outreach-desk [--data-dir DIR] [--org ID] [--json] <command>
+Usage: outreach-desk [--data-dir DIR] [--org ID] [--json] [--start-fresh] <command>
 
 Commands:
   providers                                   providers, key status, default model, base URL
@@ -30,6 +30,7 @@ Providers: anthropic, openai, gemini, deepseek, groq, local.
 Keys come from the OS keychain (keys set), else ANTHROPIC_API_KEY, OPENAI_API_KEY, GOOGLE_AI_API_KEY,
 DEEPSEEK_API_KEY, GROQ_API_KEY. The data directory defaults to the desktop app's
 (${defaultDataDir()}), or OUTREACH_DESK_DATA_DIR.
+--start-fresh: when the database file is damaged, move it aside (nothing is deleted) and start a new one.
 Exit codes: 0 success, 1 failed operation, 2 usage error. Errors print as error[<code>]: <message>.`;
 
 const COMMANDS: Record<string, Command> = {
@@ -51,12 +52,13 @@ interface GlobalFlags {
   orgId?: string;
   json: boolean;
   help: boolean;
+  startFresh: boolean;
   rest: string[];
 }
 
 /** Takes the global flags out of argv, wherever they stand. */
 function takeGlobalFlags(argv: string[]): GlobalFlags {
-  const flags: GlobalFlags = { json: false, help: false, rest: [] };
+  const flags: GlobalFlags = { json: false, help: false, startFresh: false, rest: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -68,6 +70,7 @@ function takeGlobalFlags(argv: string[]): GlobalFlags {
     if (name === '--data-dir') flags.dataDir = value();
     else if (name === '--org') flags.orgId = value();
     else if (name === '--json') flags.json = true;
+    else if (name === '--start-fresh') flags.startFresh = true;
     else if (name === '--help' || name === '-h') flags.help = true;
     else flags.rest.push(arg);
   }
@@ -100,13 +103,18 @@ export async function runCli(argv: string[]): Promise<number> {
   let core: Core | null = null;
   try {
     const dataDir = flags.dataDir ?? defaultDataDir();
-    core = await createCore({ dataDir, env: process.env, orgId: flags.orgId });
+    core = await createCore({ dataDir, env: process.env, orgId: flags.orgId, onCorrupt: flags.startFresh ? 'move-aside' : 'fail' });
+    if (core.store.recoveredFrom) io.err(`The damaged database was moved to ${core.store.recoveredFrom}; started a new one.`);
     await command({ core, io }, args);
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`error[usage]: ${error.message}\n`);
       return 2;
+    }
+    if (error instanceof CorruptDatabaseError) {
+      process.stderr.write(`error[storage]: ${error.message} To do that, run the command again with --start-fresh.\n`);
+      return 1;
     }
     const data = error instanceof OperationError ? error.data : error instanceof AppError ? error.toData() : null;
     if (data) {

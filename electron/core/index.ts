@@ -6,6 +6,7 @@ import { createLogger, type Logger } from './log';
 import { KeyringSecretStore, MemorySecretStore, probeKeychain, type SecretStore } from './secrets';
 import { createServices, type Services } from './services';
 import { openStore, type Store } from './storage';
+export { CorruptDatabaseError } from './storage';
 import type { EventName, EventPayload } from '../../shared/ipc/events';
 
 export interface CoreOptions {

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createCore } from '../core';
+import { CorruptDatabaseError, createCore } from '../core';
 import { AppError } from '../core/errors';
 import { defaultDataDir } from '../core/paths';
 import { startBrowserHost } from './server';
@@ -15,11 +15,13 @@ async function main(): Promise<void> {
       'data-dir': { type: 'string' },
       port: { type: 'string', default: '0' },
       'renderer-dir': { type: 'string' },
+      'start-fresh': { type: 'boolean' },
     },
   });
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const rendererDir = values['renderer-dir'] ?? fileURLToPath(new URL('../renderer', import.meta.url));
-  const core = await createCore({ dataDir, env: process.env, version: process.env['npm_package_version'] });
+  const core = await createCore({ dataDir, env: process.env, version: process.env['npm_package_version'], onCorrupt: values['start-fresh'] ? 'move-aside' : 'fail' });
+  if (core.store.recoveredFrom) process.stdout.write(`The damaged database was moved to ${core.store.recoveredFrom}; started a new one.\n`);
   const host = await startBrowserHost({ dispatch: core.dispatch, subscribe: core.subscribe, rendererDir, port: Number(values.port), logger: core.logger });
   process.stdout.write(`Outreach Desk is running at ${host.url}\nData directory: ${dataDir}\nPress Ctrl+C to stop.\n`);
   const stop = () => {
@@ -33,7 +35,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const message = error instanceof AppError ? `error[${error.code}]: ${error.message}` : `error[internal]: ${String(error)}`;
+  const hint = error instanceof CorruptDatabaseError ? ' To do that, start the host again with --start-fresh.' : '';
+  const message = error instanceof AppError ? `error[${error.code}]: ${error.message}${hint}` : `error[internal]: ${String(error)}`;
   process.stderr.write(message + '\n');
   process.exit(1);
 });

@@ -1,7 +1,7 @@
 import { app, BrowserWindow, dialog } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createCore, createFileLogger, type Core } from '../core';
+import { CorruptDatabaseError, createCore, createFileLogger, type Core } from '../core';
 import { AppError } from '../core/errors';
 import { eventChannel, registerIpc } from './ipc';
 import { hardenApp, registerAppScheme, serveRenderer } from './security';
@@ -26,7 +26,7 @@ async function openCore(dataDir: string): Promise<Core | null> {
   } catch (error) {
     const message = error instanceof AppError ? error.message : 'Outreach Desk could not start. The details are in the log.';
     logger.error('core failed to open', { error });
-    const corrupt = error instanceof AppError && error.code === 'storage' && /corrupt|not a database|could not be read/i.test(error.message);
+    const corrupt = error instanceof CorruptDatabaseError;
     const { response } = await dialog.showMessageBox({
       type: 'error',
       title: 'Outreach Desk',

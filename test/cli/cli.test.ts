@@ -152,3 +152,29 @@ describe('the CLI against fake vendors, for all six providers', () => {
     }
   });
 });
+
+describe('a damaged database file', () => {
+  it('is refused with the fix, then moved aside (bytes kept) with --start-fresh', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'outreach-corrupt-'));
+    try {
+      const dataDir = join(dir, 'data');
+      const { mkdirSync } = await import('node:fs');
+      mkdirSync(dataDir);
+      const garbage = Buffer.from('this is not a database, it is a shopping list: eggs, milk\n'.repeat(200));
+      writeFileSync(join(dataDir, 'outreach-desk.db'), garbage);
+      const refused = await runCli(['--data-dir', dataDir, 'providers']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/^error\[storage\]: The data file .* is damaged.*--start-fresh/m);
+      expect(readFileSync(join(dataDir, 'outreach-desk.db')).equals(garbage)).toBe(true);
+
+      const fresh = await runCli(['--data-dir', dataDir, '--start-fresh', 'providers']);
+      expect(fresh.code, fresh.stderr).toBe(0);
+      const moved = /moved to (.+); started a new one/.exec(fresh.stderr)?.[1];
+      expect(moved).toBeTruthy();
+      expect(readFileSync(moved!).equals(garbage)).toBe(true);
+      expect((await runCli(['--data-dir', dataDir, 'providers'])).code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
