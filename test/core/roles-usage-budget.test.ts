@@ -53,6 +53,27 @@ describe('roles: enforced in the core', () => {
     expect(await f.call('profiles:list', undefined)).toHaveLength(0);
   });
 
+  it('refuses an unknown provider or a bad base URL with the field named, and changes nothing', async () => {
+    const owner = (await f.call('users:list', undefined)).find((u) => u.role === 'owner')!;
+    await f.call('session:switch-user', { userId: owner.id });
+    const before = await f.call('settings:get-llm', undefined);
+    const cases: Array<[unknown, string]> = [
+      [{ provider: 'mistral' }, 'provider'],
+      [{ settings: { baseUrls: { openai: 'ftp://files.example.com' } } }, 'settings.baseUrls.openai'],
+      [{ settings: { baseUrls: { local: 'http://user:secret@127.0.0.1:11434/v1' } } }, 'settings.baseUrls.local'],
+      [{ settings: { baseUrls: { cohere: 'https://api.cohere.com' } } }, 'settings.baseUrls.cohere'],
+      [{ settings: { temperature: 3 } }, 'settings.temperature'],
+      [{ settings: { fallbackOrder: ['groq', 'groq'] } }, 'settings.fallbackOrder'],
+    ];
+    for (const [input, field] of cases) {
+      const result = await f.raw('settings:update-llm', input);
+      expect(result.error, JSON.stringify(input)).toMatchObject({ code: 'validation', field });
+      expect(result.error!.message).toMatch(field === 'settings.fallbackOrder' ? /lists a provider twice/ : new RegExp(field.replace(/\./g, '\\.')));
+    }
+    expect(await f.call('settings:get-llm', undefined)).toEqual(before);
+    await f.call('session:switch-user', { userId: (await f.call('users:list', undefined)).find((u) => u.role === 'member')!.id });
+  });
+
   it('still lets a member draft and save sequences', async () => {
     const draft = await f.call('sequences:generate', { requestId: 'req-member-0001', lead, business, options: { numberOfSteps: 2, channels: ['email'] }, provider: 'openai' });
     const saved = await f.call('sequences:save', { title: 'Member draft', status: 'draft', steps: draft.steps });

@@ -21,7 +21,9 @@ function findForbiddenKey(value: unknown, depth = 0): string | null {
 }
 
 function describeIssue(issue: z.core.$ZodIssue): { field: string; message: string } {
-  const field = issue.path.map(String).join('.');
+  // An unknown key is named by its own path (settings.baseUrls.cohere), not its parent's.
+  const path = issue.code === 'unrecognized_keys' && issue.keys.length > 0 ? [...issue.path, issue.keys[0]!] : issue.path;
+  const field = path.map(String).join('.');
   return { field, message: field ? `${field}: ${issue.message}` : issue.message };
 }
 
