@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { type KeyboardEvent, useCallback, useEffect, useRef, useState } from 'react';
 import type { SequenceStatus, SequenceSummary } from '../../../shared/domain';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Badge, Empty, Loading } from '../components/States';
@@ -86,6 +86,24 @@ export function SequencesPage() {
   }, [firstIndex, lastIndex, loadPage]);
 
   const open = (id: string) => app.navigate({ page: 'draft', sequenceId: id });
+
+  // Home/End/PageUp/PageDown move through the whole list from anywhere inside it. Focus goes to
+  // the list itself, so it is not lost when the focused row scrolls out and is unmounted.
+  const onListKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    const visible = Math.max(1, Math.floor((scroller.current?.clientHeight ?? ROW_HEIGHT) / ROW_HEIGHT) - 1);
+    const first = items[0]?.index ?? 0;
+    const jumps: Record<string, () => number> = {
+      Home: () => 0,
+      End: () => total - 1,
+      PageDown: () => Math.min(total - 1, first + visible),
+      PageUp: () => Math.max(0, first - visible),
+    };
+    const target = jumps[e.key];
+    if (!target || total === 0) return;
+    e.preventDefault();
+    scroller.current?.focus();
+    virtualizer.scrollToIndex(target(), { align: e.key === 'End' || e.key === 'PageDown' ? 'end' : 'start' });
+  };
   const filtered = Boolean(debounced || status);
 
   return (
@@ -93,7 +111,7 @@ export function SequencesPage() {
       <div className="page-head">
         <div>
           <h1>Sequences</h1>
-          <p>{list.total === null ? 'Loading…' : `${total.toLocaleString()} ${filtered ? 'matching' : 'saved'} sequence${total === 1 ? '' : 's'}`}</p>
+          <p data-testid="sequence-count">{list.total === null ? 'Loading…' : `${total.toLocaleString()} ${filtered ? 'matching' : 'saved'} sequence${total === 1 ? '' : 's'}`}</p>
         </div>
         <div className="page-actions">
           <button type="button" className="btn btn-primary" onClick={() => app.navigate({ page: 'draft' })}>
@@ -140,6 +158,9 @@ export function SequencesPage() {
       )}
       {total > 0 && (
         <div className="card">
+          <p id="seq-keys" className="sr-only">
+            Home and End go to the first and last sequence; Page Up and Page Down move a screen at a time.
+          </p>
           <div className="vrow vrow-head" role="presentation" aria-hidden="true">
             <span>Title</span>
             <span>Lead</span>
@@ -148,7 +169,15 @@ export function SequencesPage() {
             <span>Model</span>
             <span>Updated</span>
           </div>
-          <div className="vlist" ref={scroller} role="list" aria-label="Saved sequences" tabIndex={-1}>
+          <div
+            className="vlist"
+            ref={scroller}
+            role="list"
+            aria-label="Saved sequences"
+            aria-describedby="seq-keys"
+            tabIndex={0}
+            onKeyDown={onListKey}
+          >
             <div className="vlist-inner" style={{ height: virtualizer.getTotalSize() }}>
               {items.map((item) => {
                 const row = list.rows.get(item.index);
