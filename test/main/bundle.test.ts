@@ -1,0 +1,51 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(__dirname, '..', '..');
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+
+function requiresOf(file: string): string[] {
+  const path = join(ROOT, file);
+  if (!existsSync(path)) throw new Error(`${file} is missing: run "npm run build" before these tests.`);
+  const source = readFileSync(path, 'utf8');
+  return [...new Set([...source.matchAll(/\brequire\(["']([^"']+)["']\)/g), ...source.matchAll(/\bfrom\s*["']([^"'.][^"']*)["']/g)].map((m) => m[1]!))];
+}
+
+const packageName = (specifier: string) => (specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!);
+
+describe('the built bundles (what an installer ships)', () => {
+  it('main requires only Node built-ins, electron and runtime dependencies', () => {
+    const external = requiresOf('out/main/index.js').filter((s) => !BUILTINS.has(s) && s !== 'electron');
+    expect(external.length).toBeGreaterThan(5);
+    for (const specifier of external) {
+      expect(pkg.dependencies[packageName(specifier)], `${specifier} must be a runtime dependency (electron-builder ships only those)`).toBeDefined();
+    }
+  });
+
+  it('the sandboxed preload requires nothing but electron (zod and the contract are bundled in)', () => {
+    expect(requiresOf('out/preload/index.cjs')).toEqual(['electron']);
+  });
+
+  it('the Node build of the core, CLI and host never loads electron', () => {
+    for (const file of ['out/node/core.mjs', 'out/node/cli.mjs', 'out/node/host.mjs']) {
+      const specifiers = requiresOf(file);
+      expect(specifiers.some((s) => s === 'electron' || s.startsWith('electron/')), file).toBe(false);
+      for (const s of specifiers.filter((x) => !BUILTINS.has(x) && !x.startsWith('./'))) {
+        expect(pkg.dependencies[packageName(s)], `${file} needs ${s} at run time`).toBeDefined();
+      }
+    }
+  });
+
+  it('no SDK or Node module reaches the renderer bundle', () => {
+    const assets = join(ROOT, 'out', 'renderer', 'assets');
+    const { readdirSync } = require('node:fs') as typeof import('node:fs');
+    const js = readdirSync(assets).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(assets, f), 'utf8')).join('\n');
+    expect(js.length).toBeGreaterThan(10_000);
+    for (const marker of ['dangerouslyAllowBrowser', 'x-api-key', 'better-sqlite3', 'generativelanguage.googleapis.com', 'require("fs")']) {
+      expect(js.includes(marker), marker).toBe(false);
+    }
+  });
+});
