@@ -1,4 +1,5 @@
 import { app, protocol, session, shell, net } from 'electron';
+import { stat } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { CONTENT_SECURITY_POLICY, resolveRendererFile } from '../core/renderer-files';
 import { APP_HOST, APP_SCHEME, isAllowedExternalUrl, isAppUrl } from './url-policy';
@@ -15,7 +16,8 @@ export function serveRenderer(rendererDir: string): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
     const file = url.host === APP_HOST ? resolveRendererFile(rendererDir, url.pathname) : null;
-    if (!file) return new Response('Not found', { status: 404 });
+    const isFile = file ? await stat(file).then((s) => s.isFile(), () => false) : false;
+    if (!file || !isFile) return new Response('Not found', { status: 404 });
     const response = await net.fetch(pathToFileURL(file).toString());
     const headers = new Headers(response.headers);
     headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);

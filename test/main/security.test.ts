@@ -78,3 +78,14 @@ describe('the Electron window and main process (checked without running Electron
     for (const target of ['dmg', 'nsis', 'AppImage', 'deb']) expect(config).toContain(target);
   });
 });
+
+describe('one data directory for the app, the CLI and the host', () => {
+  it('names the product the same in package.json (Electron userData), the packaging config and the CLI default', async () => {
+    const { PRODUCT_NAME, defaultDataDir } = await import('../../electron/core/paths');
+    const pkg = JSON.parse(read('package.json')) as { productName: string };
+    expect(pkg.productName).toBe(PRODUCT_NAME);
+    expect(read('electron-builder.yml')).toContain(`productName: ${PRODUCT_NAME}`);
+    expect(defaultDataDir({ XDG_CONFIG_HOME: '/home/u/.config' }, 'linux')).toBe(`/home/u/.config/${PRODUCT_NAME}`);
+    expect(defaultDataDir({ OUTREACH_DESK_DATA_DIR: '/data' }, 'linux')).toBe('/data');
+  });
+});
