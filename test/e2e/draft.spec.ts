@@ -26,15 +26,19 @@ async function fillLead(page: import('@playwright/test').Page) {
 test('draft with streaming, edit, save, and reopen from the list', async ({ page, app }) => {
   await prepare(app);
   const text = JSON.stringify(SEQUENCE);
-  app.fakes.openai.script({ reply: { text, streamPieces: pieces(text) }, dripMs: 40 });
+  app.fakes.openai.script({ reply: { text, streamPieces: pieces(text) }, dripMs: 60 });
   await openApp(page, app);
   await fillLead(page);
   await page.getByRole('button', { name: 'Generate' }).click();
 
-  // The text arrives in pieces: part of it shows before the whole answer is in.
+  // The steps form as the JSON arrives: the first step's body shows before the whole answer is in.
   const stream = page.getByTestId('stream');
-  await expect(stream).toContainText('{"steps":[');
+  const forming = stream.getByRole('list', { name: 'Steps so far' }).getByRole('listitem');
+  await expect(forming.first()).toContainText('Step 1 · Email · day +0');
+  await expect(forming.first()).toContainText('Subject: Forecasts for {{company}}');
+  await expect(forming.first()).toContainText('Hi {{firstName}}, finance');
   await expect(page.getByRole('button', { name: 'Cancel' })).toBeVisible();
+  await expect(stream).not.toContainText('{"steps"');
   await saveScreen(page, 'flow-draft-streaming', 'light');
 
   const steps = page.getByRole('list', { name: 'Sequence steps' }).getByRole('listitem');
@@ -77,7 +81,13 @@ test('cancel mid-stream stops the call and keeps nothing', async ({ page, app })
   await openApp(page, app);
   await fillLead(page);
   await page.getByRole('button', { name: 'Generate' }).click();
-  await expect(page.getByTestId('stream')).toContainText('"channel":"email"');
+  const stream = page.getByTestId('stream');
+  await expect(stream.getByRole('listitem', { name: 'Step 1' })).toContainText('Step 1 · Email · day +0');
+  await expect(stream.getByTestId('stream-raw')).toHaveCount(0);
+  await stream.getByRole('button', { name: 'Show raw' }).click();
+  await expect(stream.getByTestId('stream-raw')).toHaveText('{"steps":[{"step":1,"delay_days":0,"channel":"email"');
+  await expect(stream.getByRole('button', { name: 'Hide raw' })).toHaveAttribute('aria-expanded', 'true');
+  await saveScreen(page, 'flow-draft-streaming-raw', 'light');
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByText('Generation cancelled. Nothing was saved.')).toBeVisible();
   await expect(page.getByTestId('stream')).toHaveCount(0);

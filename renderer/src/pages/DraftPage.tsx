@@ -13,6 +13,7 @@ import type { ChannelInput } from '../../../shared/ipc';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Badge, Empty, Field, Loading } from '../components/States';
 import { StepEditor } from '../components/StepEditor';
+import { StreamPanel } from '../components/StreamPanel';
 import { type ApiError, call, newRequestId, subscribe, toApiError } from '../lib/api';
 import { useApp } from '../lib/app-context';
 import { downloadFile } from '../lib/download';
@@ -534,17 +535,12 @@ export function DraftPage({ sequenceId }: { sequenceId?: string }) {
 
         <section className="stack" aria-label="Sequence">
           {phase.kind === 'streaming' && (
-            <div className="card card-pad stack-tight" aria-busy="true" ref={streamPanel}>
-              <div className="row">
-                <h2 className="grow">Writing with {form.provider ? PROVIDER_LABELS[form.provider] : defaultProvider}…</h2>
-                <button type="button" className="btn btn-small" onClick={() => void cancel()}>
-                  Cancel
-                </button>
-              </div>
-              <pre className="stream-box stream-cursor" data-testid="stream" aria-live="off">
-                {phase.text || 'Waiting for the first words…'}
-              </pre>
-            </div>
+            <StreamPanel
+              ref={streamPanel}
+              text={phase.text}
+              writer={form.provider ? PROVIDER_LABELS[form.provider] : defaultProvider}
+              onCancel={() => void cancel()}
+            />
           )}
           {phase.kind === 'cancelled' && (
             <p className="notice" role="status">
