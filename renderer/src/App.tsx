@@ -165,7 +165,7 @@ function CurrentPage({ route }: { route: Route }) {
     case 'replies':
       return <RepliesPage />;
     case 'batch':
-      return <BatchPage />;
+      return <BatchPage initialMode={route.mode} />;
     case 'usage':
       return (
         <Suspense fallback={<div className="page"><Loading label="Loading usage…" /></div>}>

@@ -1,5 +1,7 @@
 import type { Page } from '@playwright/test';
-import { expect, goTo, openApp, saveScreen, seriousA11yViolations, test } from './fixtures';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CORPUS_REPLIES, expect, goTo, openApp, saveScreen, seriousA11yViolations, test } from './fixtures';
 import { seedWorkspace } from './seed';
 
 const THEMES = ['light', 'dark'] as const;
@@ -42,6 +44,18 @@ for (const theme of THEMES) {
     await goTo(page, 'Batch');
     await expect(page.getByRole('button', { name: 'Choose a CSV file' })).toBeVisible();
     await check(page, 'batch', theme);
+
+    await page.getByRole('tab', { name: 'Classify replies' }).click();
+    await page.getByLabel('Choose .eml or .mbox files').setInputFiles(
+      ['cfortune__10.eml', 'cfortune__12.eml'].map((name) => ({ name, mimeType: 'message/rfc822', buffer: readFileSync(join(CORPUS_REPLIES, 'bounce', name)) })),
+    );
+    await page.getByLabel('Rules only (no model calls)').check();
+    await expect(page.getByTestId('reply-batch-summary')).toContainText('2 files');
+    await check(page, 'batch-replies-chosen', theme);
+    await page.getByRole('button', { name: 'Classify 2 files' }).click();
+    await expect(page.getByTestId('job-view')).toHaveAttribute('data-job-status', 'completed');
+    await expect(page.getByRole('button', { name: 'Download results (CSV)' })).toBeEnabled();
+    await check(page, 'batch-replies-job', theme);
 
     await goTo(page, 'Usage');
     await expect(page.getByTestId('usage-table')).toBeVisible();

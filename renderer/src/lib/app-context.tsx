@@ -8,7 +8,7 @@ export type Route =
   | { page: 'draft'; sequenceId?: string }
   | { page: 'sequences' }
   | { page: 'replies' }
-  | { page: 'batch' }
+  | { page: 'batch'; mode?: 'generate' | 'classify' }
   | { page: 'usage' }
   | { page: 'settings'; tab?: SettingsTab; provider?: LLMProviderName };
 

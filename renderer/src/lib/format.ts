@@ -44,6 +44,8 @@ export function formatDate(iso: string): string {
 export function formatEta(ms: number | null): string | null {
   if (ms === null || !Number.isFinite(ms)) return null;
   const seconds = Math.max(0, Math.round(ms / 1000));
+  // "about 0 s left" reads as a bug while items are still in flight.
+  if (seconds < 5) return 'a few seconds left';
   if (seconds < 60) return `about ${seconds} s left`;
   const minutes = Math.round(seconds / 60);
   if (minutes < 60) return `about ${minutes} min left`;

@@ -1,21 +1,21 @@
-import { type DragEvent, useEffect, useRef, useState } from 'react';
-import type { Channel, Job, JobItem, JobProgress } from '../../../shared/domain';
+import { type DragEvent, type KeyboardEvent, useRef, useState } from 'react';
+import type { Channel, Job } from '../../../shared/domain';
 import type { ChannelOutput } from '../../../shared/ipc';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Icon } from '../components/Icon';
-import { Badge, CardLoadState, Empty, Field, Loading, Meter } from '../components/States';
-import { ApiError, call, subscribe, toApiError } from '../lib/api';
+import { Badge, CardLoadState, Empty, Field, Loading } from '../components/States';
+import { type ApiError, call, toApiError } from '../lib/api';
 import { useApp } from '../lib/app-context';
 import { downloadFile, readFileAsText, toCsvField } from '../lib/download';
-import { formatDateTime, formatEta, formatInt } from '../lib/format';
-import { CHANNEL_LABELS, CHANNELS, ERROR_CODE_LABELS, JOB_ITEM_STATUS_LABELS, JOB_STATUS_LABELS } from '../lib/labels';
-import { useToast } from '../lib/toast';
+import { formatDateTime, formatInt } from '../lib/format';
+import { CHANNEL_LABELS, CHANNELS } from '../lib/labels';
 import { useLoad } from '../lib/use-load';
+import { JobStatusBadge, JobView, ReplyBatchForm } from './batch';
 
 type Preview = ChannelOutput<'leads:import-preview'>;
 type ImportResult = ChannelOutput<'leads:import'>;
 type LeadField = Preview['suggestedMapping'][string];
-type ExportFormat = 'csv-per-lead' | 'csv-per-step' | 'json';
+type Mode = Job['kind'];
 
 const FIELD_LABELS: Record<LeadField, string> = {
   firstName: 'First name',
@@ -29,15 +29,28 @@ const FIELD_LABELS: Record<LeadField, string> = {
   custom: 'Custom field',
   ignore: 'Ignore',
 };
-const EXPORT_LABELS: Record<ExportFormat, string> = {
-  'csv-per-lead': 'CSV, one row per lead',
-  'csv-per-step': 'CSV, one row per step',
-  json: 'JSON',
-};
-const ACTIVE: ReadonlySet<Job['status']> = new Set(['queued', 'running', 'paused']);
 
-/** Batch drafting: import leads from CSV, map columns, run a job with progress, export the results. */
-export function BatchPage() {
+const MODES: { id: Mode; label: string; intro: string; steps: string[] }[] = [
+  {
+    id: 'generate',
+    label: 'Draft for leads',
+    intro: 'Import leads from a CSV, draft a sequence for each as fast as your provider allows, and export them for your sequencing tool.',
+    steps: ['Import leads', 'Draft sequences', 'Progress and export'],
+  },
+  {
+    id: 'classify',
+    label: 'Classify replies',
+    intro: 'Classify a folder of .eml files or an mbox. Rules settle bounces and out-of-office mail without a model call; the rest goes to your default model.',
+    steps: ['Choose replies', 'Progress and export'],
+  },
+];
+
+/**
+ * Work at scale, as jobs that survive a restart: draft sequences for imported leads, or
+ * classify many replies. Both share the live job view and the list of recent jobs.
+ */
+export function BatchPage({ initialMode = 'generate' }: { initialMode?: Mode }) {
+  const [mode, setMode] = useState<Mode>(initialMode);
   const [csv, setCsv] = useState<{ name: string; text: string } | null>(null);
   const [preview, setPreview] = useState<Preview | null>(null);
   const [mapping, setMapping] = useState<Record<string, LeadField>>({});
@@ -46,8 +59,10 @@ export function BatchPage() {
   const [busy, setBusy] = useState<null | 'read' | 'import'>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const jobs = useLoad(() => call('jobs:list', undefined), [jobId]);
+  const tabRefs = useRef(new Map<Mode, HTMLButtonElement>());
 
-  const step = jobId ? 3 : imported ? 2 : 1;
+  const current = MODES.find((m) => m.id === mode)!;
+  const step = jobId ? current.steps.length : mode === 'generate' && imported ? 2 : 1;
 
   const readCsv = async (file: File) => {
     setBusy('read');
@@ -87,12 +102,34 @@ export function BatchPage() {
     setError(null);
   };
 
+  const switchMode = (next: Mode) => {
+    if (next === mode) return;
+    reset();
+    setMode(next);
+  };
+
+  const viewJob = (job: Job) => {
+    reset();
+    setMode(job.kind);
+    setJobId(job.id);
+  };
+
+  const onTabKey = (e: KeyboardEvent) => {
+    const index = MODES.findIndex((m) => m.id === mode);
+    const next = e.key === 'ArrowRight' ? index + 1 : e.key === 'ArrowLeft' ? index - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? MODES.length - 1 : null;
+    if (next === null) return;
+    e.preventDefault();
+    const target = MODES[(next + MODES.length) % MODES.length]!;
+    switchMode(target.id);
+    tabRefs.current.get(target.id)?.focus();
+  };
+
   return (
     <div className="page">
       <div className="page-head">
         <div>
           <h1>Batch</h1>
-          <p>Import leads from a CSV, draft a sequence for each as fast as your provider allows, and export them for your sequencing tool.</p>
+          <p>{current.intro}</p>
         </div>
         {step > 1 && (
           <div className="page-actions">
@@ -102,19 +139,38 @@ export function BatchPage() {
           </div>
         )}
       </div>
-      <ol className="steps-indicator" aria-label="Batch steps">
-        {['Import leads', 'Draft sequences', 'Progress and export'].map((label, i) => (
-          <li key={label} aria-current={step === i + 1 ? 'step' : undefined} className={step > i + 1 ? 'done' : undefined}>
-            <span className="dot" aria-hidden="true">
-              {i + 1}
-            </span>
-            {label}
-          </li>
+      <div className="tabs" role="tablist" aria-label="Kind of batch" onKeyDown={onTabKey}>
+        {MODES.map((m) => (
+          <button
+            key={m.id}
+            ref={(el) => {
+              if (el) tabRefs.current.set(m.id, el);
+            }}
+            type="button"
+            role="tab"
+            id={`batch-tab-${m.id}`}
+            aria-selected={mode === m.id}
+            aria-controls="batch-panel"
+            tabIndex={mode === m.id ? 0 : -1}
+            onClick={() => switchMode(m.id)}
+          >
+            {m.label}
+          </button>
         ))}
-      </ol>
-      <div className="stack">
+      </div>
+      <div className="stack" role="tabpanel" id="batch-panel" aria-labelledby={`batch-tab-${mode}`}>
+        <ol className="steps-indicator" aria-label="Batch steps">
+          {current.steps.map((label, i) => (
+            <li key={label} aria-current={step === i + 1 ? 'step' : undefined} className={step > i + 1 ? 'done' : undefined}>
+              <span className="dot" aria-hidden="true">
+                {i + 1}
+              </span>
+              {label}
+            </li>
+          ))}
+        </ol>
         {error && <ErrorMessage error={error} />}
-        {step === 1 && (
+        {mode === 'generate' && step === 1 && (
           <ImportStep
             csvName={csv?.name ?? null}
             preview={preview}
@@ -125,10 +181,13 @@ export function BatchPage() {
             onImport={() => void runImport()}
           />
         )}
-        {step === 2 && imported && <GenerateStep imported={imported} onCreated={(job) => setJobId(job.id)} />}
-        {step === 3 && jobId && (
+        {mode === 'generate' && step === 2 && imported && <GenerateStep imported={imported} onCreated={(job) => setJobId(job.id)} />}
+        {mode === 'classify' && !jobId && <ReplyBatchForm onCreated={(job) => setJobId(job.id)} />}
+        {jobId && (
           <JobView
+            key={jobId}
             jobId={jobId}
+            stepLabel={`${current.steps.length}.`}
             onUpdate={(job) => {
               const list = jobs.data ?? [];
               jobs.set(list.some((j) => j.id === job.id) ? list.map((j) => (j.id === job.id ? job : j)) : [job, ...list]);
@@ -177,7 +236,7 @@ export function BatchPage() {
                         {j.id === jobId ? (
                           <span className="muted">Shown above</span>
                         ) : (
-                          <button type="button" className="btn btn-small" onClick={() => setJobId(j.id)}>
+                          <button type="button" className="btn btn-small" onClick={() => viewJob(j)}>
                             View
                           </button>
                         )}
@@ -436,239 +495,6 @@ function GenerateStep({ imported, onCreated }: { imported: ImportResult; onCreat
               {busy ? 'Starting…' : `Draft ${formatInt(imported.leadIds.length)} sequences`}
             </button>
           </div>
-        </form>
-      )}
-    </section>
-  );
-}
-
-function JobStatusBadge({ status }: { status: Job['status'] }) {
-  const tone = status === 'completed' ? 'good' : status === 'failed' || status === 'cancelled' ? 'bad' : status === 'paused' ? 'warn' : 'info';
-  return <Badge tone={tone}>{JOB_STATUS_LABELS[status]}</Badge>;
-}
-
-/** A job's live progress, its controls, its failed items, and the export. */
-function JobView({ jobId, onUpdate }: { jobId: string; onUpdate(job: Job): void }) {
-  // Read through a ref: the progress subscription lives as long as the job view, not one render.
-  const onUpdateRef = useRef(onUpdate);
-  onUpdateRef.current = onUpdate;
-  const notify = useToast();
-  const [job, setJob] = useState<Job | null>(null);
-  const [progress, setProgress] = useState<JobProgress | null>(null);
-  const [items, setItems] = useState<JobItem[]>([]);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
-  const [format, setFormat] = useState<ExportFormat>('csv-per-lead');
-  const [fill, setFill] = useState(false);
-  const loading = useRef(false);
-  const again = useRef(false);
-
-  // One jobs:get at a time; progress events that arrive meanwhile ask for one more afterwards.
-  const refresh = async () => {
-    if (loading.current) {
-      again.current = true;
-      return;
-    }
-    loading.current = true;
-    try {
-      const result = await call('jobs:get', { id: jobId, limit: 200 });
-      setJob(result.job);
-      onUpdateRef.current(result.job);
-      setProgress(result.progress);
-      setItems(result.items);
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      loading.current = false;
-      if (again.current) {
-        again.current = false;
-        void refresh();
-      }
-    }
-  };
-
-  useEffect(() => {
-    void refresh();
-    const unsubscribe = subscribe('jobs:progress', (p) => {
-      if (p.jobId !== jobId) return;
-      setProgress(p);
-      void refresh();
-    });
-    return unsubscribe;
-    // refresh reads jobId only; re-subscribing per render would drop events.
-  }, [jobId]);
-
-  const control = async (action: 'jobs:pause' | 'jobs:resume' | 'jobs:cancel', done: string) => {
-    setBusy(action);
-    setError(null);
-    try {
-      const updated = await call(action, { id: jobId });
-      setJob(updated);
-      onUpdateRef.current(updated);
-      notify(done);
-      await refresh();
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setBusy(null);
-    }
-  };
-
-  const retry = async (item: JobItem) => {
-    setBusy(item.id);
-    setError(null);
-    try {
-      await call('jobs:retry-item', { jobId, itemId: item.id });
-      await refresh();
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setBusy(null);
-    }
-  };
-
-  const exportJob = async () => {
-    setBusy('export');
-    setError(null);
-    try {
-      downloadFile(await call('jobs:export', { id: jobId, format, fillPlaceholders: fill }));
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setBusy(null);
-    }
-  };
-
-  if (!job || !progress) return error ? <ErrorMessage error={error} onRetry={() => void refresh()} /> : <Loading label="Opening the job…" />;
-
-  const finished = progress.done + progress.failed;
-  const status = progress.status;
-  const eta = status === 'running' ? formatEta(progress.etaMs) : null;
-  const failedItems = items.filter((i) => i.status === 'failed');
-
-  return (
-    <section className="card card-pad stack" aria-labelledby="job-title" data-testid="job-view" data-job-status={status}>
-      <div className="progress-head">
-        <h2 id="job-title">
-          3. {job.kind === 'generate' ? 'Drafting' : 'Classifying'} {formatInt(progress.total)} {job.kind === 'generate' ? 'leads' : 'replies'}{' '}
-          <JobStatusBadge status={status} />
-        </h2>
-        <div className="row">
-          {(status === 'running' || status === 'queued') && (
-            <button type="button" className="btn btn-small" disabled={busy !== null} onClick={() => void control('jobs:pause', 'Job paused')}>
-              Pause
-            </button>
-          )}
-          {status === 'paused' && (
-            <button type="button" className="btn btn-small btn-primary" disabled={busy !== null} onClick={() => void control('jobs:resume', 'Job resumed')}>
-              Resume
-            </button>
-          )}
-          {ACTIVE.has(status) && (
-            <button type="button" className="btn btn-small btn-danger-ghost" disabled={busy !== null} onClick={() => void control('jobs:cancel', 'Job cancelled')}>
-              Cancel job
-            </button>
-          )}
-        </div>
-      </div>
-      <Meter
-        label="Job progress"
-        value={finished}
-        max={Math.max(1, progress.total)}
-        tone={progress.failed > 0 ? 'warn' : status === 'completed' ? 'good' : 'info'}
-        valueText={`${finished} of ${progress.total} finished`}
-      />
-      <div className="counts" data-testid="job-counts">
-        <span>
-          <strong>{formatInt(progress.done)}</strong> done
-        </span>
-        <span>
-          <strong>{formatInt(progress.failed)}</strong> failed
-        </span>
-        <span>
-          <strong>{formatInt(progress.waiting)}</strong> waiting
-        </span>
-        <span>
-          <strong>{formatInt(Math.max(0, progress.total - finished))}</strong> to go
-        </span>
-        {eta && <span>{eta}</span>}
-      </div>
-      {progress.pauseReason && (
-        <div className="stack-tight">
-          <p className="muted">The job paused itself:</p>
-          <ErrorMessage error={new ApiError(progress.pauseReason)} />
-        </div>
-      )}
-      {error && <ErrorMessage error={error} />}
-
-      {failedItems.length > 0 && (
-        <div className="table-wrap">
-          <table aria-label="Failed items">
-            <thead>
-              <tr>
-                <th scope="col" className="num">
-                  #
-                </th>
-                <th scope="col">Status</th>
-                <th scope="col">Error</th>
-                <th scope="col">
-                  <span className="sr-only">Retry</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {failedItems.map((item) => (
-                <tr key={item.id}>
-                  <td className="num">{item.seq + 1}</td>
-                  <td>{JOB_ITEM_STATUS_LABELS[item.status]}</td>
-                  <td>
-                    {item.error ? (
-                      <>
-                        <strong>{ERROR_CODE_LABELS[item.error.code]}:</strong> {item.error.message}
-                      </>
-                    ) : (
-                      '—'
-                    )}
-                  </td>
-                  <td className="num">
-                    <button type="button" className="btn btn-small" disabled={busy !== null} onClick={() => void retry(item)}>
-                      Retry
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-
-      {job.kind === 'generate' && (
-        <form
-          className="row"
-          aria-label="Export the sequences"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void exportJob();
-          }}
-        >
-          <label htmlFor="job-format" className="muted">
-            Export format
-          </label>
-          <select id="job-format" value={format} onChange={(e) => setFormat(e.target.value as ExportFormat)}>
-            {(Object.keys(EXPORT_LABELS) as ExportFormat[]).map((f) => (
-              <option key={f} value={f}>
-                {EXPORT_LABELS[f]}
-              </option>
-            ))}
-          </select>
-          <label className="check">
-            <input type="checkbox" checked={fill} onChange={(e) => setFill(e.target.checked)} />
-            Fill placeholders from each lead
-          </label>
-          <button type="submit" className="btn btn-small" disabled={busy !== null || progress.done === 0}>
-            {busy === 'export' ? 'Exporting…' : 'Download'}
-          </button>
-          {progress.done === 0 && <span className="field-hint">Available once a sequence is done.</span>}
         </form>
       )}
     </section>

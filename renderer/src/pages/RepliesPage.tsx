@@ -5,6 +5,7 @@ import { Icon } from '../components/Icon';
 import { ReplyClassBadge, ReplyResult } from '../components/ReplyResult';
 import { CardLoadState, Empty, Loading } from '../components/States';
 import { type ApiError, call, toApiError } from '../lib/api';
+import { useApp } from '../lib/app-context';
 import { readFileAsText } from '../lib/download';
 import { formatDateTime, formatPercent } from '../lib/format';
 import { DECIDED_BY_LABELS, REPLY_CLASSES, REPLY_CLASS_LABELS } from '../lib/labels';
@@ -15,6 +16,7 @@ type Outcome = { key: number; source: string } & ({ ok: true; reply: Reply } | {
 
 /** Paste a reply or drop .eml files; see what it is and what to do next; browse the history. */
 export function RepliesPage() {
+  const app = useApp();
   const [text, setText] = useState('');
   const [original, setOriginal] = useState('');
   const [pending, setPending] = useState(0);
@@ -113,6 +115,12 @@ export function RepliesPage() {
             <button type="button" className="btn btn-small" onClick={() => fileInput.current?.click()}>
               Choose .eml files
             </button>
+            <span className="field-hint">
+              Hundreds of replies, or an .mbox?{' '}
+              <button type="button" className="btn-link" onClick={() => app.navigate({ page: 'batch', mode: 'classify' })}>
+                Classify them as a batch
+              </button>
+            </span>
             <input
               ref={fileInput}
               type="file"
