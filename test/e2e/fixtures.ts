@@ -94,5 +94,6 @@ export async function seriousA11yViolations(page: Page): Promise<string[]> {
 /** Saves `test-results/screens/<name>-<theme>.png`. */
 export async function saveScreen(page: Page, name: string, theme: 'light' | 'dark'): Promise<void> {
   await mkdir(SCREENS_DIR, { recursive: true });
-  await page.screenshot({ path: join(SCREENS_DIR, `${name}-${theme}.png`), fullPage: false });
+  // Transitions finish first: a progress bar caught mid-slide would misstate the count beside it.
+  await page.screenshot({ path: join(SCREENS_DIR, `${name}-${theme}.png`), fullPage: false, animations: 'disabled' });
 }

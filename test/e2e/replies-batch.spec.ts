@@ -45,7 +45,7 @@ async function openReplyBatch(page: Page, via: 'tab' | 'replies') {
     await page.getByRole('tab', { name: 'Classify replies' }).click();
   } else {
     await goTo(page, 'Replies');
-    await page.getByRole('button', { name: 'Classify them as a batch' }).click();
+    await page.getByRole('button', { name: 'Run them as a batch job' }).click();
   }
   await expect(page.getByRole('tab', { name: 'Classify replies' })).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByRole('heading', { name: '1. Choose replies' })).toBeVisible();

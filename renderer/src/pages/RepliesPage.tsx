@@ -118,7 +118,7 @@ export function RepliesPage() {
             <span className="field-hint">
               Hundreds of replies, or an .mbox?{' '}
               <button type="button" className="btn-link" onClick={() => app.navigate({ page: 'batch', mode: 'classify' })}>
-                Classify them as a batch
+                Run them as a batch job
               </button>
             </span>
             <input
