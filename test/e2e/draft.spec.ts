@@ -1,4 +1,4 @@
-import { expect, goTo, openApp, saveScreen, test, useFakeOpenAI, type TestApp } from './fixtures';
+import { expect, goTo, openApp, saveScreen, seriousA11yViolations, test, useFakeOpenAI, type TestApp } from './fixtures';
 
 const SEQUENCE = {
   steps: [
@@ -87,7 +87,13 @@ test('cancel mid-stream stops the call and keeps nothing', async ({ page, app })
   await stream.getByRole('button', { name: 'Show raw' }).click();
   await expect(stream.getByTestId('stream-raw')).toHaveText('{"steps":[{"step":1,"delay_days":0,"channel":"email"');
   await expect(stream.getByRole('button', { name: 'Hide raw' })).toHaveAttribute('aria-expanded', 'true');
-  await saveScreen(page, 'flow-draft-streaming-raw', 'light');
+  // The stalled stream holds still: a fair moment to check the panel in both themes at the smallest window.
+  await page.setViewportSize({ width: 1024, height: 700 });
+  for (const theme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: theme });
+    await saveScreen(page, 'flow-draft-streaming-raw', theme);
+    expect(await seriousA11yViolations(page), `axe on the stream panel (${theme})`).toEqual([]);
+  }
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByText('Generation cancelled. Nothing was saved.')).toBeVisible();
   await expect(page.getByTestId('stream')).toHaveCount(0);
