@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { llmProviderNameSchema } from '../domain/llm';
-import { jobItemSchema, jobProgressSchema, jobSchema } from '../domain/records';
+import { jobItemSchema, jobItemStatusSchema, jobProgressSchema, jobSchema } from '../domain/records';
 import { sequenceOptionsSchema } from '../domain/sequence';
 import { defineChannel } from './envelope';
 import { exportFormatSchema } from './sequences';
@@ -43,14 +43,32 @@ export const jobChannels = {
   ),
   'jobs:create-classify': defineChannel(
     z.object({
-      files: z.array(z.object({ name: z.string().max(500), content: z.string().max(20_000_000) })).min(1).max(10_000),
+      files: z
+        .array(
+          z
+            .object({
+              name: z.string().max(500),
+              content: z.string().max(20_000_000).optional(),
+              /** The file's raw bytes, base64, so mail in any charset reaches the parser unchanged. */
+              contentBase64: z.string().max(27_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64').optional(),
+            })
+            .strict()
+            .refine((f) => (f.content === undefined) !== (f.contentBase64 === undefined), 'give exactly one of content or contentBase64'),
+        )
+        .min(1)
+        .max(10_000),
       rulesOnly: z.boolean().optional(),
     }).strict(),
     jobSchema,
   ),
   'jobs:list': defineChannel(z.object({}).strict().optional(), z.array(jobSchema)),
   'jobs:get': defineChannel(
-    z.object({ id, offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) }).strict(),
+    z.object({
+      id,
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(500).default(100),
+      status: jobItemStatusSchema.optional(),
+    }).strict(),
     z.object({ job: jobSchema, progress: jobProgressSchema, items: z.array(jobItemSchema) }),
   ),
   'jobs:pause': defineChannel(z.object({ id }).strict(), jobSchema),

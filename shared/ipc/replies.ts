@@ -12,12 +12,14 @@ export const replyChannels = {
     z.object({
       text: z.string().min(1).max(200_000).optional(),
       eml: z.string().min(1).max(5_000_000).optional(),
+      /** The .eml file's raw bytes, base64: mail in any charset reaches the parser unchanged. */
+      emlBase64: z.string().min(1).max(7_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64').optional(),
       originalOutreach: z.string().max(20_000).optional(),
       leadId: id.optional(),
       sequenceId: id.optional(),
       provider: llmProviderNameSchema.optional(),
       model: z.string().min(1).max(200).optional(),
-    }).strict().refine((v) => (v.text === undefined) !== (v.eml === undefined), 'give exactly one of text or eml'),
+    }).strict().refine((v) => [v.text, v.eml, v.emlBase64].filter((x) => x !== undefined).length === 1, 'give exactly one of text, eml or emlBase64'),
     replySchema,
   ),
   'replies:list': defineChannel(

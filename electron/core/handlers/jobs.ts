@@ -11,9 +11,13 @@ export function createJobHandlers(services: Services): Pick<Handlers, JobChannel
     'leads:import-preview': ({ csv }) => services.leadImport.preview(csv),
     'leads:import': ({ csv, mapping }) => services.leadImport.import(csv, mapping),
     'jobs:create-generate': (input) => jobs.createGenerate(input),
-    'jobs:create-classify': ({ files, rulesOnly }) => jobs.createClassify(files, rulesOnly ?? false),
+    'jobs:create-classify': ({ files, rulesOnly }) =>
+      jobs.createClassify(
+        files.map((f) => ({ name: f.name, content: f.contentBase64 !== undefined ? Buffer.from(f.contentBase64, 'base64') : f.content! })),
+        rulesOnly ?? false,
+      ),
     'jobs:list': () => jobs.list(),
-    'jobs:get': ({ id, offset, limit }) => jobs.get(id, { offset, limit }),
+    'jobs:get': ({ id, offset, limit, status }) => jobs.get(id, { offset, limit, status }),
     'jobs:pause': ({ id }) => jobs.pause(id),
     'jobs:resume': ({ id }) => jobs.resume(id),
     'jobs:cancel': ({ id }) => jobs.cancel(id),

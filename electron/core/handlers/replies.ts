@@ -5,7 +5,8 @@ import type { Handlers } from './types';
 export function createReplyHandlers(services: Services): Pick<Handlers, 'replies:classify' | 'replies:list' | 'replies:delete'> {
   const org = () => services.session.current().org;
   return {
-    'replies:classify': (input) => services.replies.classify(input),
+    'replies:classify': ({ emlBase64, ...input }) =>
+      services.replies.classify(emlBase64 !== undefined ? { ...input, eml: Buffer.from(emlBase64, 'base64') } : input),
     'replies:list': (query) => services.store.replies.list(org().id, query),
     'replies:delete': ({ id }) => {
       const reply = services.store.replies.get(id);

@@ -156,9 +156,15 @@ export function createJobService(
     },
 
     list: () => store.jobs.list(session.current().org.id),
-    get(id: string, page: { offset: number; limit: number }) {
+    /** A job, its progress and a page of items. A reply item carries its file name and size, not the whole message. */
+    get(id: string, page: { offset: number; limit: number; status?: JobItem['status'] }) {
       const job = owned(id);
-      return { job, progress: runner.progress(id), items: store.jobs.items(id, page) };
+      const items = store.jobs.items(id, page).map((item) => {
+        if (typeof item.input['sourceBase64'] !== 'string') return item;
+        const { sourceBase64, ...rest } = item.input;
+        return { ...item, input: { ...rest, bytes: Math.floor(((sourceBase64 as string).length * 3) / 4) } };
+      });
+      return { job, progress: runner.progress(id), items };
     },
     pause: (id: string) => runner.pause(owned(id).id),
     resume: (id: string) => runner.resume(owned(id).id),

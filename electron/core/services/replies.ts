@@ -77,7 +77,7 @@ export function createReplyService(deps: ServiceDeps, session: SessionService, l
     // classify half a message, and "undecided" would hide that it is broken.
     const damage = email.warnings.find((w) => /truncat|cut off|incomplete/i.test(w));
     if (damage) {
-      throw new AppError('validation', `This message is damaged (${damage.replace(/\.$/, '')}): export it again from the mail client, then retry this item.`, { field: request.eml ? 'eml' : 'text' });
+      throw new AppError('validation', `This message is damaged (${damage.replace(/\.$/, '')}): export it again from the mail client and classify the new file; retrying this copy gives the same result.`, { field: request.eml ? 'eml' : 'text' });
     }
     if (request.rulesOnly) {
       return { ...common, classification: null, confidence: null, reason: 'The rules could not decide; no model was asked (--rules-only).', suggestedAction: null, decidedBy: 'undecided' };

@@ -23,6 +23,22 @@ export function readFileAsText(file: File): Promise<string> {
   });
 }
 
+/**
+ * Reads a file's raw bytes as base64. Mail must reach the core byte for byte: decoding it as
+ * UTF-8 here would mangle messages in other charsets before the MIME parser sees them.
+ */
+export function readFileAsBase64(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => {
+      const url = typeof reader.result === 'string' ? reader.result : '';
+      resolve(url.slice(url.indexOf(',') + 1));
+    };
+    reader.onerror = () => reject(new Error(`Could not read ${file.name}: ${reader.error?.message ?? 'unknown error'}`));
+    reader.readAsDataURL(file);
+  });
+}
+
 /** Quotes one CSV field per RFC 4180. */
 export function toCsvField(value: string | number): string {
   const text = String(value);

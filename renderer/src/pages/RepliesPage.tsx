@@ -6,7 +6,7 @@ import { ReplyClassBadge, ReplyResult } from '../components/ReplyResult';
 import { CardLoadState, Empty, Loading } from '../components/States';
 import { type ApiError, call, toApiError } from '../lib/api';
 import { useApp } from '../lib/app-context';
-import { readFileAsText } from '../lib/download';
+import { readFileAsBase64 } from '../lib/download';
 import { formatDateTime, formatPercent } from '../lib/format';
 import { DECIDED_BY_LABELS, REPLY_CLASSES, REPLY_CLASS_LABELS } from '../lib/labels';
 import { useLoad } from '../lib/use-load';
@@ -27,7 +27,7 @@ export function RepliesPage() {
   const fileInput = useRef<HTMLInputElement>(null);
   const history = useLoad(() => call('replies:list', { ...(filter ? { classification: filter } : {}), limit: 100 }), [filter]);
 
-  const classify = async (source: string, input: { text: string } | { eml: string }) => {
+  const classify = async (source: string, input: { text: string } | { emlBase64: string }) => {
     setPending((n) => n + 1);
     const key = nextKey.current++;
     try {
@@ -54,7 +54,7 @@ export function RepliesPage() {
     // One at a time: each is a model call, and the core schedules within the provider's limits anyway.
     for (const file of emls) {
       try {
-        await classify(file.name, { eml: await readFileAsText(file) });
+        await classify(file.name, { emlBase64: await readFileAsBase64(file) });
       } catch (err) {
         const key = nextKey.current++;
         setOutcomes((o) => [{ key, source: file.name, ok: false as const, error: toApiError(err) }, ...o]);

@@ -60,7 +60,8 @@ export function JobView({ jobId, stepLabel, onUpdate }: JobViewProps) {
     }
     loading.current = true;
     try {
-      const result = await call('jobs:get', { id: jobId, limit: 200 });
+      // Only the failed items are listed, so only those are fetched, however long the job.
+      const result = await call('jobs:get', { id: jobId, limit: 500, status: 'failed' });
       setJob(result.job);
       onUpdateRef.current(result.job);
       setProgress(result.progress);

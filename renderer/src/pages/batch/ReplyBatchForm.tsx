@@ -4,7 +4,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { Icon } from '../../components/Icon';
 import { Loading } from '../../components/States';
 import { type ApiError, call, toApiError } from '../../lib/api';
-import { readFileAsText } from '../../lib/download';
+import { readFileAsBase64 } from '../../lib/download';
 import { formatInt } from '../../lib/format';
 
 /** Mail files the core reads: one message per .eml (or .txt export), many per .mbox, which the core splits. */
@@ -60,7 +60,7 @@ export function ReplyBatchForm({ onCreated }: { onCreated(job: Job): void }) {
     setBusy(true);
     setError(null);
     try {
-      const read = await Promise.all(files.map(async (f) => ({ name: f.name, content: await readFileAsText(f.file) })));
+      const read = await Promise.all(files.map(async (f) => ({ name: f.name, contentBase64: await readFileAsBase64(f.file) })));
       onCreated(await call('jobs:create-classify', { files: read, rulesOnly }));
     } catch (err) {
       setError(toApiError(err));
