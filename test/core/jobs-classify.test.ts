@@ -45,3 +45,51 @@ describe('jobs:create-classify through the dispatcher', () => {
     expect(result.error).toMatchObject({ code: 'validation', field: 'files' });
   });
 });
+
+describe('mail in other charsets reaches the parser byte for byte', () => {
+  let f: CoreFixture;
+  beforeAll(async () => {
+    f = await startCoreFixture({ secrets: new MemorySecretStore() });
+  });
+  afterAll(() => f.close());
+
+  const latin1 = Buffer.from(
+    [
+      'From: =?ISO-8859-1?Q?Ren=E9e_Durand?= <renee@example.fr>',
+      'To: sam@acme.example',
+      'Subject: =?ISO-8859-1?Q?R=E9ponse_automatique_:_absente?=',
+      'Date: Mon, 23 Nov 2026 09:00:00 +0100',
+      'Auto-Submitted: auto-replied',
+      'MIME-Version: 1.0',
+      'Content-Type: text/plain; charset=ISO-8859-1',
+      'Content-Transfer-Encoding: 8bit',
+      '',
+      'Je suis absente du bureau jusqu\u2019au 7 d\u00e9cembre 2026. Pour toute urgence, contactez Andr\u00e9.',
+      '',
+    ].join('\r\n').replace('\u2019', "'"),
+    'latin1',
+  );
+
+  it('classifies a Latin-1 .eml sent as base64 with its accents intact', async () => {
+    const reply = await f.call('replies:classify', { emlBase64: latin1.toString('base64') });
+    expect(reply).toMatchObject({ classification: 'out_of_office', decidedBy: 'rules', returnDate: '2026-12-07' });
+    expect(reply.parsedText).toContain('décembre');
+    expect(reply.parsedText).toContain('André');
+    expect(reply.subject).toBe('Réponse automatique : absente');
+  });
+
+  it('keeps the bytes through a classify job too', async () => {
+    const job = await f.call('jobs:create-classify', { files: [{ name: 'absente.eml', contentBase64: latin1.toString('base64') }], rulesOnly: true });
+    await f.core.services.jobs.runner.settled(job.id);
+    const detail = await f.call('jobs:get', { id: job.id, status: 'done' });
+    expect(detail.items).toHaveLength(1);
+    expect(detail.items[0]!.input).toEqual({ name: 'absente.eml', bytes: latin1.length });
+    const stored = await f.call('replies:list', { classification: 'out_of_office' });
+    expect(stored.items.some((r) => r.parsedText.includes('décembre'))).toBe(true);
+  });
+
+  it('refuses content that is not base64, and both forms at once', async () => {
+    expect((await f.raw('replies:classify', { emlBase64: 'not base64!' })).error).toMatchObject({ code: 'validation', field: 'emlBase64' });
+    expect((await f.raw('replies:classify', { eml: 'x', emlBase64: 'eA==' })).error?.code).toBe('validation');
+  });
+});

@@ -162,7 +162,9 @@ export function createJobService(
       const items = store.jobs.items(id, page).map((item) => {
         if (typeof item.input['sourceBase64'] !== 'string') return item;
         const { sourceBase64, ...rest } = item.input;
-        return { ...item, input: { ...rest, bytes: Math.floor(((sourceBase64 as string).length * 3) / 4) } };
+        const b64 = sourceBase64 as string;
+        const padding = b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0;
+        return { ...item, input: { ...rest, bytes: (b64.length / 4) * 3 - padding } };
       });
       return { job, progress: runner.progress(id), items };
     },
