@@ -1,6 +1,6 @@
 import type { FinishReason, LLMProviderName, TokenUsage } from '../../../shared/domain/llm';
 import type { LLMError } from './errors';
-import type { HttpObservation } from './http-observer';
+import type { HttpObservation, ObserverStore } from './http-observer';
 import type { PromptMessage } from './prompts';
 import type { JsonFormat } from './structured';
 
@@ -13,6 +13,8 @@ export interface AdapterRequest {
   /** Ask for JSON in the vendor's native mode. */
   json?: JsonFormat;
   signal: AbortSignal;
+  /** Where this attempt's HTTP responses are recorded (see http-observer.ts). */
+  observer: ObserverStore;
 }
 
 /** What a vendor answered, normalized. `usage.inputTokens` includes cached input. */
@@ -38,7 +40,7 @@ export interface ProviderAdapter {
   readonly provider: LLMProviderName;
   complete(request: AdapterRequest): Promise<AdapterCompletion>;
   openStream(request: AdapterRequest): Promise<AsyncIterable<AdapterStreamEvent>>;
-  listModelIds(signal: AbortSignal): Promise<string[]>;
+  listModelIds(signal: AbortSignal, observer: ObserverStore): Promise<string[]>;
   /** Maps anything one attempt threw to our error; `http` is the last response the attempt saw. */
   toError(error: unknown, http: HttpObservation | undefined, model: string | undefined): LLMError;
 }

@@ -39,7 +39,7 @@ export function getLLMProvider(name: LLMProviderName, options: ProviderClientOpt
       adapter = createAnthropicAdapter({ apiKey: apiKey!, baseURL, logLevel, timeoutMs });
       break;
     case 'gemini':
-      adapter = createGeminiAdapter({ apiKey: apiKey!, baseURL, timeoutMs });
+      adapter = createGeminiAdapter({ apiKey: apiKey!, baseURL });
       break;
     case 'groq':
       adapter = createGroqAdapter({ apiKey: apiKey!, baseURL, logLevel, timeoutMs });

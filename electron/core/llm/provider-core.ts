@@ -4,7 +4,7 @@ import type { GeneratedSequence, SequenceOptions, SequenceStep } from '../../../
 import { addUsage, type AdapterCompletion, type AdapterRequest, type ProviderAdapter } from './adapter';
 import { computeCost, getCatalog } from './catalog';
 import { createLLMError, LLMError } from './errors';
-import { observeHttp, type ObserverStore } from './http-observer';
+import type { ObserverStore } from './http-observer';
 import {
   buildClassificationMessages,
   buildRegenerateStepMessages,
@@ -17,7 +17,6 @@ import {
   abortErrorFor,
   createCallSignals,
   DEFAULT_DEADLINE_MS,
-  raceSignal,
   resolveRetryPolicy,
   runWithRetry,
   sleep,
@@ -41,6 +40,7 @@ import type {
   LLMProvider,
   ProviderClientOptions,
   RegeneratedStep,
+  RetryPolicy,
   SequenceCallOptions,
 } from './types';
 
@@ -51,6 +51,9 @@ interface Completed extends AdapterCompletion {
   latencyMs: number;
 }
 
+/** A request before an attempt gives it its signal and observer. */
+type BaseRequest = Omit<AdapterRequest, 'signal' | 'observer'>;
+
 /**
  * The provider-agnostic half of every provider: deadlines, the one retry layer, rate-limit
  * reports, prompts, structured output with one repair, usage and cost. Vendor files only
@@ -58,12 +61,15 @@ interface Completed extends AdapterCompletion {
  */
 export class ProviderCore implements LLMProvider {
   readonly name: LLMProviderName;
+  /** The provider's own policy, resolved once: most calls bring no policy of their own. */
+  private readonly policy: RetryPolicy;
 
   constructor(
     private readonly adapter: ProviderAdapter,
     private readonly options: ProviderClientOptions & { defaultModel: string },
   ) {
     this.name = adapter.provider;
+    this.policy = resolveRetryPolicy(options.retry);
   }
 
   private requestFor(messages: PromptMessage[], options: CallOptions | undefined, json: JsonFormat | undefined, fallbackMaxTokens: number) {
@@ -80,6 +86,7 @@ export class ProviderCore implements LLMProvider {
     return createCallSignals(options?.deadlineMs ?? this.options.deadlineMs ?? DEFAULT_DEADLINE_MS, options?.signal);
   }
 
+  /** A fresh store for one attempt; it reports rate-limit headers when the caller asked. */
   private observer(options: CallOptions | undefined): ObserverStore {
     const onRateLimit = options?.onRateLimit;
     if (!onRateLimit) return {};
@@ -91,16 +98,12 @@ export class ProviderCore implements LLMProvider {
     };
   }
 
-  private policyFor(options: CallOptions | undefined) {
-    return resolveRetryPolicy(this.options.retry, options?.retry);
+  private policyFor(options: CallOptions | undefined): RetryPolicy {
+    return options?.retry === undefined ? this.policy : resolveRetryPolicy(this.options.retry, options.retry);
   }
 
   /** One complete (non-streamed) answer, with retries, under the call's signals. */
-  private async completeOnce(
-    base: Omit<AdapterRequest, 'signal'>,
-    options: CallOptions | undefined,
-    signals: CallSignals,
-  ): Promise<Completed> {
+  private async completeOnce(base: BaseRequest, options: CallOptions | undefined, signals: CallSignals): Promise<Completed> {
     const started = performance.now();
     let store: ObserverStore = {};
     const completion = await runWithRetry(
@@ -113,7 +116,7 @@ export class ProviderCore implements LLMProvider {
       },
       (signal) => {
         store = this.observer(options);
-        return observeHttp(store, () => this.adapter.complete({ ...base, signal }));
+        return this.adapter.complete({ ...base, signal, observer: store });
       },
     );
     return { ...completion, latencyMs: performance.now() - started };
@@ -124,7 +127,7 @@ export class ProviderCore implements LLMProvider {
    * the caller, a failure ends the call.
    */
   private async *streamOnce(
-    base: Omit<AdapterRequest, 'signal'>,
+    base: BaseRequest,
     options: CallOptions | undefined,
     signals: CallSignals,
   ): AsyncGenerator<{ type: 'delta'; text: string } | { type: 'finish'; completion: Completed }> {
@@ -134,15 +137,11 @@ export class ProviderCore implements LLMProvider {
       const store = this.observer(options);
       let yielded = false;
       try {
-        const request = { ...base, signal: signals.signal };
-        const iterable = await raceSignal(
-          observeHttp(store, () => this.adapter.openStream(request)),
-          signals.signal,
-        );
+        const iterable = await signals.race(this.adapter.openStream({ ...base, signal: signals.signal, observer: store }));
         const iterator = iterable[Symbol.asyncIterator]();
         let text = '';
         for (;;) {
-          const next = await raceSignal(iterator.next(), signals.signal);
+          const next = await signals.race(iterator.next());
           if (next.done) throw createLLMError('server', this.name, { model: base.model, retryable: true, detail: 'stream ended early' });
           const event = next.value;
           if (event.type === 'delta') {
@@ -165,7 +164,7 @@ export class ProviderCore implements LLMProvider {
         const delay = computeRetryDelay(policy, attempt, error.retryAfterMs);
         if (delay >= signals.deadlineMs - (performance.now() - signals.startedAt)) throw error;
         try {
-          await sleep(delay, signals.signal);
+          await sleep(delay, signals);
         } catch {
           throw abortErrorFor(signals, this.name, base.model) ?? error;
         }
@@ -316,7 +315,7 @@ export class ProviderCore implements LLMProvider {
 
   /** A complete answer, streamed to `onDelta` when the caller wants to watch it being written. */
   private async answer(
-    base: Omit<AdapterRequest, 'signal'>,
+    base: BaseRequest,
     call: SequenceCallOptions | undefined,
     signals: CallSignals,
   ): Promise<Completed> {
@@ -401,13 +400,13 @@ export class ProviderCore implements LLMProvider {
       const ids = await runWithRetry(
         {
           provider: this.name,
-          policy: resolveRetryPolicy(this.options.retry),
+          policy: this.policy,
           signals,
           toError: (error) => (error instanceof LLMError ? error : this.adapter.toError(error, store.last, undefined)),
         },
         (s) => {
           store = {};
-          return observeHttp(store, () => this.adapter.listModelIds(s));
+          return this.adapter.listModelIds(s, store);
         },
       );
       return mergeModelLists(this.name, ids);

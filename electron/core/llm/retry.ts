@@ -43,43 +43,91 @@ export function computeRetryDelay(
 
 /** The signals of one call: the caller's, and one combined signal that also fires at the deadline. */
 export interface CallSignals {
-  signal: AbortSignal;
-  caller?: AbortSignal;
+  /** Aborted by the deadline or the caller; goes to the SDK. */
+  readonly signal: AbortSignal;
+  readonly caller?: AbortSignal;
   /** True once the deadline fired. */
   readonly timedOut: boolean;
-  deadlineMs: number;
-  startedAt: number;
+  readonly deadlineMs: number;
+  readonly startedAt: number;
+  /**
+   * Settles with `promise`, or rejects with the abort reason as soon as the call is aborted or
+   * passes its deadline. SDKs pass the signal to fetch, but a body that stalls after the
+   * headers is only bounded by this race.
+   */
+  race<T>(promise: Promise<T>): Promise<T>;
   /** Clears the deadline timer and the caller listener; call when the call is over. */
   dispose(): void;
 }
 
+const ignore = () => {};
+
 /**
- * One controller per call, aborted by the deadline timer or the caller's signal. Cheaper than
- * `AbortSignal.any` + `AbortSignal.timeout`, and the timer is cleared when the call ends.
+ * One controller per call, aborted by the deadline timer or the caller's signal, and one timer
+ * cleared when the call ends: cheaper than `AbortSignal.any` + `AbortSignal.timeout`. Pending
+ * races are rejected directly when the call aborts, so a race costs no listener on the signal.
  */
+class Signals implements CallSignals {
+  readonly signal: AbortSignal;
+  readonly startedAt = performance.now();
+  timedOut = false;
+  private readonly controller = new AbortController();
+  private readonly timer: ReturnType<typeof setTimeout>;
+  private readonly onCallerAbort: (() => void) | undefined;
+  private readonly pending = new Set<(reason: unknown) => void>();
+
+  constructor(
+    readonly deadlineMs: number,
+    readonly caller: AbortSignal | undefined,
+  ) {
+    this.signal = this.controller.signal;
+    this.timer = setTimeout(() => {
+      this.timedOut = true;
+      this.abort(new DOMException('The call passed its deadline.', 'TimeoutError'));
+    }, deadlineMs);
+    if (caller?.aborted) this.abort(caller.reason);
+    else if (caller) {
+      this.onCallerAbort = () => this.abort(caller.reason);
+      caller.addEventListener('abort', this.onCallerAbort, { once: true });
+    }
+  }
+
+  private abort(reason: unknown): void {
+    this.controller.abort(reason);
+    for (const reject of this.pending) reject(this.signal.reason);
+    this.pending.clear();
+  }
+
+  race<T>(promise: Promise<T>): Promise<T> {
+    if (this.signal.aborted) {
+      promise.catch(ignore);
+      return Promise.reject(this.signal.reason);
+    }
+    return new Promise<T>((resolve, reject) => {
+      const pending = this.pending;
+      pending.add(reject);
+      promise.then(
+        (value) => {
+          pending.delete(reject);
+          resolve(value);
+        },
+        (error: unknown) => {
+          pending.delete(reject);
+          reject(error);
+        },
+      );
+    });
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    if (this.onCallerAbort) this.caller?.removeEventListener('abort', this.onCallerAbort);
+  }
+}
+
+/** The signals of a call with `deadlineMs` to run, cancelled early by `caller`. */
 export function createCallSignals(deadlineMs: number, caller?: AbortSignal): CallSignals {
-  const controller = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort(new DOMException('The call passed its deadline.', 'TimeoutError'));
-  }, deadlineMs);
-  const onCallerAbort = () => controller.abort(caller?.reason);
-  if (caller?.aborted) onCallerAbort();
-  else caller?.addEventListener('abort', onCallerAbort, { once: true });
-  return {
-    signal: controller.signal,
-    caller,
-    get timedOut() {
-      return timedOut;
-    },
-    deadlineMs,
-    startedAt: performance.now(),
-    dispose() {
-      clearTimeout(timer);
-      caller?.removeEventListener('abort', onCallerAbort);
-    },
-  };
+  return new Signals(deadlineMs, caller);
 }
 
 /** The error for a call that ended because a signal fired: the caller's → aborted, else timeout. */
@@ -89,37 +137,9 @@ export function abortErrorFor(signals: CallSignals, provider: LLMProviderName, m
   return undefined;
 }
 
-/**
- * Settles with `promise`, or rejects as soon as `signal` fires. SDKs pass the signal to fetch,
- * but a body that stalls after the headers is only bounded by this race.
- */
-export function raceSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => {});
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      promise.catch(() => {});
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
-/** Waits `ms`, or rejects when `signal` fires. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return raceSignal(new Promise<void>((resolve) => setTimeout(resolve, ms)), signal);
+/** Waits `ms`, or rejects when the call is aborted or passes its deadline. */
+export function sleep(ms: number, signals: CallSignals): Promise<void> {
+  return signals.race(new Promise<void>((resolve) => setTimeout(resolve, ms)));
 }
 
 export interface RetryContext {
@@ -146,7 +166,7 @@ export async function runWithRetry<T>(ctx: RetryContext, attempt: (signal: Abort
     if (aborted) throw aborted;
     let error: LLMError;
     try {
-      return await raceSignal(attempt(signals.signal, n), signals.signal);
+      return await signals.race(attempt(signals.signal, n));
     } catch (thrown) {
       error = abortErrorFor(signals, ctx.provider, ctx.model) ?? ctx.toError(thrown);
     }
@@ -157,7 +177,7 @@ export async function runWithRetry<T>(ctx: RetryContext, attempt: (signal: Abort
     if (delay >= remaining) throw error;
     ctx.onRetry?.(error, n, delay);
     try {
-      await sleep(delay, signals.signal);
+      await sleep(delay, signals);
     } catch {
       throw abortErrorFor(signals, ctx.provider, ctx.model) ?? error;
     }

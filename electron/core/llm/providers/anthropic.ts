@@ -9,7 +9,7 @@ import {
 } from '../adapter';
 import { mapHttpError, mapUnknownError, requestIdFrom } from '../error-mapping';
 import { createLLMError } from '../errors';
-import { observedFetch, type HttpObservation } from '../http-observer';
+import { observedFetch, observerFetchOptions, type HttpObservation } from '../http-observer';
 
 export interface AnthropicAdapterOptions {
   apiKey: string;
@@ -96,13 +96,14 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions): Provid
       .map((b) => b.text)
       .join('');
 
+  // The response headers come from the attempt's observer rather than `withResponse()`.
+  const requestOptions = (request: AdapterRequest) => ({ signal: request.signal, fetchOptions: observerFetchOptions(request.observer) });
+
   return {
     provider: 'anthropic',
 
     async complete(request): Promise<AdapterCompletion> {
-      const { data, response } = await client.messages
-        .create(toParams(request), { signal: request.signal })
-        .withResponse();
+      const data = await client.messages.create(toParams(request), requestOptions(request));
       if (!data || typeof data !== 'object' || !Array.isArray(data.content)) {
         throw createLLMError('invalid_output', 'anthropic', { model: request.model, retryable: true, detail: 'the response was not a message' });
       }
@@ -111,16 +112,14 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions): Provid
         finishReason: mapAnthropicStopReason(data.stop_reason),
         usage: toUsage(data.usage),
         model: data.model || request.model,
-        requestId: requestIdFrom(response.headers) ?? data.id ?? null,
+        requestId: requestIdFrom(request.observer.last?.headers) ?? data.id ?? null,
         filterDetail: data.stop_reason === 'refusal' ? 'the model refused' : undefined,
       };
     },
 
     async openStream(request) {
-      const { data: stream, response } = await client.messages
-        .create({ ...toParams(request), stream: true }, { signal: request.signal })
-        .withResponse();
-      const requestId = requestIdFrom(response.headers) ?? null;
+      const stream = await client.messages.create({ ...toParams(request), stream: true }, requestOptions(request));
+      const requestId = requestIdFrom(request.observer.last?.headers) ?? null;
       return (async function* (): AsyncGenerator<AdapterStreamEvent> {
         let usage: AnthropicUsageLike = {};
         let model = request.model;
@@ -152,9 +151,9 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions): Provid
       })();
     },
 
-    async listModelIds(signal) {
+    async listModelIds(signal, observer) {
       const ids: string[] = [];
-      for await (const model of client.models.list({ limit: 1000 }, { signal })) ids.push(model.id);
+      for await (const model of client.models.list({ limit: 1000 }, { signal, fetchOptions: observerFetchOptions(observer) })) ids.push(model.id);
       return ids;
     },
 

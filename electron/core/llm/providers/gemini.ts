@@ -8,13 +8,11 @@ import {
   type ProviderAdapter,
 } from '../adapter';
 import { mapHttpError, mapUnknownError, requestIdFrom } from '../error-mapping';
-import type { HttpObservation } from '../http-observer';
-import { observedFetch } from '../http-observer';
+import { attemptFetch, type HttpObservation } from '../http-observer';
 
 export interface GeminiAdapterOptions {
   apiKey: string;
   baseURL: string;
-  timeoutMs: number;
 }
 
 const FILTERED = new Set([
@@ -65,8 +63,10 @@ function toParams(request: AdapterRequest) {
     if (group.role === 'system') system.push(...group.parts.map((p) => p.content));
     else contents.push({ role: group.role === 'assistant' ? 'model' : 'user', parts: group.parts.map((p) => ({ text: p.content })) });
   }
+  // The signal goes to the attempt's fetch, not to the SDK: given a signal or a timeout, the SDK
+  // builds a controller, a listener and a timer of its own on every call.
   const config: GenerateContentConfig = {
-    abortSignal: request.signal,
+    httpOptions: { fetch: attemptFetch(request.observer, request.signal) },
     maxOutputTokens: request.maxTokens,
   };
   if (system.length) config.systemInstruction = { parts: system.map((text) => ({ text })) };
@@ -111,11 +111,16 @@ function finishFrom(state: ChunkState, request: AdapterRequest, headers: Headers
   };
 }
 
+/**
+ * Gemini through `@google/genai`. The client has no timeout and no fetch of its own: every
+ * request brings a fetch bound to its attempt (see `attemptFetch`), which records the response
+ * (Gemini's errors carry no headers) and carries the call's signal, the one real bound.
+ */
 export function createGeminiAdapter(options: GeminiAdapterOptions): ProviderAdapter {
   const client = new GoogleGenAI({
     apiKey: options.apiKey,
     vertexai: false,
-    httpOptions: { baseUrl: options.baseURL, timeout: options.timeoutMs, fetch: observedFetch },
+    httpOptions: { baseUrl: options.baseURL },
   });
 
   return {
@@ -125,16 +130,15 @@ export function createGeminiAdapter(options: GeminiAdapterOptions): ProviderAdap
       const response = await client.models.generateContent(toParams(request));
       const state: ChunkState = {};
       const text = readResponse(response, state);
-      return { text, ...finishFrom(state, request, response.sdkHttpResponse?.headers ? new Headers(response.sdkHttpResponse.headers) : undefined) };
+      return { text, ...finishFrom(state, request, request.observer.last?.headers) };
     },
 
     async openStream(request) {
       const stream = await client.models.generateContentStream(toParams(request));
+      const headers = request.observer.last?.headers;
       return (async function* (): AsyncGenerator<AdapterStreamEvent> {
         const state: ChunkState = {};
-        let headers: Headers | undefined;
         for await (const chunk of stream) {
-          if (!headers && chunk.sdkHttpResponse?.headers) headers = new Headers(chunk.sdkHttpResponse.headers);
           const text = readResponse(chunk, state);
           if (text) yield { type: 'delta', text };
         }
@@ -142,9 +146,9 @@ export function createGeminiAdapter(options: GeminiAdapterOptions): ProviderAdap
       })();
     },
 
-    async listModelIds(signal) {
+    async listModelIds(signal, observer) {
       const ids: string[] = [];
-      const pager = await client.models.list({ config: { abortSignal: signal, pageSize: 1000 } });
+      const pager = await client.models.list({ config: { httpOptions: { fetch: attemptFetch(observer, signal) }, pageSize: 1000 } });
       for await (const model of pager) if (model.name) ids.push(model.name.replace(/^models\//, ''));
       return ids;
     },

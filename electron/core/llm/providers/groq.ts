@@ -1,6 +1,6 @@
 import Groq from 'groq-sdk';
 import type { ProviderAdapter } from '../adapter';
-import { observedFetch } from '../http-observer';
+import { observedFetch, observerFetchOptions } from '../http-observer';
 import { createOpenAICompatibleAdapter, type ChatCompletionsClient } from './openai-compatible';
 
 export interface GroqAdapterOptions {
@@ -28,8 +28,8 @@ export function createGroqAdapter(options: GroqAdapterOptions): ProviderAdapter 
     client: client as unknown as ChatCompletionsClient,
     jsonMode: 'json_object',
     maxTokensField: 'max_tokens',
-    async listModelIds(signal) {
-      const list = await client.models.list({ signal });
+    async listModelIds(signal, observer) {
+      const list = await client.models.list({ signal, fetchOptions: observerFetchOptions(observer) });
       return list.data.map((m) => m.id);
     },
     readApiError: (error) =>

@@ -9,18 +9,18 @@ import {
 } from '../adapter';
 import { mapHttpError, mapUnknownError, requestIdFrom } from '../error-mapping';
 import { createLLMError } from '../errors';
-import type { HttpObservation } from '../http-observer';
+import { observerFetchOptions, type HttpObservation, type ObserverStore } from '../http-observer';
 
 /**
  * The chat-completions wire format shared by OpenAI, DeepSeek, Groq and local servers. The
- * vendor files hand in their SDK's client; this file never imports an SDK.
+ * vendor files hand in their SDK's client (built with `observedFetch`); this file never imports
+ * an SDK. The response headers come from the attempt's observer, not `withResponse()`, which
+ * costs a second parse promise per call.
  */
 export interface ChatCompletionsClient {
   chat: {
     completions: {
-      create(body: Record<string, unknown>, options: { signal: AbortSignal }): {
-        withResponse(): Promise<{ data: unknown; response: Response }>;
-      };
+      create(body: Record<string, unknown>, options: { signal: AbortSignal; fetchOptions: Record<never, never> }): Promise<unknown>;
     };
   };
 }
@@ -41,7 +41,7 @@ export interface OpenAICompatibleOptions {
   /** OpenAI's newer models take `max_completion_tokens`; compatible servers take `max_tokens`. */
   maxTokensField: 'max_tokens' | 'max_completion_tokens';
   /** The vendor's list-models call; the SDKs page differently. */
-  listModelIds(signal: AbortSignal): Promise<string[]>;
+  listModelIds(signal: AbortSignal, observer: ObserverStore): Promise<string[]>;
   /** Returns the parts of the SDK's API error, or undefined for anything else. */
   readApiError(error: unknown): ApiErrorParts | undefined;
 }
@@ -107,13 +107,13 @@ export function createOpenAICompatibleAdapter(options: OpenAICompatibleOptions):
   const badShape = (model: string) =>
     createLLMError('invalid_output', provider, { model, retryable: true, detail: 'the response was not a chat completion' });
 
+  const requestOptions = (request: AdapterRequest) => ({ signal: request.signal, fetchOptions: observerFetchOptions(request.observer) });
+
   return {
     provider,
 
     async complete(request): Promise<AdapterCompletion> {
-      const { data, response } = await client.chat.completions
-        .create(toBody(request, options), { signal: request.signal })
-        .withResponse();
+      const data = await client.chat.completions.create(toBody(request, options), requestOptions(request));
       // Empty bodies and HTML from proxies reach us as undefined or a string (catalogue T11, T12).
       if (!isRec(data) || !Array.isArray(data.choices)) throw badShape(request.model);
       const choice = data.choices[0];
@@ -124,18 +124,15 @@ export function createOpenAICompatibleAdapter(options: OpenAICompatibleOptions):
         finishReason: mapChatFinishReason(choice.finish_reason, choice.message.refusal),
         usage: toUsage(data.usage as ChatUsage | undefined),
         model: typeof data.model === 'string' && data.model ? data.model : request.model,
-        requestId: requestIdFrom(response.headers) ?? (isRec(data.x_groq) && typeof data.x_groq.id === 'string' ? data.x_groq.id : null),
+        requestId: requestIdFrom(request.observer.last?.headers) ?? (isRec(data.x_groq) && typeof data.x_groq.id === 'string' ? data.x_groq.id : null),
         filterDetail: typeof choice.message.refusal === 'string' && choice.message.refusal ? 'the model refused' : undefined,
       };
     },
 
     async openStream(request) {
       const body = { ...toBody(request, options), stream: true, stream_options: { include_usage: true } };
-      const { data, response } = await client.chat.completions
-        .create(body, { signal: request.signal })
-        .withResponse();
-      const requestId = requestIdFrom(response.headers) ?? null;
-      const stream = data as AsyncIterable<unknown>;
+      const stream = (await client.chat.completions.create(body, requestOptions(request))) as AsyncIterable<unknown>;
+      const requestId = requestIdFrom(request.observer.last?.headers) ?? null;
       return (async function* (): AsyncGenerator<AdapterStreamEvent> {
         let finish: unknown = null;
         let refusal = '';

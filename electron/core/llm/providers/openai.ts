@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import type { LLMProviderName } from '../../../../shared/domain/llm';
 import type { ProviderAdapter } from '../adapter';
-import { observedFetch } from '../http-observer';
+import { observedFetch, observerFetchOptions } from '../http-observer';
 import { createOpenAICompatibleAdapter, type ChatCompletionsClient } from './openai-compatible';
 
 export interface OpenAIAdapterOptions {
@@ -32,9 +32,9 @@ export function createOpenAIAdapter(options: OpenAIAdapterOptions): ProviderAdap
     client: client as unknown as ChatCompletionsClient,
     jsonMode: options.provider === 'openai' ? 'json_schema' : 'json_object',
     maxTokensField: options.provider === 'openai' ? 'max_completion_tokens' : 'max_tokens',
-    async listModelIds(signal) {
+    async listModelIds(signal, observer) {
       const ids: string[] = [];
-      for await (const model of client.models.list({ signal })) ids.push(model.id);
+      for await (const model of client.models.list({ signal, fetchOptions: observerFetchOptions(observer) })) ids.push(model.id);
       return ids;
     },
     readApiError: (error) =>
