@@ -1,5 +1,4 @@
-import type { Channel } from '../../../shared/domain';
-import { CHANNEL_LABELS } from './labels';
+import { channelSchema, type Channel } from '../domain/sequence';
 import { parsePartialJson, type PartialJson } from './partial-json';
 
 /** A sequence step as far as the model has written it; every field may still be missing. */
@@ -16,7 +15,7 @@ function isRecord(value: PartialJson | undefined): value is { [key: string]: Par
 }
 
 function isChannel(value: PartialJson | undefined): value is Channel {
-  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(CHANNEL_LABELS, value);
+  return typeof value === 'string' && (channelSchema.options as readonly string[]).includes(value);
 }
 
 /**

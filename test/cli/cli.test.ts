@@ -86,7 +86,9 @@ describe('the CLI against fake vendors, for all six providers', () => {
     const streamedGenerate = await cli([...args, '--stream']);
     expect(streamedGenerate.code, streamedGenerate.stderr).toBe(0);
     expect(streamedGenerate.stdout).toContain('Step 3');
-    expect(streamedGenerate.stderr).toContain('"steps"');
+    expect(streamedGenerate.stderr).toMatch(/^Step 1 · day \+0 · (email|sms)/m);
+    expect(streamedGenerate.stderr).toMatch(/^Step 3 · day \+6 · /m);
+    expect(streamedGenerate.stderr).not.toContain('"steps"');
 
     const classified = await cli(['--json', 'classify', '--reply', join(dir, 'reply.txt'), '--provider', p]);
     expect(classified.code, classified.stderr).toBe(0);

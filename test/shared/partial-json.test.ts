@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePartialJson } from '../../renderer/src/lib/partial-json';
-import { readStreamingSteps } from '../../renderer/src/lib/streaming-steps';
+import { parsePartialJson, readStreamingSteps } from '../../shared/streaming';
 
 const FULL = JSON.stringify({
   steps: [

@@ -4,6 +4,7 @@ import { llmProviderNameSchema, type LLMProviderName } from '../../../shared/dom
 import { channelSchema } from '../../../shared/domain/sequence';
 import { parseCommandArgs, type Command } from '../context';
 import { formatTable, formatUsd, parseInteger, parseList, readJsonFile, readStdin, unwrap, UsageError } from '../io';
+import { createStepStreamPrinter } from '../stream-printer';
 
 export function parseProvider(value: string | undefined, flag = 'provider'): LLMProviderName | undefined {
   if (value === undefined) return undefined;
@@ -136,18 +137,27 @@ export const generateCommand: Command = async ({ core, io }, args) => {
     provider: parseProvider(values.provider),
     model: values.model,
   };
-  const stream = values.stream === true && !io.json;
+  // Streamed steps go to stderr as they form; stdout gets the validated sequence at the end.
+  const printer = values.stream === true && !io.json ? createStepStreamPrinter((text) => process.stderr.write(text)) : null;
   const result = unwrap(
     await core.dispatch('sequences:generate', input, {
       emit: (event, payload) => {
         const part = (payload as { part: { type: string; text?: string } }).part;
-        if (stream && event === 'llm:stream' && part.type === 'text-delta') process.stderr.write(part.text ?? '');
+        if (printer && event === 'llm:stream' && part.type === 'text-delta') printer.push(part.text ?? '');
       },
     }),
   ) as { steps: Array<{ step: number; delay_days: number; channel: string; subject?: string; body: string }>; provider: string; model: string; usage: { inputTokens: number; outputTokens: number }; cost: { usd: number } };
-  if (stream) process.stderr.write('\n');
+  if (printer) {
+    printer.end();
+    process.stderr.write('\n');
+  }
   if (io.json) return io.out(JSON.stringify(result, null, 2));
-  for (const step of result.steps) {
+  // On a terminal the streamed steps are already on screen; print again only when piped, or
+  // when the validated sequence differs from what streamed (the model's answer was repaired).
+  const sameAsStreamed = printer !== null && JSON.stringify(printer.streamedBodies()) === JSON.stringify(result.steps.map((s) => s.body));
+  const printSteps = !(printer && process.stdout.isTTY && sameAsStreamed);
+  if (printer && !sameAsStreamed) io.err('The streamed answer was repaired; the validated sequence:');
+  for (const step of printSteps ? result.steps : []) {
     io.out(`Step ${step.step} · day +${step.delay_days} · ${step.channel}${step.subject ? ` · ${step.subject}` : ''}`);
     io.out(step.body.replace(/^/gm, '  '));
     io.out('');

@@ -1,6 +1,6 @@
 import { forwardRef, useEffect, useMemo, useRef, useState } from 'react';
 import { CHANNEL_LABELS } from '../lib/labels';
-import { readStreamingSteps, type StreamingStep } from '../lib/streaming-steps';
+import { readStreamingSteps, type StreamingStep } from '../../../shared/streaming';
 import { splitPlaceholders } from './HighlightedTextarea';
 
 /** Props of the panel that shows a sequence while the model writes it. */
