@@ -124,6 +124,7 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions): Provid
         let usage: AnthropicUsageLike = {};
         let model = request.model;
         let stop: string | null = null;
+        let stopped = false;
         for await (const event of stream) {
           if (event.type === 'message_start') {
             usage = { ...event.message.usage };
@@ -135,19 +136,23 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions): Provid
             usage = { ...usage, output_tokens: event.usage.output_tokens ?? usage.output_tokens };
             if (event.usage.input_tokens != null) usage.input_tokens = event.usage.input_tokens;
           } else if (event.type === 'message_stop') {
-            yield {
-              type: 'finish',
-              completion: {
-                finishReason: mapAnthropicStopReason(stop),
-                usage: toUsage(usage),
-                model,
-                requestId,
-                filterDetail: stop === 'refusal' ? 'the model refused' : undefined,
-              },
-            };
-            return;
+            stopped = true;
           }
         }
+        // The finish waits for the body to end, which comes right after message_stop, as on the
+        // other vendors: leaving at message_stop aborted the request mid-body, and every stream
+        // paid for the abort and the torn-down socket.
+        if (!stopped) return;
+        yield {
+          type: 'finish',
+          completion: {
+            finishReason: mapAnthropicStopReason(stop),
+            usage: toUsage(usage),
+            model,
+            requestId,
+            filterDetail: stop === 'refusal' ? 'the model refused' : undefined,
+          },
+        };
       })();
     },
 
