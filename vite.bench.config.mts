@@ -22,7 +22,7 @@ export default defineConfig({
     minify: false,
     sourcemap: true,
     rollupOptions: {
-      input: { run: resolve(__dirname, 'bench/run.ts') },
+      input: { run: resolve(import.meta.dirname, 'bench/run.ts') },
       external,
       output: { format: 'esm', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs' },
     },
