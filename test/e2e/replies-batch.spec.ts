@@ -100,6 +100,9 @@ test('reply batch: .eml files, rules first, the model for the rest, pause, resum
   const damagedRow = failed.getByRole('row').filter({ hasText: 'damaged.eml' });
   await expect(damagedRow).toContainText('Cannot classify: This message is damaged');
   await expect(damagedRow).toContainText('export it again');
+  // Retrying the same bytes cannot help, so the row offers no Retry.
+  await expect(damagedRow.getByRole('button', { name: /Retry/ })).toHaveCount(0);
+  await expect(damagedRow).toContainText('Fix the input');
   const refusedRow = failed.getByRole('row').filter({ hasText: 'Invalid request' });
   await expect(refusedRow).toHaveCount(1);
   const refusedName = (await refusedRow.getByRole('cell').first().textContent())!;

@@ -36,6 +36,9 @@ export interface JobViewProps {
   onUpdate(job: Job): void;
 }
 
+/** Item errors that a retry of the same input cannot fix (a damaged message, a deleted lead). */
+const UNFIXABLE_BY_RETRY: ReadonlySet<string> = new Set(['validation', 'not_found']);
+
 /** A job's live progress, its controls, its failed items, and the export. */
 export function JobView({ jobId, stepLabel, onUpdate }: JobViewProps) {
   // Read through a ref: the progress subscription lives as long as the job view, not one render.
@@ -224,15 +227,19 @@ export function JobView({ jobId, stepLabel, onUpdate }: JobViewProps) {
                     )}
                   </td>
                   <td className="num">
-                    <button
-                      type="button"
-                      className="btn btn-small"
-                      disabled={busy !== null}
-                      aria-label={`Retry ${itemLabel(job, item)}`}
-                      onClick={() => void retry(item)}
-                    >
-                      Retry
-                    </button>
+                    {item.error && UNFIXABLE_BY_RETRY.has(item.error.code) ? (
+                      <span className="muted">Fix the input</span>
+                    ) : (
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        disabled={busy !== null}
+                        aria-label={`Retry ${itemLabel(job, item)}`}
+                        onClick={() => void retry(item)}
+                      >
+                        Retry
+                      </button>
+                    )}
                   </td>
                 </tr>
               ))}
