@@ -55,7 +55,10 @@ export const observedFetch: typeof fetch = async (input, init) => {
  */
 export function attemptFetch(store: ObserverStore, signal: AbortSignal): typeof fetch {
   return async (input, init) => {
-    const response = await fetch(input, { ...init, signal });
+    // The SDK builds a fresh init for every request, so it is ours to complete.
+    const request = init ?? {};
+    request.signal = signal;
+    const response = await fetch(input, request);
     record(store, response);
     return response;
   };
