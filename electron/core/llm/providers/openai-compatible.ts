@@ -82,7 +82,7 @@ function toUsage(u: ChatUsage | undefined | null): TokenUsage {
   };
 }
 
-function toBody(request: AdapterRequest, options: OpenAICompatibleOptions): Record<string, unknown> {
+function toBody(request: AdapterRequest, options: OpenAICompatibleOptions, stream: boolean): Record<string, unknown> {
   const body: Record<string, unknown> = {
     model: request.model,
     messages: mergeConsecutiveMessages(request.messages).map((g) => ({ role: g.role, content: joinParts(g.parts) })),
@@ -94,6 +94,10 @@ function toBody(request: AdapterRequest, options: OpenAICompatibleOptions): Reco
       options.jsonMode === 'json_schema'
         ? { type: 'json_schema', json_schema: { name: request.json.name, strict: true, schema: request.json.schema } }
         : { type: 'json_object' };
+  }
+  if (stream) {
+    body.stream = true;
+    body.stream_options = { include_usage: true };
   }
   return body;
 }
@@ -113,7 +117,7 @@ export function createOpenAICompatibleAdapter(options: OpenAICompatibleOptions):
     provider,
 
     async complete(request): Promise<AdapterCompletion> {
-      const data = await client.chat.completions.create(toBody(request, options), requestOptions(request));
+      const data = await client.chat.completions.create(toBody(request, options, false), requestOptions(request));
       // Empty bodies and HTML from proxies reach us as undefined or a string (catalogue T11, T12).
       if (!isRec(data) || !Array.isArray(data.choices)) throw badShape(request.model);
       const choice = data.choices[0];
@@ -130,8 +134,7 @@ export function createOpenAICompatibleAdapter(options: OpenAICompatibleOptions):
     },
 
     async openStream(request) {
-      const body = { ...toBody(request, options), stream: true, stream_options: { include_usage: true } };
-      const stream = (await client.chat.completions.create(body, requestOptions(request))) as AsyncIterable<unknown>;
+      const stream = (await client.chat.completions.create(toBody(request, options, true), requestOptions(request))) as AsyncIterable<unknown>;
       const requestId = requestIdFrom(request.observer.last?.headers) ?? null;
       return (async function* (): AsyncGenerator<AdapterStreamEvent> {
         let finish: unknown = null;
