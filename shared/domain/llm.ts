@@ -5,6 +5,16 @@ export const llmProviderNameSchema = z.enum(['anthropic', 'openai', 'gemini', 'd
 export type LLMProviderName = z.infer<typeof llmProviderNameSchema>;
 export const LLM_PROVIDER_NAMES = llmProviderNameSchema.options;
 
+/** Each provider's name as people read it: in Settings, in error messages, in the CLI. */
+export const PROVIDER_DISPLAY_NAMES: Readonly<Record<LLMProviderName, string>> = {
+  anthropic: 'Anthropic',
+  openai: 'OpenAI',
+  gemini: 'Gemini',
+  deepseek: 'DeepSeek',
+  groq: 'Groq',
+  local: 'Local server',
+};
+
 export const llmMessageSchema = z.object({
   role: z.enum(['system', 'user', 'assistant']),
   content: z.string(),

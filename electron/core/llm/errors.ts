@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../../../shared/domain/errors';
-import type { LLMProviderName, TokenUsage } from '../../../shared/domain/llm';
+import { PROVIDER_DISPLAY_NAMES, type LLMProviderName, type TokenUsage } from '../../../shared/domain/llm';
 import { AppError, type AppErrorOptions } from '../errors';
 
 /** The codes a provider call can fail with: the LLM codes plus `no_key`. */
@@ -57,18 +57,9 @@ export function isRetryableCode(code: LLMErrorCode): boolean {
   return RETRYABLE.has(code);
 }
 
-const SETTINGS_NAME: Record<LLMProviderName, string> = {
-  anthropic: 'Anthropic',
-  openai: 'OpenAI',
-  gemini: 'Gemini',
-  deepseek: 'DeepSeek',
-  groq: 'Groq',
-  local: 'Local server',
-};
-
 /** The provider's name as Settings → Providers shows it. */
 export function providerLabel(provider: LLMProviderName): string {
-  return SETTINGS_NAME[provider];
+  return PROVIDER_DISPLAY_NAMES[provider];
 }
 
 /**

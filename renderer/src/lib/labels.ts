@@ -10,20 +10,14 @@ import type {
   SequenceStatus,
   SuggestedAction,
 } from '../../../shared/domain';
+import { PROVIDER_DISPLAY_NAMES } from '../../../shared/domain';
 
 /**
  * Display names for the closed sets in shared/domain. Each is a Record over the union,
  * so a value added to a schema fails the type-check here until it has a label.
  */
 
-export const PROVIDER_LABELS: Record<LLMProviderName, string> = {
-  anthropic: 'Anthropic',
-  openai: 'OpenAI',
-  gemini: 'Gemini',
-  deepseek: 'DeepSeek',
-  groq: 'Groq',
-  local: 'Local server',
-};
+export const PROVIDER_LABELS: Readonly<Record<LLMProviderName, string>> = PROVIDER_DISPLAY_NAMES;
 
 export const CHANNEL_LABELS: Record<Channel, string> = { email: 'Email', whatsapp: 'WhatsApp', sms: 'SMS' };
 export const CHANNELS = Object.keys(CHANNEL_LABELS) as Channel[];
