@@ -139,7 +139,10 @@ export function abortErrorFor(signals: CallSignals, provider: LLMProviderName, m
 
 /** Waits `ms`, or rejects when the call is aborted or passes its deadline. */
 export function sleep(ms: number, signals: CallSignals): Promise<void> {
-  return signals.race(new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // Cleared when the deadline or an abort wins, so no backoff timer outlives its call
+  // (it would keep a CLI process alive for the rest of the wait).
+  return signals.race(new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))).finally(() => clearTimeout(timer));
 }
 
 export interface RetryContext {
