@@ -22,7 +22,7 @@ export function redactSecrets(text: string): string {
   let out = text;
   for (const secret of registered) out = out.split(secret).join('[redacted]');
   for (const pattern of SECRET_PATTERNS) {
-    out = out.replace(pattern, (match, ...groups) =>
+    out = out.replace(pattern, (_match, ...groups) =>
       typeof groups[0] === 'string' && typeof groups[1] === 'string' && /^(authorization|x-api-key|x-goog-api-key|api-key)$/i.test(groups[0])
         ? `${groups[0]}${groups[1]}[redacted]`
         : '[redacted]',

@@ -1,8 +1,8 @@
-import { type DragEvent, type KeyboardEvent, useRef, useState } from 'react';
+import { type KeyboardEvent, useRef, useState } from 'react';
 import type { Channel, Job } from '../../../shared/domain';
 import type { ChannelOutput } from '../../../shared/ipc';
+import { DropZone } from '../components/DropZone';
 import { ErrorMessage } from '../components/ErrorMessage';
-import { Icon } from '../components/Icon';
 import { Badge, CardLoadState, Empty, Field, Loading } from '../components/States';
 import { type ApiError, call, toApiError } from '../lib/api';
 import { useApp } from '../lib/app-context';
@@ -262,48 +262,21 @@ function ImportStep(props: {
   onMapping(mapping: Record<string, LeadField>): void;
   onImport(): void;
 }) {
-  const [over, setOver] = useState(false);
-  const input = useRef<HTMLInputElement>(null);
   const { preview } = props;
-  const onDrop = (e: DragEvent) => {
-    e.preventDefault();
-    setOver(false);
-    const file = e.dataTransfer.files[0];
-    if (file) props.onFile(file);
-  };
   const mappedFields = Object.values(props.mapping).filter((f) => f !== 'ignore' && f !== 'custom');
   return (
     <section className="card card-pad stack" aria-labelledby="import-title">
       <h2 id="import-title">1. Import leads</h2>
-      <div
-        className={`dropzone${over ? ' is-over' : ''}`}
-        data-testid="csv-dropzone"
-        onDragOver={(e) => {
-          e.preventDefault();
-          setOver(true);
-        }}
-        onDragLeave={() => setOver(false)}
-        onDrop={onDrop}
+      <DropZone
+        testId="csv-dropzone"
+        prompt={props.csvName ? `Loaded ${props.csvName}` : 'Drop a CSV of leads here'}
+        buttonLabel={props.csvName ? 'Choose another CSV' : 'Choose a CSV file'}
+        pickerLabel="Choose a CSV file"
+        accept=".csv,text/csv"
+        onFiles={([file]) => props.onFile(file!)}
       >
-        <Icon name="upload" size={22} />
-        <p>{props.csvName ? `Loaded ${props.csvName}` : 'Drop a CSV of leads here'}</p>
-        <button type="button" className="btn btn-small" onClick={() => input.current?.click()}>
-          {props.csvName ? 'Choose another CSV' : 'Choose a CSV file'}
-        </button>
-        <input
-          ref={input}
-          type="file"
-          accept=".csv,text/csv"
-          hidden
-          aria-label="Choose a CSV file"
-          onChange={(e) => {
-            const file = e.target.files?.[0];
-            if (file) props.onFile(file);
-            e.target.value = '';
-          }}
-        />
         <span className="field-hint">UTF-8, comma or semicolon separated, with a header row.</span>
-      </div>
+      </DropZone>
       {props.busy === 'read' && <Loading label="Reading the CSV…" />}
       {preview && (
         <>

@@ -1,7 +1,7 @@
-import { type DragEvent, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import type { Reply, ReplyClass } from '../../../shared/domain';
+import { DropZone } from '../components/DropZone';
 import { ErrorMessage } from '../components/ErrorMessage';
-import { Icon } from '../components/Icon';
 import { ReplyClassBadge, ReplyResult } from '../components/ReplyResult';
 import { CardLoadState, Empty, Loading } from '../components/States';
 import { type ApiError, call, toApiError } from '../lib/api';
@@ -21,10 +21,8 @@ export function RepliesPage() {
   const [original, setOriginal] = useState('');
   const [pending, setPending] = useState(0);
   const [outcomes, setOutcomes] = useState<Outcome[]>([]);
-  const [dragOver, setDragOver] = useState(false);
   const [filter, setFilter] = useState<ReplyClass | ''>('');
   const nextKey = useRef(1);
-  const fileInput = useRef<HTMLInputElement>(null);
   const history = useLoad(() => call('replies:list', { ...(filter ? { classification: filter } : {}), limit: 100 }), [filter]);
 
   const classify = async (source: string, input: { text: string } | { emlBase64: string }) => {
@@ -63,12 +61,6 @@ export function RepliesPage() {
     void history.reload();
   };
 
-  const onDrop = (e: DragEvent<HTMLDivElement>) => {
-    e.preventDefault();
-    setDragOver(false);
-    if (e.dataTransfer.files.length) void classifyFiles(e.dataTransfer.files);
-  };
-
   return (
     <div className="page">
       <div className="page-head">
@@ -100,40 +92,22 @@ export function RepliesPage() {
               Classify
             </button>
           </form>
-          <div
-            className={`dropzone${dragOver ? ' is-over' : ''}`}
-            data-testid="eml-dropzone"
-            onDragOver={(e) => {
-              e.preventDefault();
-              setDragOver(true);
-            }}
-            onDragLeave={() => setDragOver(false)}
-            onDrop={onDrop}
+          <DropZone
+            testId="eml-dropzone"
+            prompt="Drop one or more .eml files here"
+            buttonLabel="Choose .eml files"
+            pickerLabel="Choose .eml files"
+            accept=".eml,message/rfc822"
+            multiple
+            onFiles={(files) => void classifyFiles(files)}
           >
-            <Icon name="upload" size={22} />
-            <p>Drop one or more .eml files here</p>
-            <button type="button" className="btn btn-small" onClick={() => fileInput.current?.click()}>
-              Choose .eml files
-            </button>
             <span className="field-hint">
               Hundreds of replies, or an .mbox?{' '}
               <button type="button" className="btn-link" onClick={() => app.navigate({ page: 'batch', mode: 'classify' })}>
                 Run them as a batch job
               </button>
             </span>
-            <input
-              ref={fileInput}
-              type="file"
-              accept=".eml,message/rfc822"
-              multiple
-              hidden
-              aria-label="Choose .eml files"
-              onChange={(e) => {
-                if (e.target.files?.length) void classifyFiles(e.target.files);
-                e.target.value = '';
-              }}
-            />
-          </div>
+          </DropZone>
         </div>
 
         <div className="stack">

@@ -1,7 +1,7 @@
-import { type DragEvent, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { Job } from '../../../../shared/domain';
+import { DropZone } from '../../components/DropZone';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { Icon } from '../../components/Icon';
 import { Loading } from '../../components/States';
 import { type ApiError, call, toApiError } from '../../lib/api';
 import { readFileAsBase64 } from '../../lib/download';
@@ -32,10 +32,8 @@ export function ReplyBatchForm({ onCreated }: { onCreated(job: Job): void }) {
   const [files, setFiles] = useState<ChosenFile[]>([]);
   const [skipped, setSkipped] = useState<string[]>([]);
   const [rulesOnly, setRulesOnly] = useState(false);
-  const [over, setOver] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
-  const input = useRef<HTMLInputElement>(null);
 
   const add = (list: FileList | File[]) => {
     const all = Array.from(list);
@@ -48,12 +46,6 @@ export function ReplyBatchForm({ onCreated }: { onCreated(job: Job): void }) {
       const next = [...prev, ...mail.filter((f) => !seen.has(`${f.name}:${f.size}`)).map((file) => ({ name: file.name, size: file.size, file }))];
       return next.slice(0, MAX_FILES);
     });
-  };
-
-  const onDrop = (e: DragEvent) => {
-    e.preventDefault();
-    setOver(false);
-    if (e.dataTransfer.files.length) add(e.dataTransfer.files);
   };
 
   const start = async () => {
@@ -75,35 +67,17 @@ export function ReplyBatchForm({ onCreated }: { onCreated(job: Job): void }) {
   return (
     <section className="card card-pad stack" aria-labelledby="reply-batch-title">
       <h2 id="reply-batch-title">1. Choose replies</h2>
-      <div
-        className={`dropzone${over ? ' is-over' : ''}`}
-        data-testid="reply-batch-dropzone"
-        onDragOver={(e) => {
-          e.preventDefault();
-          setOver(true);
-        }}
-        onDragLeave={() => setOver(false)}
-        onDrop={onDrop}
+      <DropZone
+        testId="reply-batch-dropzone"
+        prompt="Drop .eml files or an .mbox file here"
+        buttonLabel={files.length ? 'Add more files' : 'Choose files'}
+        pickerLabel="Choose .eml or .mbox files"
+        accept=".eml,.mbox,.txt,message/rfc822,application/mbox"
+        multiple
+        onFiles={add}
       >
-        <Icon name="upload" size={22} />
-        <p>Drop .eml files or an .mbox file here</p>
-        <button type="button" className="btn btn-small" onClick={() => input.current?.click()}>
-          {files.length ? 'Add more files' : 'Choose files'}
-        </button>
-        <input
-          ref={input}
-          type="file"
-          accept=".eml,.mbox,.txt,message/rfc822,application/mbox"
-          multiple
-          hidden
-          aria-label="Choose .eml or .mbox files"
-          onChange={(e) => {
-            if (e.target.files?.length) add(e.target.files);
-            e.target.value = '';
-          }}
-        />
         <span className="field-hint">Select a whole folder’s files at once. An .mbox is split into its messages.</span>
-      </div>
+      </DropZone>
       {skipped.length > 0 && (
         <p className="notice notice-warn" role="status">
           Skipped {skipped.length === 1 ? skipped[0] : `${formatInt(skipped.length)} files`}: only .eml, .txt and .mbox files hold replies.
