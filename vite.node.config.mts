@@ -14,22 +14,27 @@ const external = [
   ...Object.keys(pkg.dependencies),
 ].map((name) => new RegExp(`^${name.replace(/[/.]/g, '\\$&')}(/.*)?$`));
 
-export default defineConfig({
-  build: {
-    outDir: 'out/node',
-    emptyOutDir: true,
-    target: 'node20',
-    ssr: true,
-    minify: false,
-    sourcemap: true,
-    rollupOptions: {
-      input: {
-        cli: resolve(import.meta.dirname, 'electron/cli/index.ts'),
-        host: resolve(import.meta.dirname, 'electron/host/main.ts'),
-        core: resolve(import.meta.dirname, 'electron/core/index.ts'),
+/** A Node ESM build of some entries, dependencies left external (the bench build reuses it). */
+export function defineNodeBuild(outDir: string, input: Record<string, string>) {
+  return defineConfig({
+    build: {
+      outDir,
+      emptyOutDir: true,
+      target: 'node20',
+      ssr: true,
+      minify: false,
+      sourcemap: true,
+      rollupOptions: {
+        input,
+        external,
+        output: { format: 'esm', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs' },
       },
-      external,
-      output: { format: 'esm', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs' },
     },
-  },
+  });
+}
+
+export default defineNodeBuild('out/node', {
+  cli: resolve(import.meta.dirname, 'electron/cli/index.ts'),
+  host: resolve(import.meta.dirname, 'electron/host/main.ts'),
+  core: resolve(import.meta.dirname, 'electron/core/index.ts'),
 });
