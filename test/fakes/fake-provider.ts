@@ -606,6 +606,8 @@ export interface FakeProviderSet {
   gemini: FakeProvider;
   forProvider(provider: FakeProviderName): FakeProvider;
   baseURLFor(provider: FakeProviderName): string;
+  /** Clears every fake's script and call log. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -622,6 +624,11 @@ export async function startFakeProviders(options: FakeProviderOptions = {}): Pro
     gemini,
     forProvider: (p) => byKind[FAKE_KIND_OF[p]],
     baseURLFor: (p) => byKind[FAKE_KIND_OF[p]].baseURLFor(p),
+    reset: () => {
+      anthropic.reset();
+      openai.reset();
+      gemini.reset();
+    },
     close: async () => {
       await Promise.all([anthropic.close(), openai.close(), gemini.close()]);
     },

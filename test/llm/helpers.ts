@@ -2,7 +2,16 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getLLMProvider, type LLMProvider, type ProviderClientOptions } from '../../electron/core/llm';
 import type { LLMProviderName } from '../../shared/domain/llm';
-import type { FakeKind, FakeProviderSet } from '../fakes/fake-provider';
+import { afterAll, afterEach } from 'vitest';
+import { startFakeProviders, type FakeKind, type FakeProviderSet } from '../fakes/fake-provider';
+
+/** The three fake vendors for one test file: fresh scripts and call logs for every test, closed at the end. */
+export async function useFakeProviders(): Promise<FakeProviderSet> {
+  const fakes = await startFakeProviders();
+  afterEach(() => fakes.reset());
+  afterAll(() => fakes.close());
+  return fakes;
+}
 
 export const ALL_PROVIDERS: LLMProviderName[] = ['anthropic', 'openai', 'gemini', 'deepseek', 'groq', 'local'];
 export const TEST_KEY = 'test-key-0123456789abcdef';

@@ -2,24 +2,13 @@
  * Every provider name through its real SDK against the loopback fakes: success paths (JSON and
  * SSE), the transport and HTTP rows of the reliability catalogue, structured-output faults, abort.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { getLLMProvider, type RateLimitInfo } from '../../electron/core/llm';
 import type { StreamPart } from '../../shared/domain/llm';
-import { FAKE_KIND_OF, startFakeProviders, type FakeProvider, type FakeProviderSet } from '../fakes/fake-provider';
-import { ALL_PROVIDERS, business, closedPort, errorBody, failure, lead, providerFor, TEST_KEY, TRUNCATED } from './helpers';
+import { FAKE_KIND_OF, type FakeProvider } from '../fakes/fake-provider';
+import { ALL_PROVIDERS, business, closedPort, errorBody, failure, lead, providerFor, TEST_KEY, TRUNCATED, useFakeProviders } from './helpers';
 
-let fakes: FakeProviderSet;
-beforeAll(async () => {
-  fakes = await startFakeProviders();
-});
-afterAll(async () => {
-  await fakes.close();
-});
-afterEach(() => {
-  fakes.anthropic.reset();
-  fakes.openai.reset();
-  fakes.gemini.reset();
-});
+const fakes = await useFakeProviders();
 
 // @anthropic-ai/sdk 1.x sends the key as a bearer token.
 const AUTH_HEADER = { anthropic: 'authorization', openai: 'authorization', gemini: 'x-goog-api-key' } as const;

@@ -3,23 +3,11 @@
  * Anthropic refusals and mid-stream errors, DeepSeek keep-alive and blank JSON, Groq JSON failures,
  * OpenAI refusals and key echoes, proxy garbage.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getLLMProvider, type RateLimitInfo } from '../../electron/core/llm';
-import { startFakeProviders, type FakeProviderSet } from '../fakes/fake-provider';
-import { business, closedPort, failure, lead, providerFor } from './helpers';
+import { business, closedPort, failure, lead, providerFor, useFakeProviders } from './helpers';
 
-let fakes: FakeProviderSet;
-beforeAll(async () => {
-  fakes = await startFakeProviders();
-});
-afterAll(async () => {
-  await fakes.close();
-});
-afterEach(() => {
-  fakes.anthropic.reset();
-  fakes.openai.reset();
-  fakes.gemini.reset();
-});
+const fakes = await useFakeProviders();
 
 const good = JSON.stringify({ classification: 'unsubscribe', confidence: 0.97, reason: 'Asks to stop', suggestedAction: 'stop_sequence' });
 const hi = [{ role: 'user' as const, content: 'hi' }];
