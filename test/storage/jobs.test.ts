@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../electron/core/errors';
 import { openStore, type Store } from '../../electron/core/storage';
 import type { AppErrorData } from '../../shared/domain/errors';
 import type { SequenceStep } from '../../shared/domain/sequence';
+import { caught } from '../helpers/caught';
 import { tempDir } from './temp-dir';
 
 const STEPS: SequenceStep[] = [{ step: 1, delay_days: 0, channel: 'email', subject: 'Hi', body: 'Hello' }];
@@ -15,16 +15,6 @@ function setup(count = 5): { store: Store; orgId: string; jobId: string; leadIds
   const leadIds = store.leads.importMany(org.id, Array.from({ length: count }, (_, i) => ({ firstName: `L${i}` })));
   const job = store.jobs.create({ orgId: org.id, kind: 'generate', provider: 'openai', params: { businessProfileId: 'p1' }, items: leadIds.map((leadId) => ({ leadId })) });
   return { store, orgId: org.id, jobId: job.id, leadIds };
-}
-
-function caught(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
 }
 
 describe('jobs', () => {

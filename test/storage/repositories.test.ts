@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../electron/core/errors';
 import { openStore, type Store } from '../../electron/core/storage';
 import type { SequenceStep } from '../../shared/domain/sequence';
+import { caught } from '../helpers/caught';
 import { tempDir } from './temp-dir';
 
 const STEPS: SequenceStep[] = [
@@ -13,16 +13,6 @@ function setup(): { store: Store; orgId: string; ownerId: string } {
   const store = openStore({ dataDir: tempDir() });
   const { org, owner } = store.orgs.ensureFirstRun({ orgName: 'Acme', ownerName: 'Olivia' });
   return { store, orgId: org.id, ownerId: owner.id };
-}
-
-function caught(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError');
 }
 
 describe('organizations, users and meta', () => {
