@@ -28,7 +28,13 @@ export const jobChannels = {
   /** Imports every row in one transaction; rows that fail are reported, never dropped silently. */
   'leads:import': defineChannel(
     z.object({ csv: z.string().min(1).max(200_000_000), mapping: z.record(z.string().max(200), leadFieldSchema) }).strict(),
-    z.object({ imported: z.number().int(), leadIds: z.array(z.string()), errors: z.array(rowErrorSchema) }),
+    z.object({
+      imported: z.number().int(),
+      leadIds: z.array(z.string()),
+      errors: z.array(rowErrorSchema),
+      /** The refused rows as CSV (`row,message`), safe to open in a spreadsheet; null when none. */
+      errorsCsv: z.string().nullable(),
+    }),
   ),
   'jobs:create-generate': defineChannel(
     z.object({

@@ -36,4 +36,16 @@ describe('leads:import at scale through the dispatcher', () => {
     expect(page.items[0]).toMatchObject({ firstName: 'Ana77777', lastName: 'Lee; Jr.', company: `Firma "${77777 % 97}"`, customFields: { Notes: 'line one\nline two' } });
     expect((await f.call('leads:list', {})).total).toBe(ROWS - 3);
   }, 120_000);
+
+  it('returns the refused rows as CSV from the core, and none when every row imported', async () => {
+    const csv = 'First name,Email\nAda,ada@example.com\n=HYPERLINK("http://x"),=1+1\n';
+    const result = await f.call('leads:import', { csv, mapping: { 'First name': 'firstName', Email: 'email' } });
+    expect(result.imported).toBe(1);
+    expect(result.errors.map((e) => e.row)).toEqual([3]);
+    const lines = result.errorsCsv!.trim().split(/\r?\n/);
+    expect(lines[0]).toBe('row,message');
+    expect(lines[1]).toMatch(/^3,/);
+    const clean = await f.call('leads:import', { csv: 'First name\nGrace\n', mapping: { 'First name': 'firstName' } });
+    expect(clean.errorsCsv).toBeNull();
+  });
 });

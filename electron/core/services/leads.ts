@@ -1,4 +1,4 @@
-import { parseLeadCsv, previewLeadCsv, type LeadColumnMapping } from '../csv';
+import { exportRowErrorsCsv, parseLeadCsv, previewLeadCsv, type LeadColumnMapping } from '../csv';
 import type { ServiceDeps } from './context';
 import type { SessionService } from './session';
 
@@ -10,7 +10,8 @@ export function createLeadImportService(deps: ServiceDeps, session: SessionServi
       const { org } = session.current();
       const parsed = await parseLeadCsv(csv, mapping);
       const leadIds = parsed.rows.length > 0 ? deps.store.leads.importMany(org.id, parsed.rows.map((r) => r.lead)) : [];
-      return { imported: leadIds.length, leadIds, errors: parsed.errors };
+      const errorsCsv = parsed.errors.length > 0 ? exportRowErrorsCsv(parsed.errors) : null;
+      return { imported: leadIds.length, leadIds, errors: parsed.errors, errorsCsv };
     },
   };
 }

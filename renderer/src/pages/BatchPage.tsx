@@ -6,7 +6,7 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { Badge, CardLoadState, Empty, Field, Loading } from '../components/States';
 import { type ApiError, call, toApiError } from '../lib/api';
 import { useApp } from '../lib/app-context';
-import { downloadFile, readFileAsText, toCsvField } from '../lib/download';
+import { downloadFile, readFileAsText } from '../lib/download';
 import { formatDateTime, formatInt } from '../lib/format';
 import { CHANNEL_LABELS, CHANNELS } from '../lib/labels';
 import { useLoad } from '../lib/use-load';
@@ -355,8 +355,7 @@ function GenerateStep({ imported, onCreated }: { imported: ImportResult; onCreat
   const chosen = profileId || profiles.data?.[0]?.id || '';
 
   const exportErrors = () => {
-    const rows = [['row', 'error'], ...imported.errors.map((e) => [e.row, e.message] as const)];
-    downloadFile({ filename: 'import-errors.csv', mimeType: 'text/csv', content: rows.map((r) => r.map(toCsvField).join(',')).join('\r\n') + '\r\n' });
+    if (imported.errorsCsv) downloadFile({ filename: 'import-errors.csv', mimeType: 'text/csv', content: imported.errorsCsv });
   };
 
   const create = async () => {
