@@ -88,6 +88,16 @@ describe('mail in other charsets reaches the parser byte for byte', () => {
     expect(stored.items.some((r) => r.parsedText.includes('décembre'))).toBe(true);
   });
 
+  it('reads a pasted reply whose first line looks like a header as text, and a pasted raw message as a message', async () => {
+    await f.call('settings:update-llm', { provider: 'openai', apiKeys: { openai: 'sk-pasted-test-000000000000' } });
+    const plain = await f.call('replies:classify', { text: 'Note: I am interested.\nCall me Friday about pricing.' });
+    expect(plain.parsedText).toContain('I am interested');
+    expect(plain.decidedBy).toBe('model');
+    expect(f.fakes.openai.calls.at(-1)!.promptText).toContain('I am interested');
+    const raw = await f.call('replies:classify', { text: 'From: Ada <ada@example.com>\nSubject: Re: hello\n\nSure, let us talk on Monday.' });
+    expect(raw).toMatchObject({ fromAddress: 'ada@example.com', subject: 'Re: hello', parsedText: 'Sure, let us talk on Monday.' });
+  });
+
   it('refuses content that is not base64, and both forms at once', async () => {
     expect((await f.raw('replies:classify', { emlBase64: 'not base64!' })).error).toMatchObject({ code: 'validation', field: 'emlBase64' });
     expect((await f.raw('replies:classify', { eml: 'x', emlBase64: 'eA==' })).error?.code).toBe('validation');

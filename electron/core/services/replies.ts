@@ -28,7 +28,11 @@ export interface ClassifyRequest {
 /** Headers a pasted raw message starts with; anything else is taken as the reply's text. */
 const RAW_MESSAGE_START = /^(return-path|received|delivered-to|from|to|subject|date|message-id|mime-version|x-[a-z0-9-]+|content-type):[ \t]/i;
 
-/** A pasted reply: a whole raw message (headers included) is parsed as one; plain text is the body. */
+/**
+ * A pasted reply: a whole raw message (headers included) is parsed as one; plain text is the body.
+ * Plain text does not go through parseEmail, which would read a first line such as
+ * "Note: I am interested." as a header and lose the reply.
+ */
 async function parsePastedReply(text: string): Promise<ParsedEmail> {
   if (RAW_MESSAGE_START.test(text) && /\r?\n\r?\n/.test(text)) return parseEmail(text);
   return {
