@@ -8,7 +8,7 @@ import { MANAGER_ROLE_SET, ROLE_LABELS } from './lib/labels';
 import { ToastProvider, useToast } from './lib/toast';
 import { useLoad } from './lib/use-load';
 import { BatchPage } from './pages/BatchPage';
-import { DraftPage } from './pages/DraftPage';
+import { DraftPage } from './pages/draft';
 import { RepliesPage } from './pages/RepliesPage';
 import { SequencesPage } from './pages/SequencesPage';
 import { SettingsPage } from './pages/SettingsPage';
