@@ -3,7 +3,7 @@ import type { KeyStatus, ModelInfo } from '../../../shared/domain';
 import type { ChannelInput, ChannelOutput, LLMSettingsView } from '../../../shared/ipc';
 import { type ApiError, call, toApiError } from '../lib/api';
 import { formatInt, formatLatency, formatPricePerMTok, formatUsd } from '../lib/format';
-import { useToast } from '../lib/toast';
+import { useAction } from '../lib/use-action';
 import { ErrorMessage } from './ErrorMessage';
 import { Badge, Loading } from './States';
 
@@ -41,7 +41,6 @@ export function describeKeyStatus(status: KeyStatus | undefined, info: ProviderI
 export function ProviderCard({ info, view, onViewChange, highlighted = false }: ProviderCardProps) {
   const provider = info.name;
   const uid = useId();
-  const notify = useToast();
   const card = useRef<HTMLElement>(null);
   const readOnly = !view.canEdit;
   const keyStatus = view.keys.find((k) => k.provider === provider);
@@ -50,9 +49,8 @@ export function ProviderCard({ info, view, onViewChange, highlighted = false }: 
 
   const [keyDraft, setKeyDraft] = useState('');
   const [baseUrlDraft, setBaseUrlDraft] = useState(view.settings.baseUrls[provider] ?? '');
-  const [busy, setBusy] = useState<null | 'key' | 'remove' | 'url' | 'model' | 'test' | 'models'>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [offerSessionOnly, setOfferSessionOnly] = useState(false);
+  const actions = useAction<'key' | 'remove' | 'url' | 'model' | 'test' | 'models'>();
+  const { busy, error } = actions;
   const [test, setTest] = useState<{ ok: true; result: TestResult } | { ok: false; error: ApiError } | null>(null);
   const [models, setModels] = useState<{ status: 'loading' } | { status: 'ready'; list: ModelList } | { status: 'error'; error: ApiError }>({ status: 'loading' });
 
@@ -76,25 +74,17 @@ export function ProviderCard({ info, view, onViewChange, highlighted = false }: 
     };
   }, [provider]);
 
-  const update = async (what: NonNullable<typeof busy>, input: ChannelInput<'settings:update-llm'>, done: string) => {
-    setBusy(what);
-    setError(null);
-    try {
-      onViewChange(await call('settings:update-llm', input));
-      notify(done);
-      return true;
-    } catch (err) {
-      const apiError = toApiError(err);
-      setError(apiError);
-      setOfferSessionOnly(apiError.code === 'keychain_unavailable' && what === 'key');
-      return false;
-    } finally {
-      setBusy(null);
-    }
-  };
-
   // Held only to retry the same key as session-only when the keychain is unavailable; never rendered.
   const pendingKey = useRef<string | null>(null);
+  const offerSessionOnly = error?.code === 'keychain_unavailable' && pendingKey.current !== null;
+
+  const update = async (what: 'key' | 'remove' | 'url' | 'model', input: ChannelInput<'settings:update-llm'>, done: string) => {
+    if (what !== 'key') pendingKey.current = null;
+    const updated = await actions.run(what, () => call('settings:update-llm', input), done);
+    if (updated) onViewChange(updated);
+    return Boolean(updated);
+  };
+
   const saveKey = async (key: string, sessionOnly = false) => {
     if (!key) return;
     // The field is cleared whatever happens, so the typed key does not linger in the page.
@@ -116,28 +106,20 @@ export function ProviderCard({ info, view, onViewChange, highlighted = false }: 
   };
 
   const refreshModels = async () => {
-    setBusy('models');
-    try {
-      setModels({ status: 'ready', list: await call('llm:models', { provider, refresh: true }) });
-    } catch (err) {
-      setModels((prev) => (prev.status === 'ready' ? prev : { status: 'error', error: toApiError(err) }));
-      setError(toApiError(err));
-    } finally {
-      setBusy(null);
-    }
+    const list = await actions.run('models', () => call('llm:models', { provider, refresh: true }));
+    if (list) setModels({ status: 'ready', list });
   };
 
-  const runTest = async () => {
-    setBusy('test');
-    setTest(null);
-    try {
-      setTest({ ok: true, result: await call('llm:test', { provider }) });
-    } catch (err) {
-      setTest({ ok: false, error: toApiError(err) });
-    } finally {
-      setBusy(null);
-    }
-  };
+  // The test's outcome, failure included, is the result shown under the button, not the card's error.
+  const runTest = () =>
+    actions.run('test', async () => {
+      setTest(null);
+      try {
+        setTest({ ok: true, result: await call('llm:test', { provider }) });
+      } catch (err) {
+        setTest({ ok: false, error: toApiError(err) });
+      }
+    });
 
   const currentModel = view.settings.models[provider] ?? info.defaultModel;
   const modelList = models.status === 'ready' ? models.list.models : [];
@@ -272,14 +254,12 @@ export function ProviderCard({ info, view, onViewChange, highlighted = false }: 
       {error && (
         <div className="card-section">
           <ErrorMessage error={error} compact />
-          {offerSessionOnly && pendingKey.current && (
+          {offerSessionOnly && (
             <button
               type="button"
               className="btn btn-small"
               onClick={() => {
-                const key = pendingKey.current ?? '';
-                setOfferSessionOnly(false);
-                void saveKey(key, true);
+                void saveKey(pendingKey.current ?? '', true);
               }}
             >
               Keep the key for this session only

@@ -3,11 +3,12 @@ import type { UsageGroupBy } from '../../../shared/domain';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { CardLoadState, Empty, Loading, Meter } from '../components/States';
 import { UsageChart } from '../components/UsageChart';
-import { call, toApiError, type ApiError } from '../lib/api';
+import { call } from '../lib/api';
 import { useApp } from '../lib/app-context';
 import { downloadFile } from '../lib/download';
 import { formatInt, formatUsd } from '../lib/format';
 import { PROVIDER_LABELS } from '../lib/labels';
+import { useAction } from '../lib/use-action';
 import { useLoad } from '../lib/use-load';
 
 type Period = 'month' | '30d' | '90d';
@@ -28,7 +29,7 @@ export function UsagePage() {
   const [by, setBy] = useState<'provider' | 'model'>('provider');
   const [metric, setMetric] = useState<'tokens' | 'cost'>('cost');
   const [groupBy, setGroupBy] = useState<UsageGroupBy>('provider');
-  const [exportError, setExportError] = useState<ApiError | null>(null);
+  const exporting = useAction<'export'>();
   const since = periodStart(period);
 
   const budget = useLoad(() => call('usage:budget', undefined), []);
@@ -44,14 +45,7 @@ export function UsagePage() {
     [timeseries.data, by, metric],
   );
 
-  const exportCsv = async () => {
-    setExportError(null);
-    try {
-      downloadFile(await call('usage:export-csv', { since }));
-    } catch (err) {
-      setExportError(toApiError(err));
-    }
-  };
+  const exportCsv = () => exporting.run('export', async () => downloadFile(await call('usage:export-csv', { since })));
 
   const totals = summary.data?.totals;
   const rowLabel = (key: string) =>
@@ -87,7 +81,7 @@ export function UsagePage() {
         </div>
       </div>
       <div className="stack">
-        {exportError && <ErrorMessage error={exportError} />}
+        {exporting.error && <ErrorMessage error={exporting.error} />}
 
         <section className="card card-pad" aria-labelledby="budget-title">
           <h2 id="budget-title" className="section-title">

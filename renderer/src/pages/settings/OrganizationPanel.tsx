@@ -1,35 +1,29 @@
 import { useState } from 'react';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Field } from '../../components/States';
-import { type ApiError, call, toApiError } from '../../lib/api';
+import { call } from '../../lib/api';
 import { useApp } from '../../lib/app-context';
-import { useToast } from '../../lib/toast';
+import { useAction } from '../../lib/use-action';
 
 /** The organization's name and monthly budget. */
 export function OrganizationPanel() {
   const app = useApp();
-  const notify = useToast();
+  const actions = useAction<'save'>();
   const [name, setName] = useState(app.org.name);
   const [budget, setBudget] = useState(app.org.settings.monthlyBudgetUsd === null ? '' : String(app.org.settings.monthlyBudgetUsd));
-  const [error, setError] = useState<ApiError | null>(null);
-  const [saving, setSaving] = useState(false);
   const readOnly = !app.canManage;
   const budgetValue = budget.trim() === '' ? null : Number(budget);
   const budgetInvalid = budgetValue !== null && (!Number.isFinite(budgetValue) || budgetValue < 0);
 
-  const save = async () => {
-    setSaving(true);
-    setError(null);
-    try {
-      await call('org:update', { name: name.trim(), monthlyBudgetUsd: budgetValue });
-      await app.refreshSession();
-      notify('Organization saved');
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setSaving(false);
-    }
-  };
+  const save = () =>
+    actions.run(
+      'save',
+      async () => {
+        await call('org:update', { name: name.trim(), monthlyBudgetUsd: budgetValue });
+        await app.refreshSession();
+      },
+      'Organization saved',
+    );
 
   return (
     <form
@@ -55,11 +49,11 @@ export function OrganizationPanel() {
           onChange={(e) => setBudget(e.target.value)}
         />
       </Field>
-      {error && <ErrorMessage error={error} />}
+      {actions.error && <ErrorMessage error={actions.error} />}
       {!readOnly && (
         <div>
-          <button type="submit" className="btn btn-primary" disabled={saving || !name.trim() || budgetInvalid}>
-            {saving ? 'Saving…' : 'Save'}
+          <button type="submit" className="btn btn-primary" disabled={actions.busy !== null || !name.trim() || budgetInvalid}>
+            {actions.busy ? 'Saving…' : 'Save'}
           </button>
         </div>
       )}

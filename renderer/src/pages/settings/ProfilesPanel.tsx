@@ -2,9 +2,9 @@ import { useState } from 'react';
 import type { BusinessContext, BusinessProfile } from '../../../../shared/domain';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { CardLoadState, Empty, Field } from '../../components/States';
-import { type ApiError, call, toApiError } from '../../lib/api';
+import { call } from '../../lib/api';
 import { useApp } from '../../lib/app-context';
-import { useToast } from '../../lib/toast';
+import { useAction } from '../../lib/use-action';
 import { useLoad } from '../../lib/use-load';
 
 type Tone = NonNullable<BusinessContext['tone']>;
@@ -52,16 +52,16 @@ const optional = (text: string) => (text.trim() ? text.trim() : undefined);
 /** What the org sells and who sends it; the Draft screen and batch jobs pick one. */
 export function ProfilesPanel() {
   const app = useApp();
-  const notify = useToast();
+  const actions = useAction<'save' | 'delete'>();
   const profiles = useLoad(() => call('profiles:list', undefined), []);
   const [editing, setEditing] = useState<ProfileDraft | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
   const readOnly = !app.canManage;
 
-  const save = async (d: ProfileDraft) => {
-    setError(null);
-    try {
-      const saved = await call('profiles:save', {
+  const save = (d: ProfileDraft) =>
+    actions.run(
+      'save',
+      async () => {
+        const saved = await call('profiles:save', {
         ...(d.id ? { id: d.id } : {}),
         companyName: d.companyName.trim(),
         industry: optional(d.industry),
@@ -73,29 +73,27 @@ export function ProfilesPanel() {
         senderName: d.senderName.trim(),
         senderTitle: optional(d.senderTitle),
         cta: optional(d.cta),
-      });
-      setEditing(null);
-      await profiles.reload();
-      notify(`Profile “${saved.companyName}” saved`);
-    } catch (err) {
-      setError(toApiError(err));
-    }
-  };
+        });
+        setEditing(null);
+        await profiles.reload();
+        return saved;
+      },
+      (saved) => `Profile “${saved.companyName}” saved`,
+    );
 
-  const remove = async (p: BusinessProfile) => {
-    setError(null);
-    try {
-      await call('profiles:delete', { id: p.id });
-      await profiles.reload();
-      notify(`Profile “${p.companyName}” deleted`);
-    } catch (err) {
-      setError(toApiError(err));
-    }
-  };
+  const remove = (p: BusinessProfile) =>
+    actions.run(
+      'delete',
+      async () => {
+        await call('profiles:delete', { id: p.id });
+        await profiles.reload();
+      },
+      `Profile “${p.companyName}” deleted`,
+    );
 
   return (
     <div className="stack">
-      {error && <ErrorMessage error={error} />}
+      {actions.error && <ErrorMessage error={actions.error} />}
       {editing && <ProfileForm draft={editing} onCancel={() => setEditing(null)} onSave={(d) => void save(d)} />}
       <section className="card" aria-labelledby="profiles-title">
         <div className="card-head">

@@ -3,49 +3,46 @@ import type { Template } from '../../../../shared/domain';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { CardLoadState, Empty } from '../../components/States';
 import { StepEditor } from '../../components/StepEditor';
-import { type ApiError, call, toApiError } from '../../lib/api';
+import { call } from '../../lib/api';
 import { useApp } from '../../lib/app-context';
 import { formatDate } from '../../lib/format';
 import { CHANNEL_LABELS } from '../../lib/labels';
-import { useToast } from '../../lib/toast';
+import { useAction } from '../../lib/use-action';
 import { useLoad } from '../../lib/use-load';
 
 /** Saved sequences to start drafts from; made with “Save as template” on the Draft screen. */
 export function TemplatesPanel() {
   const app = useApp();
-  const notify = useToast();
+  const actions = useAction<'save' | 'delete'>();
   const templates = useLoad(() => call('templates:list', undefined), []);
   const [open, setOpen] = useState<Template | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
   const readOnly = !app.canManage;
 
-  const save = async (t: Template) => {
-    setError(null);
-    try {
-      await call('templates:save', { id: t.id, name: t.name, steps: t.steps, options: t.options });
-      await templates.reload();
-      setOpen(null);
-      notify(`Template “${t.name}” saved`);
-    } catch (err) {
-      setError(toApiError(err));
-    }
-  };
+  const save = (t: Template) =>
+    actions.run(
+      'save',
+      async () => {
+        await call('templates:save', { id: t.id, name: t.name, steps: t.steps, options: t.options });
+        await templates.reload();
+        setOpen(null);
+      },
+      `Template “${t.name}” saved`,
+    );
 
-  const remove = async (t: Template) => {
-    setError(null);
-    try {
-      await call('templates:delete', { id: t.id });
-      if (open?.id === t.id) setOpen(null);
-      await templates.reload();
-      notify(`Template “${t.name}” deleted`);
-    } catch (err) {
-      setError(toApiError(err));
-    }
-  };
+  const remove = (t: Template) =>
+    actions.run(
+      'delete',
+      async () => {
+        await call('templates:delete', { id: t.id });
+        if (open?.id === t.id) setOpen(null);
+        await templates.reload();
+      },
+      `Template “${t.name}” deleted`,
+    );
 
   return (
     <div className="stack">
-      {error && <ErrorMessage error={error} />}
+      {actions.error && <ErrorMessage error={actions.error} />}
       <section className="card" aria-labelledby="templates-title">
         <div className="card-head">
           <h2 id="templates-title">Templates</h2>
