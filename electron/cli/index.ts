@@ -103,7 +103,7 @@ export async function runCli(argv: string[]): Promise<number> {
   let core: Core | null = null;
   try {
     const dataDir = flags.dataDir ?? defaultDataDir();
-    core = await createCore({ dataDir, env: process.env, orgId: flags.orgId, onCorrupt: flags.startFresh ? 'move-aside' : 'fail' });
+    core = await createCore({ dataDir, env: process.env, orgId: flags.orgId, program: 'cli', onCorrupt: flags.startFresh ? 'move-aside' : 'fail' });
     if (core.store.recoveredFrom) io.err(`The damaged database was moved to ${core.store.recoveredFrom}; started a new one.`);
     await command({ core, io }, args);
     return 0;

@@ -8,6 +8,7 @@ import { createServices, type Services } from './services';
 import { openStore, type Store } from './storage';
 export { CorruptDatabaseError } from './storage';
 import type { EventName, EventPayload } from '../../shared/ipc/events';
+import type { JobProgram } from '../../shared/domain/records';
 
 export interface CoreOptions {
   /** Where the database, logs and backups live. */
@@ -24,6 +25,8 @@ export interface CoreOptions {
   /** Pins the organization (the CLI's --org). */
   orgId?: string;
   now?: () => Date;
+  /** Which program this is, as job leases name it; defaults to the desktop app. */
+  program?: JobProgram;
   /** The better-sqlite3 addon built for Electron's ABI (the desktop app in development). */
   sqliteNativeBinding?: string;
 }
@@ -74,6 +77,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     logger,
     now: options.now ?? (() => new Date()),
     orgId: options.orgId,
+    program: options.program,
     broadcast,
   });
   const handlers = createAllHandlers(services, {

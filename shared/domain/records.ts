@@ -118,6 +118,26 @@ export const jobItemSchema = z.object({
 });
 export type JobItem = z.infer<typeof jobItemSchema>;
 
+/** The program running a job: the desktop app, the command line, or the browser host. */
+export const jobProgramSchema = z.enum(['app', 'cli', 'host']);
+export type JobProgram = z.infer<typeof jobProgramSchema>;
+
+/**
+ * Who holds a job's lease: the one process allowed to run it. `live` is false when the holder is
+ * gone (its process ended, or its heartbeat stopped), so the job can be resumed here.
+ */
+export const jobHolderSchema = z.object({
+  pid: z.number().int(),
+  program: jobProgramSchema,
+  host: z.string(),
+  startedAt: z.string(),
+  heartbeatAt: z.string(),
+  live: z.boolean(),
+  /** True when the holder is this process. */
+  self: z.boolean(),
+});
+export type JobHolder = z.infer<typeof jobHolderSchema>;
+
 export const jobProgressSchema = z.object({
   jobId: z.string(),
   status: jobStatusSchema,

@@ -1,9 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import type { LLMProviderName } from '../../shared/domain/llm';
 import type { Job, JobProgress } from '../../shared/domain/records';
+import { createCore, MemorySecretStore, silentLogger, type Core } from '../../electron/core';
 import {
   createJobRunner,
   createRateLimiter,
@@ -12,12 +14,10 @@ import {
   type ProcessItem,
   type RateLimiter,
 } from '../../electron/core/jobs';
-import { getLLMProvider, type LLMProvider, type ProviderClientOptions } from '../../electron/core/llm';
-import { silentLogger } from '../../electron/core/log';
-import { openStore, type Store } from '../../electron/core/storage';
-import { BUSINESS, TEST_KEY } from './generate-processor';
+import type { Store } from '../../electron/core/storage';
+import { BUSINESS, OPTIONS, TEST_KEY } from './constants';
 
-export { createGenerateProcessor } from './generate-processor';
+export { BUSINESS, OPTIONS, TEST_KEY };
 
 const cleanups: Array<() => void | Promise<void>> = [];
 
@@ -36,38 +36,54 @@ export function tempDir(): string {
   return dir;
 }
 
-/** A provider of the real core pointed at a URL (a fake or a fault proxy), one attempt per call unless told. */
-export function clientFor(name: LLMProviderName, baseURL: string, options: ProviderClientOptions = {}): LLMProvider {
-  return getLLMProvider(name, { apiKey: TEST_KEY, baseURL, deadlineMs: 5000, retry: false, ...options });
-}
-
-export interface Fixture {
-  dir: string;
-  store: Store;
-  orgId: string;
-  profileId: string;
-  leadIds: string[];
-}
-
-/** A store in a temp dir with an org, a business profile and `leadCount` leads named "Lead-0"… */
-export function createFixture(leadCount: number, dir = tempDir()): Fixture {
-  const store = openStore({ dataDir: dir });
-  onCleanup(() => {
+/** A real core on a data dir, with test keys for the fake vendors in its environment. */
+export async function openCore(dataDir: string, baseUrls: Partial<Record<LLMProviderName, string>>): Promise<Core> {
+  const core = await createCore({
+    dataDir,
+    secrets: new MemorySecretStore(),
+    env: { OPENAI_API_KEY: TEST_KEY, ANTHROPIC_API_KEY: TEST_KEY },
+    logger: silentLogger,
+  });
+  onCleanup(async () => {
+    await core.services.jobs.runner.close();
     try {
-      store.close();
+      core.close();
     } catch {
       // Already closed by the test.
     }
   });
-  const { org } = store.orgs.ensureFirstRun({ orgName: 'Acme', ownerName: 'Olivia' });
-  const profile = store.profiles.save(org.id, BUSINESS);
-  const leadIds = store.leads.importMany(
+  const result = await core.dispatch('settings:update-llm', { settings: { baseUrls } }, { emit: () => {} });
+  if (!result.ok) throw new Error(`settings:update-llm: ${result.error.message}`);
+  return core;
+}
+
+export interface Fixture {
+  dir: string;
+  core: Core;
+  store: Store;
+  orgId: string;
+  userId: string;
+  profileId: string;
+  leadIds: string[];
+}
+
+/**
+ * A real core in a temp dir (its own SQLite file, the production job processor, the fake
+ * vendors at `baseUrls`) with a business profile and `leadCount` leads named "Lead-0"…
+ */
+export async function createFixture(leadCount: number, baseUrls: Partial<Record<LLMProviderName, string>>): Promise<Fixture> {
+  const dir = tempDir();
+  const core = await openCore(dir, baseUrls);
+  const { org, user } = core.services.session.current();
+  const profile = core.store.profiles.save(org.id, BUSINESS);
+  const leadIds = core.store.leads.importMany(
     org.id,
     Array.from({ length: leadCount }, (_, i) => ({ firstName: `Lead-${i}`, company: `Company ${i}`, email: `lead${i}@example.com` })),
   );
-  return { dir, store, orgId: org.id, profileId: profile.id, leadIds };
+  return { dir, core, store: core.store, orgId: org.id, userId: user.id, profileId: profile.id, leadIds };
 }
 
+/** A generate job as the job service writes it (its params), not yet started. */
 export function createGenerateJob(
   fixture: Fixture,
   provider: LLMProviderName,
@@ -77,9 +93,19 @@ export function createGenerateJob(
     orgId: fixture.orgId,
     kind: 'generate',
     provider,
-    params: { ...params, businessProfileId: fixture.profileId },
+    params: { userId: fixture.userId, businessProfileId: fixture.profileId, options: OPTIONS, fallbackOrder: params.fallbackOrder ?? [], concurrency: params.concurrency },
     items: fixture.leadIds.map((leadId) => ({ leadId })),
   });
+}
+
+/** The production processor of the fixture's core: what the app, the CLI and the host run. */
+export function productionProcessor(fixture: Fixture): ProcessItem {
+  return fixture.core.services.jobs.processItem;
+}
+
+/** "Lead-7" for an item of a generate job. */
+export function leadNameOf(fixture: Fixture, leadId: unknown): string {
+  return `Lead-${fixture.leadIds.indexOf(String(leadId))}`;
 }
 
 export interface RunnerUnderTest {
@@ -90,9 +116,15 @@ export interface RunnerUnderTest {
   waitForProgress(match: (progress: JobProgress) => boolean): Promise<JobProgress>;
 }
 
+/** The pid of a process that has ended: a lease naming it belongs to a dead holder. */
+export function deadPid(): number {
+  const child = spawnSync(process.execPath, ['-e', '']);
+  return child.pid!;
+}
+
 /** A runner with fast offline probes and every progress event kept. `abandon` skips closing it (a dead process). */
 export function createRunnerUnderTest(
-  fixture: Fixture,
+  fixture: Pick<Fixture, 'store'>,
   processItem: ProcessItem,
   options: Partial<JobRunnerOptions> & { abandon?: boolean } = {},
 ): RunnerUnderTest {
@@ -132,6 +164,6 @@ export function createRunnerUnderTest(
 }
 
 /** How many sequences each lead has. */
-export function countSequencesPerLead(fixture: Fixture): number[] {
+export function countSequencesPerLead(fixture: Pick<Fixture, 'store' | 'leadIds'>): number[] {
   return fixture.leadIds.map((id) => fixture.store.sequences.findByLead(id).length);
 }

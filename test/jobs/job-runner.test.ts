@@ -2,17 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobItem } from '../../shared/domain/records';
 import { jobProgressSchema } from '../../shared/domain/records';
 import { AppError } from '../../electron/core/errors';
-import { openStore } from '../../electron/core/storage';
+import type { ProcessItem } from '../../electron/core/jobs';
 import { startFakeProviders, type FakeProviderSet } from '../fakes/fake-provider';
 import { startFaultProxy, type FaultOutcome } from './fault-proxy';
 import {
-  clientFor,
   countSequencesPerLead,
   createFixture,
   createGenerateJob,
-  createGenerateProcessor,
   createRunnerUnderTest,
+  deadPid,
+  leadNameOf,
   onCleanup,
+  openCore,
+  productionProcessor,
   type Fixture,
 } from './harness';
 
@@ -34,14 +36,18 @@ function generateCalls(kind: 'openai' | 'anthropic'): number {
   return fakes.forProvider(kind).calls.filter((c) => c.route === 'generate').length;
 }
 
-describe('job runner against the real provider core and a real store', () => {
+function fakeUrls(): { openai: string; anthropic: string } {
+  return { openai: fakes.baseURLFor('openai'), anthropic: fakes.baseURLFor('anthropic') };
+}
+
+describe('job runner with the production processor, the real provider core and a real store', () => {
   it('drafts one sequence per lead, within the concurrency, with progress and an ETA', async () => {
     fakes.forProvider('openai').reset();
-    const fixture = createFixture(30);
+    const fixture = await createFixture(30, fakeUrls());
     const job = createGenerateJob(fixture, 'openai', { concurrency: 3 });
     let inFlight = 0;
     let maxInFlight = 0;
-    const inner = createGenerateProcessor(fixture, { openai: clientFor('openai', fakes.baseURLFor('openai')) });
+    const inner = productionProcessor(fixture);
     const { runner, events } = createRunnerUnderTest(fixture, async (item, context) => {
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
@@ -82,13 +88,9 @@ describe('job runner against the real provider core and a real store', () => {
     };
     const proxy = await startFaultProxy(fakes.baseURLFor('openai'), { kind: 'openai', decide: draw });
     onCleanup(() => proxy.close());
-    const fixture = createFixture(120);
+    const fixture = await createFixture(120, { openai: proxy.url });
     const job = createGenerateJob(fixture, 'openai', { concurrency: 6 });
-    const { runner } = createRunnerUnderTest(
-      fixture,
-      createGenerateProcessor(fixture, { openai: clientFor('openai', proxy.url) }),
-      { attemptsPerProvider: 2 },
-    );
+    const { runner } = createRunnerUnderTest(fixture, productionProcessor(fixture), { attemptsPerProvider: 2 });
     runner.start(job.id);
     const final = await runner.settled(job.id);
     expect(final.status).toBe('completed');
@@ -114,19 +116,20 @@ describe('job runner against the real provider core and a real store', () => {
     const perLead = countSequencesPerLead(fixture);
     expect(perLead.filter((n) => n === 1)).toHaveLength(final.done);
     expect(perLead.every((n) => n <= 1)).toBe(true);
-    // Usage counts every answered call once: all but the resets.
-    const answered = proxy.records.filter((r) => r.outcome !== 'reset').length;
-    expect(fixture.store.usage.summary(fixture.orgId, { groupBy: 'provider' }).totals.calls).toBe(answered);
+    // The ledger has one row per call, answered or not (a reset is an 'offline' error row with no tokens).
+    const totals = fixture.store.usage.summary(fixture.orgId, { groupBy: 'provider' }).totals;
+    expect(totals.calls).toBe(proxy.records.length);
+    expect(totals.errors).toBe(proxy.records.filter((r) => r.outcome !== 'ok').length);
   });
 
   it('pauses the whole job on quota_exhausted with the reason, and finishes on resume', async () => {
     const fake = fakes.forProvider('openai');
     fake.reset();
-    const fixture = createFixture(12);
+    const fixture = await createFixture(12, fakeUrls());
     const job = createGenerateJob(fixture, 'openai', { concurrency: 1 });
     // Three calls succeed, then the account runs out of credit.
     const quota = { status: 429, body: { error: { message: 'You exceeded your current quota, please check your plan and billing details.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } } };
-    const inner = createGenerateProcessor(fixture, { openai: clientFor('openai', fakes.baseURLFor('openai')) });
+    const inner = productionProcessor(fixture);
     let calls = 0;
     const gated = createRunnerUnderTest(fixture, async (item, context) => {
       calls++;
@@ -142,6 +145,7 @@ describe('job runner against the real provider core and a real store', () => {
     expect(paused.failed).toBe(0);
     const counts = fixture.store.jobs.progress(job.id);
     expect(counts).toMatchObject({ running: 0, pending: 9, failed: 0 });
+    expect(fixture.store.jobs.lease(job.id)).toBeNull();
     expect(gated.events.at(-1)).toMatchObject({ status: 'paused', pauseReason: { code: 'quota_exhausted' } });
     // The user adds credit and resumes.
     await gated.runner.resume(job.id);
@@ -154,10 +158,10 @@ describe('job runner against the real provider core and a real store', () => {
   it('pauses on a rejected key (auth) and on a reached budget', async () => {
     const fake = fakes.forProvider('openai');
     fake.reset();
-    const fixture = createFixture(5);
+    const fixture = await createFixture(5, fakeUrls());
     const authJob = createGenerateJob(fixture, 'openai', { concurrency: 2 });
     fake.script({ status: 401, body: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } } });
-    const inner = createGenerateProcessor(fixture, { openai: clientFor('openai', fakes.baseURLFor('openai')) });
+    const inner = productionProcessor(fixture);
     const { runner } = createRunnerUnderTest(fixture, inner);
     runner.start(authJob.id);
     const paused = await runner.settled(authJob.id);
@@ -165,27 +169,32 @@ describe('job runner against the real provider core and a real store', () => {
     expect(paused.pauseReason).toMatchObject({ code: 'auth', provider: 'openai' });
     expect(fixture.store.jobs.progress(authJob.id).running).toBe(0);
 
-    let spent = 0;
+    // The org's real budget check: the first two calls cost more than the whole budget.
     const budgetJob = createGenerateJob(fixture, 'openai', { concurrency: 1 });
+    const set = await fixture.core.dispatch('settings:update-llm', { settings: { monthlyBudgetUsd: 0.000001 } }, { emit: () => {} });
+    expect(set.ok).toBe(true);
+    let calls = 0;
     const budgeted = createRunnerUnderTest(fixture, async (item, context) => {
-      if (spent >= 2) throw new AppError('budget_exceeded', 'This month\'s budget of $1.00 is spent: raise it in Settings → Usage.');
-      spent++;
+      calls++;
       return inner(item, context);
     });
     budgeted.runner.start(budgetJob.id);
     const stopped = await budgeted.runner.settled(budgetJob.id);
-    expect(stopped).toMatchObject({ status: 'paused', done: 2, pauseReason: { code: 'budget_exceeded' } });
+    expect(stopped).toMatchObject({ status: 'paused', pauseReason: { code: 'budget_exceeded' } });
+    expect(stopped.done).toBeGreaterThanOrEqual(1);
+    expect(stopped.done).toBeLessThan(5);
+    expect(calls).toBe(stopped.done + 1);
   });
 
   it('pauses, resumes and cancels on request, with no item left running', async () => {
     const fake = fakes.forProvider('openai');
     fake.reset();
-    const fixture = createFixture(20);
+    const fixture = await createFixture(20, fakeUrls());
     const job = createGenerateJob(fixture, 'openai', { concurrency: 2 });
     let callsStarted = 0;
     let hanging!: () => void;
     const sixthCallHangs = new Promise<void>((resolve) => (hanging = resolve));
-    const inner = createGenerateProcessor(fixture, { openai: clientFor('openai', fakes.baseURLFor('openai')) });
+    const inner = productionProcessor(fixture);
     const { runner, waitForProgress } = createRunnerUnderTest(fixture, async (item, context) => {
       callsStarted++;
       // The sixth call hangs until the job is paused: pausing must abort it.
@@ -220,11 +229,11 @@ describe('job runner against the real provider core and a real store', () => {
   it('marks an item that fails for good with its error, and retries it alone', async () => {
     const fake = fakes.forProvider('openai');
     fake.reset();
-    const fixture = createFixture(6);
+    const fixture = await createFixture(6, fakeUrls());
     const job = createGenerateJob(fixture, 'openai', { concurrency: 1 });
     // The first call is refused as a bad request: not retryable, the item fails alone.
     fake.script({ status: 400, body: { error: { message: 'Bad request', type: 'invalid_request_error', param: null, code: null } } });
-    const { runner } = createRunnerUnderTest(fixture, createGenerateProcessor(fixture, { openai: clientFor('openai', fakes.baseURLFor('openai')) }));
+    const { runner } = createRunnerUnderTest(fixture, productionProcessor(fixture));
     runner.start(job.id);
     const first = await runner.settled(job.id);
     expect(first).toMatchObject({ status: 'completed', done: 5, failed: 1 });
@@ -246,19 +255,12 @@ describe('job runner against the real provider core and a real store', () => {
     const anthropic = fakes.forProvider('anthropic');
     openai.reset();
     anthropic.reset();
-    const fixture = createFixture(4);
+    const fixture = await createFixture(4, fakeUrls());
     const job = createGenerateJob(fixture, 'openai', { concurrency: 1, fallbackOrder: ['anthropic'] });
     // Lead-0 gets 503 on both of its OpenAI attempts; the rest answer normally.
     const overloaded = { status: 503, body: { error: { message: 'Server Overloaded', type: 'server_error' } } };
     openai.script(overloaded, overloaded);
-    const { runner, limiter } = createRunnerUnderTest(
-      fixture,
-      createGenerateProcessor(fixture, {
-        openai: clientFor('openai', fakes.baseURLFor('openai')),
-        anthropic: clientFor('anthropic', fakes.baseURLFor('anthropic')),
-      }),
-      { attemptsPerProvider: 2 },
-    );
+    const { runner, limiter } = createRunnerUnderTest(fixture, productionProcessor(fixture), { attemptsPerProvider: 2 });
     runner.start(job.id);
     const final = await runner.settled(job.id);
     expect(final).toMatchObject({ status: 'completed', done: 4, failed: 0 });
@@ -274,9 +276,9 @@ describe('job runner against the real provider core and a real store', () => {
     fakes.forProvider('openai').reset();
     const proxy = await startFaultProxy(fakes.baseURLFor('openai'), { kind: 'openai', decide: () => 'ok' });
     onCleanup(() => proxy.close());
-    const fixture = createFixture(10);
+    const fixture = await createFixture(10, { openai: proxy.url });
     const job = createGenerateJob(fixture, 'openai', { concurrency: 2 });
-    const { runner, waitForProgress } = createRunnerUnderTest(fixture, createGenerateProcessor(fixture, { openai: clientFor('openai', proxy.url) }));
+    const { runner, waitForProgress } = createRunnerUnderTest(fixture, productionProcessor(fixture));
     proxy.setOffline(true);
     runner.start(job.id);
     const waiting = await waitForProgress((p) => p.waiting > 0);
@@ -290,54 +292,120 @@ describe('job runner against the real provider core and a real store', () => {
     expect(countSequencesPerLead(fixture)).toEqual(Array(10).fill(1));
   });
 
-  it('resumes a job abandoned mid-run on a new runner and store: exactly one result per lead, usage equal to calls', async () => {
+  it('resumes a job whose runner died mid-run, on a new core and store: exactly one result per lead, one usage row per call', async () => {
     const fake = fakes.forProvider('openai');
     fake.reset();
-    const fixture = createFixture(40);
+    const fixture = await createFixture(40, fakeUrls());
     const job = createGenerateJob(fixture, 'openai', { concurrency: 4 });
-    const client = clientFor('openai', fakes.baseURLFor('openai'));
-    const never = new Promise<void>(() => {});
+    const production = productionProcessor(fixture);
+    const never = new Promise<never>(() => {});
     const callOf = new Map<string, number>();
     // The first runner "dies" after 11 calls: later calls never start, and the 11th answer is
-    // never committed (a crash between the response and the write).
-    const dying = createRunnerUnderTest(
-      fixture,
-      createGenerateProcessor(fixture, { openai: client }, {
-        beforeCall: (lead) => {
-          callOf.set(lead, callOf.size + 1);
-          return callOf.size > 11 ? never : undefined;
-        },
-        beforeCommit: (lead) => (callOf.get(lead) === 11 ? never : undefined),
-      }),
-      { abandon: true },
-    );
-    dying.runner.start(job.id);
-    await dying.waitForProgress((p) => p.done >= 10);
+    // never committed (a crash between the response and the write). Its lease names a pid
+    // that no longer exists, as a killed process's does.
+    const dying: ProcessItem = async (item, context) => {
+      const lead = leadNameOf(fixture, item.input.leadId);
+      callOf.set(lead, callOf.size + 1);
+      if (callOf.size > 11) return never;
+      const processed = await production(item, context);
+      return callOf.get(lead) === 11 ? never : processed;
+    };
+    const dead = createRunnerUnderTest(fixture, dying, { abandon: true, lease: { pid: deadPid(), program: 'cli' } });
+    dead.runner.start(job.id);
+    await dead.waitForProgress((p) => p.done >= 10);
     await fake.waitForCalls(11);
     const abandoned = fixture.store.jobs.progress(job.id);
-    expect(abandoned.running).toBeGreaterThan(0);
     expect(abandoned.done).toBeLessThan(40);
+    expect(fixture.store.jobs.get(job.id)?.status).toBe('running');
 
-    // A new process: its own store connection and runner on the same file.
-    const store = openStore({ dataDir: fixture.dir });
-    onCleanup(() => store.close());
-    const reopened: Fixture = { ...fixture, store };
-    const fresh = createRunnerUnderTest(reopened, createGenerateProcessor(reopened, { openai: client }));
+    // A new process: its own core, store connection and runner on the same file.
+    const core = await openCore(fixture.dir, fakeUrls());
+    const reopened: Fixture = { ...fixture, core, store: core.store };
+    const fresh = createRunnerUnderTest(reopened, core.services.jobs.processItem);
     const resumed = await fresh.runner.resume(job.id);
     expect(resumed.status).toBe('running');
+    expect(core.store.jobs.lease(job.id)).toMatchObject({ pid: process.pid, program: 'app' });
     const final = await fresh.runner.settled(job.id);
     expect(final).toMatchObject({ status: 'completed', done: 40, failed: 0 });
     expect(countSequencesPerLead(reopened)).toEqual(Array(40).fill(1));
-    const totals = store.usage.summary(fixture.orgId, { groupBy: 'provider' }).totals;
+    const totals = core.store.usage.summary(fixture.orgId, { groupBy: 'provider' }).totals;
     expect(totals.calls).toBe(fake.calls.filter((c) => c.route === 'generate').length);
     expect(totals.calls).toBeGreaterThan(40);
+    expect(core.store.jobs.lease(job.id)).toBeNull();
+  });
+
+  it('refuses a second runner while the first is alive, naming it, and touches nothing', async () => {
+    fakes.forProvider('openai').reset();
+    const fixture = await createFixture(6, fakeUrls());
+    const job = createGenerateJob(fixture, 'openai', { concurrency: 1 });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let started!: () => void;
+    const firstCallStarted = new Promise<void>((resolve) => (started = resolve));
+    const production = productionProcessor(fixture);
+    const first = createRunnerUnderTest(fixture, async (item, context) => {
+      started();
+      await gate;
+      return production(item, context);
+    }, { lease: { program: 'cli' } });
+    first.runner.start(job.id);
+    await firstCallStarted;
+    const before = fixture.store.jobs.items(job.id, { offset: 0, limit: 10 });
+
+    const core = await openCore(fixture.dir, fakeUrls());
+    const second = createRunnerUnderTest({ store: core.store }, core.services.jobs.processItem);
+    for (const attempt of [() => second.runner.resume(job.id), () => second.runner.pause(job.id), () => second.runner.cancel(job.id)]) {
+      const error = await attempt().then(() => null, (e: unknown) => e);
+      expect(error).toBeInstanceOf(AppError);
+      expect((error as AppError).code).toBe('conflict');
+      expect((error as AppError).message).toMatch(new RegExp(`is already running in the CLI \\(pid ${process.pid}\\) since \\d\\d:\\d\\d\\. Nothing was changed`));
+    }
+    expect(() => second.runner.retryItem(job.id, before[0]!.id)).toThrow(/already running in the CLI/);
+    expect(second.runner.holder(job.id)).toMatchObject({ pid: process.pid, program: 'cli', live: true, self: false });
+    expect(core.store.jobs.items(job.id, { offset: 0, limit: 10 })).toEqual(before);
+    expect(core.store.jobs.get(job.id)?.status).toBe('running');
+
+    release();
+    expect(await first.runner.settled(job.id)).toMatchObject({ status: 'completed', done: 6 });
+    expect(countSequencesPerLead(fixture)).toEqual(Array(6).fill(1));
+  });
+
+  it('commits items settled without a model call in batches, and a crash loses at most the open batch', async () => {
+    const fixture = await createFixture(0, fakeUrls());
+    const job = fixture.store.jobs.create({ orgId: fixture.orgId, kind: 'classify', provider: null, params: { userId: fixture.userId, rulesOnly: true, fallbackOrder: [] }, items: Array.from({ length: 50 }, (_, i) => ({ name: `m${i}.eml`, sourceBase64: Buffer.from(`From: a${i}@example.com\nSubject: Hi ${i}\n\nThanks, talk soon.\n`).toString('base64') })) });
+    const production = productionProcessor(fixture);
+    // Batches of 20, flushed by size only: after 45 items, 40 are committed and 5 wait.
+    let processed = 0;
+    let reached!: () => void;
+    const fortyFive = new Promise<void>((resolve) => (reached = resolve));
+    const never = new Promise<never>(() => {});
+    const dying = createRunnerUnderTest(fixture, async (item, context) => {
+      if (processed >= 45) return never;
+      const result = await production(item, context);
+      if (++processed === 45) reached();
+      return result;
+    }, { abandon: true, lease: { pid: deadPid() }, concurrency: 4, commitBatch: { size: 20, maxDelayMs: 3_600_000 } });
+    dying.runner.start(job.id);
+    await fortyFive;
+    expect(fixture.store.jobs.progress(job.id)).toMatchObject({ done: 40, pending: 10, running: 0 });
+    expect(fixture.store.replies.list(fixture.orgId, { offset: 0, limit: 1 }).total).toBe(40);
+
+    const core = await openCore(fixture.dir, fakeUrls());
+    const fresh = createRunnerUnderTest({ store: core.store }, core.services.jobs.processItem);
+    await fresh.runner.resume(job.id);
+    expect(await fresh.runner.settled(job.id)).toMatchObject({ status: 'completed', done: 50, failed: 0 });
+    const resultIds = core.store.jobs.items(job.id, { offset: 0, limit: 100 }).map((i) => i.resultId);
+    expect(new Set(resultIds).size).toBe(50);
+    expect(resultIds.every((id) => id !== null && core.store.replies.get(id) !== null)).toBe(true);
+    // The five results lost with the open batch were redone, not saved twice.
+    expect(core.store.replies.list(fixture.orgId, { offset: 0, limit: 1 }).total).toBe(50);
   });
 
   it('refuses to start a job twice or resume a finished one', async () => {
     fakes.forProvider('openai').reset();
-    const fixture = createFixture(2);
+    const fixture = await createFixture(2, fakeUrls());
     const job = createGenerateJob(fixture, 'openai');
-    const { runner } = createRunnerUnderTest(fixture, createGenerateProcessor(fixture, { openai: clientFor('openai', fakes.baseURLFor('openai')) }));
+    const { runner } = createRunnerUnderTest(fixture, productionProcessor(fixture));
     runner.start(job.id);
     expect(runner.start(job.id).status).toBe('running');
     await runner.settled(job.id);

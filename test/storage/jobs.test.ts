@@ -30,37 +30,89 @@ describe('jobs', () => {
     store.close();
   });
 
-  it('claims pending items in order, once each', () => {
+  it('gives the lease to one owner at a time, and to another only when the holder is gone', () => {
     const { store, jobId } = setup();
-    const first = store.jobs.claimPending(jobId, 2);
-    expect(first.map((i) => [i.seq, i.status, i.attempts])).toEqual([[0, 'running', 1], [1, 'running', 1]]);
-    expect(store.jobs.claimPending(jobId, 10).map((i) => i.seq)).toEqual([2, 3, 4]);
-    expect(store.jobs.claimPending(jobId, 10)).toEqual([]);
-    expect(store.jobs.progress(jobId)).toEqual({ total: 5, done: 0, failed: 0, waiting: 0, pending: 0, running: 5 });
+    const a = { owner: 'owner-a', pid: 11, program: 'cli' as const, host: 'h' };
+    const b = { owner: 'owner-b', pid: 22, program: 'app' as const, host: 'h' };
+    const first = store.jobs.acquireLease(jobId, a, () => false);
+    expect(first).toMatchObject({ acquired: true, lease: { jobId, owner: 'owner-a', pid: 11, program: 'cli', host: 'h' }, replaced: null });
+    const refused = store.jobs.acquireLease(jobId, b, () => false);
+    expect(refused).toMatchObject({ acquired: false, holder: { owner: 'owner-a', pid: 11 } });
+    expect(store.jobs.lease(jobId)?.owner).toBe('owner-a');
+    // The same owner may take it again.
+    expect(store.jobs.acquireLease(jobId, a, () => false).acquired).toBe(true);
+    const seen: string[] = [];
+    const taken = store.jobs.acquireLease(jobId, b, (current) => (seen.push(current.owner), true));
+    expect(seen).toEqual(['owner-a']);
+    expect(taken).toMatchObject({ acquired: true, lease: { owner: 'owner-b', pid: 22, program: 'app' }, replaced: { owner: 'owner-a' } });
+    expect(caught(() => store.jobs.acquireLease('nope', a, () => true)).code).toBe('not_found');
     store.close();
   });
 
-  it('saves a sequence and marks its item done together, and never twice', () => {
+  it('refuses every write of an owner that lost the lease, and writes nothing', () => {
     const { store, orgId, jobId, leadIds } = setup();
-    const [item] = store.jobs.claimPending(jobId, 1);
-    const sequence = store.jobs.completeWithSequence(item!.id, orgId, { title: 'L0', status: 'draft', steps: STEPS, leadId: leadIds[0], provider: 'groq', model: 'llama' });
-    expect(store.jobs.getItem(item!.id)).toMatchObject({ status: 'done', resultId: sequence.id, provider: 'groq', error: null });
-    const again = caught(() => store.jobs.completeWithSequence(item!.id, orgId, { title: 'L0 again', status: 'draft', steps: STEPS, leadId: leadIds[0] }));
-    expect(again.code).toBe('conflict');
-    expect(store.sequences.findByLead(leadIds[0]!)).toHaveLength(1);
-    expect(store.jobs.get(jobId)).toMatchObject({ total: 5, done: 1 });
+    const a = { owner: 'owner-a', pid: 11, program: 'cli' as const, host: 'h' };
+    store.jobs.acquireLease(jobId, a, () => false);
+    const writer = store.jobs.leased(jobId, 'owner-a');
+    const [item] = writer.pendingAfter(-1, 1);
+    expect(writer.renew()).toBe(true);
+    store.jobs.acquireLease(jobId, { ...a, owner: 'owner-b' }, () => true);
+    expect(writer.renew()).toBe(false);
+    const save = () => ({ resultId: store.sequences.save(orgId, { title: 'L0', status: 'draft', steps: STEPS, leadId: leadIds[0] }).id, provider: null });
+    for (const write of [
+      () => writer.complete([{ itemId: item!.id, save }]),
+      () => writer.failItem(item!.id, RATE_LIMITED),
+      () => writer.setStatus('paused'),
+      () => writer.requeueRunning(),
+    ]) {
+      const error = caught(write);
+      expect(error).toMatchObject({ code: 'conflict', field: 'lease' });
+      expect(error.message).toMatch(/Another program took over job/);
+    }
+    expect(store.sequences.findByLead(leadIds[0]!)).toHaveLength(0);
+    expect(store.jobs.getItem(item!.id)).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(store.jobs.get(jobId)?.status).toBe('queued');
+    // Releasing a lease that is no longer yours leaves the holder's.
+    writer.release();
+    expect(store.jobs.lease(jobId)?.owner).toBe('owner-b');
     store.close();
   });
 
-  it('leaves the item running when its sequence cannot be saved', () => {
-    const { store, orgId, jobId } = setup();
-    const [item] = store.jobs.claimPending(jobId, 1);
-    const error = caught(() => store.jobs.completeWithSequence(item!.id, orgId, { title: 'x', status: 'draft', steps: STEPS, leadId: 'deleted-lead' }));
-    expect(error.code).toBe('validation');
-    expect(store.jobs.getItem(item!.id)?.status).toBe('running');
-    expect(store.sequences.list(orgId, { offset: 0, limit: 10 }).total).toBe(0);
-    expect(caught(() => store.jobs.completeWithSequence('no-item', orgId, { title: 'x', status: 'draft', steps: STEPS })).code).toBe('not_found');
-    expect(store.sequences.list(orgId, { offset: 0, limit: 10 }).total).toBe(0);
+  it('reads pending items in order after a seq, without claiming them', () => {
+    const { store, jobId } = setup();
+    store.jobs.acquireLease(jobId, { owner: 'o', pid: 1, program: 'cli', host: 'h' }, () => false);
+    const writer = store.jobs.leased(jobId, 'o');
+    expect(writer.pendingAfter(-1, 2).map((i) => [i.seq, i.status])).toEqual([[0, 'pending'], [1, 'pending']]);
+    expect(writer.pendingAfter(1, 10).map((i) => i.seq)).toEqual([2, 3, 4]);
+    expect(writer.pendingAfter(4, 10)).toEqual([]);
+    expect(store.jobs.progress(jobId)).toEqual({ total: 5, done: 0, failed: 0, waiting: 0, pending: 5, running: 0 });
+    store.close();
+  });
+
+  it('saves results and marks their items done in one commit; a bad result rolls back alone; never twice', () => {
+    const { store, orgId, jobId, leadIds } = setup();
+    store.jobs.acquireLease(jobId, { owner: 'o', pid: 1, program: 'cli', host: 'h' }, () => false);
+    const writer = store.jobs.leased(jobId, 'o');
+    const [a, b, c] = writer.pendingAfter(-1, 3);
+    const saveFor = (leadId: string, title: string) => () => {
+      const sequence = store.sequences.save(orgId, { title, status: 'draft', steps: STEPS, leadId, provider: 'groq', model: 'llama' });
+      return { resultId: sequence.id, provider: sequence.provider ?? null };
+    };
+    const failures = writer.complete([
+      { itemId: a!.id, save: saveFor(leadIds[0]!, 'L0') },
+      { itemId: b!.id, save: saveFor('deleted-lead', 'x') },
+      { itemId: c!.id, save: saveFor(leadIds[2]!, 'L2') },
+    ]);
+    expect(failures.map((f) => [f.itemId, (f.error as { code: string }).code])).toEqual([[b!.id, 'validation']]);
+    expect(store.jobs.getItem(a!.id)).toMatchObject({ status: 'done', provider: 'groq', error: null, attempts: 1 });
+    expect(store.jobs.getItem(b!.id)).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(store.sequences.list(orgId, { offset: 0, limit: 10 }).total).toBe(2);
+    const again = writer.complete([{ itemId: a!.id, save: saveFor(leadIds[0]!, 'L0 again') }]);
+    expect((again[0]!.error as { code: string }).code).toBe('conflict');
+    expect(store.sequences.findByLead(leadIds[0]!)).toHaveLength(1);
+    expect(store.jobs.get(jobId)).toMatchObject({ total: 5, done: 2 });
+    expect((writer.complete([{ itemId: 'no-item', save: saveFor(leadIds[3]!, 'x') }])[0]!.error as { code: string }).code).toBe('not_found');
+    expect(store.sequences.findByLead(leadIds[3]!)).toHaveLength(0);
     store.close();
   });
 
@@ -68,59 +120,71 @@ describe('jobs', () => {
     const store = openStore({ dataDir: tempDir() });
     const { org } = store.orgs.ensureFirstRun();
     const job = store.jobs.create({ orgId: org.id, kind: 'classify', provider: null, params: { rulesOnly: true }, items: [{ file: 'a.eml' }] });
-    const [item] = store.jobs.claimPending(job.id, 1);
-    const reply = store.jobs.completeWithReply(item!.id, org.id, {
-      rawText: 'raw', parsedText: 'parsed', classification: 'bounce', confidence: 1, reason: 'DSN', suggestedAction: 'stop_sequence', decidedBy: 'rules',
-    });
-    expect(store.jobs.getItem(item!.id)).toMatchObject({ status: 'done', resultId: reply.id, provider: null });
-    expect(store.replies.get(reply.id)?.classification).toBe('bounce');
+    store.jobs.acquireLease(job.id, { owner: 'o', pid: 1, program: 'cli', host: 'h' }, () => false);
+    const writer = store.jobs.leased(job.id, 'o');
+    const [item] = writer.pendingAfter(-1, 1);
+    let replyId = '';
+    writer.complete([{
+      itemId: item!.id,
+      save: () => {
+        const reply = store.replies.insert(org.id, { rawText: 'raw', parsedText: 'parsed', classification: 'bounce', confidence: 1, reason: 'DSN', suggestedAction: 'stop_sequence', decidedBy: 'rules' });
+        replyId = reply.id;
+        return { resultId: reply.id, provider: null };
+      },
+    }]);
+    expect(store.jobs.getItem(item!.id)).toMatchObject({ status: 'done', resultId: replyId, provider: null });
+    expect(store.replies.get(replyId)?.classification).toBe('bounce');
     store.close();
   });
 
-  it('fails, parks and retries items; requeues running ones after a crash', () => {
+  it('fails, parks and retries items', () => {
     const { store, jobId } = setup();
-    const [a, b, c] = store.jobs.claimPending(jobId, 3);
-    store.jobs.failItem(a!.id, RATE_LIMITED, { provider: 'openai' });
-    store.jobs.failItem(b!.id, OFFLINE, { waiting: true });
-    expect(store.jobs.getItem(a!.id)).toMatchObject({ status: 'failed', error: RATE_LIMITED, provider: 'openai' });
+    store.jobs.acquireLease(jobId, { owner: 'o', pid: 1, program: 'cli', host: 'h' }, () => false);
+    const writer = store.jobs.leased(jobId, 'o');
+    const [a, b] = writer.pendingAfter(-1, 2);
+    writer.failItem(a!.id, RATE_LIMITED, { provider: 'openai' });
+    writer.failItem(b!.id, OFFLINE, { waiting: true });
+    expect(store.jobs.getItem(a!.id)).toMatchObject({ status: 'failed', error: RATE_LIMITED, provider: 'openai', attempts: 1 });
     expect(store.jobs.getItem(b!.id)).toMatchObject({ status: 'waiting', error: OFFLINE });
-    expect(store.jobs.progress(jobId)).toEqual({ total: 5, done: 0, failed: 1, waiting: 1, pending: 2, running: 1 });
+    expect(store.jobs.progress(jobId)).toEqual({ total: 5, done: 0, failed: 1, waiting: 1, pending: 3, running: 0 });
     expect(store.jobs.items(jobId, { status: 'failed', offset: 0, limit: 10 }).map((i) => i.id)).toEqual([a!.id]);
 
-    expect(store.jobs.requeueRunning(jobId)).toBe(1);
-    expect(store.jobs.getItem(c!.id)?.status).toBe('pending');
-    expect(store.jobs.requeueWaiting(jobId)).toBe(1);
+    expect(writer.requeueWaiting()).toBe(1);
     expect(store.jobs.getItem(b!.id)).toMatchObject({ status: 'pending', error: OFFLINE });
 
-    expect(store.jobs.retryItem(a!.id)).toMatchObject({ status: 'pending', error: null, attempts: 1 });
-    expect(caught(() => store.jobs.retryItem(a!.id)).code).toBe('conflict');
-    expect(caught(() => store.jobs.retryItem('nope')).code).toBe('not_found');
-    expect(store.jobs.claimPending(jobId, 10).map((i) => [i.seq, i.attempts])).toEqual([[0, 2], [1, 2], [2, 2], [3, 1], [4, 1]]);
+    expect(writer.retryItem(a!.id)).toMatchObject({ status: 'pending', error: null, attempts: 1 });
+    expect(caught(() => writer.retryItem(a!.id)).code).toBe('conflict');
+    expect(caught(() => writer.retryItem('nope')).code).toBe('not_found');
+    expect(writer.pendingAfter(-1, 10).map((i) => i.seq)).toEqual([0, 1, 2, 3, 4]);
 
-    store.jobs.completeItem(a!.id, { resultId: 'r', provider: 'openai' });
-    expect(caught(() => store.jobs.failItem(a!.id, RATE_LIMITED)).code).toBe('conflict');
+    writer.complete([{ itemId: a!.id, save: () => ({ resultId: 'r', provider: 'openai' }) }]);
+    expect(caught(() => writer.failItem(a!.id, RATE_LIMITED)).code).toBe('conflict');
     expect(store.jobs.getItem(a!.id)?.status).toBe('done');
     store.close();
   });
 
   it('pauses with a reason, and clears it', () => {
     const { store, jobId } = setup();
+    store.jobs.acquireLease(jobId, { owner: 'o', pid: 1, program: 'cli', host: 'h' }, () => false);
+    const writer = store.jobs.leased(jobId, 'o');
     const quota: AppErrorData = { code: 'quota_exhausted', message: 'Add credits', retryable: false, provider: 'openai' };
-    expect(store.jobs.setStatus(jobId, 'paused', quota)).toMatchObject({ status: 'paused', pauseReason: quota });
-    expect(store.jobs.setStatus(jobId, 'running')).toMatchObject({ status: 'running', pauseReason: null });
-    expect(caught(() => store.jobs.setStatus(jobId, 'sleeping' as never)).code).toBe('validation');
-    expect(caught(() => store.jobs.setStatus('nope', 'running')).code).toBe('not_found');
+    expect(writer.setStatus('paused', quota)).toMatchObject({ status: 'paused', pauseReason: quota });
+    expect(writer.setStatus('running')).toMatchObject({ status: 'running', pauseReason: null });
+    expect(caught(() => writer.setStatus('sleeping' as never)).code).toBe('validation');
     store.close();
   });
 
-  it('keeps its state across a reopen', () => {
+  it('keeps its state and its lease across a reopen', () => {
     const { store, jobId } = setup();
-    store.jobs.claimPending(jobId, 2);
+    store.jobs.acquireLease(jobId, { owner: 'o', pid: 1, program: 'cli', host: 'h' }, () => false);
+    const writer = store.jobs.leased(jobId, 'o');
+    const [item] = writer.pendingAfter(-1, 1);
+    writer.failItem(item!.id, RATE_LIMITED);
     const dataDir = store.path.replace(/[/\\][^/\\]+$/, '');
     store.close();
     const reopened = openStore({ dataDir });
-    expect(reopened.jobs.progress(jobId)).toMatchObject({ running: 2, pending: 3 });
-    expect(reopened.jobs.requeueRunning(jobId)).toBe(2);
+    expect(reopened.jobs.progress(jobId)).toMatchObject({ failed: 1, pending: 4 });
+    expect(reopened.jobs.lease(jobId)).toMatchObject({ owner: 'o', pid: 1, program: 'cli' });
     reopened.close();
   });
 });

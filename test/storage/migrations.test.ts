@@ -76,7 +76,7 @@ describe('migrations', () => {
     const dataDir = tempDir();
     const before = populateVersion1(dataDir);
     const store = openStore({ dataDir });
-    expect(store.schemaVersion).toBe(2);
+    expect(store.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
     expect(store.backupPath).toMatch(/backups[/\\]outreach-desk-v1-.*\.db$/);
     expect(existsSync(store.backupPath!)).toBe(true);
     expect(store.orgs.getDefault()?.name).toBe('Acme');
@@ -119,7 +119,7 @@ describe('migrations', () => {
         throw new Error('boom after the DDL');
       },
     };
-    const error = expectAppError(() => openStore({ dataDir, migrations: [...MIGRATIONS, failing] }), 'storage', /version 3 \(half-done\) failed and was rolled back/);
+    const error = expectAppError(() => openStore({ dataDir, migrations: [...MIGRATIONS, failing] }), 'storage', new RegExp(`version ${LATEST_SCHEMA_VERSION + 1} \\(half-done\\) failed and was rolled back`));
     expect(error.message).toMatch(/A copy made before the update is at .*backups/);
 
     const unchanged = openStore({ dataDir });

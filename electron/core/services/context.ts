@@ -1,3 +1,4 @@
+import type { JobProgram } from '../../../shared/domain/records';
 import type { EventName, EventPayload } from '../../../shared/ipc/events';
 import type { Logger } from '../log';
 import type { SecretStore } from '../secrets';
@@ -17,6 +18,8 @@ export interface ServiceDeps {
   now: () => Date;
   /** Pins the organization for this process (the CLI's --org); otherwise the current profile's. */
   orgId?: string;
+  /** Which program this process is, as job leases name it ("running in the CLI (pid …)"). Defaults to the app. */
+  program?: JobProgram;
   /** Pushes an event to every window (job progress). */
   broadcast: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 }

@@ -71,6 +71,7 @@ export function createJobService(
       const profile = store.profiles.get(params.businessProfileId);
       if (!profile) throw new AppError('not_found', 'The business profile of this batch was deleted: pick another and start a new batch.');
       const { id: _id, orgId: _org, createdAt: _c, updatedAt: _u, ...business } = profile;
+      await call.acquireCall();
       const result = await llm.call(
         'sequence',
         { provider, model: call.provider === job.provider ? params.model : undefined },
@@ -78,27 +79,39 @@ export function createJobService(
         { retry: false },
         s,
       );
-      const sequence = store.jobs.completeWithSequence(item.id, s.org.id, {
-        title: leadTitle(lead),
-        status: 'draft',
-        steps: result.steps,
-        leadId: lead.id,
-        businessProfileId: profile.id,
-        provider: result.provider,
-        model: result.model,
-        usage: result.usage,
-        costUsd: result.cost.usd,
-        options: params.options,
-        createdBy: s.user.id,
-      });
-      return { resultId: sequence.id, tokens: result.usage.inputTokens + result.usage.outputTokens };
+      return {
+        tokens: result.usage.inputTokens + result.usage.outputTokens,
+        save: () => {
+          const sequence = store.sequences.save(s.org.id, {
+            title: leadTitle(lead),
+            status: 'draft',
+            steps: result.steps,
+            leadId: lead.id,
+            businessProfileId: profile.id,
+            provider: result.provider,
+            model: result.model,
+            usage: result.usage,
+            costUsd: result.cost.usd,
+            options: params.options,
+            createdBy: s.user.id,
+          });
+          return { resultId: sequence.id, provider: sequence.provider ?? null };
+        },
+      };
     }
     const params = job.params as unknown as ClassifyParams;
     // Raw bytes, base64: a reply in a non-UTF-8 charset must reach the MIME parser unchanged.
     const source = Buffer.from(String(item.input['sourceBase64'] ?? ''), 'base64');
-    const decision = await replies.decide({ eml: source, rulesOnly: params.rulesOnly, provider, signal: call.signal, onRateLimit: call.onRateLimit, retry: false }, s);
-    const reply = store.jobs.completeWithReply(item.id, s.org.id, { ...decision, leadId: null, sequenceId: null });
-    return { resultId: reply.id };
+    const decision = await replies.decide(
+      { eml: source, rulesOnly: params.rulesOnly, provider, signal: call.signal, onRateLimit: call.onRateLimit, retry: false, beforeModelCall: call.acquireCall },
+      s,
+    );
+    return {
+      save: () => {
+        const reply = store.replies.insert(s.org.id, { ...decision, leadId: null, sequenceId: null });
+        return { resultId: reply.id, provider: reply.provider ?? null };
+      },
+    };
   };
 
   const runner = createJobRunner({
@@ -106,6 +119,7 @@ export function createJobService(
     processItem,
     limiter: createRateLimiter(),
     logger: deps.logger,
+    lease: { program: deps.program ?? 'app' },
     onProgress: (progress) => deps.broadcast('jobs:progress', progress),
   });
 
@@ -117,6 +131,8 @@ export function createJobService(
 
   return {
     runner,
+    /** What the runner does for one item; tests drive their own runner with it. */
+    processItem,
 
     createGenerate(input: { leadIds: string[]; businessProfileId: string; options: SequenceOptions; provider?: LLMProviderName; model?: string; concurrency?: number }): Job {
       const { org, user } = session.current();

@@ -23,6 +23,8 @@ export interface ClassifyRequest {
   onRateLimit?: CallOptions['onRateLimit'];
   /** `false` when the caller (the job runner) owns retries. */
   retry?: false;
+  /** Awaited right before the model call (the job runner's rate limiter); never when the rules decide. */
+  beforeModelCall?: () => Promise<void>;
 }
 
 /** Headers a pasted raw message starts with; anything else is taken as the reply's text. */
@@ -88,6 +90,7 @@ export function createReplyService(deps: ServiceDeps, session: SessionService, l
     }
     if (!common.parsedText.trim()) throw new AppError('validation', 'The reply has no text to classify.', { field: request.eml ? 'eml' : 'text' });
     const lead = request.leadId ? store.leads.get(request.leadId) : null;
+    await request.beforeModelCall?.();
     const result = await llm.call(
       'classify',
       request,

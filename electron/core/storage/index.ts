@@ -5,7 +5,12 @@ export { CURRENT_USER_KEY } from './repositories';
 export type {
   BusinessProfileInput,
   JobCreateInput,
+  JobItemCompletion,
   JobItemCounts,
+  JobLease,
+  JobLeaseAttempt,
+  JobLeaseClaim,
+  LeasedJob,
   JobRepository,
   LeadInput,
   LeadRepository,

@@ -176,7 +176,7 @@ function createStore(db: SqliteDatabase, info: { path: string; recoveredFrom: st
   const sequences = lazy(() => createSequenceRepository(db));
   const replies = lazy(() => createReplyRepository(db));
   const usage = lazy(() => createUsageRepository(db));
-  const jobs = lazy(() => createJobRepository(db, sequences(), replies()));
+  const jobs = lazy(() => createJobRepository(db, info.path));
   let closed = false;
   return {
     path: info.path,

@@ -8,6 +8,7 @@ import type {
   Job,
   JobItem,
   JobItemStatus,
+  JobProgram,
   JobStatus,
   Lead,
   Reply,
@@ -252,9 +253,65 @@ export interface JobItemCounts {
   running: number;
 }
 
+/** A job's lease: the one process allowed to run the job and write its items. */
+export interface JobLease {
+  jobId: string;
+  /** A random token per runner; only its writes are accepted. */
+  owner: string;
+  pid: number;
+  program: JobProgram;
+  host: string;
+  startedAt: string;
+  heartbeatAt: string;
+}
+
+/** Who asks for a lease. */
+export type JobLeaseClaim = Pick<JobLease, 'owner' | 'pid' | 'program' | 'host'>;
+
+export type JobLeaseAttempt = { acquired: true; lease: JobLease; replaced: JobLease | null } | { acquired: false; holder: JobLease };
+
+/** One finished item: `save` writes its result inside the transaction that marks the item done. */
+export interface JobItemCompletion {
+  itemId: string;
+  save(): { resultId: string | null; provider: LLMProviderName | null };
+}
+
 /**
- * Batch jobs and their items. Item status moves pending → running → done | failed | waiting;
- * every move is one statement or one transaction, so a crash leaves each item in exactly one state.
+ * The writes of the process holding a job's lease. Each one first checks, in the same IMMEDIATE
+ * transaction, that the lease is still this owner's; if another process took it over, it writes
+ * nothing and throws AppError('conflict') with `field: 'lease'`.
+ */
+export interface LeasedJob {
+  readonly jobId: string;
+  readonly owner: string;
+  /** The heartbeat. False when the lease is no longer this owner's. */
+  renew(): boolean;
+  /** Gives the lease up (no-op if it is no longer this owner's). */
+  release(): void;
+  /** Up to `limit` pending items after `seq`, in order. A read: the lease makes an in-memory claim enough. */
+  pendingAfter(seq: number, limit: number): JobItem[];
+  /**
+   * Saves each result and marks its item done (attempts + 1), all in one transaction: one commit
+   * for a batch. An entry whose save fails (or whose item is already done) is rolled back alone
+   * and returned with its error; the others commit.
+   */
+  complete(entries: readonly JobItemCompletion[]): Array<{ itemId: string; error: unknown }>;
+  /** Marks the item failed with its error, or `waiting` (e.g. offline) when `waiting` is true. */
+  failItem(itemId: string, error: AppErrorData, options?: { waiting?: boolean; provider?: LLMProviderName | null }): void;
+  /** Items a run of an older version left `running` go back to pending. Returns how many moved. */
+  requeueRunning(): number;
+  /** When calls succeed again: waiting → pending. Returns how many moved. */
+  requeueWaiting(): number;
+  /** A failed (or waiting) item goes back to pending with its error cleared. */
+  retryItem(itemId: string): JobItem;
+  /** `pauseReason` is kept until the next call; pass null (or omit) to clear it. */
+  setStatus(status: JobStatus, pauseReason?: AppErrorData | null): Job;
+}
+
+/**
+ * Batch jobs and their items. Item status moves pending → done | failed | waiting; every move
+ * is one statement or one transaction, so a crash leaves each item in exactly one state. Only
+ * the lease holder changes a job once it exists (`acquireLease`, then `leased`).
  */
 export interface JobRepository {
   /** The job and all its items, in one transaction. */
@@ -262,27 +319,20 @@ export interface JobRepository {
   get(id: string): Job | null;
   /** Newest first. */
   list(orgId: string): Job[];
-  /** `pauseReason` is kept until the next call; pass null (or omit) to clear it. */
-  setStatus(id: string, status: JobStatus, pauseReason?: AppErrorData | null): Job;
   /** Items in order. */
   items(jobId: string, query: PageQuery & { status?: JobItemStatus }): JobItem[];
   getItem(itemId: string): JobItem | null;
-  /** Marks up to `limit` pending items running (attempts + 1) and returns them, in order. */
-  claimPending(jobId: string, limit: number): JobItem[];
-  completeItem(itemId: string, result: { resultId: string | null; provider: LLMProviderName | null }): void;
-  /** Saves the sequence AND marks the item done in one transaction. */
-  completeWithSequence(itemId: string, orgId: string, input: SequenceInput): Sequence;
-  /** Saves the reply AND marks the item done in one transaction. */
-  completeWithReply(itemId: string, orgId: string, input: ReplyInput): Reply;
-  /** Marks the item failed with its error, or `waiting` (e.g. offline) when `waiting` is true. */
-  failItem(itemId: string, error: AppErrorData, options?: { waiting?: boolean; provider?: LLMProviderName | null }): void;
-  /** After a crash or a pause: running → pending. Returns how many moved. */
-  requeueRunning(jobId: string): number;
-  /** When calls succeed again: waiting → pending. Returns how many moved. */
-  requeueWaiting(jobId: string): number;
-  /** A failed (or waiting) item goes back to pending with its error cleared. */
-  retryItem(itemId: string): JobItem;
   progress(jobId: string): JobItemCounts;
+  /** The job's lease, if anyone holds one. */
+  lease(jobId: string): JobLease | null;
+  /**
+   * Takes the lease when it is free, already this owner's, or `canTakeOver(current)` says its
+   * holder is gone; otherwise returns the holder and changes nothing. One IMMEDIATE transaction,
+   * so two processes asking at once cannot both get it.
+   */
+  acquireLease(jobId: string, claim: JobLeaseClaim, canTakeOver: (current: JobLease) => boolean): JobLeaseAttempt;
+  /** The writes of `owner`, checked against the lease on every call. */
+  leased(jobId: string, owner: string): LeasedJob;
 }
 
 /**

@@ -1,9 +1,10 @@
 import { appErrorDataSchema, type AppErrorData } from '../../../../shared/domain/errors';
 import type { LLMProviderName } from '../../../../shared/domain/llm';
-import { jobKindSchema, jobStatusSchema, type Job, type JobItem, type JobItemStatus } from '../../../../shared/domain/records';
+import { jobKindSchema, jobProgramSchema, jobStatusSchema, type Job, type JobItem, type JobItemStatus, type JobProgram, type JobStatus } from '../../../../shared/domain/records';
 import { AppError } from '../../errors';
+import { guardMethods } from '../errors';
 import { fromJson, fromJsonOrNull, newId, notFound, nowIso, parseInput, toJson } from '../internal/values';
-import type { JobItemCounts, JobRepository, ReplyRepository, SequenceRepository, SqliteDatabase } from '../types';
+import type { JobItemCompletion, JobItemCounts, JobLease, JobLeaseAttempt, JobLeaseClaim, JobRepository, LeasedJob, SqliteDatabase } from '../types';
 
 interface JobRow {
   id: string;
@@ -48,7 +49,37 @@ function toItem(row: ItemRow): JobItem {
   };
 }
 
-export function createJobRepository(db: SqliteDatabase, sequences: SequenceRepository, replies: ReplyRepository): JobRepository {
+interface LeaseRow {
+  job_id: string;
+  owner: string;
+  pid: number;
+  program: JobProgram;
+  host: string;
+  started_at: string;
+  heartbeat_at: string;
+}
+
+const LEASE_COLS = 'job_id, owner, pid, program, host, started_at, heartbeat_at';
+
+function toLease(row: LeaseRow): JobLease {
+  return {
+    jobId: row.job_id,
+    owner: row.owner,
+    pid: row.pid,
+    program: row.program,
+    host: row.host,
+    startedAt: row.started_at,
+    heartbeatAt: row.heartbeat_at,
+  };
+}
+
+function leaseLost(jobId: string): AppError {
+  return new AppError('conflict', `Another program took over job ${jobId}, so this one stopped writing to it. Nothing was lost: the other run carries on.`, {
+    field: 'lease',
+  });
+}
+
+export function createJobRepository(db: SqliteDatabase, where: string): JobRepository {
   const getJobStmt = db.prepare<[string], JobRow>(`SELECT ${JOB_COLS} FROM jobs WHERE id = ?`);
   const listJobsStmt = db.prepare<[string], JobRow>(`SELECT ${JOB_COLS} FROM jobs WHERE org_id = ? ORDER BY created_at DESC, rowid DESC`);
   const insertJobStmt = db.prepare(`INSERT INTO jobs (${JOB_COLS}) VALUES (?, ?, ?, 'queued', NULL, ?, ?, ?, ?)`);
@@ -66,21 +97,30 @@ export function createJobRepository(db: SqliteDatabase, sequences: SequenceRepos
   const itemsByStatusStmt = db.prepare<{ job: string; status: string; limit: number; offset: number }, ItemRow>(
     `SELECT ${ITEM_COLS} FROM job_items WHERE job_id = @job AND status = @status ORDER BY seq LIMIT @limit OFFSET @offset`,
   );
-  const claimStmt = db.prepare<{ job: string; limit: number; now: string }, ItemRow>(
-    `UPDATE job_items SET status = 'running', attempts = attempts + 1, updated_at = @now
-     WHERE id IN (SELECT id FROM job_items WHERE job_id = @job AND status = 'pending' ORDER BY seq LIMIT @limit)
-     RETURNING ${ITEM_COLS}`,
+  const pendingAfterStmt = db.prepare<{ job: string; after: number; limit: number }, ItemRow>(
+    `SELECT ${ITEM_COLS} FROM job_items WHERE job_id = @job AND status = 'pending' AND seq > @after ORDER BY seq LIMIT @limit`,
   );
   const completeStmt = db.prepare(
-    "UPDATE job_items SET status = 'done', result_id = ?, provider = ?, error = NULL, updated_at = ? WHERE id = ? AND status <> 'done'",
+    `UPDATE job_items SET status = 'done', result_id = ?, provider = ?, error = NULL, attempts = attempts + 1, updated_at = ?
+     WHERE id = ? AND job_id = ? AND status <> 'done'`,
   );
   const failStmt = db.prepare(
-    "UPDATE job_items SET status = ?, error = ?, provider = coalesce(?, provider), updated_at = ? WHERE id = ? AND status <> 'done'",
+    `UPDATE job_items SET status = ?, error = ?, provider = coalesce(?, provider), attempts = attempts + 1, updated_at = ?
+     WHERE id = ? AND job_id = ? AND status <> 'done'`,
   );
   const moveStmt = db.prepare('UPDATE job_items SET status = ?, updated_at = ? WHERE job_id = ? AND status = ?');
   const retryStmt = db.prepare(
-    "UPDATE job_items SET status = 'pending', error = NULL, updated_at = ? WHERE id = ? AND status IN ('failed', 'waiting')",
+    "UPDATE job_items SET status = 'pending', error = NULL, updated_at = ? WHERE id = ? AND job_id = ? AND status IN ('failed', 'waiting')",
   );
+  const leaseStmt = db.prepare<[string], LeaseRow>(`SELECT ${LEASE_COLS} FROM job_leases WHERE job_id = ?`);
+  const upsertLeaseStmt = db.prepare(
+    `INSERT INTO job_leases (${LEASE_COLS}) VALUES (@jobId, @owner, @pid, @program, @host, @now, @now)
+     ON CONFLICT (job_id) DO UPDATE SET owner = excluded.owner, pid = excluded.pid, program = excluded.program,
+       host = excluded.host, started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at`,
+  );
+  const renewStmt = db.prepare('UPDATE job_leases SET heartbeat_at = ? WHERE job_id = ? AND owner = ?');
+  const releaseStmt = db.prepare('DELETE FROM job_leases WHERE job_id = ? AND owner = ?');
+  const holderStmt = db.prepare<[string], { owner: string }>('SELECT owner FROM job_leases WHERE job_id = ?');
 
   const progress = (jobId: string): JobItemCounts => {
     const counts: JobItemCounts = { total: 0, done: 0, failed: 0, waiting: 0, pending: 0, running: 0 };
@@ -114,14 +154,6 @@ export function createJobRepository(db: SqliteDatabase, sequences: SequenceRepos
     return row ? toJob(row) : null;
   };
 
-  /** Marks an item done; refuses one that is already done, so a result is never recorded twice. */
-  const markDone = (itemId: string, resultId: string | null, provider: LLMProviderName | null) => {
-    if (completeStmt.run(resultId, provider, nowIso(), itemId).changes > 0) return;
-    const item = getItemStmt.get(itemId);
-    if (!item) throw notFound('job item', itemId);
-    throw new AppError('conflict', `Job item ${itemId} is already done: its result was saved before, so this one was not.`);
-  };
-
   const create = db.transaction((input: Parameters<JobRepository['create']>[0]): Job => {
     const kind = parseInput(jobKindSchema, input.kind, 'job', 'kind');
     const id = newId();
@@ -131,28 +163,84 @@ export function createJobRepository(db: SqliteDatabase, sequences: SequenceRepos
     return get(id)!;
   });
 
-  const completeWithSequence = db.transaction((itemId: string, orgId: string, sequenceInput: Parameters<SequenceRepository['save']>[1]) => {
-    const sequence = sequences.save(orgId, sequenceInput);
-    markDone(itemId, sequence.id, sequence.provider);
-    return sequence;
+  const acquireLease = db.transaction((jobId: string, claim: JobLeaseClaim, canTakeOver: (current: JobLease) => boolean): JobLeaseAttempt => {
+    if (!getJobStmt.get(jobId)) throw notFound('job', jobId);
+    const row = leaseStmt.get(jobId);
+    const current = row ? toLease(row) : null;
+    if (current && current.owner !== claim.owner && !canTakeOver(current)) return { acquired: false, holder: current };
+    upsertLeaseStmt.run({ jobId, owner: claim.owner, pid: claim.pid, program: parseInput(jobProgramSchema, claim.program, 'lease', 'program'), host: claim.host, now: nowIso() });
+    return { acquired: true, lease: toLease(leaseStmt.get(jobId)!), replaced: current && current.owner !== claim.owner ? current : null };
   });
 
-  const completeWithReply = db.transaction((itemId: string, orgId: string, replyInput: Parameters<ReplyRepository['insert']>[1]) => {
-    const reply = replies.insert(orgId, replyInput);
-    markDone(itemId, reply.id, reply.provider);
-    return reply;
-  });
+  function leased(jobId: string, owner: string): LeasedJob {
+    const assertHolder = () => {
+      if (holderStmt.get(jobId)?.owner !== owner) throw leaseLost(jobId);
+    };
+    /** One IMMEDIATE transaction that checks the lease first: the write lock is taken before the check. */
+    const guarded = <A extends unknown[], R>(fn: (...args: A) => R): ((...args: A) => R) => {
+      const tx = db.transaction((...args: A) => {
+        assertHolder();
+        return fn(...args);
+      });
+      return (...args: A) => tx.immediate(...args);
+    };
+    const completeOne = db.transaction((entry: JobItemCompletion) => {
+      const { resultId, provider } = entry.save();
+      if (completeStmt.run(resultId, provider, nowIso(), entry.itemId, jobId).changes > 0) return;
+      if (!getItemStmt.get(entry.itemId)) throw notFound('job item', entry.itemId);
+      throw new AppError('conflict', `Job item ${entry.itemId} is already done: its result was saved before, so this one was not.`);
+    });
+    const writer: LeasedJob = {
+      jobId,
+      owner,
+      renew: () => renewStmt.run(nowIso(), jobId, owner).changes > 0,
+      release: () => {
+        releaseStmt.run(jobId, owner);
+      },
+      pendingAfter: (seq, limit) => pendingAfterStmt.all({ job: jobId, after: seq, limit }).map(toItem),
+      complete: guarded((entries: readonly JobItemCompletion[]) => {
+        const failures: Array<{ itemId: string; error: unknown }> = [];
+        for (const entry of entries) {
+          try {
+            // A savepoint each: one bad result rolls back alone.
+            completeOne(entry);
+          } catch (error) {
+            failures.push({ itemId: entry.itemId, error });
+          }
+        }
+        return failures;
+      }),
+      failItem: guarded((itemId: string, error: AppErrorData, options: { waiting?: boolean; provider?: LLMProviderName | null } = {}) => {
+        const data = toJson(parseInput(appErrorDataSchema, error, 'job item', 'error'));
+        const status: JobItemStatus = options.waiting ? 'waiting' : 'failed';
+        if (failStmt.run(status, data, options.provider ?? null, nowIso(), itemId, jobId).changes > 0) return;
+        if (!getItemStmt.get(itemId)) throw notFound('job item', itemId);
+        throw new AppError('conflict', `Job item ${itemId} is already done: its result stays.`);
+      }),
+      requeueRunning: guarded(() => moveStmt.run('pending', nowIso(), jobId, 'running').changes),
+      requeueWaiting: guarded(() => moveStmt.run('pending', nowIso(), jobId, 'waiting').changes),
+      retryItem: guarded((itemId: string) => {
+        if (retryStmt.run(nowIso(), itemId, jobId).changes === 0) {
+          const row = getItemStmt.get(itemId);
+          if (!row || row.job_id !== jobId) throw notFound('job item', itemId);
+          throw new AppError('conflict', `Job item ${itemId} is ${row.status}; only a failed or waiting item can be retried.`);
+        }
+        return toItem(getItemStmt.get(itemId)!);
+      }),
+      setStatus: guarded((status: JobStatus, pauseReason: AppErrorData | null = null) => {
+        const valid = parseInput(jobStatusSchema, status, 'job', 'status');
+        const reason = pauseReason === null ? null : toJson(parseInput(appErrorDataSchema, pauseReason, 'job', 'pauseReason'));
+        if (setStatusStmt.run(valid, reason, nowIso(), jobId).changes === 0) throw notFound('job', jobId);
+        return get(jobId)!;
+      }),
+    };
+    return guardMethods(writer, where);
+  }
 
   return {
     create: (input) => create(input),
     get,
     list: (orgId) => listJobsStmt.all(orgId).map(toJob),
-    setStatus: (id, status, pauseReason = null) => {
-      const valid = parseInput(jobStatusSchema, status, 'job', 'status');
-      const reason = pauseReason === null ? null : toJson(parseInput(appErrorDataSchema, pauseReason, 'job', 'pauseReason'));
-      if (setStatusStmt.run(valid, reason, nowIso(), id).changes === 0) throw notFound('job', id);
-      return get(id)!;
-    },
     items: (jobId, { offset, limit, status }) =>
       (status === undefined
         ? itemsStmt.all({ job: jobId, limit, offset })
@@ -162,31 +250,12 @@ export function createJobRepository(db: SqliteDatabase, sequences: SequenceRepos
       const row = getItemStmt.get(itemId);
       return row ? toItem(row) : null;
     },
-    claimPending: (jobId, limit) =>
-      claimStmt
-        .all({ job: jobId, limit, now: nowIso() })
-        .map(toItem)
-        .sort((a, b) => a.seq - b.seq),
-    completeItem: (itemId, { resultId, provider }) => markDone(itemId, resultId, provider),
-    completeWithSequence: (itemId, orgId, input) => completeWithSequence(itemId, orgId, input),
-    completeWithReply: (itemId, orgId, input) => completeWithReply(itemId, orgId, input),
-    failItem: (itemId, error, options = {}) => {
-      const data = toJson(parseInput(appErrorDataSchema, error, 'job item', 'error'));
-      const status: JobItemStatus = options.waiting ? 'waiting' : 'failed';
-      if (failStmt.run(status, data, options.provider ?? null, nowIso(), itemId).changes > 0) return;
-      if (!getItemStmt.get(itemId)) throw notFound('job item', itemId);
-      throw new AppError('conflict', `Job item ${itemId} is already done: its result stays.`);
-    },
-    requeueRunning: (jobId) => moveStmt.run('pending', nowIso(), jobId, 'running').changes,
-    requeueWaiting: (jobId) => moveStmt.run('pending', nowIso(), jobId, 'waiting').changes,
-    retryItem: (itemId) => {
-      if (retryStmt.run(nowIso(), itemId).changes === 0) {
-        const row = getItemStmt.get(itemId);
-        if (!row) throw notFound('job item', itemId);
-        throw new AppError('conflict', `Job item ${itemId} is ${row.status}; only a failed or waiting item can be retried.`);
-      }
-      return toItem(getItemStmt.get(itemId)!);
-    },
     progress,
+    lease: (jobId) => {
+      const row = leaseStmt.get(jobId);
+      return row ? toLease(row) : null;
+    },
+    acquireLease: (jobId, claim, canTakeOver) => acquireLease.immediate(jobId, claim, canTakeOver),
+    leased,
   };
 }
