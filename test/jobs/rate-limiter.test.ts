@@ -124,6 +124,41 @@ describe('rate limiter', () => {
     expect(granted - start).toBeGreaterThanOrEqual(4000);
   });
 
+  it('adopts the limits the vendor declares, upwards from the default as well as down', async () => {
+    const clock = createManualClock();
+    const limiter = createRateLimiter({ clock });
+    expect(limiter.snapshot('openai').configured.requestsPerMinute).toBe(DEFAULT_PROVIDER_LIMITS.openai.requestsPerMinute);
+    // A top-tier account says so on its first answer: 10,000 requests and 30M tokens a minute.
+    limiter.report({ provider: 'openai', limitRequests: 10_000, limitTokens: 30_000_000 });
+    expect(limiter.snapshot('openai').configured).toMatchObject({ requestsPerMinute: 10_000, tokensPerMinute: 30_000_000 });
+    expect(limiter.snapshot('openai').effectiveRequestsPerMinute).toBe(10_000);
+    // A burst of one second's worth at the new rate: 166 requests go out at once.
+    const { granted } = acquireMany(limiter, clock, 170, 100);
+    await clock.advance(0);
+    expect(granted).toHaveLength(166);
+    await clock.advance(24);
+    expect(granted).toHaveLength(170);
+    // The account is moved to a lower tier: the declared limit wins downwards too.
+    limiter.report({ provider: 'anthropic', limitRequests: 5, limitTokens: 10_000 });
+    expect(limiter.snapshot('anthropic').configured).toMatchObject({ requestsPerMinute: 5, tokensPerMinute: 10_000 });
+    const slow: number[] = [];
+    const start = clock.now();
+    for (let i = 0; i < 2; i++) void limiter.acquire('anthropic', { tokens: 10 }).then(() => slow.push(clock.now() - start));
+    await clock.advance(11_999);
+    expect(slow).toEqual([0]);
+    await clock.advance(1);
+    expect(slow).toEqual([0, 12_000]);
+  });
+
+  it('keeps 429s as the brake after adopting a higher declared limit', async () => {
+    const clock = createManualClock();
+    const limiter = createRateLimiter({ clock });
+    limiter.report({ provider: 'openai', limitRequests: 600 });
+    limiter.penalize('openai', { code: 'rate_limited', retryAfterMs: 2000 });
+    expect(limiter.snapshot('openai')).toMatchObject({ configured: { requestsPerMinute: 600 }, speed: 0.5, blockedForMs: 2000 });
+    expect(limiter.snapshot('openai').effectiveRequestsPerMinute).toBe(300);
+  });
+
   it('serves waiters in order and drops one whose signal aborts', async () => {
     const clock = createManualClock();
     const limiter = createRateLimiter({ clock, limits: { openai: { requestsPerMinute: 60, tokensPerMinute: null } } });

@@ -14,8 +14,9 @@ export interface ProviderRateLimits {
 
 /**
  * Defaults per vendor: the entry paid tier's published limits for the default model, rounded
- * down, so a new account is not rate-limited out of the box. Orgs on higher tiers raise them in
- * settings; the limiter also slows down on its own from the vendor's headers and 429s.
+ * down, so a new account is not rate-limited out of the box. They hold only until the first
+ * answer: the limiter then adopts the limits the vendor declares for the account
+ * (`x-ratelimit-limit-*`, `anthropic-ratelimit-*-limit`), up or down, and slows down on 429s.
  */
 export const DEFAULT_PROVIDER_LIMITS: Readonly<Record<LLMProviderName, ProviderRateLimits>> = {
   anthropic: { requestsPerMinute: 50, tokensPerMinute: 40_000 },
@@ -66,7 +67,11 @@ export interface AcquireOptions {
 export interface RateLimiter {
   /** Resolves when a request may start. Rejects with AppError('aborted') when the signal aborts first. */
   acquire(provider: LLMProviderName, options?: AcquireOptions): Promise<RateLimitPermit>;
-  /** Feeds the vendor's `x-ratelimit-*`, `anthropic-ratelimit-*` and `retry-after` readings. */
+  /**
+   * Feeds the vendor's `x-ratelimit-*`, `anthropic-ratelimit-*` and `retry-after` readings. The
+   * declared limits replace the configured ones (a higher tier speeds up, a lower one slows down);
+   * remaining counts and resets pace within them.
+   */
   report(info: RateLimitInfo): void;
   /** A call failed because the provider pushed back: slow down, and hold off for `retryAfterMs` if given. */
   penalize(provider: LLMProviderName, penalty: RateLimitPenalty): void;
@@ -249,6 +254,20 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
     drain(provider);
   }
 
+  /** The account's real limits, as the vendor declares them on each answer. */
+  function adoptDeclaredLimits(state: ProviderState, info: RateLimitInfo): void {
+    const requests = info.limitRequests;
+    const tokens = info.limitTokens;
+    const next = { ...state.limits };
+    if (requests !== undefined && requests > 0) next.requestsPerMinute = requests;
+    if (tokens !== undefined && tokens > 0) next.tokensPerMinute = tokens;
+    if (next.requestsPerMinute === state.limits.requestsPerMinute && next.tokensPerMinute === state.limits.tokensPerMinute) return;
+    // A burst the caller set for the old limit no longer fits the new one: it follows the new rate.
+    if (requests !== undefined) delete next.burst;
+    state.limits = next;
+    state.tokenLevel = Math.min(state.tokenLevel, tokenCapacity(state.limits));
+  }
+
   function hold(state: ProviderState, ms: number): void {
     const until = clock.now() + ms;
     state.blockedUntil = Math.max(state.blockedUntil, until);
@@ -281,6 +300,7 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
     report(info) {
       const state = stateOf(info.provider);
       const now = clock.now();
+      adoptDeclaredLimits(state, info);
       if (info.retryAfterMs !== undefined) {
         state.speed = Math.max(MIN_SPEED, state.speed / 2);
         hold(state, info.retryAfterMs);
@@ -296,8 +316,9 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
       }
       if (info.remainingTokens !== undefined) {
         if (state.limits.tokensPerMinute !== null) {
+          // The vendor's count is the truth about its bucket, up as well as down.
           refillTokens(state, now);
-          state.tokenLevel = Math.min(state.tokenLevel, info.remainingTokens);
+          state.tokenLevel = Math.min(tokenCapacity(state.limits), info.remainingTokens);
         }
         if (info.remainingTokens < state.averageTokens && info.resetTokensMs !== undefined) hold(state, info.resetTokensMs);
       }
