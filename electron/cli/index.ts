@@ -23,7 +23,7 @@ Commands:
   keys set <provider> (key read from stdin) | keys remove <provider> | keys status
   usage [--since DATE] [--by day|provider|model|operation|user] [--csv]
   batch generate --leads FILE.csv --business FILE.json --out FILE.csv [--provider P] [--concurrency N]
-  batch classify --in DIR|FILE.mbox --out FILE.csv [--rules-only]
+  batch classify --in DIR|FILE.mbox --out FILE.csv [--rules-only] [--recursive]
   jobs [list | resume ID | cancel ID]
 
 Providers: anthropic, openai, gemini, deepseek, groq, local.

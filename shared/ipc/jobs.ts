@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { llmProviderNameSchema } from '../domain/llm';
-import { jobItemSchema, jobItemStatusSchema, jobProgressSchema, jobSchema } from '../domain/records';
+import { jobHolderSchema, jobItemSchema, jobItemStatusSchema, jobProgressSchema, jobSchema } from '../domain/records';
 import { sequenceOptionsSchema } from '../domain/sequence';
 import { defineChannel } from './envelope';
 import { exportFormatSchema } from './sequences';
@@ -75,7 +75,8 @@ export const jobChannels = {
       limit: z.number().int().min(1).max(500).default(100),
       status: jobItemStatusSchema.optional(),
     }).strict(),
-    z.object({ job: jobSchema, progress: jobProgressSchema, items: z.array(jobItemSchema) }),
+    /** `holder`: the process running the job (its lease), so a screen can say "running in the CLI" or offer Resume. */
+    z.object({ job: jobSchema, progress: jobProgressSchema, holder: jobHolderSchema.nullable(), items: z.array(jobItemSchema) }),
   ),
   'jobs:pause': defineChannel(z.object({ id }).strict(), jobSchema),
   'jobs:resume': defineChannel(z.object({ id }).strict(), jobSchema),

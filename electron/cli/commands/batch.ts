@@ -47,15 +47,35 @@ async function writeOutput(core: Core, io: Output, job: Job, out: string): Promi
   }
 }
 
+type FailedItem = { seq: number; status: string; input: Record<string, unknown>; error: { code: string; message: string } | null };
+
+/** Every failed item of the job, page by page: a long batch can fail more items than one page holds. */
+async function readFailures(core: Core, jobId: string): Promise<FailedItem[]> {
+  const failures: FailedItem[] = [];
+  for (let offset = 0; ; offset += FAILURE_PAGE) {
+    const page = unwrap(await core.dispatch('jobs:get', { id: jobId, status: 'failed', offset, limit: FAILURE_PAGE }, noEvents)) as { items: FailedItem[] };
+    failures.push(...page.items);
+    if (page.items.length < FAILURE_PAGE) return failures;
+  }
+}
+
+const FAILURE_PAGE = 500;
+
+/** "item 4 (inbox.mbox#4)": the position, and the file a reply came from. */
+function describeItem(item: FailedItem): string {
+  const name = item.input['name'];
+  return typeof name === 'string' && name ? `item ${item.seq + 1} (${name})` : `item ${item.seq + 1}`;
+}
+
 async function reportJob(core: Core, io: Output, job: Job, progress: JobProgress, out: string | undefined): Promise<void> {
-  if (out && progress.done > 0) await writeOutput(core, io, job, out);
-  const failed = unwrap(await core.dispatch('jobs:get', { id: job.id, limit: 500 }, noEvents)) as { items: Array<{ seq: number; status: string; error: { code: string; message: string } | null }> };
-  const failures = failed.items.filter((i) => i.status === 'failed');
+  // Every item is a row of the results, failed ones included, so the file lines up with the input.
+  if (out && progress.total > 0) await writeOutput(core, io, job, out);
+  const failures = await readFailures(core, job.id);
   if (io.json) {
-    io.out(JSON.stringify({ job: job.id, progress, out: out ?? null, failures: failures.map((f) => ({ item: f.seq + 1, error: f.error })) }, null, 2));
+    io.out(JSON.stringify({ job: job.id, progress, out: out ?? null, failures: failures.map((f) => ({ item: f.seq + 1, name: f.input['name'] ?? null, error: f.error })) }, null, 2));
   } else {
-    io.err(`Job ${job.id}: ${progress.status}, ${progress.done} done, ${progress.failed} failed of ${progress.total}.${out && progress.done > 0 ? ` Wrote ${out}.` : ''}`);
-    for (const f of failures.slice(0, 20)) io.err(`  item ${f.seq + 1}: error[${f.error?.code}]: ${f.error?.message}`);
+    io.err(`Job ${job.id}: ${progress.status}, ${progress.done} done, ${progress.failed} failed of ${progress.total}.${out && progress.total > 0 ? ` Wrote ${out}.` : ''}`);
+    for (const f of failures) io.err(`  ${describeItem(f)}: error[${f.error?.code}]: ${f.error?.message}`);
     if (progress.pauseReason) io.err(`Paused: error[${progress.pauseReason.code}]: ${progress.pauseReason.message}\nFix it, then run: outreach-desk jobs resume ${job.id}`);
   }
 }
@@ -65,7 +85,7 @@ export const batchCommand: Command = async ({ core, io }, args) => {
     args,
     {
       leads: { type: 'string' }, business: { type: 'string' }, out: { type: 'string' }, provider: { type: 'string' },
-      concurrency: { type: 'string' }, in: { type: 'string' }, 'rules-only': { type: 'boolean' },
+      concurrency: { type: 'string' }, in: { type: 'string' }, 'rules-only': { type: 'boolean' }, recursive: { type: 'boolean' },
       steps: { type: 'string' }, channels: { type: 'string' },
     },
     'batch',
@@ -105,7 +125,7 @@ export const batchCommand: Command = async ({ core, io }, args) => {
   }
   if (kind === 'classify') {
     if (!values.in || !values.out) throw new UsageError('batch classify needs --in DIR|FILE.mbox --out FILE.csv.');
-    const files = await core.services.jobs.readReplyFiles(values.in);
+    const files = await core.services.jobs.readReplyFiles(values.in, { recursive: values.recursive ?? false });
     if (files.length === 0) throw new UsageError(`"${values.in}" holds no .eml files or messages.`);
     const job = core.services.jobs.createClassify(files, values['rules-only'] ?? false);
     core.services.store.meta.set(`job-out:${job.id}`, values.out);

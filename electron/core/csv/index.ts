@@ -12,4 +12,4 @@ export type {
 } from './lead-import';
 export { fillPlaceholders } from './placeholders';
 export { exportSequencesCsv, exportSequencesJson } from './sequence-export';
-export type { SequenceCsvOptions, SequenceExportItem, SequenceExportOptions } from './sequence-export';
+export type { ExportItemOutcome, SequenceCsvOptions, SequenceExportItem, SequenceExportOptions } from './sequence-export';

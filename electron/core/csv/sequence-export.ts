@@ -4,10 +4,30 @@ import type { SequenceStep } from '../../../shared/domain/sequence';
 import { formatCsv } from './csv-writer';
 import { fillPlaceholders } from './placeholders';
 
-/** A sequence to export and the lead it was written for (null for a sequence without a lead). */
+/** How a batch item ended, for exports that must list every item, failed ones included. */
+export interface ExportItemOutcome {
+  /** 1-based position in the batch. */
+  item: number;
+  status: string;
+  errorCode: string | null;
+  error: string | null;
+}
+
+/**
+ * A sequence to export and the lead it was written for (null for a sequence without a lead).
+ * A batch item with no sequence (it failed) has `sequence: null` and an `outcome`.
+ */
 export interface SequenceExportItem {
-  sequence: Sequence;
+  sequence: Sequence | null;
   lead: LeadContext | null;
+  outcome?: ExportItemOutcome;
+}
+
+const OUTCOME_COLUMNS = ['item', 'status', 'error_code', 'error'];
+
+function readOutcomeCells(item: SequenceExportItem): Array<string | number> {
+  const o = item.outcome;
+  return o ? [o.item, o.status, o.errorCode ?? '', o.error ?? ''] : ['', '', '', ''];
 }
 
 export interface SequenceExportOptions {
@@ -37,6 +57,7 @@ const LEAD_COLUMNS: ReadonlyArray<readonly [string, keyof Omit<LeadContext, 'cus
 
 const RESERVED_COLUMNS = new Set([
   ...LEAD_COLUMNS.map(([column]) => column),
+  ...OUTCOME_COLUMNS,
   'sequence_id', 'sequence_title', 'step', 'channel', 'delay_days', 'subject', 'body',
 ]);
 
@@ -61,6 +82,7 @@ function readLeadCells(lead: LeadContext | null, customKeys: readonly string[]):
 
 function renderSteps(item: SequenceExportItem, options: SequenceExportOptions): SequenceStep[] {
   const { lead } = item;
+  if (!item.sequence) return [];
   if (!options.fillPlaceholders || !lead) return item.sequence.steps;
   return item.sequence.steps.map((step) => ({
     ...step,
@@ -71,22 +93,28 @@ function renderSteps(item: SequenceExportItem, options: SequenceExportOptions): 
 
 /**
  * Sequences as CSV, in either shape. Every cell is escaped and formula-neutralized (see
- * `neutralizeFormula`): lead data and model output both come from outside.
+ * `neutralizeFormula`): lead data and model output both come from outside. When items carry an
+ * outcome (a batch export), `item`, `status`, `error_code` and `error` columns come first and a
+ * failed item is a row with its lead and no steps.
  */
 export function exportSequencesCsv(items: readonly SequenceExportItem[], options: SequenceCsvOptions): string {
   const customKeys = collectCustomKeys(items);
+  const withOutcome = items.some((item) => item.outcome !== undefined);
+  const outcomeHeader = withOutcome ? OUTCOME_COLUMNS : [];
+  const outcomeCells = (item: SequenceExportItem) => (withOutcome ? readOutcomeCells(item) : []);
   const leadHeader = [...LEAD_COLUMNS.map(([column]) => column), ...customKeys.map(customColumnName)];
   if (options.shape === 'per-step') {
-    const header = ['sequence_id', 'sequence_title', ...leadHeader, 'step', 'channel', 'delay_days', 'subject', 'body'];
+    const header = [...outcomeHeader, 'sequence_id', 'sequence_title', ...leadHeader, 'step', 'channel', 'delay_days', 'subject', 'body'];
     const rows = items.flatMap((item) => {
       const leadCells = readLeadCells(item.lead, customKeys);
-      return renderSteps(item, options).map((step) => [
-        item.sequence.id, item.sequence.title, ...leadCells, step.step, step.channel, step.delay_days, step.subject ?? '', step.body,
-      ]);
+      const head = [...outcomeCells(item), item.sequence?.id ?? '', item.sequence?.title ?? ''];
+      const steps = renderSteps(item, options);
+      if (steps.length === 0) return [[...head, ...leadCells, '', '', '', '', '']];
+      return steps.map((step) => [...head, ...leadCells, step.step, step.channel, step.delay_days, step.subject ?? '', step.body]);
     });
     return formatCsv(header, rows);
   }
-  const stepCount = Math.max(0, ...items.map((item) => item.sequence.steps.length));
+  const stepCount = Math.max(0, ...items.map((item) => item.sequence?.steps.length ?? 0));
   const stepHeader = Array.from({ length: stepCount }, (_, i) => {
     const n = i + 1;
     return [`step_${n}_channel`, `step_${n}_delay_days`, `step_${n}_subject`, `step_${n}_body`];
@@ -97,20 +125,21 @@ export function exportSequencesCsv(items: readonly SequenceExportItem[], options
       const step = steps[i];
       return step ? [step.channel, step.delay_days, step.subject ?? '', step.body] : ['', '', '', ''];
     }).flat();
-    return [...readLeadCells(item.lead, customKeys), ...stepCells];
+    return [...outcomeCells(item), ...readLeadCells(item.lead, customKeys), ...stepCells];
   });
-  return formatCsv([...leadHeader, ...stepHeader], rows);
+  return formatCsv([...outcomeHeader, ...leadHeader, ...stepHeader], rows);
 }
 
 /** Sequences as a JSON array: the sequence's facts, its lead, and its steps (placeholders filled on request). */
 export function exportSequencesJson(items: readonly SequenceExportItem[], options: SequenceExportOptions): string {
   const documents = items.map((item) => ({
-    id: item.sequence.id,
-    title: item.sequence.title,
-    status: item.sequence.status,
-    provider: item.sequence.provider,
-    model: item.sequence.model,
-    createdAt: item.sequence.createdAt,
+    ...(item.outcome ? { item: item.outcome.item, itemStatus: item.outcome.status, error: item.outcome.errorCode ? { code: item.outcome.errorCode, message: item.outcome.error } : null } : {}),
+    id: item.sequence?.id ?? null,
+    title: item.sequence?.title ?? null,
+    status: item.sequence?.status ?? null,
+    provider: item.sequence?.provider ?? null,
+    model: item.sequence?.model ?? null,
+    createdAt: item.sequence?.createdAt ?? null,
     lead: item.lead,
     steps: renderSteps(item, options),
   }));

@@ -1,5 +1,5 @@
 import type { Sequence } from '../../../shared/domain/records';
-import { exportSequencesCsv, exportSequencesJson, type SequenceExportItem } from '../csv';
+import { exportSequencesCsv, exportSequencesJson, type ExportItemOutcome, type SequenceExportItem } from '../csv';
 import { AppError } from '../errors';
 import type { ServiceDeps } from './context';
 import type { SessionService } from './session';
@@ -12,9 +12,19 @@ export function createExportService(deps: ServiceDeps, session: SessionService) 
   const { store } = deps;
 
   function render(sequences: Sequence[], format: ExportFormat, fillPlaceholders: boolean, name: string) {
-    const items: SequenceExportItem[] = sequences.map((sequence) => {
-      const lead = sequence.leadId ? store.leads.get(sequence.leadId) : null;
-      return { sequence, lead: lead ? toLeadContext(lead) : null };
+    return renderItems(sequences.map((sequence) => ({ sequence, leadId: sequence.leadId ?? null })), format, fillPlaceholders, name);
+  }
+
+  /** Batch items: each with its sequence (null when it failed), its lead and how it ended. */
+  function renderItems(
+    entries: ReadonlyArray<{ sequence: Sequence | null; leadId: string | null; outcome?: ExportItemOutcome }>,
+    format: ExportFormat,
+    fillPlaceholders: boolean,
+    name: string,
+  ) {
+    const items: SequenceExportItem[] = entries.map(({ sequence, leadId, outcome }) => {
+      const lead = leadId ? store.leads.get(leadId) : null;
+      return { sequence, lead: lead ? toLeadContext(lead) : null, outcome };
     });
     const stamp = deps.now().toISOString().slice(0, 10);
     if (format === 'json') {
@@ -26,6 +36,7 @@ export function createExportService(deps: ServiceDeps, session: SessionService) 
 
   return {
     render,
+    renderItems,
     sequences(ids: string[], format: ExportFormat, fillPlaceholders: boolean) {
       const { org } = session.current();
       const sequences = store.sequences.getMany(ids).filter((s) => s.orgId === org.id);

@@ -1,11 +1,11 @@
-import { stat } from 'node:fs/promises';
 import type { LLMProviderName } from '../../../shared/domain/llm';
 import type { Job, JobItem } from '../../../shared/domain/records';
 import type { SequenceOptions } from '../../../shared/domain/sequence';
-import { exportReplyDecisionsCsv } from './replies-export';
+import { exportReplyItemsCsv } from './replies-export';
+import { readMessageId, readReplyFiles, type ReplyFile } from './reply-files';
 import { AppError } from '../errors';
 import { createJobRunner, createRateLimiter, type ProcessItem } from '../jobs';
-import { readReplySources, splitMbox } from '../replies';
+import { splitMbox } from '../replies';
 import type { ServiceDeps } from './context';
 import type { ExportFormat, ExportService } from './exports';
 import type { LLMAccess } from './llm-access';
@@ -152,11 +152,13 @@ export function createJobService(
       return job;
     },
 
-    createClassify(uploaded: Array<{ name: string; content: string | Buffer }>, rulesOnly: boolean): Job {
+    createClassify(uploaded: Array<{ name: string; content: string | Buffer; file?: string; mboxIndex?: number | null }>, rulesOnly: boolean): Job {
       const { org, user } = session.current();
       // An uploaded .mbox holds many messages: one item each, named after the file and position.
       const files = uploaded.flatMap((f) =>
-        /\.mbox$/i.test(f.name) ? splitMbox(f.content).map((message, i) => ({ name: `${f.name}#${i + 1}`, content: message })) : [f],
+        /\.mbox$/i.test(f.name)
+          ? splitMbox(f.content).map((message, i) => ({ name: `${f.name}#${i + 1}`, file: f.name, mboxIndex: i + 1, content: message }))
+          : [{ ...f, file: f.file ?? f.name, mboxIndex: f.mboxIndex ?? null }],
       );
       if (files.length === 0) throw new AppError('validation', 'The files hold no messages: drop .eml files or an .mbox file.', { field: 'files' });
       const params: ClassifyParams = { userId: user.id, rulesOnly, fallbackOrder: org.settings.fallbackOrder.filter((p) => p !== org.provider) };
@@ -165,7 +167,12 @@ export function createJobService(
         kind: 'classify',
         provider: rulesOnly ? null : org.provider,
         params: { ...params },
-        items: files.map((f) => ({ name: f.name, sourceBase64: Buffer.from(f.content).toString('base64') })),
+        // Each item names its source (file, mbox position, Message-ID), so every result and every
+        // failure can be traced back to the message it came from.
+        items: files.map((f) => {
+          const content = Buffer.from(f.content);
+          return { name: f.name, file: f.file, mboxIndex: f.mboxIndex, messageId: readMessageId(content), sourceBase64: content.toString('base64') };
+        }),
       });
       runner.start(job.id);
       return job;
@@ -182,7 +189,7 @@ export function createJobService(
         const padding = b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0;
         return { ...item, input: { ...rest, bytes: (b64.length / 4) * 3 - padding } };
       });
-      return { job, progress: runner.progress(id), items };
+      return { job, progress: runner.progress(id), holder: runner.holder(id), items };
     },
     pause: (id: string) => runner.pause(owned(id).id),
     resume: (id: string) => runner.resume(owned(id).id),
@@ -192,25 +199,29 @@ export function createJobService(
       return runner.retryItem(jobId, itemId);
     },
 
+    /**
+     * The job's results, one row per item in batch order: failed, waiting and unfinished items
+     * are rows too, with their status and error, so the file lines up with the batch's input.
+     */
     export(id: string, format: ExportFormat, fillPlaceholders: boolean) {
       const job = owned(id);
-      const ids = store.jobs.items(id, { offset: 0, limit: 1_000_000, status: 'done' }).map((i) => i.resultId).filter((r): r is string => r !== null);
-      if (ids.length === 0) throw new AppError('not_found', 'This job has no finished items to export yet.');
+      const items = store.jobs.items(id, { offset: 0, limit: 10_000_000 });
+      if (items.length === 0) throw new AppError('not_found', 'This job has no items to export.');
       if (job.kind === 'classify') {
-        const rows = ids.map((rid) => store.replies.get(rid)).filter((r) => r !== null);
-        return { filename: `outreach-replies-${job.id.slice(0, 8)}.csv`, mimeType: 'text/csv', content: exportReplyDecisionsCsv(rows) };
+        const rows = items.map((item) => ({ item, reply: item.status === 'done' && item.resultId ? store.replies.get(item.resultId) : null }));
+        return { filename: `outreach-replies-${job.id.slice(0, 8)}.csv`, mimeType: 'text/csv', content: exportReplyItemsCsv(rows) };
       }
-      return exports.render(store.sequences.getMany(ids), format, fillPlaceholders, `outreach-batch-${job.id.slice(0, 8)}`);
+      const sequences = new Map(store.sequences.getMany(items.flatMap((i) => (i.status === 'done' && i.resultId ? [i.resultId] : []))).map((s) => [s.id, s]));
+      const entries = items.map((item) => ({
+        sequence: item.resultId ? sequences.get(item.resultId) ?? null : null,
+        leadId: typeof item.input['leadId'] === 'string' ? item.input['leadId'] : null,
+        outcome: { item: item.seq + 1, status: item.status, errorCode: item.error?.code ?? null, error: item.error?.message ?? null },
+      }));
+      return exports.renderItems(entries, format, fillPlaceholders, `outreach-batch-${job.id.slice(0, 8)}`);
     },
 
-    /** Reads a folder of .eml files or an mbox into job items. */
-    async readReplyFiles(path: string): Promise<Array<{ name: string; content: Buffer }>> {
-      await stat(path).catch(() => {
-        throw new AppError('validation', `Cannot read "${path}": give a folder of .eml files or an mbox file.`, { field: 'in' });
-      });
-      const sources = await readReplySources(path);
-      return sources.map((s) => ({ name: s.name, content: s.source }));
-    },
+    /** Reads a folder of .eml files (and, with `recursive`, the folders inside it) or an mbox into job items. */
+    readReplyFiles: (path: string, options: { recursive?: boolean } = {}): Promise<ReplyFile[]> => readReplyFiles(path, options),
   };
 }
 
