@@ -2,7 +2,7 @@
  * `npm run bench`: runs each scenario in order and prints its results. Scenarios are timed
  * against loopback fakes and report ratios, so the numbers compare like with like on any machine.
  */
-import { runBatchBench, runReplyCostBench } from './batch';
+import { runBatchBench, runReplyCostBench, runRulesOnlyBench } from './batch';
 import { runLlmOverhead } from './llm-overhead';
 import { runStorageBench } from './storage';
 
@@ -14,6 +14,7 @@ interface Scenario {
 const scenarios: Scenario[] = [
   { name: 'llm-overhead', run: runLlmOverhead },
   { name: 'batch', run: runBatchBench },
+  { name: 'classify-rules-only', run: runRulesOnlyBench },
   { name: 'reply-cost', run: runReplyCostBench },
   { name: 'storage', run: runStorageBench },
 ];

@@ -123,6 +123,8 @@ const RECOVERY_PER_SUCCESS = 0.05;
 const RATE_LIMITED_HOLD_MS = 1000;
 const OVERLOADED_HOLD_MS = 250;
 const MAX_HOLD_MS = 30_000;
+/** The vendor's remaining/reset pace is followed when it is at least this much slower than the limit's. */
+const HEADER_SLOWER_BY = 1.1;
 
 function abortedError(): AppError {
   return new AppError('aborted', 'The request was cancelled.');
@@ -309,9 +311,17 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
         if (info.remainingRequests <= 0) {
           hold(state, info.resetRequestsMs ?? RATE_LIMITED_HOLD_MS);
         } else if (info.resetRequestsMs !== undefined && info.resetRequestsMs > 0) {
-          // Spread what is left of the vendor's window over the time until it resets.
-          state.headerIntervalMs = info.resetRequestsMs / info.remainingRequests;
-          state.headerIntervalUntil = now + info.resetRequestsMs;
+          // Spread what is left of the vendor's window over the time until it resets, when that is
+          // slower than the limit's own pace (someone else spends the same account). At about the
+          // limit's pace the limit alone paces, with its burst, so late timers can catch up.
+          const spread = info.resetRequestsMs / info.remainingRequests;
+          const paced = 60_000 / state.limits.requestsPerMinute;
+          if (spread > paced * HEADER_SLOWER_BY) {
+            state.headerIntervalMs = spread;
+            state.headerIntervalUntil = now + info.resetRequestsMs;
+          } else {
+            state.headerIntervalUntil = 0;
+          }
         }
       }
       if (info.remainingTokens !== undefined) {
