@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Papa from 'papaparse';
@@ -7,8 +7,10 @@ import { startFakeProvider, type FakeProvider } from '../fakes/fake-provider';
 import { REPO_ROOT, runCli } from '../helpers/run-cli';
 
 const CORPUS = join(REPO_ROOT, '..', 'shared', 'corpus', 'replies');
+const HAS_CORPUS = existsSync(CORPUS);
+if (!HAS_CORPUS) process.stdout.write(`skipped: reply corpus not found at ${CORPUS} (batch classify CLI tests)\n`);
 
-describe('batch classify: a folder of .eml files or an mbox, rules first', () => {
+describe.skipIf(!HAS_CORPUS)('batch classify: a folder of .eml files or an mbox, rules first', () => {
   let fake: FakeProvider;
   let dir: string;
   let dataDir: string;
@@ -38,6 +40,14 @@ describe('batch classify: a folder of .eml files or an mbox, rules first', () =>
     expect(fake.calls).toHaveLength(0);
     const rows = Papa.parse<Record<string, string>>(readFileSync(out, 'utf8').trim(), { header: true }).data;
     expect(rows).toHaveLength(18);
+    // Every row names its file and message, in the folder's order.
+    const files = readdirSync(join(dir, 'inbox')).sort();
+    expect(rows.map((r) => r['file'])).toEqual(files);
+    expect(rows.map((r) => r['item'])).toEqual(files.map((_, i) => String(i + 1)));
+    expect(rows.every((r) => r['status'] === 'done' && r['mboxIndex'] === '' && r['errorCode'] === '')).toBe(true);
+    const withId = files.filter((f) => /^message-id:/im.test(readFileSync(join(dir, 'inbox', f), 'latin1').split(/\r?\n\r?\n/)[0]!));
+    expect(withId.length).toBeGreaterThan(0);
+    for (const r of rows) expect(r['messageId'] !== '', r['file']).toBe(withId.includes(r['file']!));
     expect(rows.filter((r) => r['classification'] === 'bounce').length).toBeGreaterThanOrEqual(6);
     expect(rows.filter((r) => r['classification'] === 'out_of_office').length).toBeGreaterThanOrEqual(6);
     expect(rows.filter((r) => r['decidedBy'] === 'undecided').length).toBeGreaterThan(0);
@@ -64,14 +74,61 @@ describe('batch classify: a folder of .eml files or an mbox, rules first', () =>
     const run = await runCli(['--data-dir', dataDir, 'batch', 'classify', '--in', join(dir, 'inbox.mbox'), '--out', out, '--rules-only'], { env });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/of 4\./);
+    // The damaged message is a row too: the results line up with the mbox's messages.
     const rows = Papa.parse<Record<string, string>>(readFileSync(out, 'utf8').trim(), { header: true }).data;
-    expect(rows).toHaveLength(3);
-    expect(rows.filter((r) => r['classification'] === 'bounce')).toHaveLength(3);
+    expect(rows.map((r) => [r['item'], r['file'], r['mboxIndex'], r['status']])).toEqual([
+      ['1', 'inbox.mbox', '1', 'done'],
+      ['2', 'inbox.mbox', '2', 'done'],
+      ['3', 'inbox.mbox', '3', 'done'],
+      ['4', 'inbox.mbox', '4', 'failed'],
+    ]);
+    expect(rows.slice(0, 3).map((r) => r['classification'])).toEqual(['bounce', 'bounce', 'bounce']);
+    expect(rows[3]).toMatchObject({ errorCode: 'validation', classification: '', replyId: '' });
+    expect(rows[3]!['error']).toMatch(/This message is damaged/);
     const summary = /(\d+) done, (\d+) failed of 4/.exec(run.stderr)!;
-    expect(Number(summary[1]) + Number(summary[2])).toBe(4);
     expect(summary.slice(1)).toEqual(['3', '1']);
-    expect(run.stderr).toMatch(/item 4: error\[validation\]: This message is damaged \(.+\): export it again/);
+    expect(run.stderr).toMatch(/item 4 \(inbox\.mbox#4\): error\[validation\]: This message is damaged \(.+\): export it again/);
   });
+
+  it('lists every failure, past the 500th, in the CLI and the results file', async () => {
+    const broken = join(dir, 'broken');
+    mkdirSync(broken);
+    const count = 510;
+    for (let i = 0; i < count; i++) {
+      writeFileSync(join(broken, `m${String(i).padStart(4, '0')}.eml`), `From: x${i}@example.com\nMessage-ID: <m${i}@example.com>\nContent-Type: multipart/mixed; boundary="zz"\nSubject: cut ${i}\n\n--zz\nContent-Type: text/pl`);
+    }
+    const out = join(dir, 'broken.csv');
+    const run = await runCli(['--data-dir', dataDir, 'batch', 'classify', '--in', broken, '--out', out, '--rules-only'], { env });
+    expect(run.stderr).toContain(`0 done, ${count} failed of ${count}`);
+    const listed = run.stderr.split('\n').filter((line) => /^ {2}item \d+ \(m\d{4}\.eml\): error\[validation\]/.test(line));
+    expect(listed).toHaveLength(count);
+    expect(listed.at(-1)).toMatch(/^ {2}item 510 \(m0509\.eml\)/);
+    const rows = Papa.parse<Record<string, string>>(readFileSync(out, 'utf8').trim(), { header: true }).data;
+    expect(rows).toHaveLength(count);
+    expect(rows.every((r, i) => r['status'] === 'failed' && r['messageId'] === `<m${i}@example.com>`)).toBe(true);
+  }, 120_000);
+
+  it('reads nested folders with --recursive; without it, a folder of folders says so and names --recursive', async () => {
+    const tree = join(dir, 'tree');
+    mkdirSync(join(tree, '2026', '06'), { recursive: true });
+    mkdirSync(join(tree, 'other'), { recursive: true });
+    const bounces = readdirSync(join(CORPUS, 'bounce')).slice(0, 3);
+    copyFileSync(join(CORPUS, 'bounce', bounces[0]!), join(tree, '2026', '06', 'a.eml'));
+    copyFileSync(join(CORPUS, 'bounce', bounces[1]!), join(tree, '2026', 'b.eml'));
+    copyFileSync(join(CORPUS, 'bounce', bounces[2]!), join(tree, 'other', 'c.eml'));
+    const flat = await runCli(['--data-dir', dataDir, 'batch', 'classify', '--in', tree, '--out', join(dir, 'tree.csv'), '--rules-only'], { env });
+    expect(flat.code).toBe(1);
+    expect(flat.stderr).toMatch(/error\[validation\]: The folder .*tree holds no \.eml or \.mbox files, only 2 folders \(2026, other\)\. Add --recursive to read the folders inside it\./);
+    const out = join(dir, 'tree.csv');
+    const deep = await runCli(['--data-dir', dataDir, 'batch', 'classify', '--in', tree, '--out', out, '--rules-only', '--recursive'], { env });
+    expect(deep.code, deep.stderr).toBe(0);
+    const rows = Papa.parse<Record<string, string>>(readFileSync(out, 'utf8').trim(), { header: true }).data;
+    expect(rows.map((r) => [r['file'], r['classification']])).toEqual([
+      ['2026/b.eml', 'bounce'],
+      ['2026/06/a.eml', 'bounce'],
+      ['other/c.eml', 'bounce'],
+    ]);
+  }, 120_000);
 
   it('names the fix for a missing input', async () => {
     const run = await runCli(['--data-dir', dataDir, 'batch', 'classify', '--in', join(dir, 'nowhere'), '--out', join(dir, 'x.csv')], { env });
