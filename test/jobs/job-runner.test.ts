@@ -1,3 +1,4 @@
+import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobItem } from '../../shared/domain/records';
 import { jobProgressSchema } from '../../shared/domain/records';
@@ -239,6 +240,18 @@ describe('job runner with the production processor, the real provider core and a
     expect(first).toMatchObject({ status: 'completed', done: 5, failed: 1 });
     const [failed] = fixture.store.jobs.items(job.id, { offset: 0, limit: 10, status: 'failed' });
     expect(failed!.error).toMatchObject({ code: 'invalid_request', provider: 'openai', retryable: false });
+    // The export the UI downloads has every lead, the failed one as a row with its error and no steps.
+    for (const format of ['csv-per-lead', 'csv-per-step'] as const) {
+      const exported = fixture.core.services.jobs.export(job.id, format, false);
+      const rows = Papa.parse<Record<string, string>>(exported.content.trim(), { header: true }).data;
+      expect(rows.filter((r) => r['status'] === 'done').map((r) => r['item'])).toEqual(format === 'csv-per-lead' ? ['2', '3', '4', '5', '6'] : ['2', '2', '3', '3', '4', '4', '5', '5', '6', '6']);
+      const failedRows = rows.filter((r) => r['status'] === 'failed');
+      expect(failedRows).toHaveLength(1);
+      expect(failedRows[0]).toMatchObject({ item: '1', first_name: 'Lead-0', error_code: 'invalid_request' });
+      expect(failedRows[0]![format === 'csv-per-lead' ? 'step_1_body' : 'body']).toBe('');
+    }
+    const json = JSON.parse(fixture.core.services.jobs.export(job.id, 'json', false).content) as Array<{ item: number; itemStatus: string; error: { code: string } | null; steps: unknown[] }>;
+    expect(json.map((d) => [d.item, d.itemStatus, d.error?.code ?? null, d.steps.length])).toEqual([[1, 'failed', 'invalid_request', 0], ...[2, 3, 4, 5, 6].map((n) => [n, 'done', null, 2])]);
     const callsBefore = generateCalls('openai');
 
     const retried = runner.retryItem(job.id, failed!.id);
