@@ -115,7 +115,10 @@ test('reply batch: .eml files, rules first, the model for the rest, pause, resum
   await expect(failed.getByRole('row')).toHaveCount(2);
 
   const rows = await exportRows(page);
-  expect(rows).toHaveLength(11);
+  // Every file is a row, the damaged one too, with its status and error.
+  expect(rows).toHaveLength(12);
+  expect(rows.filter((r) => r['status'] === 'done')).toHaveLength(11);
+  expect(rows.find((r) => r['file'] === 'damaged.eml')).toMatchObject({ status: 'failed', errorCode: 'validation', classification: '' });
   const by = (cls: string) => rows.filter((r) => r['classification'] === cls);
   expect(by('bounce')).toHaveLength(BOUNCES.length);
   expect(by('out_of_office')).toHaveLength(OUT_OF_OFFICE.length);
@@ -159,7 +162,8 @@ test('reply batch, rules only: an mbox with a cut-off last message makes no mode
   await saveScreen(page, 'flow-batch-replies-failed', 'dark');
 
   const rows = await exportRows(page);
-  expect(rows.map((r) => r['classification'] || r['decidedBy'])).toEqual(['bounce', 'bounce', 'out_of_office', 'undecided']);
+  expect(rows.map((r) => r['classification'] || r['decidedBy'] || r['status'])).toEqual(['bounce', 'bounce', 'out_of_office', 'undecided', 'failed']);
+  expect(rows.map((r) => `${r['file']}#${r['mboxIndex']}`)).toEqual([1, 2, 3, 4, 5].map((n) => `inbox.mbox#${n}`));
   expect(app.fakes.openai.calls).toHaveLength(0);
 
   // The recent jobs list names the kind, and opening the job again comes back to this view.

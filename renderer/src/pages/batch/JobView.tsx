@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
-import type { Job, JobItem, JobProgress } from '../../../../shared/domain';
+import type { Job, JobHolder, JobItem, JobProgress } from '../../../../shared/domain';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Badge, Loading, Meter } from '../../components/States';
 import { ApiError, call, subscribe, toApiError } from '../../lib/api';
 import { downloadFile } from '../../lib/download';
-import { formatEta, formatInt } from '../../lib/format';
+import { formatDateTime, formatEta, formatInt } from '../../lib/format';
 import { ERROR_CODE_LABELS, JOB_ITEM_STATUS_LABELS, JOB_STATUS_LABELS } from '../../lib/labels';
 import { useToast } from '../../lib/toast';
 
@@ -36,6 +36,18 @@ export interface JobViewProps {
   onUpdate(job: Job): void;
 }
 
+const PROGRAM_NAMES: Record<JobHolder['program'], string> = { app: 'the desktop app', cli: 'the CLI', host: 'the browser host' };
+
+/** "the CLI (pid 4242) since Dec 2, 10:59": who runs the job, as the core's refusal names it. */
+function describeHolder(holder: JobHolder): string {
+  return `${PROGRAM_NAMES[holder.program]} (pid ${holder.pid}) since ${formatDateTime(holder.startedAt)}`;
+}
+
+/** How often a job run by another program is read again: its progress events do not reach this window. */
+const ELSEWHERE_REFRESH_MS = 2000;
+/** Failed items fetched for the table; the downloaded results list every one. */
+const FAILED_PAGE = 500;
+
 /** Item errors that a retry of the same input cannot fix (a damaged message, a deleted lead). */
 const UNFIXABLE_BY_RETRY: ReadonlySet<string> = new Set(['validation', 'not_found']);
 
@@ -48,6 +60,7 @@ export function JobView({ jobId, stepLabel, onUpdate }: JobViewProps) {
   const [job, setJob] = useState<Job | null>(null);
   const [progress, setProgress] = useState<JobProgress | null>(null);
   const [items, setItems] = useState<JobItem[]>([]);
+  const [holder, setHolder] = useState<JobHolder | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [format, setFormat] = useState<ExportFormat>('csv-per-lead');
@@ -64,10 +77,11 @@ export function JobView({ jobId, stepLabel, onUpdate }: JobViewProps) {
     loading.current = true;
     try {
       // Only the failed items are listed, so only those are fetched, however long the job.
-      const result = await call('jobs:get', { id: jobId, limit: 500, status: 'failed' });
+      const result = await call('jobs:get', { id: jobId, limit: FAILED_PAGE, status: 'failed' });
       setJob(result.job);
       onUpdateRef.current(result.job);
       setProgress(result.progress);
+      setHolder(result.holder);
       setItems(result.items);
     } catch (err) {
       setError(toApiError(err));
@@ -90,6 +104,14 @@ export function JobView({ jobId, stepLabel, onUpdate }: JobViewProps) {
     return unsubscribe;
     // refresh reads jobId only; re-subscribing per render would drop events.
   }, [jobId]);
+
+  const elsewhere = holder !== null && holder.live && !holder.self;
+  useEffect(() => {
+    if (!elsewhere) return;
+    const timer = setInterval(() => void refresh(), ELSEWHERE_REFRESH_MS);
+    return () => clearInterval(timer);
+    // refresh reads jobId only.
+  }, [elsewhere, jobId]);
 
   const control = async (action: 'jobs:pause' | 'jobs:resume' | 'jobs:cancel', done: string) => {
     setBusy(action);
@@ -138,6 +160,8 @@ export function JobView({ jobId, stepLabel, onUpdate }: JobViewProps) {
   const status = progress.status;
   const eta = status === 'running' ? formatEta(progress.etaMs) : null;
   const failedItems = items.filter((i) => i.status === 'failed');
+  // Marked running, but no program runs it (the one that did was closed or killed): it can be resumed here.
+  const interrupted = status === 'running' && !(holder?.live ?? false);
 
   return (
     <section className="card card-pad stack" aria-labelledby="job-title" data-testid="job-view" data-job-status={status}>
@@ -147,17 +171,17 @@ export function JobView({ jobId, stepLabel, onUpdate }: JobViewProps) {
           <JobStatusBadge status={status} />
         </h2>
         <div className="row">
-          {(status === 'running' || status === 'queued') && (
+          {(status === 'running' || status === 'queued') && !interrupted && !elsewhere && (
             <button type="button" className="btn btn-small" disabled={busy !== null} onClick={() => void control('jobs:pause', 'Job paused')}>
               Pause
             </button>
           )}
-          {status === 'paused' && (
+          {(status === 'paused' || interrupted) && (
             <button type="button" className="btn btn-small btn-primary" disabled={busy !== null} onClick={() => void control('jobs:resume', 'Job resumed')}>
               Resume
             </button>
           )}
-          {ACTIVE.has(status) && (
+          {ACTIVE.has(status) && !elsewhere && (
             <button type="button" className="btn btn-small btn-danger-ghost" disabled={busy !== null} onClick={() => void control('jobs:cancel', 'Job cancelled')}>
               Cancel job
             </button>
@@ -186,6 +210,19 @@ export function JobView({ jobId, stepLabel, onUpdate }: JobViewProps) {
         </span>
         {eta && <span>{eta}</span>}
       </div>
+      {elsewhere && holder && (
+        <p className="notice" role="status" data-testid="job-holder">
+          Running in {describeHolder(holder)}. This view reads its progress every few seconds; to pause or cancel the job, do it there.
+        </p>
+      )}
+      {interrupted && (
+        <p className="notice notice-warn" role="status" data-testid="job-interrupted">
+          {holder
+            ? `Interrupted: ${describeHolder(holder)} stopped without finishing it.`
+            : 'Interrupted: the program running this job stopped without finishing it.'}{' '}
+          Resume carries on here; finished items are kept and none is done twice.
+        </p>
+      )}
       {progress.pauseReason && (
         <div className="stack-tight">
           <p className="muted">The job paused itself:</p>
@@ -194,6 +231,11 @@ export function JobView({ jobId, stepLabel, onUpdate }: JobViewProps) {
       )}
       {error && <ErrorMessage error={error} />}
 
+      {progress.failed > failedItems.length && failedItems.length > 0 && (
+        <p className="field-hint">
+          The first {formatInt(failedItems.length)} of {formatInt(progress.failed)} failed items; the downloaded results list every one.
+        </p>
+      )}
       {failedItems.length > 0 && (
         <div className="table-wrap">
           <table aria-label="Failed items">
@@ -271,19 +313,23 @@ export function JobView({ jobId, stepLabel, onUpdate }: JobViewProps) {
             <input type="checkbox" checked={fill} onChange={(e) => setFill(e.target.checked)} />
             Fill placeholders from each lead
           </label>
-          <button type="submit" className="btn btn-small" disabled={busy !== null || progress.done === 0}>
+          <button type="submit" className="btn btn-small" disabled={busy !== null || finished === 0}>
             {busy === 'export' ? 'Exporting…' : 'Download'}
           </button>
-          {progress.done === 0 && <span className="field-hint">Available once a sequence is done.</span>}
+          <span className="field-hint">
+            {finished === 0 ? 'Available once a lead is finished.' : 'Every lead is a row, failed ones with their error, in the order of the import.'}
+          </span>
         </form>
       )}
       {job.kind === 'classify' && (
         <div className="row">
-          <button type="button" className="btn btn-small" disabled={busy !== null || progress.done === 0} onClick={() => void exportJob()}>
+          <button type="button" className="btn btn-small" disabled={busy !== null || finished === 0} onClick={() => void exportJob()}>
             {busy === 'export' ? 'Exporting…' : 'Download results (CSV)'}
           </button>
           <span className="field-hint">
-            {progress.done === 0 ? 'Available once a reply is classified.' : 'One row per classified reply: class, confidence, action, and whether rules or a model decided.'}
+            {finished === 0
+              ? 'Available once a reply is finished.'
+              : 'One row per message, failed and damaged ones included: its file (and place in an mbox), Message-ID, status, class, confidence, action, and whether rules or a model decided.'}
           </span>
         </div>
       )}
