@@ -83,7 +83,7 @@ describe('mail in other charsets reaches the parser byte for byte', () => {
     await f.core.services.jobs.runner.settled(job.id);
     const detail = await f.call('jobs:get', { id: job.id, status: 'done' });
     expect(detail.items).toHaveLength(1);
-    expect(detail.items[0]!.input).toEqual({ name: 'absente.eml', bytes: latin1.length });
+    expect(detail.items[0]!.input).toEqual({ name: 'absente.eml', file: 'absente.eml', mboxIndex: null, messageId: null, bytes: latin1.length });
     const stored = await f.call('replies:list', { classification: 'out_of_office' });
     expect(stored.items.some((r) => r.parsedText.includes('décembre'))).toBe(true);
   });

@@ -174,6 +174,21 @@ describe('jobs', () => {
     store.close();
   });
 
+  it('lists items lean: without the message source, with its size', () => {
+    const store = openStore({ dataDir: tempDir() });
+    const { org } = store.orgs.ensureFirstRun();
+    const sources = ['abc', 'abcd', 'abcde'].map((text) => Buffer.from(text).toString('base64'));
+    const job = store.jobs.create({ orgId: org.id, kind: 'classify', provider: null, params: {}, items: [...sources.map((sourceBase64, i) => ({ name: `m${i}.eml`, sourceBase64 })), { name: 'none.eml' }] });
+    expect(store.jobs.items(job.id, { offset: 0, limit: 10, lean: true }).map((i) => i.input)).toEqual([
+      { name: 'm0.eml', bytes: 3 },
+      { name: 'm1.eml', bytes: 4 },
+      { name: 'm2.eml', bytes: 5 },
+      { name: 'none.eml' },
+    ]);
+    expect(store.jobs.items(job.id, { offset: 0, limit: 1 })[0]!.input).toEqual({ name: 'm0.eml', sourceBase64: sources[0] });
+    store.close();
+  });
+
   it('keeps its state and its lease across a reopen', () => {
     const { store, jobId } = setup();
     store.jobs.acquireLease(jobId, { owner: 'o', pid: 1, program: 'cli', host: 'h' }, () => false);

@@ -48,7 +48,16 @@ export function createJobService(
 ) {
   const { store } = deps;
 
+  /** The session of the job's items, read again at most once a second: settings changed mid-job still apply. */
+  let sessionMemo: { jobId: string; at: number; session: Session } | null = null;
   function sessionFor(job: Job): Session {
+    const at = Date.now();
+    if (sessionMemo && sessionMemo.jobId === job.id && at - sessionMemo.at < 1000) return sessionMemo.session;
+    sessionMemo = { jobId: job.id, at, session: readSession(job) };
+    return sessionMemo.session;
+  }
+
+  function readSession(job: Job): Session {
     const org = store.orgs.get(job.orgId);
     if (!org) throw new AppError('not_found', 'The organization of this job no longer exists.');
     const userId = typeof job.params['userId'] === 'string' ? job.params['userId'] : null;
@@ -185,13 +194,7 @@ export function createJobService(
     /** A job, its progress and a page of items. A reply item carries its file name and size, not the whole message. */
     get(id: string, page: { offset: number; limit: number; status?: JobItem['status'] }) {
       const job = owned(id);
-      const items = store.jobs.items(id, page).map((item) => {
-        if (typeof item.input['sourceBase64'] !== 'string') return item;
-        const { sourceBase64, ...rest } = item.input;
-        const b64 = sourceBase64 as string;
-        const padding = b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0;
-        return { ...item, input: { ...rest, bytes: (b64.length / 4) * 3 - padding } };
-      });
+      const items = store.jobs.items(id, { ...page, lean: true });
       return { job, progress: runner.progress(id), holder: runner.holder(id), items };
     },
     pause: (id: string) => runner.pause(owned(id).id),
@@ -208,7 +211,7 @@ export function createJobService(
      */
     export(id: string, format: ExportFormat, fillPlaceholders: boolean) {
       const job = owned(id);
-      const items = store.jobs.items(id, { offset: 0, limit: 10_000_000 });
+      const items = store.jobs.items(id, { offset: 0, limit: 10_000_000, lean: true });
       if (items.length === 0) throw new AppError('not_found', 'This job has no items to export.');
       if (job.kind === 'classify') {
         const rows = items.map((item) => ({ item, reply: item.status === 'done' && item.resultId ? store.replies.get(item.resultId) : null }));

@@ -97,6 +97,20 @@ export function createJobRepository(db: SqliteDatabase, where: string): JobRepos
   const itemsByStatusStmt = db.prepare<{ job: string; status: string; limit: number; offset: number }, ItemRow>(
     `SELECT ${ITEM_COLS} FROM job_items WHERE job_id = @job AND status = @status ORDER BY seq LIMIT @limit OFFSET @offset`,
   );
+  // The source's size stays, as `bytes` (base64 length × 3/4, less its padding).
+  const SOURCE = "json_extract(input, '$.sourceBase64')";
+  const LEAN_COLS = ITEM_COLS.replace(
+    'input',
+    `CASE WHEN json_type(input, '$.sourceBase64') = 'text'
+       THEN json_set(json_remove(input, '$.sourceBase64'), '$.bytes', length(${SOURCE}) / 4 * 3 - (substr(${SOURCE}, -1) = '=') - (substr(${SOURCE}, -2) = '=='))
+       ELSE input END AS input`,
+  );
+  const leanItemsStmt = db.prepare<{ job: string; limit: number; offset: number }, ItemRow>(
+    `SELECT ${LEAN_COLS} FROM job_items WHERE job_id = @job ORDER BY seq LIMIT @limit OFFSET @offset`,
+  );
+  const leanItemsByStatusStmt = db.prepare<{ job: string; status: string; limit: number; offset: number }, ItemRow>(
+    `SELECT ${LEAN_COLS} FROM job_items WHERE job_id = @job AND status = @status ORDER BY seq LIMIT @limit OFFSET @offset`,
+  );
   const pendingAfterStmt = db.prepare<{ job: string; after: number; limit: number }, ItemRow>(
     `SELECT ${ITEM_COLS} FROM job_items WHERE job_id = @job AND status = 'pending' AND seq > @after ORDER BY seq LIMIT @limit`,
   );
@@ -242,10 +256,10 @@ export function createJobRepository(db: SqliteDatabase, where: string): JobRepos
     create: (input) => create(input),
     get,
     list: (orgId) => listJobsStmt.all(orgId).map(toJob),
-    items: (jobId, { offset, limit, status }) =>
+    items: (jobId, { offset, limit, status, lean }) =>
       (status === undefined
-        ? itemsStmt.all({ job: jobId, limit, offset })
-        : itemsByStatusStmt.all({ job: jobId, status, limit, offset })
+        ? (lean ? leanItemsStmt : itemsStmt).all({ job: jobId, limit, offset })
+        : (lean ? leanItemsByStatusStmt : itemsByStatusStmt).all({ job: jobId, status, limit, offset })
       ).map(toItem),
     getItem: (itemId) => {
       const row = getItemStmt.get(itemId);
