@@ -223,6 +223,7 @@ export async function runRulesOnlyBench(): Promise<void> {
     ]);
     if (run.code !== 0) process.stderr.write(run.stderr);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (process.env['BENCH_KEEP']) process.stdout.write(`kept ${dir}\n`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -70,7 +70,8 @@ test('reply batch: .eml files, rules first, the model for the rest, pause, resum
 
   // The first model call fails for good; the rest answer slowly, so the job can be paused mid-way.
   app.fakes.openai.script({ status: 400, body: { error: { message: 'Unsupported parameter: temperature.', type: 'invalid_request_error', param: 'temperature', code: null } } });
-  app.fakes.openai.setLatency(3000);
+  // Long enough that the counts can be read on a busy machine; Pause aborts the calls in flight.
+  app.fakes.openai.setLatency(60_000);
   await page.getByRole('button', { name: 'Classify 12 files' }).click();
 
   const job = page.getByTestId('job-view');

@@ -119,6 +119,8 @@ const FALLBACK_CODES: ReadonlySet<ErrorCode> = new Set(['rate_limited', 'overloa
 
 const ETA_WINDOW = 50;
 const DEFAULT_COMMIT_BATCH = { size: 256, maxDelayMs: 200 };
+/** Pending items read from the store per statement. */
+const READ_AHEAD = 32;
 
 interface ItemState {
   providerIndex: number;
@@ -146,6 +148,8 @@ interface Run {
   taken: Set<string>;
   /** The highest seq read from the store; the next read starts after it unless `rescan`. */
   cursor: number;
+  /** Pending items read ahead, in order, not yet started. */
+  queue: JobItem[];
   rescan: boolean;
   commits: PendingCommit[];
   cancelCommitTimer: (() => void) | null;
@@ -512,19 +516,19 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   function claim(run: Run, limit: number): JobItem[] {
     if (run.rescan) {
       run.cursor = -1;
+      run.queue = [];
       run.rescan = false;
     }
     const claimed: JobItem[] = [];
     while (claimed.length < limit) {
-      // Only what is needed: an item's input can be large (a whole message), and the cursor is past the taken ones.
-      const batch = run.writer.pendingAfter(run.cursor, limit - claimed.length);
-      if (batch.length === 0) break;
-      for (const item of batch) {
-        run.cursor = item.seq;
-        if (run.taken.has(item.id)) continue;
-        claimed.push(item);
-        if (claimed.length === limit) break;
+      if (run.queue.length === 0) {
+        // Read ahead: one statement for many items. They stay pending in the store; only this run writes the job.
+        run.queue = run.writer.pendingAfter(run.cursor, READ_AHEAD);
+        if (run.queue.length === 0) break;
+        run.cursor = run.queue.at(-1)!.seq;
       }
+      const item = run.queue.shift()!;
+      if (!run.taken.has(item.id)) claimed.push(item);
     }
     return claimed;
   }
@@ -609,6 +613,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       tasks: new Set(),
       taken: new Set(),
       cursor: -1,
+      queue: [],
       rescan: false,
       commits: [],
       cancelCommitTimer: null,
