@@ -52,6 +52,8 @@ async function openReplyBatch(page: Page, via: 'tab' | 'replies') {
 }
 
 test('reply batch: .eml files, rules first, the model for the rest, pause, resume, a damaged message, retry, export', async ({ page, app }) => {
+  // Many steps, each waiting for the job: on a busy two-core machine this takes over a minute.
+  test.slow();
   await useFakeOpenAI(app);
   await openApp(page, app);
   await openReplyBatch(page, 'replies');
