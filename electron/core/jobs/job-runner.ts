@@ -36,11 +36,6 @@ export interface ProcessedItem {
    * `provider` is who produced it: null when no model did.
    */
   save(): { resultId: string; provider: LLMProviderName | null };
-  /**
-   * Writes the call's usage row. The runner runs it in the same transaction as `save`, but
-   * outside `save`'s savepoint: a result the store refuses does not take the bill with it.
-   */
-  ledger?(): void;
   /** Tokens the call used (input + output), so the token budget learns the real size of calls. */
   tokens?: number;
 }
@@ -367,20 +362,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
    */
   function commit(run: Run, entries: PendingCommit[]): void {
     if (entries.length === 0) return;
-    let failures: Array<{ itemId: string; error: unknown }>;
-    try {
-      failures = run.writer.complete(entries.map(({ item, processed }) => ({ itemId: item.id, before: processed.ledger, save: () => processed.save() })));
-    } catch (error) {
-      // The result cannot be kept here, but the calls were made: their usage rows still go to the ledger.
-      for (const { processed } of entries) {
-        try {
-          if (processed.ledger) store.transaction(() => processed.ledger!());
-        } catch (ledgerError) {
-          logger.error('could not record the usage of a call whose result was lost', { jobId: run.jobId, error: ledgerError });
-        }
-      }
-      throw error;
-    }
+    const failures = run.writer.complete(entries.map(({ item, processed }) => ({ itemId: item.id, save: () => processed.save() })));
     for (const { item } of entries) run.taken.delete(item.id);
     for (const failure of failures) {
       if (isLeaseLost(failure.error) || (failure.error instanceof AppError && failure.error.code === 'storage')) throw failure.error;

@@ -81,17 +81,16 @@ export function createJobService(
       if (!profile) throw new AppError('not_found', 'The business profile of this batch was deleted: pick another and start a new batch.');
       const { id: _id, orgId: _org, createdAt: _c, updatedAt: _u, ...business } = profile;
       await call.acquireCall();
-      let ledger: (() => void) | undefined;
+      // The usage row is written the moment the answer arrives (llm.call does it), in its own
+      // commit: a crash before the result is saved must not lose the bill of a call that was made.
       const result = await llm.call(
         'sequence',
         { provider, model: call.provider === job.provider ? params.model : undefined },
         (target) => target.client.generateSequence(toLeadContext(lead), business, params.options, { model: target.model, signal: call.signal, onRateLimit: call.onRateLimit }),
         { retry: false },
         s,
-        (write) => (ledger = write),
       );
       return {
-        ledger,
         tokens: result.usage.inputTokens + result.usage.outputTokens,
         save: () => {
           const sequence = store.sequences.save(s.org.id, {

@@ -120,19 +120,13 @@ export function createLLMAccess(deps: ServiceDeps, session: SessionService, keys
       run: (target: ResolvedProvider) => Promise<T>,
       client: Pick<ProviderClientOptions, 'deadlineMs' | 'retry'> = {},
       s: Session = session.current(),
-      /**
-       * Takes the success row's write instead of writing it now: the job runner writes it in the
-       * transaction that saves the result (one commit, not two). Failed calls are recorded at once.
-       */
-      deferUsage?: (write: () => void) => void,
     ): Promise<T> {
       checkBudget(s);
       const target = await getLLMProviderForOrg(s, choice, client);
       const started = performance.now();
       try {
         const result = await run(target);
-        if (deferUsage) deferUsage(() => record(s, operation, target, { ok: result }));
-        else record(s, operation, target, { ok: result });
+        record(s, operation, target, { ok: result });
         return result;
       } catch (error) {
         if (error instanceof LLMError && error.code !== 'no_key') {

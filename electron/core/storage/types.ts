@@ -273,8 +273,6 @@ export type JobLeaseAttempt = { acquired: true; lease: JobLease; replaced: JobLe
 /** One finished item: `save` writes its result inside the transaction that marks the item done. */
 export interface JobItemCompletion {
   itemId: string;
-  /** Written first, in the batch's transaction but outside this item's savepoint (a usage row). */
-  before?(): void;
   save(): { resultId: string | null; provider: LLMProviderName | null };
 }
 

@@ -215,7 +215,6 @@ export function createJobRepository(db: SqliteDatabase, where: string): JobRepos
       complete: guarded((entries: readonly JobItemCompletion[]) => {
         const failures: Array<{ itemId: string; error: unknown }> = [];
         for (const entry of entries) {
-          entry.before?.();
           try {
             // A savepoint each: one bad result rolls back alone.
             completeOne(entry);
