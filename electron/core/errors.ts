@@ -37,7 +37,8 @@ export class AppError extends Error {
   toData(): AppErrorData {
     const data: AppErrorData = { code: this.code, message: redactSecrets(this.message), retryable: this.retryable };
     if (this.provider) data.provider = this.provider;
-    if (this.requestId) data.requestId = this.requestId;
+    // A request id is vendor text: it crosses only when the redactor finds nothing in it.
+    if (this.requestId && redactSecrets(this.requestId) === this.requestId) data.requestId = this.requestId;
     if (this.retryAfterMs !== undefined) data.retryAfterMs = this.retryAfterMs;
     if (this.field) data.field = this.field;
     return data;

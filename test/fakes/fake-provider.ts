@@ -87,6 +87,11 @@ export interface FakeProvider {
   setLatency(ms: number): void;
   setRequestsPerMinute(rpm: number | undefined): void;
   setModels(ids: string[]): void;
+  /**
+   * A vendor (or a proxy in front of it) that echoes the caller's key back in its request-id
+   * headers (`request-id`, `x-request-id`) on every response, for the key canary.
+   */
+  setEchoKeyInHeaders(on: boolean): void;
   /** Resolves once the fake has received `count` calls in total. */
   waitForCalls(count: number): Promise<void>;
   /** Forgets calls and queued scripts. */
@@ -390,6 +395,7 @@ export async function startFakeProvider(kind: FakeKind, options: FakeProviderOpt
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const recent: number[] = [];
+  let echoKey = false;
 
   const later = (ms: number, fn: () => void) => {
     const t = setTimeout(() => {
@@ -502,6 +508,11 @@ export async function startFakeProvider(kind: FakeKind, options: FakeProviderOpt
     }
 
     const extra: Record<string, string> = {};
+    if (echoKey) {
+      const sent = String(req.headers['x-api-key'] ?? req.headers['x-goog-api-key'] ?? req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
+      extra['request-id'] = sent;
+      extra['x-request-id'] = sent;
+    }
     if (settings.requestsPerMinute !== undefined) {
       const now = Date.now();
       while (recent.length && now - recent[0]! >= 60_000) recent.shift();
@@ -570,6 +581,9 @@ export async function startFakeProvider(kind: FakeKind, options: FakeProviderOpt
     setModels(ids) {
       models = ids;
     },
+    setEchoKeyInHeaders(on) {
+      echoKey = on;
+    },
     waitForCalls(count) {
       if (calls.length >= count) return Promise.resolve();
       return new Promise((resolve) => waiters.push({ count, resolve }));
@@ -579,6 +593,7 @@ export async function startFakeProvider(kind: FakeKind, options: FakeProviderOpt
       queues.generate.length = 0;
       queues.models.length = 0;
       recent.length = 0;
+      echoKey = false;
     },
     async close() {
       for (const t of timers) clearTimeout(t);

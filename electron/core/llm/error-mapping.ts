@@ -3,6 +3,7 @@ import { PROVIDERS } from './providers-info';
 import { createLLMError, type LLMError, type LLMErrorCode } from './errors';
 import type { HttpObservation } from './http-observer';
 import { parseGeminiRetryDelay, parseRetryAfter, readHeader, type HeaderSource } from './rate-limit';
+import { cleanVendorId } from './vendor-text';
 
 /** The parts of a vendor error body we read. Vendor messages are inspected, never shown. */
 export interface VendorErrorBody {
@@ -127,9 +128,9 @@ export function isTransportError(error: unknown): boolean {
   return false;
 }
 
-/** The request id a response carried in its headers. */
+/** The request id a response carried in its headers, when it is a plausible id (see `cleanVendorId`). */
 export function requestIdFrom(headers: HeaderSource | undefined): string | undefined {
-  return readHeader(headers, 'request-id') ?? readHeader(headers, 'x-request-id') ?? undefined;
+  return cleanVendorId(readHeader(headers, 'request-id') ?? readHeader(headers, 'x-request-id'));
 }
 
 /**

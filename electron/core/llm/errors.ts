@@ -1,6 +1,7 @@
 import type { ErrorCode } from '../../../shared/domain/errors';
 import { PROVIDER_DISPLAY_NAMES, type LLMProviderName, type TokenUsage } from '../../../shared/domain/llm';
 import { AppError, type AppErrorOptions } from '../errors';
+import { cleanVendorId } from './vendor-text';
 
 /** The codes a provider call can fail with: the LLM codes plus `no_key`. */
 export type LLMErrorCode = Extract<
@@ -42,11 +43,12 @@ export class LLMError extends AppError {
   readonly model?: string;
 
   constructor(code: LLMErrorCode, message: string, options: LLMErrorOptions = {}) {
-    super(code, message, options);
+    // The request id and the model may come from the vendor: only a clean id is kept.
+    super(code, message, options.requestId === undefined ? options : { ...options, requestId: cleanVendorId(options.requestId) });
     this.code = code;
     this.usage = options.usage;
     this.rawText = options.rawText;
-    this.model = options.model;
+    this.model = cleanVendorId(options.model);
   }
 }
 

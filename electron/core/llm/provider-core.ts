@@ -43,6 +43,7 @@ import type {
   RetryPolicy,
   SequenceCallOptions,
 } from './types';
+import { cleanVendorId } from './vendor-text';
 
 const DEFAULT_MAX_TOKENS = 4096;
 const CLASSIFY_MAX_TOKENS = 512;
@@ -70,13 +71,17 @@ function attemptRequest(base: BaseRequest, signal: AbortSignal, observer: Observ
   };
 }
 
-function completed(c: Omit<AdapterCompletion, 'text'>, text: string, latencyMs: number): Completed {
+/**
+ * The finished answer as the core passes it on. The model name and request id came from the
+ * vendor, so only clean ids are kept: the model asked for stands in for a bad model name.
+ */
+function completed(c: Omit<AdapterCompletion, 'text'>, text: string, latencyMs: number, requestedModel: string): Completed {
   return {
     text,
     finishReason: c.finishReason,
     usage: c.usage,
-    model: c.model,
-    requestId: c.requestId,
+    model: cleanVendorId(c.model) ?? requestedModel,
+    requestId: cleanVendorId(c.requestId) ?? null,
     filterDetail: c.filterDetail,
     latencyMs,
   };
@@ -147,7 +152,7 @@ export class ProviderCore implements LLMProvider {
         return this.adapter.complete(attemptRequest(base, signal, store));
       },
     );
-    return completed(completion, completion.text, performance.now() - started);
+    return completed(completion, completion.text, performance.now() - started, base.model);
   }
 
   /**
@@ -179,7 +184,7 @@ export class ProviderCore implements LLMProvider {
             yield event;
           } else {
             void iterator.return?.();
-            yield { type: 'finish', completion: completed(event.completion, text, performance.now() - started) };
+            yield { type: 'finish', completion: completed(event.completion, text, performance.now() - started, base.model) };
             return;
           }
         }
@@ -447,7 +452,12 @@ export class ProviderCore implements LLMProvider {
 /** Merges the vendor's ids with the catalog, flagging what either side does not know. */
 export function mergeModelLists(provider: LLMProviderName, vendorIds: string[]): ModelInfo[] {
   const catalog = getCatalog(provider);
-  const vendor = new Set(vendorIds.map((id) => (id.startsWith('models/') ? id.slice('models/'.length) : id)));
+  const vendor = new Set<string>();
+  for (const raw of vendorIds) {
+    // Listed ids are vendor text like any other: an id that is not an id is left out.
+    const id = cleanVendorId(raw.startsWith('models/') ? raw.slice('models/'.length) : raw);
+    if (id) vendor.add(id);
+  }
   const merged: ModelInfo[] = catalog.map((m) => ({ ...m, missingFromVendor: !vendor.has(m.id) }));
   for (const id of vendor) {
     if (catalog.some((m) => m.id === id)) continue;

@@ -9,6 +9,7 @@ import {
 } from '../adapter';
 import { mapHttpError, mapUnknownError, requestIdFrom } from '../error-mapping';
 import { attemptFetch, type HttpObservation } from '../http-observer';
+import { cleanVendorCode } from '../vendor-text';
 
 export interface GeminiAdapterOptions {
   apiKey: string;
@@ -107,7 +108,11 @@ function finishFrom(state: ChunkState, request: AdapterRequest, headers: Headers
     usage: toUsage(state.usage),
     model: state.model ?? request.model,
     requestId: requestIdFrom(headers) ?? state.responseId ?? null,
-    filterDetail: blocked ? `prompt blocked: ${state.blockReason}` : state.finishReason && FILTERED.has(state.finishReason) ? `answer withheld: ${state.finishReason}` : undefined,
+    filterDetail: blocked
+      ? `prompt blocked: ${cleanVendorCode(state.blockReason) ?? 'reason not given'}`
+      : state.finishReason && FILTERED.has(state.finishReason)
+        ? `answer withheld: ${state.finishReason}`
+        : undefined,
   };
 }
 
