@@ -3,13 +3,22 @@
  * reaches an error message or a vendor's echo never reaches the log.
  */
 
-const SECRET_PATTERNS: RegExp[] = [
-  /sk-ant-[A-Za-z0-9_-]{8,}/g,
-  /sk-(proj-)?[A-Za-z0-9_-]{8,}/g,
-  /gsk_[A-Za-z0-9]{8,}/g,
-  /AIza[0-9A-Za-z_-]{20,}/g,
-  /(authorization|x-api-key|x-goog-api-key|api-key)(["']?\s*[:=]\s*["']?)(Bearer\s+)?[^\s"',}]+/gi,
+/**
+ * Key shapes in the vendors' published formats. Each is anchored so it never starts or ends
+ * inside a word: `helpdesk-archive2026` or `outreach-desk-v3-….db` hold `sk-`, and are no key.
+ * The lengths are the formats' own, so a folder name that merely starts with `sk-` is left alone.
+ */
+const KEY_SHAPES = [
+  'sk-ant-[A-Za-z0-9_-]{20,}', // Anthropic: sk-ant-api03-…, sk-ant-admin01-…
+  'sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}', // OpenAI project, service-account and admin keys
+  'sk-[A-Za-z0-9]{32,}', // OpenAI legacy (48 characters), DeepSeek (32 hex)
+  'gsk_[A-Za-z0-9]{20,}', // Groq
+  'AIza[0-9A-Za-z_-]{35}', // Google AI (Gemini)
 ];
+const WORD = 'A-Za-z0-9_-';
+const KEY_PATTERN = new RegExp(`(?<![${WORD}])(?:${KEY_SHAPES.join('|')})(?![${WORD}])`, 'g');
+/** A key header or parameter and its value, in any spelling: `Authorization: Bearer …`, `"x-api-key":"…"`. */
+const KEY_FIELD_PATTERN = /(?<![A-Za-z0-9_-])(authorization|x-api-key|x-goog-api-key|api-key)(["']?\s*[:=]\s*["']?)(?:Bearer\s+)?[^\s"',}]+/gi;
 
 const registered = new Set<string>();
 
@@ -18,17 +27,15 @@ export function registerSecret(secret: string): void {
   if (secret.length >= 6) registered.add(secret);
 }
 
+/**
+ * Masks every registered key wherever it stands, then anything shaped like a vendor key or sent
+ * as a key header. Paths and words that merely contain `sk-` pass unchanged.
+ */
 export function redactSecrets(text: string): string {
   let out = text;
   for (const secret of registered) out = out.split(secret).join('[redacted]');
-  for (const pattern of SECRET_PATTERNS) {
-    out = out.replace(pattern, (_match, ...groups) =>
-      typeof groups[0] === 'string' && typeof groups[1] === 'string' && /^(authorization|x-api-key|x-goog-api-key|api-key)$/i.test(groups[0])
-        ? `${groups[0]}${groups[1]}[redacted]`
-        : '[redacted]',
-    );
-  }
-  return out;
+  out = out.replace(KEY_PATTERN, '[redacted]');
+  return out.replace(KEY_FIELD_PATTERN, (_match, name: string, separator: string) => `${name}${separator}[redacted]`);
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';

@@ -25,9 +25,9 @@ export interface CoreFixture {
  * A real core on a temp data dir (real SQLite file, the OS keychain unless told otherwise),
  * with every provider's base URL pointed at the loopback fake vendors.
  */
-export async function startCoreFixture(options: { secrets?: SecretStore } = {}): Promise<CoreFixture> {
+export async function startCoreFixture(options: { secrets?: SecretStore; dataDirName?: string } = {}): Promise<CoreFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'outreach-core-'));
-  const dataDir = join(dir, 'data');
+  const dataDir = join(dir, options.dataDirName ?? 'data');
   const fakes = await startFakeProviders();
   const core = await createCore({ dataDir, secrets: options.secrets ?? new KeyringSecretStore(`outreach-desk-test-${process.pid}-${Date.now()}`), env: {} });
   const transcript: unknown[] = [];
