@@ -80,7 +80,7 @@ export const keyStatusSchema = z.object({
   provider: llmProviderNameSchema,
   /** Where the key that applies comes from. */
   source: z.enum(['keychain', 'session', 'environment', 'none']),
-  /** The last four characters of the org's own key, for "ends in …abcd". */
+  /** The end of the org's own key for "ends in …abcd": at most four characters, fewer for a short key. */
   last4: z.string().max(4).nullable(),
 });
 export type KeyStatus = z.infer<typeof keyStatusSchema>;

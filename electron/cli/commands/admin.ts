@@ -42,7 +42,7 @@ export const keysCommand: Command = async ({ core, io }, args) => {
   ) as { keys: Array<{ provider: string; source: string; last4: string | null }> };
   const status = view.keys.find((k) => k.provider === provider)!;
   if (io.json) return io.out(JSON.stringify({ provider, source: status.source, last4: status.last4 }, null, 2));
-  io.out(action === 'set' ? `Saved the ${provider} key (${status.source}, ends in …${status.last4}).` : `Removed the ${provider} key; now using: ${status.source}.`);
+  io.out(action === 'set' ? `Saved the ${provider} key (${status.source}${status.last4 ? `, ends in …${status.last4}` : ''}).` : `Removed the ${provider} key; now using: ${status.source}.`);
 };
 
 /** settings set KEY=VALUE: the names admins and scripts use. */

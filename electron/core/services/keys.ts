@@ -7,6 +7,16 @@ import { secretAccount } from '../secrets';
 import type { ServiceDeps } from './context';
 
 /**
+ * The end of a key for "ends in …abcd": four characters of a real key, and at most a quarter of a
+ * short one (a 4-character key shows one character), so a hint never gives a key away. Null when
+ * the key is too short to show any of it.
+ */
+export function describeKeyTail(key: string): string | null {
+  const shown = Math.min(4, Math.floor(key.length / 4));
+  return shown > 0 ? key.slice(-shown) : null;
+}
+
+/**
  * Which key applies to a call: the org's own key (a session-only key first, then the OS keychain),
  * then the provider's environment variable. Asked at request time, so a changed key applies at once.
  * Keys leave this module only towards a provider client.
@@ -39,7 +49,7 @@ export function createKeyService(deps: ServiceDeps) {
       return Promise.all(
         LLM_PROVIDER_NAMES.map(async (provider): Promise<KeyStatus> => {
           const own = await orgKey(orgId, provider);
-          if (own) return { provider, source: own.source, last4: own.key.slice(-4) };
+          if (own) return { provider, source: own.source, last4: describeKeyTail(own.key) };
           return { provider, source: envKey(provider) ? 'environment' : 'none', last4: null };
         }),
       );
