@@ -85,6 +85,26 @@ describe('gemini', () => {
     expect(response.usage).toEqual({ inputTokens: 1000, outputTokens: 10, cachedInputTokens: 600 });
   });
 
+  it.each([
+    [503, 'UNAVAILABLE', 'The model is overloaded. Please try again later.', 'overloaded'],
+    [500, 'INTERNAL', 'An internal error has occurred.', 'server'],
+  ] as const)('fails a stream whose chunk carries a %s %s error as %s, after the text it sent', async (code, status, message, expected) => {
+    fakes.gemini.script({
+      sse: [
+        { candidates: [{ content: { parts: [{ text: '{"steps": [' }], role: 'model' }, index: 0 }], modelVersion: 'gemini-3.8-flash' },
+        { error: { code, message, status } },
+      ],
+    });
+    let streamed = '';
+    const error = await failure(
+      providerFor('gemini', fakes).generateSequence(lead, business, { numberOfSteps: 1, channels: ['email'] }, { onDelta: (t) => (streamed += t) }),
+    );
+    expect(error).toMatchObject({ code: expected, retryable: true });
+    expect(error.message).not.toMatch(/check the model and settings/);
+    expect(streamed).toBe('{"steps": [');
+    expect(fakes.gemini.calls).toHaveLength(1);
+  });
+
   it('asks for JSON with responseMimeType and a schema, and the key only in x-goog-api-key', async () => {
     await providerFor('gemini', fakes).classifyReply('stop', 'Hi');
     const call = fakes.gemini.calls[0]!;
@@ -119,7 +139,11 @@ describe('anthropic', () => {
     fakes.anthropic.script(overloaded, overloaded, overloaded);
     expect(await failure(providerFor('anthropic', fakes).chat(hi))).toMatchObject({ code: 'overloaded' });
     expect(fakes.anthropic.calls).toHaveLength(3);
-    fakes.anthropic.script({ status: 429, body: { type: 'error', error: { type: 'rate_limit_error', message: 'You have reached your specified API usage limits.' } } });
+    // The documented spend-limit marker decides, not the words of the message.
+    fakes.anthropic.script({
+      status: 429,
+      body: { type: 'error', error: { type: 'rate_limit_error', message: 'You have reached your specified API usage limits.', details: { error_code: 'enforced_spend_limit_reached' } } },
+    });
     expect(await failure(providerFor('anthropic', fakes).chat(hi))).toMatchObject({ code: 'quota_exhausted' });
     expect(fakes.anthropic.calls).toHaveLength(4);
   });
@@ -256,6 +280,60 @@ describe('groq', () => {
     await providerFor('groq', fakes).chat(hi, { onRateLimit: (r) => reports.push(r) });
     expect(reports[0]).toMatchObject({ provider: 'groq', resetRequestsMs: 179_560, resetTokensMs: 7660, limitTokens: 18000, retryAfterMs: 0 });
     expect(fakes.openai.calls).toHaveLength(2);
+  });
+
+  it('retries a 429 rate_limit_exceeded whose message links to the billing page: a rate limit, not empty credit', async () => {
+    fakes.openai.script({
+      status: 429,
+      headers: { 'retry-after': '0' },
+      body: {
+        error: {
+          message:
+            'Rate limit reached for model `llama-3.3-70b-versatile` in organization `org_01` service tier `on_demand` on tokens per minute (TPM): Limit 8000, Used 7415, Requested 1906. Please try again in 9.911s. Need more tokens? Upgrade to Dev Tier today at https://console.groq.com/settings/billing',
+          type: 'tokens',
+          code: 'rate_limit_exceeded',
+        },
+      },
+    });
+    const response = await providerFor('groq', fakes).chat(hi);
+    expect(response.content).toBe('Hello from the fake server.');
+    expect(fakes.openai.calls).toHaveLength(2);
+  });
+
+  it('fails a request larger than the per-minute token limit at once, asking to shorten it', async () => {
+    fakes.openai.script({
+      status: 429,
+      headers: { 'retry-after': '0' },
+      body: {
+        error: {
+          message:
+            'Request too large for model `llama-3.3-70b-versatile` in organization `org_01` service tier `on_demand` on tokens per minute (TPM): Limit 6000, Requested 15041, please reduce your message size and try again. Need more tokens? Upgrade to Dev Tier today at https://console.groq.com/settings/billing',
+          type: 'tokens',
+          code: 'rate_limit_exceeded',
+        },
+      },
+    });
+    const error = await failure(providerFor('groq', fakes).chat(hi));
+    expect(error).toMatchObject({ code: 'context_length', retryable: false });
+    expect(error.message).toMatch(/shorten/);
+    expect(fakes.openai.calls).toHaveLength(1);
+  });
+
+  it('fails a stream whose chunk carries a server error as server, not as a bad request', async () => {
+    fakes.openai.script({
+      sse: [
+        { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'llama-3.3-70b-versatile', choices: [{ index: 0, delta: { content: '{"steps": [' }, finish_reason: null }] },
+        { error: { message: 'The server had an error while processing your request.', type: 'server_error', code: null } },
+      ],
+    });
+    let streamed = '';
+    const error = await failure(
+      providerFor('groq', fakes).generateSequence(lead, business, { numberOfSteps: 1, channels: ['email'] }, { onDelta: (t) => (streamed += t) }),
+    );
+    expect(error).toMatchObject({ code: 'server', retryable: true });
+    expect(error.message).not.toMatch(/check the model and settings/);
+    expect(streamed).toBe('{"steps": [');
+    expect(fakes.openai.calls).toHaveLength(1);
   });
 
   it('reads usage from x_groq in streams', async () => {

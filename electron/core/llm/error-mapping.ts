@@ -1,6 +1,6 @@
 import type { LLMProviderName } from '../../../shared/domain/llm';
 import { PROVIDERS } from './providers-info';
-import { createLLMError, type LLMError, type LLMErrorCode } from './errors';
+import { createLLMError, providerLabel, type LLMError, type LLMErrorCode } from './errors';
 import type { HttpObservation } from './http-observer';
 import { parseGeminiRetryDelay, parseRetryAfter, readHeader, type HeaderSource } from './rate-limit';
 import { cleanVendorId } from './vendor-text';
@@ -41,8 +41,11 @@ export function readVendorErrorBody(body: unknown): VendorErrorBody {
   };
 }
 
+/**
+ * Anthropic and Gemini say "input too long" only in words, with a plain 400 (catalogue §2.1, §2.3),
+ * so these words are read for 4xx answers; they decide nothing else.
+ */
 const CONTEXT_WORDS = /context[ _]length|context window|maximum context|too many tokens|prompt is too long|input is too long|exceeds the maximum|request_too_large|reduce the length/i;
-const SPEND_WORDS = /spend limit|credit balance|billing|insufficient balance|usage limits?/i;
 
 function geminiDetailReason(details: unknown, type: string): string[] {
   if (!Array.isArray(details)) return [];
@@ -63,9 +66,37 @@ function geminiDetailReason(details: unknown, type: string): string[] {
 }
 
 /**
- * Maps an HTTP error to our code. Status first, then the vendor's type/code, because the same
- * status means different things: a 429 can be a rate limit or an empty wallet, and Gemini says
- * "bad key" with a 400.
+ * A rate-limit 429 for one request bigger than the whole per-minute budget (Groq: "Request too
+ * large … Limit 6000, Requested 15041"): no wait lets it through, so it must not be retried. The
+ * numbers tell, not the words.
+ */
+function exceedsWholeLimit(message: string): boolean {
+  const m = /\bLimit (\d+)\b[^.]*?\bRequested (\d+)\b/.exec(message);
+  return m !== null && Number(m[2]) > Number(m[1]);
+}
+
+type Make = (code: LLMErrorCode, extra?: { retryAfterMs?: number; detail?: string; retryable?: boolean }) => LLMError;
+
+/**
+ * An error event inside a stream that began with a 200 (status 0 here): the request was accepted,
+ * so it is the vendor's trouble. Overloaded or a rate limit when the vendor says so, else a server
+ * error; never "check your settings".
+ */
+function mapStreamError(kind: string, make: Make, retryAfterMs: number | undefined): LLMError {
+  if (kind.includes('insufficient_quota') || kind.includes('billing_error')) return make('quota_exhausted');
+  if (kind.includes('rate_limit') || kind.includes('resource_exhausted')) return make('rate_limited', { retryAfterMs });
+  if (/overloaded|unavailable|capacity/.test(kind)) return make('overloaded', { retryAfterMs });
+  if (kind.includes('timeout') || kind.includes('deadline_exceeded')) return make('timeout');
+  if (kind.includes('json_validate_failed')) return make('invalid_output', { detail: 'the vendor could not produce valid JSON' });
+  return make('server', { retryAfterMs });
+}
+
+/**
+ * Maps an HTTP error to our code by status, the vendor's error type and code, and Gemini's
+ * structured details; words in the message decide nothing (Groq's rate-limit 429 links to its
+ * billing page). Only explicit quota signals are `quota_exhausted`: HTTP 402, OpenAI's
+ * `insufficient_quota`, Anthropic's `billing_error` and `enforced_spend_limit_reached`, and
+ * Gemini's per-day quota ids. Status 0 is an error event inside a 200 stream.
  */
 export function mapHttpError(
   provider: LLMProviderName,
@@ -75,41 +106,42 @@ export function mapHttpError(
   context: { model?: string; requestId?: string; cause?: unknown },
 ): LLMError {
   const body = readVendorErrorBody(rawBody);
-  const type = `${body.type ?? ''} ${body.code ?? ''} ${body.status ?? ''}`.toLowerCase();
+  const kind = `${body.type ?? ''} ${body.code ?? ''} ${body.status ?? ''}`.toLowerCase();
   const message = body.message ?? '';
   const retryAfterMs = parseRetryAfter(headers) ?? parseGeminiRetryDelay(body.details);
   const base = { model: context.model, requestId: context.requestId, cause: context.cause };
-  const make = (code: LLMErrorCode, extra: { retryAfterMs?: number; detail?: string } = {}) =>
-    createLLMError(code, provider, { ...base, ...extra, envVar: PROVIDERS[provider].envVar });
+  const make: Make = (code, extra = {}) => createLLMError(code, provider, { ...base, ...extra, envVar: PROVIDERS[provider].envVar });
 
+  if (status === 0) return mapStreamError(kind, make, retryAfterMs);
   const errorInfoReasons = geminiDetailReason(body.details, 'ErrorInfo');
-  if (errorInfoReasons.includes('API_KEY_INVALID') || status === 401 || type.includes('authentication_error') || type.includes('invalid_api_key')) {
+  if (errorInfoReasons.includes('API_KEY_INVALID') || status === 401 || kind.includes('authentication_error') || kind.includes('invalid_api_key')) {
     return make('auth');
   }
-  if (status === 402 || type.includes('billing_error') || type.includes('insufficient_quota')) return make('quota_exhausted');
-  if (status === 403 || type.includes('permission')) return make('permission');
-  if (status === 404 || type.includes('not_found')) return make('model_not_found');
-  if (status === 429 || type.includes('rate_limit') || type.includes('resource_exhausted')) {
-    const quotaIds = geminiDetailReason(body.details, 'QuotaFailure');
-    const perDay = quotaIds.some((id) => /PerDay/i.test(id));
-    const spend = body.errorCode === 'enforced_spend_limit_reached' || (provider === 'anthropic' && retryAfterMs === undefined && SPEND_WORDS.test(message));
+  if (status === 402 || kind.includes('billing_error') || kind.includes('insufficient_quota') || body.errorCode === 'enforced_spend_limit_reached') {
+    return make('quota_exhausted');
+  }
+  if (status === 403 || kind.includes('permission')) return make('permission');
+  if (status === 404 || kind.includes('not_found')) return make('model_not_found');
+  if (status === 429 || kind.includes('rate_limit') || kind.includes('resource_exhausted')) {
     // Gemini says "exceeded your current quota" for per-minute limits too: only its quota ids tell.
-    const billing = provider !== 'anthropic' && provider !== 'gemini' && SPEND_WORDS.test(message);
-    if (perDay || spend || billing) {
-      return make('quota_exhausted');
+    if (geminiDetailReason(body.details, 'QuotaFailure').some((id) => /PerDay/i.test(id))) return make('quota_exhausted');
+    if (exceedsWholeLimit(message)) {
+      return make('context_length', { detail: `one request is larger than the ${providerLabel(provider)} per-minute token limit` });
     }
     return make('rate_limited', { retryAfterMs });
   }
-  if (type.includes('json_validate_failed')) return make('invalid_output', { detail: 'the vendor could not produce valid JSON' });
-  if (status === 413 || type.includes('context_length') || CONTEXT_WORDS.test(message)) return make('context_length');
-  if (status === 408 || status === 504 || type.includes('timeout_error') || type.includes('deadline_exceeded')) return make('timeout');
-  if (status === 529 || status === 503 || status === 498 || type.includes('overloaded') || type.includes('unavailable')) {
+  if (kind.includes('json_validate_failed')) return make('invalid_output', { detail: 'the vendor could not produce valid JSON' });
+  if (status === 413 || kind.includes('context_length') || kind.includes('request_too_large') || (status < 500 && CONTEXT_WORDS.test(message))) {
+    return make('context_length');
+  }
+  if (status === 408 || status === 504 || kind.includes('timeout_error') || kind.includes('deadline_exceeded')) return make('timeout');
+  if (status === 529 || status === 503 || status === 498 || kind.includes('overloaded') || kind.includes('unavailable')) {
     return make('overloaded', { retryAfterMs });
   }
-  if (status >= 500 || status === 409 || type.includes('api_error') || type.includes('internal')) {
+  if (status >= 500 || status === 409 || kind.includes('api_error') || kind.includes('internal')) {
     return make('server', { retryAfterMs });
   }
-  if (type.includes('failed_precondition')) return make('invalid_request', { detail: 'not available in this region or plan' });
+  if (kind.includes('failed_precondition')) return make('invalid_request', { detail: 'not available in this region or plan' });
   return make('invalid_request');
 }
 

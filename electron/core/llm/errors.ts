@@ -71,7 +71,7 @@ export function providerLabel(provider: LLMProviderName): string {
 export function describeError(
   code: LLMErrorCode,
   provider: LLMProviderName,
-  context: { model?: string; retryAfterMs?: number; detail?: string; envVar?: string | null } = {},
+  context: { model?: string; retryAfterMs?: number; detail?: string; envVar?: string | null; deadlineMs?: number } = {},
 ): string {
   const name = providerLabel(provider);
   const settings = `Settings → Providers → ${name}`;
@@ -100,7 +100,11 @@ export function describeError(
     case 'server':
       return `${name} had a server error.${wait}`;
     case 'timeout':
-      return `${name} did not answer in time. Try again, or raise the timeout or switch provider in Settings → Providers.`;
+      // Our deadline: the provider's Timeout setting raises it. A vendor-side timeout (408/504)
+      // is not ours to raise.
+      return context.deadlineMs !== undefined
+        ? `${name} did not answer within ${formatWait(context.deadlineMs)}. Try again, raise the timeout in ${settings}, or switch provider.`
+        : `${name} timed out on its side. Try again in a minute, shorten the input, or switch provider in Settings → Providers.`;
     case 'offline':
       return provider === 'local'
         ? `Cannot reach the local server: check that it is running and that the base URL in ${settings} is right.`
@@ -110,7 +114,9 @@ export function describeError(
     case 'content_filtered':
       return `${name} declined to answer (${context.detail ?? 'content filter'}). Rephrase the input, or try another provider.`;
     case 'context_length':
-      return `The input is too long for ${model}: shorten it, or pick a model with a larger context window in ${settings}.`;
+      return context.detail
+        ? `The request is too large for ${name} (${context.detail}): shorten the input or lower the max tokens, or raise the limit in the ${name} console.`
+        : `The input is too long for ${model}: shorten it, or pick a model with a larger context window in ${settings}.`;
     case 'invalid_request':
       return `${name} rejected the request${context.detail ? ` (${context.detail})` : ''}: check the model and settings in ${settings}.`;
     case 'invalid_output':
@@ -129,10 +135,10 @@ function formatWait(ms: number): string {
 export function createLLMError(
   code: LLMErrorCode,
   provider: LLMProviderName,
-  options: LLMErrorOptions & { detail?: string; envVar?: string | null } = {},
+  options: LLMErrorOptions & { detail?: string; envVar?: string | null; deadlineMs?: number } = {},
 ): LLMError {
-  const { detail, envVar, ...rest } = options;
-  return new LLMError(code, describeError(code, provider, { model: rest.model, retryAfterMs: rest.retryAfterMs, detail, envVar }), {
+  const { detail, envVar, deadlineMs, ...rest } = options;
+  return new LLMError(code, describeError(code, provider, { model: rest.model, retryAfterMs: rest.retryAfterMs, detail, envVar, deadlineMs }), {
     retryable: isRetryableCode(code),
     provider,
     ...rest,

@@ -133,7 +133,7 @@ export function createCallSignals(deadlineMs: number, caller?: AbortSignal): Cal
 /** The error for a call that ended because a signal fired: the caller's → aborted, else timeout. */
 export function abortErrorFor(signals: CallSignals, provider: LLMProviderName, model?: string): LLMError | undefined {
   if (signals.caller?.aborted) return createLLMError('aborted', provider, { model });
-  if (signals.timedOut) return createLLMError('timeout', provider, { model });
+  if (signals.timedOut) return createLLMError('timeout', provider, { model, deadlineMs: signals.deadlineMs });
   return undefined;
 }
 
