@@ -18,12 +18,27 @@ export const baseUrlSchema = z
     'must be an http(s) URL without credentials, e.g. http://127.0.0.1:11434/v1',
   );
 
+/** The highest maxTokens setting. */
+export const MAX_TOKENS_LIMIT = 16000;
+
+/** The bounds of a provider's timeout setting, in seconds. */
+export const MIN_TIMEOUT_SECONDS = 5;
+export const MAX_TIMEOUT_SECONDS = 900;
+/** A call's timeout when its provider has none set; the connection test's is shorter. */
+export const DEFAULT_TIMEOUT_SECONDS = 120;
+export const CONNECTION_TEST_TIMEOUT_SECONDS = 15;
+
 const llmSettingsFields = {
   /** Default model per provider; missing means the catalog's default. */
   models: providerMap(z.string().min(1).max(200)),
   temperature: z.number().min(0).max(2),
-  maxTokens: z.number().int().min(64).max(16000),
+  maxTokens: z.number().int().min(64).max(MAX_TOKENS_LIMIT),
   baseUrls: providerMap(baseUrlSchema),
+  /**
+   * How long one call to a provider may take, in seconds, every retry included; missing means the
+   * default (120 s, 15 s for a connection test). Slow local models need more.
+   */
+  timeouts: providerMap(z.number().int().min(MIN_TIMEOUT_SECONDS).max(MAX_TIMEOUT_SECONDS)),
   /** Providers to try, in order, when the default one stays unavailable. */
   fallbackOrder: z.array(llmProviderNameSchema).max(6),
   /** Monthly budget in USD; null means no budget. */
@@ -36,6 +51,7 @@ export const llmSettingsSchema = z.object({
   temperature: llmSettingsFields.temperature.default(0.7),
   maxTokens: llmSettingsFields.maxTokens.default(2048),
   baseUrls: llmSettingsFields.baseUrls.default({}),
+  timeouts: llmSettingsFields.timeouts.default({}),
   fallbackOrder: llmSettingsFields.fallbackOrder.default([]),
   monthlyBudgetUsd: llmSettingsFields.monthlyBudgetUsd.default(null),
 });
@@ -50,6 +66,7 @@ export const llmSettingsPatchSchema = z
     temperature: llmSettingsFields.temperature.optional(),
     maxTokens: llmSettingsFields.maxTokens.optional(),
     baseUrls: llmSettingsFields.baseUrls.optional(),
+    timeouts: llmSettingsFields.timeouts.optional(),
     fallbackOrder: llmSettingsFields.fallbackOrder.optional(),
     monthlyBudgetUsd: llmSettingsFields.monthlyBudgetUsd.optional(),
   })

@@ -43,7 +43,7 @@ function model(id: string, extra: Partial<ModelInfo> = {}): ModelInfo {
 function settingsView(overrides: Partial<LLMSettingsView> = {}, last4: string | null = 'abcd'): LLMSettingsView {
   return {
     provider: 'openai',
-    settings: { models: {}, temperature: 0.7, maxTokens: 2048, baseUrls: {}, fallbackOrder: [], monthlyBudgetUsd: null },
+    settings: { models: {}, temperature: 0.7, maxTokens: 2048, baseUrls: {}, timeouts: {}, fallbackOrder: [], monthlyBudgetUsd: null },
     hasCustomApiKey: { openai: last4 !== null },
     keys: [{ provider: 'openai', source: last4 ? 'keychain' : 'none', last4 }],
     canEdit: true,
@@ -156,6 +156,7 @@ describe('ProviderCard', () => {
         provider: 'openai',
         model: 'gpt-4o-mini-2024-07-18',
         response: 'Hello from the fake',
+        finishReason: 'stop',
         usage: { inputTokens: 12, outputTokens: 5, cachedInputTokens: 0 },
         cost: { usd: 0.000005, priceTable: 'catalog-2026-11-01' },
         latencyMs: 321,
@@ -187,6 +188,29 @@ describe('ProviderCard', () => {
     expect(navigate).toHaveBeenCalledWith({ page: 'settings', tab: 'providers', provider: 'openai' });
   });
 
+  it('sets a per-provider timeout in seconds, and clears it back to the default', async () => {
+    const user = userEvent.setup();
+    const fake = installFakeApi({
+      'llm:models': () => MODELS,
+      'settings:update-llm': (input) => settingsView({ settings: { ...settingsView().settings, timeouts: input.settings?.timeouts ?? {} } }),
+    });
+    render(<Harness initial={settingsView()} />);
+    const field = screen.getByLabelText('Timeout (seconds)') as HTMLInputElement;
+    expect(field.value).toBe('');
+    expect(field.placeholder).toBe('120');
+    expect(screen.getByText(/Default: 120 s \(15 s for a connection test\)/)).toBeTruthy();
+    await user.type(field, '300');
+    const save = screen.getByRole('button', { name: 'Save timeout' });
+    await user.click(save);
+    await waitFor(() => expect(fake.callsTo('settings:update-llm')).toHaveLength(1));
+    expect(fake.callsTo('settings:update-llm')[0]).toEqual({ settings: { timeouts: { openai: 300 } } });
+    await waitFor(() => expect((save as HTMLButtonElement).disabled).toBe(true));
+    await user.clear(field);
+    await user.click(save);
+    await waitFor(() => expect(fake.callsTo('settings:update-llm')).toHaveLength(2));
+    expect(fake.callsTo('settings:update-llm')[1]).toEqual({ settings: { timeouts: {} } });
+  });
+
   it("is read-only for a member: no key field, locked URL and model, but the connection can be tested", async () => {
     installFakeApi({ 'llm:models': () => MODELS });
     render(<Harness initial={settingsView({ canEdit: false })} />);
@@ -194,6 +218,7 @@ describe('ProviderCard', () => {
     expect(screen.queryByLabelText(/API key/)).toBeNull();
     expect(screen.queryByRole('button', { name: /key|Remove|Save/ })).toBeNull();
     expect((screen.getByLabelText('Base URL') as HTMLInputElement).disabled).toBe(true);
+    expect((screen.getByLabelText('Timeout (seconds)') as HTMLInputElement).disabled).toBe(true);
     await screen.findByRole('option', { name: 'gpt-4o-mini' });
     expect((screen.getByLabelText('Default model') as HTMLSelectElement).disabled).toBe(true);
     expect((screen.getByRole('button', { name: 'Test connection' }) as HTMLButtonElement).disabled).toBe(false);

@@ -26,7 +26,7 @@ describe('organizations, users and meta', () => {
     expect(store.orgs.list()).toHaveLength(1);
     expect(store.orgs.getDefault()).toMatchObject({ id: orgId, name: 'Acme', provider: 'anthropic' });
     expect(store.orgs.getDefault()?.settings).toEqual({
-      models: {}, temperature: 0.7, maxTokens: 2048, baseUrls: {}, fallbackOrder: [], monthlyBudgetUsd: null,
+      models: {}, temperature: 0.7, maxTokens: 2048, baseUrls: {}, timeouts: {}, fallbackOrder: [], monthlyBudgetUsd: null,
     });
     store.close();
   });

@@ -78,6 +78,15 @@ function applySetting(
       patch.settings.baseUrls = next;
       return;
     }
+    case 'timeout': {
+      // Seconds a call to this provider may take; "default" goes back to the built-in one.
+      const p = provider();
+      const next = { ...(patch.settings.timeouts ?? current.timeouts) };
+      if (value === '' || value === 'default') delete next[p];
+      else next[p] = number();
+      patch.settings.timeouts = next;
+      return;
+    }
     case 'temperature':
       patch.settings.temperature = number();
       return;
@@ -94,7 +103,7 @@ function applySetting(
       patch.orgName = value;
       return;
     default:
-      throw new UsageError(`Unknown setting "${key}". Known: provider, model.<provider>, baseUrl.<provider>, temperature, maxTokens, fallback, budget, orgName.`);
+      throw new UsageError(`Unknown setting "${key}". Known: provider, model.<provider>, baseUrl.<provider>, timeout.<provider> (seconds), temperature, maxTokens, fallback, budget, orgName.`);
   }
 }
 

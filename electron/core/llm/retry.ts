@@ -1,4 +1,5 @@
 import type { LLMProviderName } from '../../../shared/domain/llm';
+import { DEFAULT_TIMEOUT_SECONDS } from '../../../shared/domain/org';
 import { createLLMError, LLMError } from './errors';
 import type { RetryPolicy } from './types';
 
@@ -12,7 +13,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 };
 
 /** Default overall deadline of one call, every attempt included. */
-export const DEFAULT_DEADLINE_MS = 120_000;
+export const DEFAULT_DEADLINE_MS = DEFAULT_TIMEOUT_SECONDS * 1000;
 
 /** Merges a partial policy onto the defaults; `false` means a single attempt. */
 export function resolveRetryPolicy(...layers: (Partial<RetryPolicy> | false | undefined)[]): RetryPolicy {

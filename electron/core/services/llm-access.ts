@@ -55,6 +55,9 @@ export function createLLMAccess(deps: ServiceDeps, session: SessionService, keys
     const name = choice.provider ?? s.org.provider;
     const settings = s.org.settings;
     const model = choice.model ?? settings.models[name] ?? PROVIDERS[name].defaultModel;
+    // The provider's own timeout, when the org set one, wins over the caller's default (the
+    // connection test's 15 s): it is the setting timeout messages tell the user to raise.
+    const timeoutSeconds = settings.timeouts[name];
     const instance = getLLMProvider(name, {
       apiKey: await keys.resolve(s.org.id, name),
       baseURL: settings.baseUrls[name] ?? PROVIDERS[name].defaultBaseUrl ?? undefined,
@@ -62,6 +65,7 @@ export function createLLMAccess(deps: ServiceDeps, session: SessionService, keys
       temperature: settings.temperature,
       maxTokens: settings.maxTokens,
       ...client,
+      ...(timeoutSeconds === undefined ? {} : { deadlineMs: timeoutSeconds * 1000 }),
     });
     return { name, model, client: instance };
   }

@@ -4,7 +4,8 @@ import { AppContext, type Route } from '../lib/app-context';
 import { ERROR_CODE_LABELS, PROVIDER_LABELS } from '../lib/labels';
 
 /** Codes whose fix lives on a provider's card in Settings. */
-const PROVIDER_FIX_CODES = new Set(['auth', 'permission', 'no_key', 'model_not_found', 'quota_exhausted', 'keychain_unavailable']);
+// A timeout's fix is the provider's Timeout field (or another provider), on the same card.
+const PROVIDER_FIX_CODES = new Set(['auth', 'permission', 'no_key', 'model_not_found', 'quota_exhausted', 'keychain_unavailable', 'timeout']);
 
 /**
  * An error as an actionable message: what happened (from the code), the core's message

@@ -1,5 +1,12 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import type { KeyStatus, ModelInfo } from '../../../shared/domain';
+import {
+  CONNECTION_TEST_TIMEOUT_SECONDS,
+  DEFAULT_TIMEOUT_SECONDS,
+  MAX_TIMEOUT_SECONDS,
+  MIN_TIMEOUT_SECONDS,
+  type KeyStatus,
+  type ModelInfo,
+} from '../../../shared/domain';
 import type { ChannelInput, ChannelOutput, LLMSettingsView } from '../../../shared/ipc';
 import { type ApiError, call, toApiError } from '../lib/api';
 import { formatInt, formatLatency, formatPricePerMTok, formatUsd } from '../lib/format';
@@ -49,12 +56,15 @@ export function ProviderCard({ info, view, onViewChange, highlighted = false }: 
 
   const [keyDraft, setKeyDraft] = useState('');
   const [baseUrlDraft, setBaseUrlDraft] = useState(view.settings.baseUrls[provider] ?? '');
-  const actions = useAction<'key' | 'remove' | 'url' | 'model' | 'test' | 'models'>();
+  const savedTimeout = view.settings.timeouts[provider];
+  const [timeoutDraft, setTimeoutDraft] = useState(savedTimeout === undefined ? '' : String(savedTimeout));
+  const actions = useAction<'key' | 'remove' | 'url' | 'model' | 'timeout' | 'test' | 'models'>();
   const { busy, error } = actions;
   const [test, setTest] = useState<{ ok: true; result: TestResult } | { ok: false; error: ApiError } | null>(null);
   const [models, setModels] = useState<{ status: 'loading' } | { status: 'ready'; list: ModelList } | { status: 'error'; error: ApiError }>({ status: 'loading' });
 
   useEffect(() => setBaseUrlDraft(view.settings.baseUrls[provider] ?? ''), [view.settings.baseUrls, provider]);
+  useEffect(() => setTimeoutDraft(savedTimeout === undefined ? '' : String(savedTimeout)), [savedTimeout]);
 
   // Arriving from an error about this provider: show the card and put the cursor where the fix is.
   useEffect(() => {
@@ -78,7 +88,7 @@ export function ProviderCard({ info, view, onViewChange, highlighted = false }: 
   const pendingKey = useRef<string | null>(null);
   const offerSessionOnly = error?.code === 'keychain_unavailable' && pendingKey.current !== null;
 
-  const update = async (what: 'key' | 'remove' | 'url' | 'model', input: ChannelInput<'settings:update-llm'>, done: string) => {
+  const update = async (what: 'key' | 'remove' | 'url' | 'model' | 'timeout', input: ChannelInput<'settings:update-llm'>, done: string) => {
     if (what !== 'key') pendingKey.current = null;
     const updated = await actions.run(what, () => call('settings:update-llm', input), done);
     if (updated) onViewChange(updated);
@@ -99,6 +109,15 @@ export function ProviderCard({ info, view, onViewChange, highlighted = false }: 
     if (value) urls[provider] = value;
     else delete urls[provider];
     void update('url', { settings: { baseUrls: urls } }, value ? `${info.displayName} base URL saved` : `${info.displayName} uses its default URL`);
+  };
+
+  // Empty goes back to the default; the core validates the range and names the field if it is off.
+  const saveTimeout = () => {
+    const timeouts = { ...view.settings.timeouts };
+    const value = timeoutDraft.trim();
+    if (value) timeouts[provider] = Number(value);
+    else delete timeouts[provider];
+    void update('timeout', { settings: { timeouts } }, value ? `${info.displayName} timeout set to ${value} s` : `${info.displayName} uses the default timeout`);
   };
 
   const setModel = (model: string) => {
@@ -247,6 +266,39 @@ export function ProviderCard({ info, view, onViewChange, highlighted = false }: 
             {models.status === 'loading' && 'Loading models…'}
             {models.status === 'error' && `Could not load models: ${models.error.message}`}
             {models.status === 'ready' && <ModelDetails model={selected} live={models.list.live} asOf={models.list.priceTable.pricesAsOf} />}
+          </span>
+        </div>
+
+        <div className="field">
+          <label htmlFor={`${uid}-timeout`}>Timeout (seconds)</label>
+          <div className="row">
+            <input
+              id={`${uid}-timeout`}
+              className="grow"
+              type="number"
+              inputMode="numeric"
+              min={MIN_TIMEOUT_SECONDS}
+              max={MAX_TIMEOUT_SECONDS}
+              step={1}
+              placeholder={String(DEFAULT_TIMEOUT_SECONDS)}
+              value={timeoutDraft}
+              disabled={readOnly}
+              onChange={(e) => setTimeoutDraft(e.target.value)}
+            />
+            {!readOnly && (
+              <button
+                type="button"
+                className="btn btn-small"
+                aria-label="Save timeout"
+                disabled={busy !== null || timeoutDraft.trim() === (savedTimeout === undefined ? '' : String(savedTimeout))}
+                onClick={saveTimeout}
+              >
+                {busy === 'timeout' ? 'Saving…' : 'Save'}
+              </button>
+            )}
+          </div>
+          <span className="field-hint">
+            How long one call may take, retries included. Default: {DEFAULT_TIMEOUT_SECONDS} s ({CONNECTION_TEST_TIMEOUT_SECONDS} s for a connection test); raise it for slow local models.
           </span>
         </div>
       </div>
