@@ -7,7 +7,8 @@ export interface CliContext {
   io: Output;
 }
 
-export type Command = (ctx: CliContext, args: string[]) => Promise<void>;
+/** A command; it may return an exit code (1 for an operation that ran but did not succeed), else 0. */
+export type Command = (ctx: CliContext, args: string[]) => Promise<void | number>;
 
 /** node:util parseArgs, with its complaints turned into usage errors (exit code 2). */
 export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, command: string) {

@@ -105,8 +105,9 @@ export async function runCli(argv: string[]): Promise<number> {
     const dataDir = flags.dataDir ?? defaultDataDir();
     core = await createCore({ dataDir, env: process.env, orgId: flags.orgId, program: 'cli', onCorrupt: flags.startFresh ? 'move-aside' : 'fail' });
     if (core.store.recoveredFrom) io.err(`The damaged database was moved to ${core.store.recoveredFrom}; started a new one.`);
-    await command({ core, io }, args);
-    return 0;
+    // Commands often end with `return io.out(…)`, whose value is no exit code: only a number is.
+    const code = await command({ core, io }, args);
+    return typeof code === 'number' ? code : 0;
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`error[usage]: ${error.message}\n`);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { costSchema, llmProviderNameSchema, tokenUsageSchema } from '../domain/llm';
+import { costSchema, finishReasonSchema, llmProviderNameSchema, tokenUsageSchema } from '../domain/llm';
 import { defineChannel } from './envelope';
 
 export const requestIdSchema = z.string().min(8).max(100);
@@ -17,6 +17,8 @@ export const llmChannels = {
       provider: llmProviderNameSchema,
       model: z.string(),
       response: z.string(),
+      /** "length" means the reply was cut off at the test's token limit. */
+      finishReason: finishReasonSchema,
       usage: tokenUsageSchema,
       cost: costSchema,
       latencyMs: z.number(),

@@ -1,4 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import type { ErrorCode } from '../../../shared/domain/errors';
 import type { Job, JobProgress } from '../../../shared/domain/records';
 import type { Core } from '../../core';
 import { renderProgressBar } from '../../core/jobs';
@@ -67,7 +68,31 @@ function describeItem(item: FailedItem): string {
   return typeof name === 'string' && name ? `item ${item.seq + 1} (${name})` : `item ${item.seq + 1}`;
 }
 
-async function reportJob(core: Core, io: Output, job: Job, progress: JobProgress, out: string | undefined): Promise<void> {
+/** Causes the user cannot fix: a fault of ours, or the vendor's own trouble (wait, then resume). */
+const NOT_THE_USERS_TO_FIX: ReadonlySet<ErrorCode> = new Set(['internal']);
+const VENDOR_TROUBLE: ReadonlySet<ErrorCode> = new Set(['server', 'overloaded', 'rate_limited', 'timeout', 'offline']);
+
+/**
+ * How a batch run ended, as an exit code and the advice after the summary: a job that completed is
+ * a success (its failed items are listed); paused, failed or cancelled is not. "Fix it, then
+ * resume" only when the cause is the user's to fix (a key, credit, the budget, the disk).
+ */
+export function describeJobEnd(progress: JobProgress): { exitCode: 0 | 1; advice: string | null } {
+  if (progress.status === 'completed') return { exitCode: 0, advice: null };
+  const resume = `outreach-desk jobs resume ${progress.jobId}`;
+  if (progress.status === 'cancelled') return { exitCode: 1, advice: `Cancelled. To finish the rest, run: ${resume}` };
+  const reason = progress.pauseReason;
+  const what = progress.status === 'paused' ? 'Paused' : 'Stopped';
+  if (!reason) return { exitCode: 1, advice: `${what}. To go on, run: ${resume}` };
+  const cause = `${what}: error[${reason.code}]: ${reason.message}`;
+  if (NOT_THE_USERS_TO_FIX.has(reason.code)) {
+    return { exitCode: 1, advice: `${cause}\nThis is not something you can fix; please report it. To try again, run: ${resume}` };
+  }
+  if (VENDOR_TROUBLE.has(reason.code)) return { exitCode: 1, advice: `${cause}\nWait a while, then run: ${resume}` };
+  return { exitCode: 1, advice: `${cause}\nFix it, then run: ${resume}` };
+}
+
+async function reportJob(core: Core, io: Output, job: Job, progress: JobProgress, out: string | undefined): Promise<0 | 1> {
   // Every item is a row of the results, failed ones included, so the file lines up with the input.
   if (out && progress.total > 0) await writeOutput(core, io, job, out);
   const failures = await readFailures(core, job.id);
@@ -76,8 +101,10 @@ async function reportJob(core: Core, io: Output, job: Job, progress: JobProgress
   } else {
     io.err(`Job ${job.id}: ${progress.status}, ${progress.done} done, ${progress.failed} failed of ${progress.total}.${out && progress.total > 0 ? ` Wrote ${out}.` : ''}`);
     for (const f of failures) io.err(`  ${describeItem(f)}: error[${f.error?.code}]: ${f.error?.message}`);
-    if (progress.pauseReason) io.err(`Paused: error[${progress.pauseReason.code}]: ${progress.pauseReason.message}\nFix it, then run: outreach-desk jobs resume ${job.id}`);
   }
+  const end = describeJobEnd(progress);
+  if (end.advice) io.err(end.advice);
+  return end.exitCode;
 }
 
 export const batchCommand: Command = async ({ core, io }, args) => {
@@ -120,8 +147,7 @@ export const batchCommand: Command = async ({ core, io }, args) => {
     ) as Job;
     core.services.store.meta.set(`job-out:${job.id}`, values.out);
     io.err(`Job ${job.id} started (resume it after an interruption with: outreach-desk jobs resume ${job.id}).`);
-    await reportJob(core, io, job, await waitForJob(core, io, job), values.out);
-    return;
+    return reportJob(core, io, job, await waitForJob(core, io, job), values.out);
   }
   if (kind === 'classify') {
     if (!values.in || !values.out) throw new UsageError('batch classify needs --in DIR|FILE.mbox --out FILE.csv.');
@@ -130,8 +156,7 @@ export const batchCommand: Command = async ({ core, io }, args) => {
     const job = core.services.jobs.createClassify(files, values['rules-only'] ?? false);
     core.services.store.meta.set(`job-out:${job.id}`, values.out);
     io.err(`Job ${job.id} started: ${files.length} replies${values['rules-only'] ? ', rules only (no model calls)' : ''}.`);
-    await reportJob(core, io, job, await waitForJob(core, io, job), values.out);
-    return;
+    return reportJob(core, io, job, await waitForJob(core, io, job), values.out);
   }
   throw new UsageError('Use "batch generate ..." or "batch classify ...". See "outreach-desk --help".');
 };
@@ -151,8 +176,7 @@ export const jobsCommand: Command = async ({ core, io }, args) => {
     const job = unwrap(await core.dispatch('jobs:resume', { id }, noEvents)) as Job;
     io.err(`Resuming job ${job.id}.`);
     const out = core.services.store.meta.get(`job-out:${job.id}`) ?? undefined;
-    await reportJob(core, io, job, await waitForJob(core, io, job), out);
-    return;
+    return reportJob(core, io, job, await waitForJob(core, io, job), out);
   }
   if (action === 'cancel') {
     const job = unwrap(await core.dispatch('jobs:cancel', { id }, noEvents)) as Job;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { llmProviderNameSchema, type LLMProviderName } from '../../../shared/domain/llm';
+import { llmProviderNameSchema, type FinishReason, type LLMProviderName } from '../../../shared/domain/llm';
+import { MAX_TOKENS_LIMIT } from '../../../shared/domain/org';
 import { channelSchema } from '../../../shared/domain/sequence';
 import { parseCommandArgs, type Command } from '../context';
 import { formatTable, formatUsd, parseInteger, parseList, readJsonFile, readStdin, unwrap, UsageError } from '../io';
@@ -14,6 +15,26 @@ export function parseProvider(value: string | undefined, flag = 'provider'): LLM
 }
 
 const noEvents = { emit: () => {} };
+
+/**
+ * An answer that came back without an error can still be useless: empty (exit 1, it is no answer)
+ * or cut off at the token limit (a warning: what came may still be what the user wanted).
+ */
+export function checkAnswer(provider: string, text: string, finishReason: FinishReason, cutOffFix: string): { exitCode: 0 | 1; message: string | null } {
+  if (text.trim() === '') {
+    const why = finishReason === 'length' ? ' (it reached the token limit before writing anything)' : '';
+    return { exitCode: 1, message: `error[invalid_output]: ${provider} returned an empty answer${why}. Try again, or pick another model with --model.` };
+  }
+  if (finishReason === 'length') return { exitCode: 0, message: `warning: The answer was cut off at the token limit. ${cutOffFix}` };
+  return { exitCode: 0, message: null };
+}
+
+/** The fix for a chat answer cut off at the org's maxTokens. */
+function raiseMaxTokens(current: number): string {
+  return current >= MAX_TOKENS_LIMIT
+    ? `maxTokens is already at its highest (${current}): ask for a shorter answer.`
+    : `Raise it with: outreach-desk settings set maxTokens=${Math.min(MAX_TOKENS_LIMIT, current * 2)} (now ${current}).`;
+}
 
 export const providersCommand: Command = async ({ core, io }, args) => {
   parseCommandArgs(args, {}, 'providers');
@@ -74,12 +95,18 @@ export const testCommand: Command = async ({ core, io }, args) => {
   const { values, positionals } = parseCommandArgs(args, { model: { type: 'string' }, prompt: { type: 'string' } }, 'test');
   const provider = parseProvider(positionals[0]);
   const result = unwrap(await core.dispatch('llm:test', { provider, model: values.model, prompt: values.prompt }, noEvents)) as {
-    provider: string; model: string; response: string; usage: { inputTokens: number; outputTokens: number; cachedInputTokens: number }; cost: { usd: number }; latencyMs: number;
+    provider: string; model: string; response: string; finishReason: FinishReason; usage: { inputTokens: number; outputTokens: number; cachedInputTokens: number }; cost: { usd: number }; latencyMs: number;
   };
-  if (io.json) return io.out(JSON.stringify(result, null, 2));
-  io.out(`✓ ${result.provider} answered with ${result.model} in ${Math.round(result.latencyMs)} ms`);
-  io.out(`  reply: ${result.response}`);
-  io.out(`  usage: ${result.usage.inputTokens} in / ${result.usage.outputTokens} out tokens, ${formatUsd(result.cost.usd)}`);
+  const check = checkAnswer(result.provider, result.response, result.finishReason, 'The connection works; the test allows only a short reply.');
+  if (io.json) {
+    io.out(JSON.stringify(result, null, 2));
+  } else {
+    io.out(`${check.exitCode === 0 ? '✓' : '✗'} ${result.provider} answered with ${result.model} in ${Math.round(result.latencyMs)} ms`);
+    io.out(`  reply: ${result.response}`);
+    io.out(`  usage: ${result.usage.inputTokens} in / ${result.usage.outputTokens} out tokens, ${formatUsd(result.cost.usd)}`);
+  }
+  if (check.message) io.err(check.message);
+  return check.exitCode;
 };
 
 export const chatCommand: Command = async ({ core, io }, args) => {
@@ -89,12 +116,18 @@ export const chatCommand: Command = async ({ core, io }, args) => {
   if (!provider || !prompt) throw new UsageError('chat needs a provider and a prompt, e.g. outreach-desk chat groq "Hello".');
   const messages = [{ role: 'user' as const, content: prompt }];
   const llm = core.services.llm;
+  const cutOffFix = raiseMaxTokens(core.services.session.current().org.settings.maxTokens);
   if (!values.stream) {
     const response = await llm.call('chat', { provider, model: values.model }, (t) => t.client.chat(messages, { model: t.model }));
-    if (io.json) return io.out(JSON.stringify(response, null, 2));
-    io.out(response.content);
-    io.err(`${response.model} · ${response.usage.inputTokens} in / ${response.usage.outputTokens} out · ${formatUsd(response.cost.usd)} · ${Math.round(response.latencyMs)} ms`);
-    return;
+    const check = checkAnswer(provider, response.content, response.finishReason, cutOffFix);
+    if (io.json) {
+      io.out(JSON.stringify(response, null, 2));
+    } else {
+      io.out(response.content);
+      io.err(`${response.model} · ${response.usage.inputTokens} in / ${response.usage.outputTokens} out · ${formatUsd(response.cost.usd)} · ${Math.round(response.latencyMs)} ms`);
+    }
+    if (check.message) io.err(check.message);
+    return check.exitCode;
   }
   let content = '';
   const finish = await llm.call('chat', { provider, model: values.model }, async (t) => {
@@ -108,9 +141,15 @@ export const chatCommand: Command = async ({ core, io }, args) => {
     }
     throw new Error('The stream ended without a finish part.');
   });
-  if (io.json) return io.out(JSON.stringify(finish, null, 2));
-  io.out('');
-  io.err(`${finish.model} · ${finish.usage.inputTokens} in / ${finish.usage.outputTokens} out · ${formatUsd(finish.cost.usd)} · ${Math.round(finish.latencyMs)} ms`);
+  const check = checkAnswer(provider, content, finish.finishReason, cutOffFix);
+  if (io.json) {
+    io.out(JSON.stringify(finish, null, 2));
+  } else {
+    io.out('');
+    io.err(`${finish.model} · ${finish.usage.inputTokens} in / ${finish.usage.outputTokens} out · ${formatUsd(finish.cost.usd)} · ${Math.round(finish.latencyMs)} ms`);
+  }
+  if (check.message) io.err(check.message);
+  return check.exitCode;
 };
 
 export const generateCommand: Command = async ({ core, io }, args) => {

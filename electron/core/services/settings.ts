@@ -1,5 +1,5 @@
 import { LLM_PROVIDER_NAMES, type LLMProviderName } from '../../../shared/domain/llm';
-import type { LLMSettingsPatch } from '../../../shared/domain/org';
+import { CONNECTION_TEST_TIMEOUT_SECONDS, type LLMSettingsPatch } from '../../../shared/domain/org';
 import type { LLMSettingsView } from '../../../shared/ipc/settings';
 import { AppError } from '../errors';
 import { getCatalog, PRICE_TABLE, PROVIDERS } from '../llm';
@@ -9,7 +9,7 @@ import type { LLMAccess } from './llm-access';
 import type { SessionService } from './session';
 
 const TEST_SYSTEM_PROMPT = 'You are a helpful assistant. Be concise.';
-const TEST_DEADLINE_MS = 15_000;
+const TEST_DEADLINE_MS = CONNECTION_TEST_TIMEOUT_SECONDS * 1000;
 
 /** The organization's LLM settings and keys (`settings:get-llm`, `settings:update-llm`), the catalog, and the connection test. */
 export function createSettingsService(deps: ServiceDeps, session: SessionService, keys: KeyService, llm: LLMAccess) {
@@ -54,7 +54,7 @@ export function createSettingsService(deps: ServiceDeps, session: SessionService
       return { models: await target.client.listModels(), priceTable: PRICE_TABLE, live: true };
     },
 
-    /** A short connection test: one attempt, a 15 s deadline, recorded like any call. */
+    /** A short connection test: one attempt, a 15 s deadline (or the provider's own timeout), recorded like any call. */
     async test(input: { provider?: LLMProviderName; model?: string; prompt?: string }) {
       const response = await llm.call(
         'test',
@@ -75,6 +75,7 @@ export function createSettingsService(deps: ServiceDeps, session: SessionService
         provider: input.provider ?? org.provider,
         model: response.model,
         response: response.content,
+        finishReason: response.finishReason,
         usage: response.usage,
         cost: response.cost,
         latencyMs: response.latencyMs,
