@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractJson, validateClassification, validateRegeneratedStep, validateSequence } from '../../electron/core/llm';
+import { extractJson, parseStructured, validateClassification, validateRegeneratedStep, validateSequence } from '../../electron/core/llm';
 import type { SequenceOptions } from '../../shared/domain/sequence';
 
 const options: SequenceOptions = { numberOfSteps: 3, channels: ['email', 'sms'], delayDays: [0, 2], includeSubjects: true };
@@ -107,5 +107,47 @@ describe('validateClassification', () => {
   it('cuts an over-long reason instead of failing', () => {
     const result = validateClassification({ ...good, reason: 'x'.repeat(1000) });
     expect(result.ok && result.value.reason.length).toBe(300);
+  });
+});
+
+describe('parseStructured: JSON in chatty prose (local models without a JSON mode)', () => {
+  const good = { classification: 'interested', confidence: 0.9, reason: 'Asks for a call', suggestedAction: 'follow_up' };
+  const json = JSON.stringify(good);
+
+  it('takes the JSON when the prose after it mentions {casual} or {formal}', () => {
+    const text = `Sure! Here is the classification:\n${json}\nI can also rewrite the reason in a {casual} or {formal} tone if you like.`;
+    expect(parseStructured(text, validateClassification)).toEqual({ ok: true, value: good });
+  });
+
+  it('skips braces in the prose before the JSON, and a fenced answer among them', () => {
+    expect(parseStructured(`Do you want it {casual} or {formal}? Either way:\n${json}`, validateClassification)).toEqual({ ok: true, value: good });
+    expect(parseStructured(`Tone: {formal}.\n\`\`\`json\n${JSON.stringify(good, null, 2)}\n\`\`\`\nUse {casual} next time?`, validateClassification)).toEqual({ ok: true, value: good });
+  });
+
+  it('takes the first balanced object that passes the schema, not merely the first that parses', () => {
+    const text = `Notes: {"tone":"formal"} and the answer: ${json} and an alternative: ${JSON.stringify({ ...good, classification: 'not_interested' })}`;
+    expect(parseStructured(text, validateClassification)).toEqual({ ok: true, value: good });
+  });
+
+  it('is not fooled by braces inside JSON strings', () => {
+    const tricky = { ...good, reason: 'Said "}{" and {casual} things' };
+    expect(parseStructured(`Result: ${JSON.stringify(tricky)} {formal}`, validateClassification)).toEqual({ ok: true, value: tricky });
+  });
+
+  it('keeps truncation an error, even when a complete inner object precedes the cut', () => {
+    const cut = `Here you go: {"classification":"interested","confidence":0.9,"reason":"Asks {casual}`;
+    expect(parseStructured(cut, validateClassification).ok).toBe(false);
+    const steps = JSON.stringify({ steps: [step(1), step(2), step(3)] });
+    const cutSequence = steps.slice(0, steps.indexOf('"step":3') + 20);
+    expect(parseStructured(cutSequence, (v) => validateSequence(v, options)).ok).toBe(false);
+    expect(parseStructured(`{"step": ${JSON.stringify(step(2))}`, (v) => validateRegeneratedStep(v, options, 1)).ok).toBe(false);
+  });
+
+  it('reports what was wrong with the first JSON object when none passes', () => {
+    const result = parseStructured(`Here: ${JSON.stringify({ ...good, classification: 'maybe' })} in a {casual} tone`, validateClassification);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.issues.join(' ')).toContain('"classification" must be one of');
+    expect(parseStructured('no json at all {casual}', validateClassification)).toMatchObject({ ok: false });
+    expect(parseStructured('   ', validateClassification)).toEqual({ ok: false, issues: ['the answer was empty'] });
   });
 });

@@ -386,6 +386,15 @@ describe('openai', () => {
 });
 
 describe('local', () => {
+  it('classifies from a chatty answer without a JSON mode: the JSON, then prose mentioning {casual} and {formal}', async () => {
+    const chatty = `Sure! Here is my classification of the reply:\n\n${good}\n\nLet me know if you want the reason in a {casual} or {formal} tone.`;
+    fakes.openai.script({ reply: { text: chatty } }, { reply: { text: chatty } });
+    const result = await providerFor('local', fakes).classifyReply('Please stop emailing me.', 'Hi');
+    expect(result).toMatchObject({ classification: 'unsubscribe', suggestedAction: 'stop_sequence' });
+    expect(fakes.openai.calls).toHaveLength(1);
+  });
+
+
   it('works without a key and reports a stopped server as offline with a local hint', async () => {
     const response = await providerFor('local', fakes).chat(hi);
     expect(response.cost.usd).toBe(0);

@@ -29,6 +29,7 @@ export {
 } from './prompts';
 export {
   extractJson,
+  parseStructured,
   validateClassification,
   validateRegeneratedStep,
   validateSequence,

@@ -25,7 +25,7 @@ import {
 } from './retry';
 import {
   CLASSIFICATION_JSON_FORMAT,
-  extractJson,
+  parseStructured,
   sequenceJsonFormat,
   stepJsonFormat,
   validateClassification,
@@ -330,8 +330,7 @@ export class ProviderCore implements LLMProvider {
         });
       }
       lastText = completion.text;
-      const parsed = extractJson(completion.text);
-      const checked = parsed.ok ? validate(parsed.value) : parsed;
+      const checked = parseStructured(completion.text, validate);
       if (checked.ok) return { value: checked.value, completion: withUsage, usage };
       issues = checked.issues;
       conversation = [...messages, { role: 'assistant', content: completion.text.trim() || '(empty)' }, buildRepairMessage(issues)];

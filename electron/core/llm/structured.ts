@@ -17,34 +17,92 @@ export interface JsonFormat {
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; issues: string[] };
 
-const FENCE = /^```[a-zA-Z0-9_-]*\s*\n?([\s\S]*?)\n?\s*```$/;
+/** At most this many `{` are tried as the start of an object: a bound on hostile answers. */
+const MAX_OBJECT_STARTS = 200;
 
 /**
- * Finds the JSON object in a model's text: tolerates one code fence and prose around the
- * object. Never evaluates anything; returns the parse error in words for the repair prompt.
+ * The balanced top-level `{…}` spans of a text, in order. Strings inside an object are skipped
+ * (a `}` in `"body": "…}…"` closes nothing). A `{` that never closes is taken as prose and the
+ * scan goes on after it; no span is ever cut short or closed for the model, so a truncated answer
+ * yields no object of its own.
  */
-export function extractJson(text: string): ParseResult<unknown> {
+function findObjectSpans(text: string): string[] {
+  const spans: string[] = [];
+  let starts = 0;
+  let from = text.indexOf('{');
+  while (from !== -1 && starts++ < MAX_OBJECT_STARTS) {
+    let depth = 0;
+    let inString = false;
+    let end = -1;
+    for (let i = from; i < text.length; i++) {
+      const c = text[i];
+      if (inString) {
+        if (c === '\\') i++;
+        else if (c === '"') inString = false;
+      } else if (c === '"') {
+        inString = true;
+      } else if (c === '{') {
+        depth++;
+      } else if (c === '}' && --depth === 0) {
+        end = i;
+        break;
+      }
+    }
+    if (end === -1) {
+      from = text.indexOf('{', from + 1);
+      continue;
+    }
+    spans.push(text.slice(from, end + 1));
+    from = text.indexOf('{', end + 1);
+  }
+  return spans;
+}
+
+/**
+ * Every JSON object a model's text holds, in order: the whole text when it is one, else each
+ * balanced top-level `{…}` that parses (fences and prose around them are skipped). Never
+ * evaluates anything. With none, says in words what was wrong, for the repair prompt.
+ */
+function findJsonObjects(text: string): { objects: Record<string, unknown>[]; issue: string } {
   const trimmed = text.trim();
-  if (trimmed === '') return { ok: false, issues: ['the answer was empty'] };
-  const candidates: string[] = [trimmed];
-  const fenced = FENCE.exec(trimmed);
-  if (fenced?.[1] !== undefined) candidates.push(fenced[1].trim());
-  const inner = /```[a-zA-Z0-9_-]*\s*\n([\s\S]*?)\n\s*```/.exec(trimmed);
-  if (inner?.[1] !== undefined) candidates.push(inner[1].trim());
-  const first = trimmed.indexOf('{');
-  const last = trimmed.lastIndexOf('}');
-  if (first !== -1 && last > first) candidates.push(trimmed.slice(first, last + 1));
-  let lastError = 'the answer was not a JSON object';
-  for (const candidate of candidates) {
+  if (trimmed === '') return { objects: [], issue: 'the answer was empty' };
+  const objects: Record<string, unknown>[] = [];
+  let issue = 'the answer was not a JSON object';
+  const take = (candidate: string) => {
     try {
       const value: unknown = JSON.parse(candidate);
-      if (value && typeof value === 'object' && !Array.isArray(value)) return { ok: true, value };
-      lastError = 'the answer was JSON but not an object';
+      if (value && typeof value === 'object' && !Array.isArray(value)) objects.push(value as Record<string, unknown>);
+      else if (objects.length === 0) issue = 'the answer was JSON but not an object';
     } catch (error) {
-      lastError = `the answer was not valid JSON (${error instanceof Error ? error.message : 'parse error'})`;
+      if (objects.length === 0) issue = `the answer was not valid JSON (${error instanceof Error ? error.message : 'parse error'})`;
     }
+  };
+  take(trimmed);
+  if (objects.length === 0) for (const span of findObjectSpans(trimmed)) take(span);
+  return { objects, issue };
+}
+
+/** The first JSON object in a model's text: the whole text, or the first balanced `{…}` that parses. */
+export function extractJson(text: string): ParseResult<unknown> {
+  const { objects, issue } = findJsonObjects(text);
+  return objects.length > 0 ? { ok: true, value: objects[0] } : { ok: false, issues: [issue] };
+}
+
+/**
+ * Parses a structured answer: tries each JSON object of the text in order and takes the first
+ * that passes `validate`, so JSON wrapped in chat that mentions `{casual}` or `{formal}` (local
+ * models served without a JSON mode answer like that) is not lost. When none passes, the issues
+ * are those of the first object, the one the model most likely meant.
+ */
+export function parseStructured<T>(text: string, validate: (value: unknown) => ParseResult<T>): ParseResult<T> {
+  const { objects, issue } = findJsonObjects(text);
+  let first: ParseResult<T> | undefined;
+  for (const object of objects) {
+    const checked = validate(object);
+    if (checked.ok) return checked;
+    first ??= checked;
   }
-  return { ok: false, issues: [lastError] };
+  return first ?? { ok: false, issues: [issue] };
 }
 
 /** `{{ firstName }}` → `{{firstName}}`; the app fills these tokens later, so their shape matters. */
