@@ -242,6 +242,9 @@ describe('deepseek', () => {
   });
 });
 
+/** Groq's 429 as its logs show it (catalogue §2.5), with a retry-after of 0 so a retry costs no time. */
+const groq429 = (message: string) => ({ status: 429, headers: { 'retry-after': '0' }, body: { error: { message, type: 'tokens', code: 'rate_limit_exceeded' } } });
+
 describe('groq', () => {
   it('repairs after a 400 json_validate_failed, then succeeds', async () => {
     fakes.openai.script({
@@ -283,36 +286,22 @@ describe('groq', () => {
   });
 
   it('retries a 429 rate_limit_exceeded whose message links to the billing page: a rate limit, not empty credit', async () => {
-    fakes.openai.script({
-      status: 429,
-      headers: { 'retry-after': '0' },
-      body: {
-        error: {
-          message:
-            'Rate limit reached for model `llama-3.3-70b-versatile` in organization `org_01` service tier `on_demand` on tokens per minute (TPM): Limit 8000, Used 7415, Requested 1906. Please try again in 9.911s. Need more tokens? Upgrade to Dev Tier today at https://console.groq.com/settings/billing',
-          type: 'tokens',
-          code: 'rate_limit_exceeded',
-        },
-      },
-    });
+    fakes.openai.script(
+      groq429(
+        'Rate limit reached for model `llama-3.3-70b-versatile` in organization `org_01` service tier `on_demand` on tokens per minute (TPM): Limit 8000, Used 7415, Requested 1906. Please try again in 9.911s. Need more tokens? Upgrade to Dev Tier today at https://console.groq.com/settings/billing',
+      ),
+    );
     const response = await providerFor('groq', fakes).chat(hi);
     expect(response.content).toBe('Hello from the fake server.');
     expect(fakes.openai.calls).toHaveLength(2);
   });
 
   it('fails a request larger than the per-minute token limit at once, asking to shorten it', async () => {
-    fakes.openai.script({
-      status: 429,
-      headers: { 'retry-after': '0' },
-      body: {
-        error: {
-          message:
-            'Request too large for model `llama-3.3-70b-versatile` in organization `org_01` service tier `on_demand` on tokens per minute (TPM): Limit 6000, Requested 15041, please reduce your message size and try again. Need more tokens? Upgrade to Dev Tier today at https://console.groq.com/settings/billing',
-          type: 'tokens',
-          code: 'rate_limit_exceeded',
-        },
-      },
-    });
+    fakes.openai.script(
+      groq429(
+        'Request too large for model `llama-3.3-70b-versatile` in organization `org_01` service tier `on_demand` on tokens per minute (TPM): Limit 6000, Requested 15041, please reduce your message size and try again. Need more tokens? Upgrade to Dev Tier today at https://console.groq.com/settings/billing',
+      ),
+    );
     const error = await failure(providerFor('groq', fakes).chat(hi));
     expect(error).toMatchObject({ code: 'context_length', retryable: false });
     expect(error.message).toMatch(/shorten/);

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState, type InputHTMLAttributes, type ReactNode } from 'react';
 import {
   CONNECTION_TEST_TIMEOUT_SECONDS,
   DEFAULT_TIMEOUT_SECONDS,
@@ -207,33 +207,18 @@ export function ProviderCard({ info, view, onViewChange, highlighted = false }: 
       )}
 
       <div className="card-section grid-2">
-        <div className="field">
-          <label htmlFor={`${uid}-url`}>Base URL</label>
-          <div className="row">
-            <input
-              id={`${uid}-url`}
-              className="grow"
-              type="url"
-              inputMode="url"
-              spellCheck={false}
-              placeholder={info.defaultBaseUrl ?? 'http://127.0.0.1:11434/v1'}
-              value={baseUrlDraft}
-              disabled={readOnly}
-              onChange={(e) => setBaseUrlDraft(e.target.value)}
-            />
-            {!readOnly && (
-              <button
-                type="button"
-                className="btn btn-small"
-                disabled={busy !== null || baseUrlDraft.trim() === (view.settings.baseUrls[provider] ?? '')}
-                onClick={saveBaseUrl}
-              >
-                Save
-              </button>
-            )}
-          </div>
-          <span className="field-hint">Default: {info.defaultBaseUrl ?? 'none; set your server’s URL'}</span>
-        </div>
+        <SavedField
+          id={`${uid}-url`}
+          label="Base URL"
+          inputProps={{ type: 'url', inputMode: 'url', spellCheck: false, placeholder: info.defaultBaseUrl ?? 'http://127.0.0.1:11434/v1' }}
+          draft={baseUrlDraft}
+          saved={view.settings.baseUrls[provider] ?? ''}
+          onDraft={setBaseUrlDraft}
+          onSave={saveBaseUrl}
+          readOnly={readOnly}
+          busy={busy !== null}
+          hint={<>Default: {info.defaultBaseUrl ?? 'none; set your server’s URL'}</>}
+        />
 
         <div className="field">
           <label htmlFor={`${uid}-model`}>Default model</label>
@@ -269,38 +254,25 @@ export function ProviderCard({ info, view, onViewChange, highlighted = false }: 
           </span>
         </div>
 
-        <div className="field">
-          <label htmlFor={`${uid}-timeout`}>Timeout (seconds)</label>
-          <div className="row">
-            <input
-              id={`${uid}-timeout`}
-              className="grow"
-              type="number"
-              inputMode="numeric"
-              min={MIN_TIMEOUT_SECONDS}
-              max={MAX_TIMEOUT_SECONDS}
-              step={1}
-              placeholder={String(DEFAULT_TIMEOUT_SECONDS)}
-              value={timeoutDraft}
-              disabled={readOnly}
-              onChange={(e) => setTimeoutDraft(e.target.value)}
-            />
-            {!readOnly && (
-              <button
-                type="button"
-                className="btn btn-small"
-                aria-label="Save timeout"
-                disabled={busy !== null || timeoutDraft.trim() === (savedTimeout === undefined ? '' : String(savedTimeout))}
-                onClick={saveTimeout}
-              >
-                {busy === 'timeout' ? 'Saving…' : 'Save'}
-              </button>
-            )}
-          </div>
-          <span className="field-hint">
-            How long one call may take, retries included. Default: {DEFAULT_TIMEOUT_SECONDS} s ({CONNECTION_TEST_TIMEOUT_SECONDS} s for a connection test); raise it for slow local models.
-          </span>
-        </div>
+        <SavedField
+          id={`${uid}-timeout`}
+          label="Timeout (seconds)"
+          saveLabel="Save timeout"
+          inputProps={{ type: 'number', inputMode: 'numeric', min: MIN_TIMEOUT_SECONDS, max: MAX_TIMEOUT_SECONDS, step: 1, placeholder: String(DEFAULT_TIMEOUT_SECONDS) }}
+          draft={timeoutDraft}
+          saved={savedTimeout === undefined ? '' : String(savedTimeout)}
+          onDraft={setTimeoutDraft}
+          onSave={saveTimeout}
+          readOnly={readOnly}
+          busy={busy !== null}
+          saving={busy === 'timeout'}
+          hint={
+            <>
+              How long one call may take, retries included. Default: {DEFAULT_TIMEOUT_SECONDS} s ({CONNECTION_TEST_TIMEOUT_SECONDS} s for a connection test); raise it for slow local
+              models.
+            </>
+          }
+        />
       </div>
 
       {error && (
@@ -337,6 +309,41 @@ export function ProviderCard({ info, view, onViewChange, highlighted = false }: 
         </div>
       </div>
     </section>
+  );
+}
+
+/** Props of a field whose value is saved by its own button. */
+interface SavedFieldProps {
+  id: string;
+  label: string;
+  /** The button's accessible name, when a card has several Save buttons. */
+  saveLabel?: string;
+  inputProps: InputHTMLAttributes<HTMLInputElement>;
+  draft: string;
+  saved: string;
+  onDraft(value: string): void;
+  onSave(): void;
+  readOnly: boolean;
+  busy: boolean;
+  saving?: boolean;
+  hint: ReactNode;
+}
+
+/** A text field with a Save button that wakes up once the draft differs from what is saved. */
+function SavedField({ id, label, saveLabel, inputProps, draft, saved, onDraft, onSave, readOnly, busy, saving = false, hint }: SavedFieldProps) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <div className="row">
+        <input {...inputProps} id={id} className="grow" value={draft} disabled={readOnly} onChange={(e) => onDraft(e.target.value)} />
+        {!readOnly && (
+          <button type="button" className="btn btn-small" aria-label={saveLabel} disabled={busy || draft.trim() === saved} onClick={onSave}>
+            {saving ? 'Saving…' : 'Save'}
+          </button>
+        )}
+      </div>
+      <span className="field-hint">{hint}</span>
+    </div>
   );
 }
 
