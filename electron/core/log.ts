@@ -27,6 +27,15 @@ export function registerSecret(secret: string): void {
   if (secret.length >= 6) registered.add(secret);
 }
 
+const KEY_TEST = new RegExp(KEY_PATTERN.source);
+const KEY_FIELD_TEST = new RegExp(KEY_FIELD_PATTERN.source, 'i');
+
+/** True when `redactSecrets` would change the text; cheaper, for checks on every call's ids. */
+export function containsSecret(text: string): boolean {
+  for (const secret of registered) if (text.includes(secret)) return true;
+  return KEY_TEST.test(text) || KEY_FIELD_TEST.test(text);
+}
+
 /**
  * Masks every registered key wherever it stands, then anything shaped like a vendor key or sent
  * as a key header. Paths and words that merely contain `sk-` pass unchanged.

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../electron/core/errors';
-import { createLogger, redactSecrets, registerSecret } from '../../electron/core/log';
+import { containsSecret, createLogger, redactSecrets, registerSecret } from '../../electron/core/log';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, openStore, type Migration } from '../../electron/core/storage';
 import { tempDir } from '../storage/temp-dir';
 
@@ -59,6 +59,14 @@ describe('redactSecrets', () => {
     const key = `custom-${randomFrom(ALNUM, 24)}`;
     registerSecret(key);
     expect(redactSecrets(`/tmp/x${key}y/z`)).toBe('/tmp/x[redacted]y/z');
+  });
+
+  it('containsSecret says exactly when redactSecrets would change a text', () => {
+    const texts = [...Object.values(VENDOR_KEYS), ...NOT_KEYS, 'Authorization: Bearer abc', 'req_011CaJCR7Pm2Jh2LbWpBH5Y6', 'gpt-6-sol'];
+    for (const text of texts) expect(containsSecret(text), text).toBe(redactSecrets(text) !== text);
+    // Stateless: asking twice gives the same answer (no global-regex lastIndex left behind).
+    expect(containsSecret(VENDOR_KEYS.Groq)).toBe(true);
+    expect(containsSecret(VENDOR_KEYS.Groq)).toBe(true);
   });
 
   it('masks key headers in any spelling', () => {

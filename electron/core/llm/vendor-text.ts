@@ -1,4 +1,4 @@
-import { redactSecrets } from '../log';
+import { containsSecret } from '../log';
 
 /** The longest vendor id we keep. Real ones are far shorter (`req_011CaJCR7Pm2Jh2LbWpBH5Y6`, a UUID, a model id). */
 export const MAX_VENDOR_ID_LENGTH = 128;
@@ -20,10 +20,10 @@ export function cleanVendorId(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   const text = value.trim();
   if (text === '' || text.length > MAX_VENDOR_ID_LENGTH || !ID_CHARS.test(text)) return undefined;
-  return redactSecrets(text) === text ? text : undefined;
+  return containsSecret(text) ? undefined : text;
 }
 
 /** A vendor's enum word (a block or finish reason) when it looks like one, else undefined. */
 export function cleanVendorCode(value: unknown): string | undefined {
-  return typeof value === 'string' && CODE_WORD.test(value) && redactSecrets(value) === value ? value : undefined;
+  return typeof value === 'string' && CODE_WORD.test(value) && !containsSecret(value) ? value : undefined;
 }
