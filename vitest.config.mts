@@ -1,6 +1,14 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Tests that start child processes (the CLI, the preview host, `npm start`'s steps, Node builds).
+ * A CLI start took 2.4–3.8 s on a loaded 2-core machine, and one test may make a dozen, so their
+ * limit is no speed test: it is sized for that machine several times over. A hung process fails
+ * sooner, at PROCESS_HANG_LIMIT_MS (test/helpers/run-cli.ts), with its output.
+ */
+const PROCESS_TESTS = ['test/cli/**/*.test.ts', 'test/scripts/**/*.test.ts', 'test/host/preview.test.ts'];
+
 export default defineConfig({
   test: {
     projects: [
@@ -9,9 +17,19 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/renderer/**', 'test/e2e/**', 'node_modules/**'],
+          exclude: ['test/renderer/**', 'test/e2e/**', 'node_modules/**', ...PROCESS_TESTS],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+          pool: 'forks',
+        },
+      },
+      {
+        test: {
+          name: 'processes',
+          environment: 'node',
+          include: PROCESS_TESTS,
+          testTimeout: 15 * 60_000,
+          hookTimeout: 10 * 60_000,
           pool: 'forks',
         },
       },

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -6,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ensureElectronBinary, findElectronBinary } from '../../scripts/lib/electron-binary.mjs';
-import { REPO_ROOT } from '../helpers/run-cli';
+import { REPO_ROOT, runNode, type CliRun } from '../helpers/run-cli';
 
 /**
  * `npm start` (scripts/start.mjs): Electron's binary comes through Electron's own installer.
@@ -136,26 +135,8 @@ describe('npm start: the download step decides', () => {
   });
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runNode(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 /** The environment without anything that points Electron's download elsewhere. */
-function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+function envWithoutElectronConfig(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!/electron|^npm_/i.test(k)) env[k] = v;
   return { ...env, ...extra };
@@ -179,7 +160,7 @@ function scratchProject(electron: (target: string) => void): string {
   return root;
 }
 
-function expectTheClearMessage(run: Run, root: string): void {
+function expectTheClearMessage(run: CliRun, root: string): void {
   expect(run.code, run.stderr).toBe(1);
   const all = run.stdout + run.stderr;
   expect(run.stderr).toContain(`npm start: the desktop app needs Electron ${VERSION}, and it could not be downloaded.`);
@@ -196,7 +177,7 @@ describe('npm start without a reachable Electron download', () => {
   it('prints one clear message, exits 1 and shows no stack trace (stand-in installer)', async () => {
     const url = `http://127.0.0.1:${await refusedPort()}/electron.zip`;
     const root = scratchProject((target) => cpSync(standInElectron('fails'), target, { recursive: true }));
-    const run = await runNode([join(root, 'scripts', 'start.mjs')], root, cleanEnv({ STAND_IN_URL: url }));
+    const run = await runNode([join(root, 'scripts', 'start.mjs')], { cwd: root, env: envWithoutElectronConfig({ STAND_IN_URL: url }) });
     expectTheClearMessage(run, root);
     expect(run.stderr).toContain('ECONNREFUSED');
     expect(run.stderr).toContain('(run "npm run build" first)');
@@ -211,7 +192,7 @@ describe('npm start without a reachable Electron download', () => {
       for (const file of ['package.json', 'install.js', 'index.js', 'checksums.json', 'abi_version']) copyFileSync(join(real, file), join(target, file));
     });
     chmodSync(join(root, 'node_modules', 'electron', 'install.js'), 0o755);
-    const run = await runNode([join(root, 'scripts', 'start.mjs')], root, cleanEnv({ ELECTRON_MIRROR: mirror, electron_config_cache: cache }));
+    const run = await runNode([join(root, 'scripts', 'start.mjs')], { cwd: root, env: envWithoutElectronConfig({ ELECTRON_MIRROR: mirror, electron_config_cache: cache }) });
     expectTheClearMessage(run, root);
     expect(run.stderr).toContain(`fetch failed (connect ECONNREFUSED 127.0.0.1:${new URL(mirror).port}), for ${mirror}v${VERSION}/electron-v${VERSION}-`);
     expect(run.stderr).toContain(`The download came from ELECTRON_MIRROR (${mirror})`);
