@@ -26,7 +26,11 @@ async function fillLead(page: import('@playwright/test').Page) {
 test('draft with streaming, edit, save, and reopen from the list', async ({ page, app }) => {
   await prepare(app);
   const text = JSON.stringify(SEQUENCE);
-  app.fakes.openai.script({ reply: { text, streamPieces: pieces(text) }, dripMs: 60 });
+  const streamPieces = pieces(text);
+  // The stream holds after step 1 (the first SSE event is the role, then one event per piece)
+  // until the test has looked at the steps forming: however fast or slow the machine.
+  const step1Pieces = Math.ceil(text.indexOf('{"step":2') / 12);
+  app.fakes.openai.script({ reply: { text, streamPieces }, holdAfter: 1 + step1Pieces });
   await openApp(page, app);
   await fillLead(page);
   await page.getByRole('button', { name: 'Generate' }).click();
@@ -40,6 +44,7 @@ test('draft with streaming, edit, save, and reopen from the list', async ({ page
   await expect(page.getByRole('button', { name: 'Cancel' })).toBeVisible();
   await expect(stream).not.toContainText('{"steps"');
   await saveScreen(page, 'flow-draft-streaming', 'light');
+  app.fakes.openai.release();
 
   const steps = page.getByRole('list', { name: 'Sequence steps' }).getByRole('listitem');
   await expect(steps).toHaveCount(2);

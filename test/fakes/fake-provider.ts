@@ -38,6 +38,8 @@ export interface ScriptStep {
   dripMs?: number;
   /** Send only the first N body pieces (e.g. cut a streamed reply mid-way), then apply `end`. */
   truncateAfter?: number;
+  /** Send the first N body pieces, then hold the rest until `release()`: a stream stays open while a test looks. */
+  holdAfter?: number;
   /** After the body pieces: end normally, destroy the socket, or keep the connection open forever. */
   end?: 'normal' | 'destroy' | 'stall';
   /** While stalled: write this text every `everyMs` (DeepSeek's keep-alive blank lines). */
@@ -94,6 +96,8 @@ export interface FakeProvider {
   setEchoKeyInHeaders(on: boolean): void;
   /** Resolves once the fake has received `count` calls in total. */
   waitForCalls(count: number): Promise<void>;
+  /** Lets the oldest response held by `holdAfter` go on; a release that comes before its hold is kept for it. */
+  release(): void;
   /** Forgets calls and queued scripts. */
   reset(): void;
   close(): Promise<void>;
@@ -396,6 +400,15 @@ export async function startFakeProvider(kind: FakeKind, options: FakeProviderOpt
   const timers = new Set<NodeJS.Timeout>();
   const recent: number[] = [];
   let echoKey = false;
+  const held: (() => void)[] = [];
+  let earlyReleases = 0;
+  const hold = () => {
+    if (earlyReleases > 0) {
+      earlyReleases -= 1;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => held.push(resolve));
+  };
 
   const later = (ms: number, fn: () => void) => {
     const t = setTimeout(() => {
@@ -447,11 +460,14 @@ export async function startFakeProvider(kind: FakeKind, options: FakeProviderOpt
     if (step.truncateAfter !== undefined) pieces = pieces.slice(0, step.truncateAfter);
     res.writeHead(step.status ?? 200, headers);
     res.flushHeaders();
-    for (const piece of pieces) {
+    for (const [index, piece] of pieces.entries()) {
+      if (index === step.holdAfter) await hold();
       if (res.destroyed) return;
       if (step.dripMs) await new Promise<void>((resolve) => later(step.dripMs!, resolve));
       res.write(piece);
     }
+    if (step.holdAfter !== undefined && step.holdAfter >= pieces.length) await hold();
+    if (res.destroyed) return;
     const end = step.end ?? 'normal';
     if (end === 'destroy') {
       // Let the written bytes leave before the reset.
@@ -588,6 +604,11 @@ export async function startFakeProvider(kind: FakeKind, options: FakeProviderOpt
       if (calls.length >= count) return Promise.resolve();
       return new Promise((resolve) => waiters.push({ count, resolve }));
     },
+    release() {
+      const next = held.shift();
+      if (next) next();
+      else earlyReleases += 1;
+    },
     reset() {
       calls.length = 0;
       queues.generate.length = 0;
@@ -596,6 +617,7 @@ export async function startFakeProvider(kind: FakeKind, options: FakeProviderOpt
       echoKey = false;
     },
     async close() {
+      for (const resume of held.splice(0)) resume();
       for (const t of timers) clearTimeout(t);
       timers.clear();
       for (const s of sockets) s.destroy();
