@@ -12,6 +12,8 @@ import { startFakeProviders, type FakeProviderSet } from '../fakes/fake-provider
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 export const RENDERER_DIR = join(REPO_ROOT, 'out', 'renderer');
 export const CORPUS_REPLIES = resolve(REPO_ROOT, '..', 'shared', 'corpus', 'replies');
+/** The corpus is only on the project's own machines; a user's clone has none, and its tests skip. */
+export const CORPUS_FOUND = existsSync(join(CORPUS_REPLIES, 'labels.csv'));
 export const SCREENS_DIR = join(REPO_ROOT, 'test-results', 'screens');
 
 /** A fresh app: fakes, a core in a temp data dir with the real keychain, and the browser host. */

@@ -2,7 +2,10 @@ import Papa from 'papaparse';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Download, Page } from '@playwright/test';
-import { CORPUS_REPLIES, expect, goTo, openApp, saveScreen, test, useFakeOpenAI } from './fixtures';
+import { CORPUS_FOUND, CORPUS_REPLIES, expect, goTo, openApp, saveScreen, test, useFakeOpenAI } from './fixtures';
+
+if (!CORPUS_FOUND) console.log('skipped: ../shared/corpus/replies not found');
+test.skip(() => !CORPUS_FOUND, 'skipped: ../shared/corpus/replies not found');
 
 const BOUNCES = ['cfortune__10.eml', 'cfortune__12.eml', 'cfortune__exchange1.eml', 'sisimai__lhost-amazonses-01.eml'];
 const OUT_OF_OFFICE = ['cfortune__vac1.eml', 'cfortune__vac2.eml', 'sisimai__rfc3834-01.eml'];
