@@ -47,7 +47,7 @@ async function main(mode, args) {
   }
 
   const abi = Number(readFileSync(join(electronDir, 'abi_version'), 'utf8').trim());
-  const native = await prepareElectronNative({ root, electronVersion: version, electronAbi: abi });
+  const native = await prepareElectronNative({ root, electronVersion: version, electronAbi: abi, showProgress: Boolean(process.stdout.isTTY) });
   if (!native.ok) {
     const lines = [
       `npm start: the SQLite addon (better-sqlite3) could not be built for Electron ${version}.`,

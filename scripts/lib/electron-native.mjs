@@ -128,6 +128,22 @@ export function runLogged(step, cwd, logFile) {
 }
 
 /**
+ * One line on the terminal, redrawn every second: which step runs and for how long. A compile
+ * can take minutes, and its percentage can't be known; the elapsed time shows it is alive.
+ * @param {string} label @returns {() => void} stops and clears the line
+ */
+function startTicker(label) {
+  const started = Date.now();
+  const draw = () => process.stdout.write(`\r  ${label}: ${Math.round((Date.now() - started) / 1000)} s`);
+  draw();
+  const timer = setInterval(draw, 1000);
+  return () => {
+    clearInterval(timer);
+    process.stdout.write('\r\x1b[2K');
+  };
+}
+
+/**
  * @typedef {{ ok: true, built: boolean } | { ok: false, reason: string, log?: string }} NativeResult
  */
 
@@ -137,11 +153,13 @@ export function runLogged(step, cwd, logFile) {
  * be loaded) and no marker is left, so the next start retries.
  * @param {{ root: string, electronVersion: string, electronAbi: number, env?: NodeJS.ProcessEnv,
  *   log?: (line: string) => void,
- *   steps?: { label: string, command: string, args: string[], env: NodeJS.ProcessEnv }[] }} options
+ *   steps?: { label: string, command: string, args: string[], env: NodeJS.ProcessEnv }[],
+ *   showProgress?: boolean }} options
  *   `steps` defaults to electronBuildSteps (prebuilt, then compile); tests pass stand-ins.
+ *   `showProgress` redraws one line with the step and the time it has taken (for a terminal).
  * @returns {Promise<NativeResult>}
  */
-export async function prepareElectronNative({ root, electronVersion, electronAbi, env = process.env, log = console.log, steps }) {
+export async function prepareElectronNative({ root, electronVersion, electronAbi, env = process.env, log = console.log, steps, showProgress = false }) {
   if (isElectronNativeReady(root, electronVersion, electronAbi)) return { ok: true, built: false };
   const paths = electronNativePaths(root);
   const require = createRequire(join(root, 'package.json'));
@@ -154,7 +172,10 @@ export async function prepareElectronNative({ root, electronVersion, electronAbi
   /** @type {number | null | undefined} the ABI of a build that succeeded but targeted something else */
   let wrongAbi;
   for (const step of plan) {
-    if (!(await runLogged(step, paths.dir, paths.log))) continue;
+    const stopTicker = showProgress ? startTicker(step.label) : () => undefined;
+    const built = await runLogged(step, paths.dir, paths.log);
+    stopTicker();
+    if (!built) continue;
     const abi = readAddonAbi(paths.addon);
     if (abi === electronAbi) {
       writeFileSync(paths.marker, electronVersion);
