@@ -14,6 +14,8 @@ export const RENDERER_DIR = join(REPO_ROOT, 'out', 'renderer');
 export const CORPUS_REPLIES = resolve(REPO_ROOT, '..', 'shared', 'corpus', 'replies');
 /** The corpus is only on the project's own machines; a user's clone has none, and its tests skip. */
 export const CORPUS_FOUND = existsSync(join(CORPUS_REPLIES, 'labels.csv'));
+/** Hand-written machine mail the rule pre-filter decides (two bounces, an out-of-office), committed for every clone. */
+export const MAIL_DIR = join(__dirname, 'mail');
 export const SCREENS_DIR = join(REPO_ROOT, 'test-results', 'screens');
 
 /** A fresh app: fakes, a core in a temp data dir with the real keychain, and the browser host. */

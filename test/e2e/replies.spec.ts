@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CORPUS_REPLIES, expect, goTo, openApp, saveScreen, test, useFakeOpenAI } from './fixtures';
+import { expect, goTo, MAIL_DIR, openApp, saveScreen, test, useFakeOpenAI } from './fixtures';
 
 /** Drops files on an element the way the OS does: a drop event whose DataTransfer holds File objects. */
 async function dropFiles(page: import('@playwright/test').Page, testId: string, files: { name: string; content: string }[]) {
@@ -31,11 +31,11 @@ test('classify a pasted reply with the model, and dropped .eml files with the ru
   const modelCalls = app.fakes.openai.calls.length;
   expect(modelCalls).toBe(1);
 
-  const ooo = 'cfortune__vac1.eml';
-  const bounce = 'cfortune__10.eml';
+  const ooo = 'out-of-office.eml';
+  const bounce = 'bounce-dsn.eml';
   await dropFiles(page, 'eml-dropzone', [
-    { name: ooo, content: readFileSync(join(CORPUS_REPLIES, 'out_of_office', ooo), 'latin1') },
-    { name: bounce, content: readFileSync(join(CORPUS_REPLIES, 'bounce', bounce), 'latin1') },
+    { name: ooo, content: readFileSync(join(MAIL_DIR, ooo), 'latin1') },
+    { name: bounce, content: readFileSync(join(MAIL_DIR, bounce), 'latin1') },
   ]);
   const oooCard = page.getByRole('article', { name: `Classification of ${ooo}` });
   const bounceCard = page.getByRole('article', { name: `Classification of ${bounce}` });

@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CORPUS_REPLIES, expect, goTo, openApp, saveScreen, seriousA11yViolations, test } from './fixtures';
+import { expect, goTo, MAIL_DIR, openApp, saveScreen, seriousA11yViolations, test } from './fixtures';
 import { seedWorkspace } from './seed';
 
 const THEMES = ['light', 'dark'] as const;
@@ -47,7 +47,7 @@ for (const theme of THEMES) {
 
     await page.getByRole('tab', { name: 'Classify replies' }).click();
     await page.getByLabel('Choose .eml or .mbox files').setInputFiles(
-      ['cfortune__10.eml', 'cfortune__12.eml'].map((name) => ({ name, mimeType: 'message/rfc822', buffer: readFileSync(join(CORPUS_REPLIES, 'bounce', name)) })),
+      ['bounce-dsn.eml', 'bounce-mailbox-full.eml'].map((name) => ({ name, mimeType: 'message/rfc822', buffer: readFileSync(join(MAIL_DIR, name)) })),
     );
     await page.getByLabel('Rules only (no model calls)').check();
     await expect(page.getByTestId('reply-batch-summary')).toContainText('2 files');
