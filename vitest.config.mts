@@ -7,7 +7,14 @@ import { defineConfig } from 'vitest/config';
  * limit is no speed test: it is sized for that machine several times over. A hung process fails
  * sooner, at PROCESS_HANG_LIMIT_MS (test/helpers/run-cli.ts), with its output.
  */
-const PROCESS_TESTS = ['test/cli/**/*.test.ts', 'test/scripts/**/*.test.ts', 'test/host/preview.test.ts'];
+const PROCESS_TESTS = [
+  'test/cli/**/*.test.ts',
+  'test/scripts/**/*.test.ts',
+  'test/host/preview.test.ts',
+  // These build a Node entry with vite, then start it.
+  'test/storage/crash.test.ts',
+  'test/secrets/secret-store.test.ts',
+];
 
 export default defineConfig({
   test: {
