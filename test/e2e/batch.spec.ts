@@ -18,6 +18,8 @@ async function readDownload(download: Download): Promise<string> {
 }
 
 test('batch: import a CSV with a mapping step, run a job, pause, resume, retry a failed item, export', async ({ page, app }) => {
+  // Many steps, each waiting for the job: on a busy two-core machine this takes over a minute.
+  test.slow();
   await useFakeOpenAI(app);
   await app.call('profiles:save', { companyName: 'Northwind Analytics', valueProposition: 'Forecasting finance teams trust.', senderName: 'Maya Chen' });
   await openApp(page, app);
@@ -43,7 +45,8 @@ test('batch: import a CSV with a mapping step, run a job, pause, resume, retry a
 
   // The first lead's call fails for good; the rest are slow enough to pause in the middle.
   app.fakes.openai.script({ status: 400, body: { error: { message: 'Unsupported parameter: temperature.', type: 'invalid_request_error', param: 'temperature', code: null } } });
-  app.fakes.openai.setLatency(400);
+  // Long enough to read the counts and press Pause on a busy machine; Pause aborts the call in flight.
+  app.fakes.openai.setLatency(60_000);
   await page.getByLabel('Steps per lead').fill('2');
   await page.getByLabel('Parallel requests').fill('1');
   await page.getByRole('button', { name: 'Draft 6 sequences' }).click();
@@ -59,6 +62,7 @@ test('batch: import a CSV with a mapping step, run a job, pause, resume, retry a
   const pausedDone = await app.call('jobs:get', { id: (await app.call('jobs:list', undefined))[0]!.id });
   expect(pausedDone.progress.done).toBeLessThan(5);
   await saveScreen(page, 'flow-batch-paused', 'light');
+  app.fakes.openai.setLatency(400);
 
   await job.getByRole('button', { name: 'Resume' }).click();
   await expect(job).toHaveAttribute('data-job-status', 'completed', { timeout: 20_000 });
