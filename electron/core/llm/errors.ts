@@ -71,7 +71,7 @@ export function providerLabel(provider: LLMProviderName): string {
 export function describeError(
   code: LLMErrorCode,
   provider: LLMProviderName,
-  context: { model?: string; retryAfterMs?: number; detail?: string; envVar?: string | null; deadlineMs?: number } = {},
+  context: { model?: string; retryAfterMs?: number; detail?: string; envVar?: string | null; deadlineMs?: number; url?: string } = {},
 ): string {
   const name = providerLabel(provider);
   const settings = `Settings → Providers → ${name}`;
@@ -105,10 +105,12 @@ export function describeError(
       return context.deadlineMs !== undefined
         ? `${name} did not answer within ${formatWait(context.deadlineMs)}. Try again, raise the timeout in ${settings}, or switch provider.`
         : `${name} timed out on its side. Try again in a minute, shorten the input, or switch provider in Settings → Providers.`;
-    case 'offline':
+    case 'offline': {
+      const at = context.url ? ` at ${context.url}` : '';
       return provider === 'local'
-        ? `Cannot reach the local server: check that it is running and that the base URL in ${settings} is right.`
-        : `Cannot reach ${name}: check the network connection and the base URL in ${settings}.`;
+        ? `Cannot reach the local server${at}: check that it is running and that the base URL in ${settings} is right.`
+        : `Cannot reach ${name}${at}: check the network connection and the base URL in ${settings}.`;
+    }
     case 'aborted':
       return 'The request was cancelled.';
     case 'content_filtered':
@@ -135,10 +137,10 @@ function formatWait(ms: number): string {
 export function createLLMError(
   code: LLMErrorCode,
   provider: LLMProviderName,
-  options: LLMErrorOptions & { detail?: string; envVar?: string | null; deadlineMs?: number } = {},
+  options: LLMErrorOptions & { detail?: string; envVar?: string | null; deadlineMs?: number; url?: string } = {},
 ): LLMError {
-  const { detail, envVar, deadlineMs, ...rest } = options;
-  return new LLMError(code, describeError(code, provider, { model: rest.model, retryAfterMs: rest.retryAfterMs, detail, envVar, deadlineMs }), {
+  const { detail, envVar, deadlineMs, url, ...rest } = options;
+  return new LLMError(code, describeError(code, provider, { model: rest.model, retryAfterMs: rest.retryAfterMs, detail, envVar, deadlineMs, url }), {
     retryable: isRetryableCode(code),
     provider,
     ...rest,

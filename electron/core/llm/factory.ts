@@ -2,10 +2,7 @@ import type { LLMProviderName } from '../../../shared/domain/llm';
 import { registerSecret } from '../log';
 import type { ProviderAdapter } from './adapter';
 import { createLLMError } from './errors';
-import { createAnthropicAdapter } from './providers/anthropic';
-import { createGeminiAdapter } from './providers/gemini';
-import { createGroqAdapter } from './providers/groq';
-import { createOpenAIAdapter } from './providers/openai';
+import { createLazyAdapter } from './lazy-adapter';
 import { PROVIDERS } from './providers-info';
 import { ProviderCore } from './provider-core';
 import { DEFAULT_DEADLINE_MS } from './retry';
@@ -33,22 +30,25 @@ export function getLLMProvider(name: LLMProviderName, options: ProviderClientOpt
   // real bound. An explicit value also keeps Anthropic from refusing large non-streaming calls.
   const timeoutMs = Math.max(options.deadlineMs ?? DEFAULT_DEADLINE_MS, SDK_TIMEOUT_FLOOR_MS);
   const logLevel = 'off' as const;
-  let adapter: ProviderAdapter;
+  // Each vendor file (and its SDK) is imported when its provider is first built: see lazy-adapter.ts.
+  let load: () => Promise<ProviderAdapter>;
   switch (name) {
     case 'anthropic':
-      adapter = createAnthropicAdapter({ apiKey: apiKey!, baseURL, logLevel, timeoutMs });
+      load = async () => (await import('./providers/anthropic')).createAnthropicAdapter({ apiKey: apiKey!, baseURL, logLevel, timeoutMs });
       break;
     case 'gemini':
-      adapter = createGeminiAdapter({ apiKey: apiKey!, baseURL });
+      load = async () => (await import('./providers/gemini')).createGeminiAdapter({ apiKey: apiKey!, baseURL });
       break;
     case 'groq':
-      adapter = createGroqAdapter({ apiKey: apiKey!, baseURL, logLevel, timeoutMs });
+      load = async () => (await import('./providers/groq')).createGroqAdapter({ apiKey: apiKey!, baseURL, logLevel, timeoutMs });
       break;
     case 'openai':
     case 'deepseek':
     case 'local':
-      adapter = createOpenAIAdapter({ provider: name, apiKey: apiKey ?? LOCAL_PLACEHOLDER_KEY, baseURL, logLevel, timeoutMs });
+      load = async () =>
+        (await import('./providers/openai')).createOpenAIAdapter({ provider: name, apiKey: apiKey ?? LOCAL_PLACEHOLDER_KEY, baseURL, logLevel, timeoutMs });
       break;
   }
+  const adapter = createLazyAdapter(name, baseURL, load);
   return new ProviderCore(adapter, { ...options, defaultModel: options.defaultModel?.trim() || info.defaultModel });
 }
