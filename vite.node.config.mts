@@ -11,12 +11,13 @@ import pkg from './package.json' with { type: 'json' };
 const external = [
   ...builtinModules,
   ...builtinModules.map((m) => `node:${m}`),
-  ...Object.keys(pkg.dependencies),
+  ...Object.keys(pkg.dependencies).filter((name) => name !== 'zod'),
 ].map((name) => new RegExp(`^${name.replace(/[/.]/g, '\\$&')}(/.*)?$`));
 
 /** A Node ESM build of some entries, dependencies left external (the bench build reuses it). */
 export function defineNodeBuild(outDir: string, input: Record<string, string>) {
   return defineConfig({
+    ssr: { noExternal: ['zod'] },
     build: {
       outDir,
       emptyOutDir: true,
