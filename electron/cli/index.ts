@@ -1,5 +1,4 @@
 import type { Core } from '../core';
-import { AppError } from '../core/errors';
 import { createLogger } from '../core/log';
 import { defaultDataDir } from '../core/paths';
 import type { Command } from './context';
@@ -108,7 +107,15 @@ export async function runCli(argv: string[]): Promise<number> {
     const [command, loaded] = await Promise.all([loadCommand(), import('../core')]);
     coreModule = loaded;
     const dataDir = flags.dataDir ?? defaultDataDir();
-    core = await coreModule.createCore({ dataDir, env: process.env, orgId: flags.orgId, program: 'cli', onCorrupt: flags.startFresh ? 'move-aside' : 'fail' });
+    core = await coreModule.createCore({
+      dataDir,
+      env: process.env,
+      orgId: flags.orgId,
+      program: 'cli',
+      onCorrupt: flags.startFresh ? 'move-aside' : 'fail',
+      // Errors name the command that fixes them, not a Settings screen.
+      surface: 'cli',
+    });
     if (core.store.recoveredFrom) io.err(`The damaged database was moved to ${core.store.recoveredFrom}; started a new one.`);
     // Commands often end with `return io.out(…)`, whose value is no exit code: only a number is.
     const code = await command({ core, io }, args);
@@ -122,7 +129,7 @@ export async function runCli(argv: string[]): Promise<number> {
       process.stderr.write(`error[storage]: ${error.message} To do that, run the command again with --start-fresh.\n`);
       return 1;
     }
-    const data = error instanceof OperationError ? error.data : error instanceof AppError ? error.toData() : null;
+    const data = error instanceof OperationError ? error.data : coreModule && error instanceof coreModule.AppError ? error.toData('cli') : null;
     if (data) {
       process.stderr.write(`error[${data.code}]: ${data.message}\n`);
       return 1;
