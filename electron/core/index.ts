@@ -62,9 +62,17 @@ export function createFileLogger(dataDir: string): Logger {
 export async function createCore(options: CoreOptions): Promise<Core> {
   mkdirSync(options.dataDir, { recursive: true });
   const logger = options.logger ?? createFileLogger(options.dataDir);
-  const store = openStore({ dataDir: options.dataDir, onCorrupt: options.onCorrupt ?? 'fail', nativeBinding: options.sqliteNativeBinding });
   const secrets = options.secrets ?? new KeyringSecretStore();
-  const probe = await probeKeychain(secrets);
+  // The keychain answers on another thread: probe it while the database opens (npm run bench -- startup).
+  const probing = probeKeychain(secrets);
+  let store: Store;
+  try {
+    store = openStore({ dataDir: options.dataDir, onCorrupt: options.onCorrupt ?? 'fail', nativeBinding: options.sqliteNativeBinding });
+  } finally {
+    // probeKeychain never rejects; a failed open still waits for it, so no keychain call outlives createCore.
+    await probing;
+  }
+  const probe = await probing;
   if (!probe.available) logger.warn('no OS keychain: keys can be kept for this session only', { error: probe.error });
   store.orgs.ensureFirstRun();
   const listeners = new Set<BroadcastListener>();

@@ -9,7 +9,7 @@ import { CLI_BIN, cleanEnv } from '../helpers/run-cli';
 /** Loaded when a command or a call needs them, never at start. */
 const ON_DEMAND = ['@anthropic-ai/sdk', '@google/genai', 'groq-sdk', 'openai', 'mailparser', 'papaparse'];
 
-/** The packages a CLI run imported, read from a module-resolve hook that logs every resolved URL. */
+/** The packages a CLI run loaded: imports from a module-resolve hook, requires from the require cache. */
 describe('the CLI loads vendor SDKs, mailparser and papaparse on demand', () => {
   let dir: string;
   let register: string;
@@ -27,8 +27,18 @@ export async function resolve(specifier, context, next) {
 }
 `,
     );
+    // ESM imports go through the resolve hook; CommonJS requires (the Node build requires its
+    // CommonJS dependencies) are read from the require cache when the process exits.
     register = join(dir, 'register.mjs');
-    writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+    writeFileSync(
+      register,
+      `import { appendFileSync } from 'node:fs';
+import { createRequire, register } from 'node:module';
+register(${JSON.stringify(pathToFileURL(hooks).href)});
+const cache = createRequire(import.meta.url).cache;
+process.on('exit', () => appendFileSync(process.env.OUTREACH_TRACE_FILE, Object.keys(cache).join('\\n') + '\\n'));
+`,
+    );
   });
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -11,7 +11,13 @@ function requiresOf(file: string): string[] {
   const path = join(ROOT, file);
   if (!existsSync(path)) throw new Error(`${file} is missing: run "npm run build" before these tests.`);
   const source = readFileSync(path, 'utf8');
-  return [...new Set([...source.matchAll(/\brequire\(["']([^"']+)["']\)/g), ...source.matchAll(/\bfrom\s*["']([^"'.][^"']*)["']/g)].map((m) => m[1]!))];
+  const patterns = [
+    /\brequire\(["']([^"']+)["']\)/g,
+    /\bfrom\s*["']([^"'.][^"']*)["']/g,
+    // The Node build requires its CommonJS dependencies through createRequire (vite.node.config.mts).
+    /\bcreateRequire\([^)]*\)\(["']([^"']+)["']\)/g,
+  ];
+  return [...new Set(patterns.flatMap((pattern) => [...source.matchAll(pattern)].map((m) => m[1]!)))];
 }
 
 const packageName = (specifier: string) => (specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!);
