@@ -3,6 +3,10 @@ import { registerSecret } from '../log';
 import type { ProviderAdapter } from './adapter';
 import { createLLMError } from './errors';
 import { createLazyAdapter } from './lazy-adapter';
+import { createAnthropicAdapter } from './providers/anthropic';
+import { createGeminiAdapter } from './providers/gemini';
+import { createGroqAdapter } from './providers/groq';
+import { createOpenAIAdapter } from './providers/openai';
 import { PROVIDERS } from './providers-info';
 import { ProviderCore } from './provider-core';
 import { DEFAULT_DEADLINE_MS } from './retry';
@@ -30,23 +34,23 @@ export function getLLMProvider(name: LLMProviderName, options: ProviderClientOpt
   // real bound. An explicit value also keeps Anthropic from refusing large non-streaming calls.
   const timeoutMs = Math.max(options.deadlineMs ?? DEFAULT_DEADLINE_MS, SDK_TIMEOUT_FLOOR_MS);
   const logLevel = 'off' as const;
-  // Each vendor file (and its SDK) is imported when its provider is first built: see lazy-adapter.ts.
+  // Each vendor SDK is imported when its provider is first built (each create…Adapter imports its
+  // own SDK): see lazy-adapter.ts.
   let load: () => Promise<ProviderAdapter>;
   switch (name) {
     case 'anthropic':
-      load = async () => (await import('./providers/anthropic')).createAnthropicAdapter({ apiKey: apiKey!, baseURL, logLevel, timeoutMs });
+      load = () => createAnthropicAdapter({ apiKey: apiKey!, baseURL, logLevel, timeoutMs });
       break;
     case 'gemini':
-      load = async () => (await import('./providers/gemini')).createGeminiAdapter({ apiKey: apiKey!, baseURL });
+      load = () => createGeminiAdapter({ apiKey: apiKey!, baseURL });
       break;
     case 'groq':
-      load = async () => (await import('./providers/groq')).createGroqAdapter({ apiKey: apiKey!, baseURL, logLevel, timeoutMs });
+      load = () => createGroqAdapter({ apiKey: apiKey!, baseURL, logLevel, timeoutMs });
       break;
     case 'openai':
     case 'deepseek':
     case 'local':
-      load = async () =>
-        (await import('./providers/openai')).createOpenAIAdapter({ provider: name, apiKey: apiKey ?? LOCAL_PLACEHOLDER_KEY, baseURL, logLevel, timeoutMs });
+      load = () => createOpenAIAdapter({ provider: name, apiKey: apiKey ?? LOCAL_PLACEHOLDER_KEY, baseURL, logLevel, timeoutMs });
       break;
   }
   const adapter = createLazyAdapter(name, baseURL, load);
