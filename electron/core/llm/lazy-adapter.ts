@@ -5,8 +5,8 @@ import { createLLMError, type LLMError } from './errors';
 import type { HttpObservation } from './http-observer';
 
 /**
- * A provider adapter whose vendor file (and so its SDK) is imported when the provider is built,
- * not when the core loads: the four SDKs take most of a cold start (`npm run bench -- startup`),
+ * A provider adapter built on demand: each vendor file imports its SDK when its adapter is created,
+ * which happens when a provider is built, not when the core loads: the four SDKs take most of a cold start (`npm run bench -- startup`),
  * and a CLI command or a window that makes no model call should not pay for them.
  *
  * The import starts at construction, so it overlaps with whatever the caller does before its
