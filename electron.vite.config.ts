@@ -7,7 +7,12 @@ export default defineConfig({
     build: {
       externalizeDeps: true,
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve(__dirname, 'electron/main/index.ts') } },
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'electron/main/index.ts') },
+        // What the core loads on demand (mailparser, papaparse) is required like every other
+        // dependency of the CommonJS main bundle, rather than through import() (see lazy-adapter.ts).
+        output: { dynamicImportInCjs: false },
+      },
     },
   },
   preload: {

@@ -1,22 +1,58 @@
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import pkg from './package.json' with { type: 'json' };
 
 /**
  * The Node-runnable build of the core: the CLI, the loopback browser host and the core's
  * public face, in out/node/. It imports no `electron`, so plain `node` runs it and tests
  * and benchmarks can import it.
+ *
+ * Two things keep a cold start short (`npm run bench -- startup`):
+ * - zod is bundled, tree-shaken into one chunk, rather than imported as ~95 separate ESM files.
+ * - CommonJS dependencies are loaded with `require()` (see requireCommonJs).
  */
+const BUNDLED = ['zod'];
+const COMMONJS_DEPENDENCIES = ['better-sqlite3', '@napi-rs/keyring', 'papaparse', 'mailparser'];
+
 const external = [
   ...builtinModules,
   ...builtinModules.map((m) => `node:${m}`),
-  ...Object.keys(pkg.dependencies),
+  ...Object.keys(pkg.dependencies).filter((name) => !BUNDLED.includes(name) && !COMMONJS_DEPENDENCIES.includes(name)),
 ].map((name) => new RegExp(`^${name.replace(/[/.]/g, '\\$&')}(/.*)?$`));
+
+/**
+ * Loads each CommonJS dependency through `createRequire` instead of `import`. Importing CommonJS
+ * from ESM makes Node lex the file for its export names with a WebAssembly lexer, loaded on first
+ * use: for better-sqlite3 and the keychain library that cost more than the rest of
+ * `outreach-desk providers`. The export names are read here, at build time.
+ */
+function requireCommonJs(): Plugin {
+  const requireAtBuild = createRequire(import.meta.url);
+  const prefix = '\0commonjs:';
+  return {
+    name: 'outreach-desk:require-commonjs',
+    enforce: 'pre',
+    resolveId: (source) => (COMMONJS_DEPENDENCIES.includes(source) ? prefix + source : null),
+    load(id) {
+      if (!id.startsWith(prefix)) return null;
+      const name = id.slice(prefix.length);
+      const names = Object.keys(requireAtBuild(name) as object).filter((key) => /^[A-Za-z_$][\w$]*$/.test(key) && key !== 'default');
+      return [
+        "import { createRequire } from 'node:module';",
+        `const dependency = createRequire(import.meta.url)(${JSON.stringify(name)});`,
+        'export default dependency;',
+        ...names.map((key) => `export const ${key} = dependency.${key};`),
+      ].join('\n');
+    },
+  };
+}
 
 /** A Node ESM build of some entries, dependencies left external (the bench build reuses it). */
 export function defineNodeBuild(outDir: string, input: Record<string, string>) {
   return defineConfig({
+    plugins: [requireCommonJs()],
+    ssr: { noExternal: BUNDLED },
     build: {
       outDir,
       emptyOutDir: true,

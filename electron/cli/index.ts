@@ -1,9 +1,6 @@
-import { CorruptDatabaseError, createCore, defaultDataDir, type Core } from '../core';
-import { AppError } from '../core/errors';
+import type { Core } from '../core';
 import { createLogger } from '../core/log';
-import { batchCommand, jobsCommand } from './commands/batch';
-import { keysCommand, settingsCommand, usageCommand } from './commands/admin';
-import { chatCommand, classifyCommand, generateCommand, modelsCommand, providersCommand, testCommand } from './commands/llm';
+import { defaultDataDir } from '../core/paths';
 import type { Command } from './context';
 import { OperationError, UsageError, type Output } from './io';
 
@@ -33,18 +30,22 @@ DEEPSEEK_API_KEY, GROQ_API_KEY. The data directory defaults to the desktop app's
 --start-fresh: when the database file is damaged, move it aside (nothing is deleted) and start a new one.
 Exit codes: 0 success, 1 failed operation, 2 usage error. Errors print as error[<code>]: <message>.`;
 
-const COMMANDS: Record<string, Command> = {
-  providers: providersCommand,
-  models: modelsCommand,
-  test: testCommand,
-  chat: chatCommand,
-  generate: generateCommand,
-  classify: classifyCommand,
-  settings: settingsCommand,
-  keys: keysCommand,
-  usage: usageCommand,
-  batch: batchCommand,
-  jobs: jobsCommand,
+/**
+ * Each command's module, and the core, load when a command runs: `--help` or a typo loads
+ * neither, and a command never waits for a vendor SDK it does not call (npm run bench -- startup).
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  providers: async () => (await import('./commands/llm')).providersCommand,
+  models: async () => (await import('./commands/llm')).modelsCommand,
+  test: async () => (await import('./commands/llm')).testCommand,
+  chat: async () => (await import('./commands/llm')).chatCommand,
+  generate: async () => (await import('./commands/llm')).generateCommand,
+  classify: async () => (await import('./commands/llm')).classifyCommand,
+  settings: async () => (await import('./commands/admin')).settingsCommand,
+  keys: async () => (await import('./commands/admin')).keysCommand,
+  usage: async () => (await import('./commands/admin')).usageCommand,
+  batch: async () => (await import('./commands/batch')).batchCommand,
+  jobs: async () => (await import('./commands/batch')).jobsCommand,
 };
 
 interface GlobalFlags {
@@ -90,8 +91,8 @@ export async function runCli(argv: string[]): Promise<number> {
     process.stdout.write(HELP + '\n');
     return flags.help || name === 'help' ? 0 : 2;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const loadCommand = COMMANDS[name];
+  if (!loadCommand) {
     process.stderr.write(`error[usage]: unknown command "${name}". See "outreach-desk --help".\n`);
     return 2;
   }
@@ -101,9 +102,20 @@ export async function runCli(argv: string[]): Promise<number> {
     err: (text) => process.stderr.write(text + '\n'),
   };
   let core: Core | null = null;
+  let coreModule: typeof import('../core') | null = null;
   try {
+    const [command, loaded] = await Promise.all([loadCommand(), import('../core')]);
+    coreModule = loaded;
     const dataDir = flags.dataDir ?? defaultDataDir();
-    core = await createCore({ dataDir, env: process.env, orgId: flags.orgId, program: 'cli', onCorrupt: flags.startFresh ? 'move-aside' : 'fail' });
+    core = await coreModule.createCore({
+      dataDir,
+      env: process.env,
+      orgId: flags.orgId,
+      program: 'cli',
+      onCorrupt: flags.startFresh ? 'move-aside' : 'fail',
+      // Errors name the command that fixes them, not a Settings screen.
+      surface: 'cli',
+    });
     if (core.store.recoveredFrom) io.err(`The damaged database was moved to ${core.store.recoveredFrom}; started a new one.`);
     // Commands often end with `return io.out(…)`, whose value is no exit code: only a number is.
     const code = await command({ core, io }, args);
@@ -113,11 +125,11 @@ export async function runCli(argv: string[]): Promise<number> {
       process.stderr.write(`error[usage]: ${error.message}\n`);
       return 2;
     }
-    if (error instanceof CorruptDatabaseError) {
+    if (coreModule && error instanceof coreModule.CorruptDatabaseError) {
       process.stderr.write(`error[storage]: ${error.message} To do that, run the command again with --start-fresh.\n`);
       return 1;
     }
-    const data = error instanceof OperationError ? error.data : error instanceof AppError ? error.toData() : null;
+    const data = error instanceof OperationError ? error.data : coreModule && error instanceof coreModule.AppError ? error.toData('cli') : null;
     if (data) {
       process.stderr.write(`error[${data.code}]: ${data.message}\n`);
       return 1;

@@ -1,5 +1,6 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ErrorSurface } from './errors';
 import { createAllHandlers } from './handlers';
 import { createDispatch, type Dispatch } from './handlers/dispatch';
 import { createLogger, type Logger } from './log';
@@ -29,6 +30,8 @@ export interface CoreOptions {
   program?: JobProgram;
   /** The better-sqlite3 addon built for Electron's ABI (the desktop app in development). */
   sqliteNativeBinding?: string;
+  /** Who shows this core's errors: the app's screens (default) or the CLI, whose fixes are commands. */
+  surface?: ErrorSurface;
 }
 
 /** A listener for pushes that concern every window, such as job progress. */
@@ -59,9 +62,17 @@ export function createFileLogger(dataDir: string): Logger {
 export async function createCore(options: CoreOptions): Promise<Core> {
   mkdirSync(options.dataDir, { recursive: true });
   const logger = options.logger ?? createFileLogger(options.dataDir);
-  const store = openStore({ dataDir: options.dataDir, onCorrupt: options.onCorrupt ?? 'fail', nativeBinding: options.sqliteNativeBinding });
   const secrets = options.secrets ?? new KeyringSecretStore();
-  const probe = await probeKeychain(secrets);
+  // The keychain answers on another thread: probe it while the database opens (npm run bench -- startup).
+  const probing = probeKeychain(secrets);
+  let store: Store;
+  try {
+    store = openStore({ dataDir: options.dataDir, onCorrupt: options.onCorrupt ?? 'fail', nativeBinding: options.sqliteNativeBinding });
+  } finally {
+    // probeKeychain never rejects; a failed open still waits for it, so no keychain call outlives createCore.
+    await probing;
+  }
+  const probe = await probing;
   if (!probe.available) logger.warn('no OS keychain: keys can be kept for this session only', { error: probe.error });
   store.orgs.ensureFirstRun();
   const listeners = new Set<BroadcastListener>();
@@ -88,7 +99,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     recoveredFrom: store.recoveredFrom,
   });
   return {
-    dispatch: createDispatch(handlers, logger),
+    dispatch: createDispatch(handlers, logger, options.surface),
     subscribe: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -105,6 +116,7 @@ export type { Dispatch } from './handlers/dispatch';
 export type { Services } from './services';
 export type { SecretStore } from './secrets';
 export { KeyringSecretStore, MemorySecretStore } from './secrets';
-export { AppError, toAppErrorData } from './errors';
+export { AppError, toAppErrorData, type ErrorSurface } from './errors';
+export { keychainUnavailableError } from './secrets';
 export { createLogger, silentLogger } from './log';
 export { defaultDataDir, PRODUCT_NAME } from './paths';

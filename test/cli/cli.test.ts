@@ -118,7 +118,9 @@ describe('the CLI against fake vendors, for all six providers', () => {
     fakes.openai.script({ status: 401, body: { error: { message: 'Incorrect API key provided: sk-can****0b. You can find your API key at …', type: 'invalid_request_error', code: 'invalid_api_key' } } });
     const run = await cli(['test', 'openai']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^error\[auth\]: .*Settings → Providers → OpenAI/m);
+    // The CLI names the command that fixes it, not the app's Settings screen.
+    expect(run.stderr).toMatch(/^error\[auth\]: The OpenAI key was rejected: set a new key with "outreach-desk keys set openai"\.$/m);
+    expect(run.stderr).not.toContain('Settings');
     expect(run.stderr).not.toContain('sk-can');
     const usage = JSON.parse((await cli(['--json', 'usage', '--by', 'operation'])).stdout);
     expect(usage.totals.errors).toBe(1);

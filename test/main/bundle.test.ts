@@ -11,14 +11,25 @@ function requiresOf(file: string): string[] {
   const path = join(ROOT, file);
   if (!existsSync(path)) throw new Error(`${file} is missing: run "npm run build" before these tests.`);
   const source = readFileSync(path, 'utf8');
-  return [...new Set([...source.matchAll(/\brequire\(["']([^"']+)["']\)/g), ...source.matchAll(/\bfrom\s*["']([^"'.][^"']*)["']/g)].map((m) => m[1]!))];
+  const patterns = [
+    /\brequire\(["']([^"']+)["']\)/g,
+    /\bfrom\s*["']([^"'.][^"']*)["']/g,
+    // The Node build requires its CommonJS dependencies through createRequire (vite.node.config.mts).
+    /\bcreateRequire\([^)]*\)\(["']([^"']+)["']\)/g,
+  ];
+  return [...new Set(patterns.flatMap((pattern) => [...source.matchAll(pattern)].map((m) => m[1]!)))];
 }
 
 const packageName = (specifier: string) => (specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!);
 
 describe('the built bundles (what an installer ships)', () => {
   it('main requires only Node built-ins, electron and runtime dependencies', () => {
-    const external = requiresOf('out/main/index.js').filter((s) => !BUILTINS.has(s) && s !== 'electron');
+    // The main bundle and any chunks it splits off.
+    const { readdirSync } = require('node:fs') as typeof import('node:fs');
+    const chunkDir = join(ROOT, 'out', 'main', 'chunks');
+    const chunks = existsSync(chunkDir) ? readdirSync(chunkDir).filter((f) => f.endsWith('.js')).map((f) => `out/main/chunks/${f}`) : [];
+    const files = ['out/main/index.js', ...chunks];
+    const external = files.flatMap(requiresOf).filter((s) => !BUILTINS.has(s) && s !== 'electron' && !s.startsWith('.'));
     expect(external.length).toBeGreaterThan(5);
     for (const specifier of external) {
       expect(pkg.dependencies[packageName(specifier)], `${specifier} must be a runtime dependency (electron-builder ships only those)`).toBeDefined();
@@ -30,10 +41,12 @@ describe('the built bundles (what an installer ships)', () => {
   });
 
   it('the Node build of the core, CLI and host never loads electron', () => {
-    for (const file of ['out/node/core.mjs', 'out/node/cli.mjs', 'out/node/host.mjs']) {
+    const { readdirSync } = require('node:fs') as typeof import('node:fs');
+    const chunks = readdirSync(join(ROOT, 'out', 'node', 'chunks')).filter((f) => f.endsWith('.mjs')).map((f) => `out/node/chunks/${f}`);
+    for (const file of ['out/node/core.mjs', 'out/node/cli.mjs', 'out/node/host.mjs', ...chunks]) {
       const specifiers = requiresOf(file);
       expect(specifiers.some((s) => s === 'electron' || s.startsWith('electron/')), file).toBe(false);
-      for (const s of specifiers.filter((x) => !BUILTINS.has(x) && !x.startsWith('./'))) {
+      for (const s of specifiers.filter((x) => !BUILTINS.has(x) && !x.startsWith('.'))) {
         expect(pkg.dependencies[packageName(s)], `${file} needs ${s} at run time`).toBeDefined();
       }
     }

@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { llmProviderNameSchema, type LLMProviderName } from '../../../shared/domain/llm';
 import type { LLMSettings, LLMSettingsPatch } from '../../../shared/domain/org';
 import { usageGroupBySchema } from '../../../shared/domain/usage';
+import { keychainUnavailableError } from '../../core';
 import { formatCsv } from '../../core/csv';
 import { parseCommandArgs, type Command } from '../context';
 import { formatTable, formatUsd, readStdin, unwrap, UsageError } from '../io';
@@ -27,8 +28,13 @@ export const keysCommand: Command = async ({ core, io }, args) => {
   const [action, providerArg] = positionals;
   if (action === 'status') {
     const view = unwrap(await core.dispatch('settings:get-llm', undefined, noEvents)) as { keys: Array<{ provider: string; source: string; last4: string | null }> };
-    if (io.json) return io.out(JSON.stringify({ keys: view.keys }, null, 2));
+    // Without a keychain, say so and what to install: otherwise "none" everywhere looks like no key was ever set.
+    const keychain = core.keychainAvailable
+      ? { available: true as const }
+      : { available: false as const, message: keychainUnavailableError().messageFor('cli') };
+    if (io.json) return io.out(JSON.stringify({ keychain, keys: view.keys }, null, 2));
     io.out(formatTable(['PROVIDER', 'KEY'], view.keys.map((k) => [k.provider, k.last4 ? `${k.source}, ends in …${k.last4}` : k.source])));
+    if (!keychain.available) io.out(`\n${keychain.message}`);
     return;
   }
   const provider = parseProvider(providerArg);

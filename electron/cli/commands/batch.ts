@@ -4,7 +4,8 @@ import type { Job, JobProgress } from '../../../shared/domain/records';
 import type { Core } from '../../core';
 import { renderProgressBar } from '../../core/jobs';
 import { parseCommandArgs, type Command } from '../context';
-import { formatTable, parseInteger, readJsonFile, unwrap, UsageError, type Output } from '../io';
+import { readBusinessFile } from '../context-files';
+import { formatTable, parseInteger, unwrap, UsageError, type Output } from '../io';
 import { parseProvider } from './llm';
 
 const noEvents = { emit: () => {} };
@@ -123,7 +124,7 @@ export const batchCommand: Command = async ({ core, io }, args) => {
     const csv = await readFile(values.leads, 'utf8').catch(() => {
       throw new UsageError(`Cannot read the leads file "${values.leads}": check the path.`);
     });
-    const business = await readJsonFile(values.business, 'business');
+    const business = await readBusinessFile(values.business, io);
     const preview = unwrap(await core.dispatch('leads:import-preview', { csv }, noEvents)) as { suggestedMapping: Record<string, string> };
     const imported = unwrap(await core.dispatch('leads:import', { csv, mapping: preview.suggestedMapping }, noEvents)) as { imported: number; leadIds: string[]; errors: Array<{ row: number; message: string }> };
     for (const e of imported.errors) io.err(`  skipped ${e.message}`);

@@ -4,7 +4,8 @@ import { llmProviderNameSchema, type FinishReason, type LLMProviderName } from '
 import { MAX_TOKENS_LIMIT } from '../../../shared/domain/org';
 import { channelSchema } from '../../../shared/domain/sequence';
 import { parseCommandArgs, type Command } from '../context';
-import { formatTable, formatUsd, parseInteger, parseList, readJsonFile, readStdin, unwrap, UsageError } from '../io';
+import { readBusinessFile, readLeadFile } from '../context-files';
+import { formatTable, formatUsd, parseInteger, parseList, readStdin, unwrap, UsageError } from '../io';
 import { createStepStreamPrinter } from '../stream-printer';
 
 export function parseProvider(value: string | undefined, flag = 'provider'): LLMProviderName | undefined {
@@ -170,8 +171,8 @@ export const generateCommand: Command = async ({ core, io }, args) => {
   const requestId = randomUUID();
   const input = {
     requestId,
-    lead: await readJsonFile(values.lead, 'lead'),
-    business: await readJsonFile(values.business, 'business'),
+    lead: await readLeadFile(values.lead, io),
+    business: await readBusinessFile(values.business, io),
     options: { numberOfSteps, channels, delayDays: delays, includeSubjects: values.subjects ?? false, language: values.language },
     provider: parseProvider(values.provider),
     model: values.model,

@@ -1,5 +1,9 @@
-import Papa from 'papaparse';
 import { Readable } from 'node:stream';
+
+/** papaparse, loaded by the first CSV read rather than at start (every CLI command and the window would pay for it). */
+async function loadPapa(): Promise<typeof import('papaparse')> {
+  return (await import('papaparse')).default;
+}
 
 /** The delimiters a lead file may use. Spreadsheets in comma-decimal locales write `;`. */
 export const LEAD_CSV_DELIMITERS = [',', ';', '\t'] as const;
@@ -28,7 +32,8 @@ export function stripBom(text: string): string {
 }
 
 /** Guesses `,`, `;` or tab from the start of the file; `,` when nothing is conclusive. */
-export function detectDelimiter(text: string): string {
+export async function detectDelimiter(text: string): Promise<string> {
+  const Papa = await loadPapa();
   const head = text.slice(0, 64 * 1024);
   const result = Papa.parse<string[]>(head, { preview: 50, delimitersToGuess: [...LEAD_CSV_DELIMITERS] });
   const guessed = result.meta.delimiter;
@@ -58,7 +63,8 @@ async function* sliceText(text: string, signal?: AbortSignal): AsyncGenerator<st
  * 100,000-row file never blocks the process for long. Blank lines are records too (as `['']`),
  * so record indexes match the rows a spreadsheet shows.
  */
-export function readCsvRecords(text: string, options: ReadCsvOptions): Promise<void> {
+export async function readCsvRecords(text: string, options: ReadCsvOptions): Promise<void> {
+  const Papa = await loadPapa();
   return new Promise<void>((resolve, reject) => {
     let next = 0;
     const stream = Readable.from(sliceText(text, options.signal));

@@ -134,7 +134,7 @@ async function scanLeadCsv(
   onData: (record: string[], index: number, scan: ScanResult) => void,
 ): Promise<ScanResult> {
   const body = stripBom(text);
-  const scan: ScanResult = { headers: [], delimiter: options.delimiter ?? detectDelimiter(body), problems: new Map() };
+  const scan: ScanResult = { headers: [], delimiter: options.delimiter ?? (await detectDelimiter(body)), problems: new Map() };
   let headerSeen = false;
   await readCsvRecords(body, {
     delimiter: scan.delimiter,

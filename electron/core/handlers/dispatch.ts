@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { contract, isChannelName, type ChannelName } from '../../../shared/ipc/contract';
 import type { Result } from '../../../shared/ipc/envelope';
-import { AppError, toAppErrorData } from '../errors';
+import { AppError, toAppErrorData, type ErrorSurface } from '../errors';
 import type { Logger } from '../log';
 import type { HandlerContext, Handlers } from './types';
 
@@ -31,9 +31,10 @@ function describeIssue(issue: z.core.$ZodIssue): { field: string; message: strin
  * The one dispatcher behind every door into the core (Electron IPC and the loopback host):
  * it checks the channel name, validates the input with the channel's schema, calls the handler,
  * cuts the output to the channel's output schema (so nothing unlisted, such as a key, can leak)
- * and returns the `{ ok, value } | { ok: false, error }` envelope.
+ * and returns the `{ ok, value } | { ok: false, error }` envelope. Errors are worded for `surface`:
+ * the app's screens, or the CLI's commands.
  */
-export function createDispatch(handlers: Handlers, logger: Logger): Dispatch {
+export function createDispatch(handlers: Handlers, logger: Logger, surface: ErrorSurface = 'app'): Dispatch {
   return async (channel, rawInput, ctx) => {
     if (!isChannelName(channel)) {
       return { ok: false, error: { code: 'validation', message: `Unknown channel "${String(channel).slice(0, 80)}".`, retryable: false } };
@@ -63,7 +64,7 @@ export function createDispatch(handlers: Handlers, logger: Logger): Dispatch {
       return { ok: true, value: out.data };
     } catch (error) {
       if (!(error instanceof AppError) || error.code === 'internal') logger.error('handler failed', { channel: name, error });
-      return { ok: false, error: toAppErrorData(error) };
+      return { ok: false, error: toAppErrorData(error, surface) };
     }
   };
 }

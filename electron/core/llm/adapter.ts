@@ -43,6 +43,11 @@ export interface ProviderAdapter {
   listModelIds(signal: AbortSignal, observer: ObserverStore): Promise<string[]>;
   /** Maps anything one attempt threw to our error; `http` is the last response the attempt saw. */
   toError(error: unknown, http: HttpObservation | undefined, model: string | undefined): LLMError;
+  /**
+   * While the vendor SDK is still loading (see lazy-adapter.ts), a promise of it: the core waits
+   * for it before a call's deadline and latency clock start, since loading is not the vendor's time.
+   */
+  ready?(): Promise<void> | null;
 }
 
 /** Joins consecutive messages of the same role, keeping where the cached prefix ends. */

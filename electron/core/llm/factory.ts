@@ -2,6 +2,7 @@ import type { LLMProviderName } from '../../../shared/domain/llm';
 import { registerSecret } from '../log';
 import type { ProviderAdapter } from './adapter';
 import { createLLMError } from './errors';
+import { createLazyAdapter } from './lazy-adapter';
 import { createAnthropicAdapter } from './providers/anthropic';
 import { createGeminiAdapter } from './providers/gemini';
 import { createGroqAdapter } from './providers/groq';
@@ -33,22 +34,25 @@ export function getLLMProvider(name: LLMProviderName, options: ProviderClientOpt
   // real bound. An explicit value also keeps Anthropic from refusing large non-streaming calls.
   const timeoutMs = Math.max(options.deadlineMs ?? DEFAULT_DEADLINE_MS, SDK_TIMEOUT_FLOOR_MS);
   const logLevel = 'off' as const;
-  let adapter: ProviderAdapter;
+  // Each vendor SDK is imported when its provider is first built (each create…Adapter imports its
+  // own SDK): see lazy-adapter.ts.
+  let load: () => Promise<ProviderAdapter>;
   switch (name) {
     case 'anthropic':
-      adapter = createAnthropicAdapter({ apiKey: apiKey!, baseURL, logLevel, timeoutMs });
+      load = () => createAnthropicAdapter({ apiKey: apiKey!, baseURL, logLevel, timeoutMs });
       break;
     case 'gemini':
-      adapter = createGeminiAdapter({ apiKey: apiKey!, baseURL });
+      load = () => createGeminiAdapter({ apiKey: apiKey!, baseURL });
       break;
     case 'groq':
-      adapter = createGroqAdapter({ apiKey: apiKey!, baseURL, logLevel, timeoutMs });
+      load = () => createGroqAdapter({ apiKey: apiKey!, baseURL, logLevel, timeoutMs });
       break;
     case 'openai':
     case 'deepseek':
     case 'local':
-      adapter = createOpenAIAdapter({ provider: name, apiKey: apiKey ?? LOCAL_PLACEHOLDER_KEY, baseURL, logLevel, timeoutMs });
+      load = () => createOpenAIAdapter({ provider: name, apiKey: apiKey ?? LOCAL_PLACEHOLDER_KEY, baseURL, logLevel, timeoutMs });
       break;
   }
+  const adapter = createLazyAdapter(name, baseURL, load);
   return new ProviderCore(adapter, { ...options, defaultModel: options.defaultModel?.trim() || info.defaultModel });
 }

@@ -234,6 +234,7 @@ export class ProviderCore implements LLMProvider {
   }
 
   async chat(messages: LLMMessage[], options?: CallOptions): Promise<LLMResponse> {
+    await this.adapter.ready?.();
     const signals = this.signalsFor(options);
     let completion: Completed;
     try {
@@ -253,6 +254,7 @@ export class ProviderCore implements LLMProvider {
   }
 
   async *stream(messages: LLMMessage[], options?: CallOptions): AsyncIterable<StreamPart> {
+    await this.adapter.ready?.();
     const signals = this.signalsFor(options);
     try {
       for await (const event of this.streamOnce(this.requestFor(messages, options, undefined, DEFAULT_MAX_TOKENS), options, signals)) {
@@ -281,6 +283,7 @@ export class ProviderCore implements LLMProvider {
     call: SequenceCallOptions | undefined,
     fallbackMaxTokens: number,
   ): Promise<{ value: T; completion: Completed; usage: TokenUsage }> {
+    await this.adapter.ready?.();
     const signals = this.signalsFor(call);
     try {
       return await this.structuredWithin(messages, json, validate, call, fallbackMaxTokens, signals);
@@ -426,6 +429,7 @@ export class ProviderCore implements LLMProvider {
   }
 
   async listModels(signal?: AbortSignal): Promise<ModelInfo[]> {
+    await this.adapter.ready?.();
     const signals = createCallSignals(this.options.deadlineMs ?? DEFAULT_DEADLINE_MS, signal);
     let store: ObserverStore = {};
     try {

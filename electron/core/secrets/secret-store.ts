@@ -1,5 +1,6 @@
 import type { LLMProviderName } from '../../../shared/domain/llm';
 import { AppError } from '../errors';
+import { PROVIDERS } from '../llm';
 
 /**
  * Where API keys live: one secret per account (see `secretAccount`). Implementations never
@@ -24,11 +25,20 @@ export function secretAccount(orgId: string, provider: LLMProviderName): string 
   return `${orgId}/${provider}`;
 }
 
-/** The error for a machine without a usable OS keychain; the message names what to do. */
+/** The environment variables keys come from when there is no keychain: the CLI's way meanwhile. */
+function keyVariables(): string {
+  const names = Object.values(PROVIDERS).flatMap((p) => (p.envVar ? [p.envVar] : []));
+  return `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+}
+
+/** The error for a machine without a usable OS keychain; the message names what to install and what to do meanwhile. */
 export function keychainUnavailableError(cause?: unknown): AppError {
   return new AppError(
     'keychain_unavailable',
-    'No OS keychain is available: install and start gnome-keyring (or KWallet) so Outreach Desk can store keys, or use a session-only key.',
+    (w) =>
+      w.surface === 'cli'
+        ? `No OS keychain is available, so keys cannot be stored. Install and start a Secret Service: gnome-keyring (or KWallet) and libsecret (on Debian or Ubuntu: sudo apt-get install gnome-keyring libsecret-1-0), then ${w.restart}. Until then, keys come from ${keyVariables()} in the environment.`
+        : 'No OS keychain is available: install and start gnome-keyring (or KWallet) so Outreach Desk can store keys, or use a session-only key.',
     { retryable: false, cause },
   );
 }

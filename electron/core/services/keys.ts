@@ -71,9 +71,11 @@ export function createKeyService(deps: ServiceDeps) {
         return;
       }
       if (!deps.keychainAvailable) {
-        throw new AppError(
-          'keychain_unavailable',
-          'No OS keychain is available, so the key was not saved. Install and start gnome-keyring (or KWallet) and restart Outreach Desk, or keep the key for this session only.',
+        const envVar = PROVIDERS[provider].envVar;
+        throw new AppError('keychain_unavailable', (w) =>
+          w.surface === 'cli'
+            ? `No OS keychain is available, so the key was not saved. Install and start gnome-keyring (or KWallet) and ${w.restart}${envVar ? `, or set ${envVar} in the environment instead` : ''}.`
+            : `No OS keychain is available, so the key was not saved. Install and start gnome-keyring (or KWallet) and ${w.restart}, or keep the key for this session only.`,
         );
       }
       await deps.secrets.set(account, trimmed);

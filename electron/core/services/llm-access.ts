@@ -42,7 +42,7 @@ export function createLLMAccess(deps: ServiceDeps, session: SessionService, keys
     if (spent >= budget) {
       throw new AppError(
         'budget_exceeded',
-        `This month's budget of $${budget.toFixed(2)} is spent ($${spent.toFixed(2)} so far). An owner or admin can raise it in Settings → Organization.`,
+        (w) => `This month's budget of $${budget.toFixed(2)} is spent ($${spent.toFixed(2)} so far). An owner or admin can raise it ${w.where({ action: 'raise-budget' })}.`,
       );
     }
   }

@@ -75,13 +75,13 @@ export function toStorageError(error: unknown, where: string): AppError {
     return new AppError('conflict', 'A record with this id already exists: reload and try again.', { retryable: false, cause: error });
   }
   if (isCorruption(error)) {
-    return new AppError('storage', `The data file ${where} is damaged: restart Outreach Desk to check it and start fresh if needed.`, {
+    return new AppError('storage', (w) => `The data file ${where} is damaged: ${w.restart} to check it, and start fresh${w.surface === 'cli' ? ' (--start-fresh)' : ''} if needed.`, {
       retryable: false,
       cause: error,
     });
   }
   if (error instanceof TypeError && /database connection is not open/.test(error.message)) {
-    return new AppError('storage', 'The data file is already closed: restart Outreach Desk.', { retryable: false, cause: error });
+    return new AppError('storage', (w) => `The data file is already closed: ${w.restart}.`, { retryable: false, cause: error });
   }
   return new AppError('storage', `Reading or writing the data file ${where} failed. The details are in the log; please report it.`, {
     retryable: false,

@@ -1,4 +1,4 @@
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import type { FinishReason, TokenUsage } from '../../../../shared/domain/llm';
 import {
   mergeConsecutiveMessages,
@@ -79,8 +79,10 @@ function toParams(request: AdapterRequest): Anthropic.MessageCreateParamsNonStre
   return params;
 }
 
-export function createAnthropicAdapter(options: AnthropicAdapterOptions): ProviderAdapter {
-  const client = new Anthropic({
+export async function createAnthropicAdapter(options: AnthropicAdapterOptions): Promise<ProviderAdapter> {
+  // The SDK loads with the first adapter, not with the core (factory.ts, lazy-adapter.ts).
+  const { default: AnthropicSdk } = await import('@anthropic-ai/sdk');
+  const client = new AnthropicSdk({
     apiKey: options.apiKey,
     authToken: null,
     baseURL: options.baseURL,
@@ -163,7 +165,7 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions): Provid
     },
 
     toError(error: unknown, http: HttpObservation | undefined, model: string | undefined) {
-      if (error instanceof Anthropic.APIError && error.status !== undefined) {
+      if (error instanceof AnthropicSdk.APIError && error.status !== undefined) {
         return mapHttpError('anthropic', error.status, error.error, error.headers ?? http?.headers, {
           model,
           requestId: error.requestID ?? requestIdFrom(error.headers) ?? undefined,
@@ -171,7 +173,7 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions): Provid
         });
       }
       // A mid-stream `event: error` arrives as an APIError without a status.
-      if (error instanceof Anthropic.APIError && error.error) {
+      if (error instanceof AnthropicSdk.APIError && error.error) {
         return mapHttpError('anthropic', 0, error.error, http?.headers, { model, cause: error });
       }
       return mapUnknownError('anthropic', error, http, model);

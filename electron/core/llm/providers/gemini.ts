@@ -1,4 +1,4 @@
-import { ApiError, GoogleGenAI, type GenerateContentConfig, type GenerateContentResponse } from '@google/genai';
+import type { GenerateContentConfig, GenerateContentResponse } from '@google/genai';
 import type { FinishReason, TokenUsage } from '../../../../shared/domain/llm';
 import {
   mergeConsecutiveMessages,
@@ -121,7 +121,9 @@ function finishFrom(state: ChunkState, request: AdapterRequest, headers: Headers
  * request brings a fetch bound to its attempt (see `attemptFetch`), which records the response
  * (Gemini's errors carry no headers) and carries the call's signal, the one real bound.
  */
-export function createGeminiAdapter(options: GeminiAdapterOptions): ProviderAdapter {
+export async function createGeminiAdapter(options: GeminiAdapterOptions): Promise<ProviderAdapter> {
+  // The SDK loads with the first adapter, not with the core (factory.ts, lazy-adapter.ts).
+  const { ApiError, GoogleGenAI } = await import('@google/genai');
   const client = new GoogleGenAI({
     apiKey: options.apiKey,
     vertexai: false,

@@ -1,4 +1,3 @@
-import Groq from 'groq-sdk';
 import type { ProviderAdapter } from '../adapter';
 import { observedFetch, observerFetchOptions } from '../http-observer';
 import { createOpenAICompatibleAdapter, type ChatCompletionsClient } from './openai-compatible';
@@ -14,7 +13,9 @@ export interface GroqAdapterOptions {
  * Groq through `groq-sdk` (its /openai/v1 paths). json_object rather than json_schema, because
  * only some Groq models take a schema (catalogue J10); validation happens in the core anyway.
  */
-export function createGroqAdapter(options: GroqAdapterOptions): ProviderAdapter {
+export async function createGroqAdapter(options: GroqAdapterOptions): Promise<ProviderAdapter> {
+  // The SDK loads with the first adapter, not with the core (factory.ts, lazy-adapter.ts).
+  const { default: Groq } = await import('groq-sdk');
   const client = new Groq({
     apiKey: options.apiKey,
     baseURL: options.baseURL,

@@ -1,4 +1,3 @@
-import OpenAI from 'openai';
 import type { LLMProviderName } from '../../../../shared/domain/llm';
 import type { ProviderAdapter } from '../adapter';
 import { observedFetch, observerFetchOptions } from '../http-observer';
@@ -16,7 +15,9 @@ export interface OpenAIAdapterOptions {
  * OpenAI, DeepSeek and local OpenAI-compatible servers through the `openai` SDK. Only OpenAI
  * itself gets strict json_schema; DeepSeek and local servers get json_object (the prompt says JSON).
  */
-export function createOpenAIAdapter(options: OpenAIAdapterOptions): ProviderAdapter {
+export async function createOpenAIAdapter(options: OpenAIAdapterOptions): Promise<ProviderAdapter> {
+  // The SDK loads with the first adapter, not with the core (factory.ts, lazy-adapter.ts).
+  const { default: OpenAI } = await import('openai');
   const client = new OpenAI({
     apiKey: options.apiKey,
     baseURL: options.baseURL,
