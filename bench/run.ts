@@ -4,6 +4,7 @@
  */
 import { runBatchBench, runReplyCostBench, runRulesOnlyBench } from './batch';
 import { runLlmOverhead } from './llm-overhead';
+import { runMboxBench } from './mbox';
 import { runStorageBench } from './storage';
 
 interface Scenario {
@@ -17,6 +18,7 @@ const scenarios: Scenario[] = [
   { name: 'classify-rules-only', run: runRulesOnlyBench },
   { name: 'reply-cost', run: runReplyCostBench },
   { name: 'storage', run: runStorageBench },
+  { name: 'mbox', run: runMboxBench },
 ];
 
 const only = process.argv.slice(2);
