@@ -36,6 +36,10 @@ describe('one error, worded for the surface that shows it', () => {
       'No OpenAI key is set: add one with "outreach-desk keys set openai", or set OPENAI_API_KEY.',
     );
     expect(createLLMError('auth', 'groq').messageFor('cli')).toBe('The Groq key was rejected: set a new key with "outreach-desk keys set groq".');
+    // Our own deadline: the app names the provider's Timeout setting, the CLI the command that sets it.
+    const timeout = createLLMError('timeout', 'groq', { deadlineMs: 5000 });
+    expect(timeout.message).toBe('Groq did not answer within 5 s. Try again, raise the timeout in Settings → Providers → Groq, or switch provider.');
+    expect(timeout.messageFor('cli')).toBe('Groq did not answer within 5 s. Try again, raise the timeout with "outreach-desk settings set timeout.groq=SECONDS", or switch provider.');
   });
 
   it('says "run the command again" in the CLI where the app says "restart Outreach Desk"', () => {
