@@ -11,6 +11,9 @@ const PROCESS_TESTS = [
   'test/cli/**/*.test.ts',
   'test/scripts/**/*.test.ts',
   'test/host/preview.test.ts',
+  // These start a child Node or vitest.
+  'test/main/lazy-loading.test.ts',
+  'test/replies/corpus-missing.test.ts',
   // These build a Node entry with vite, then start it.
   'test/storage/crash.test.ts',
   'test/secrets/secret-store.test.ts',
