@@ -13,7 +13,8 @@ function requiresOf(file: string): string[] {
   const source = readFileSync(path, 'utf8');
   const patterns = [
     /\brequire\(["']([^"']+)["']\)/g,
-    /\bfrom\s*["']([^"'.][^"']*)["']/g,
+    // Not "x-autoreply-from', '…" in a string: an import's `from` never follows a hyphen.
+    /(?<![\w-])from\s*["']([^"'.][^"']*)["']/g,
     // The Node build requires its CommonJS dependencies through createRequire (vite.node.config.mts).
     /\bcreateRequire\([^)]*\)\(["']([^"']+)["']\)/g,
   ];
