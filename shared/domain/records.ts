@@ -16,6 +16,8 @@ export const businessProfileSchema = businessContextSchema.extend({
 export type BusinessProfile = z.infer<typeof businessProfileSchema>;
 
 export const leadSchema = leadContextSchema.extend({
+  // A lead stored before LEAD_LIMITS may hold more custom fields than an input may: it still lists.
+  customFields: z.record(z.string(), z.string()).optional(),
   id: z.string(),
   orgId: z.string(),
   createdAt: z.string(),
