@@ -5,5 +5,5 @@ export { events, EVENT_NAMES } from './events';
 export type { EventName, EventPayload } from './events';
 export type { OutreachApi } from './api';
 export { exportFormatSchema } from './sequences';
-export { leadFieldSchema } from './jobs';
+export { csvEncodingSchema, leadFieldSchema, MAX_BATCH_LEADS, onDuplicateSchema } from './jobs';
 export type { LLMSettingsView } from './settings';

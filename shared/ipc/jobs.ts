@@ -14,31 +14,70 @@ export const leadFieldSchema = z.enum([
 
 const rowErrorSchema = z.object({ row: z.number().int(), message: z.string() });
 
+/** The most leads one drafting job takes; a bigger import for a batch is refused before it writes anything. */
+export const MAX_BATCH_LEADS = 100_000;
+
+/** How a lead file's bytes are read: `auto` follows the byte-order mark, then UTF-8, then Windows-1252. */
+export const csvEncodingSchema = z.enum(['auto', 'utf-8', 'utf-16le', 'utf-16be', 'windows-1252']);
+/** What an import does with a row whose email is already a lead (or an earlier row's). */
+export const onDuplicateSchema = z.enum(['skip', 'update', 'keep']);
+
+/** A lead file as raw bytes, base64, so the core decodes every encoding the same way for every door. */
+const csvFileShape = {
+  csvBase64: z.string().min(1).max(270_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64'),
+  encoding: csvEncodingSchema.optional(),
+  /** Forces the delimiter; otherwise a `sep=` first line, else the one detected. */
+  delimiter: z.enum([',', ';', '\t']).optional(),
+};
+
+const csvReadingShape = {
+  encoding: csvEncodingSchema.exclude(['auto']),
+  delimiter: z.string(),
+  /** The spreadsheet row of the header: 1 unless a preamble (LinkedIn's "Notes:") came first. */
+  headerRow: z.number().int(),
+  warnings: z.array(z.string()),
+};
+
 export const jobChannels = {
   'leads:import-preview': defineChannel(
-    z.object({ csv: z.string().min(1).max(200_000_000) }).strict(),
+    z.object(csvFileShape).strict(),
     z.object({
+      ...csvReadingShape,
       headers: z.array(z.string()),
-      delimiter: z.string(),
       rowCount: z.number().int(),
       sample: z.array(z.array(z.string())),
       suggestedMapping: z.record(z.string(), leadFieldSchema),
     }),
   ),
-  /** Imports every row in one transaction; rows that fail are reported, never dropped silently. */
+  /**
+   * Imports every row in one transaction; rows that fail are reported, never dropped silently.
+   * Rows whose email is already a lead are skipped (or update it, or are kept) and counted.
+   */
   'leads:import': defineChannel(
-    z.object({ csv: z.string().min(1).max(200_000_000), mapping: z.record(z.string().max(200), leadFieldSchema) }).strict(),
     z.object({
+      ...csvFileShape,
+      mapping: z.record(z.string().max(200), leadFieldSchema),
+      onDuplicate: onDuplicateSchema.optional(),
+      /** The leads are for one drafting batch: refuse, before importing, a file with more than MAX_BATCH_LEADS. */
+      forBatch: z.boolean().optional(),
+    }).strict(),
+    z.object({
+      ...csvReadingShape,
       imported: z.number().int(),
+      updated: z.number().int(),
+      skipped: z.number().int(),
+      /** Every lead the file names (new, updated and already there), in file order: what a batch drafts. */
       leadIds: z.array(z.string()),
       errors: z.array(rowErrorSchema),
+      /** Rows imported with their custom fields cut to the lead limits. */
+      capped: z.array(rowErrorSchema),
       /** The refused rows as CSV (`row,message`), safe to open in a spreadsheet; null when none. */
       errorsCsv: z.string().nullable(),
     }),
   ),
   'jobs:create-generate': defineChannel(
     z.object({
-      leadIds: z.array(id).min(1).max(100_000),
+      leadIds: z.array(id).min(1).max(MAX_BATCH_LEADS, `A batch drafts at most ${MAX_BATCH_LEADS.toLocaleString('en-US')} leads: split them into several batches.`),
       businessProfileId: id,
       options: sequenceOptionsSchema,
       provider: llmProviderNameSchema.optional(),

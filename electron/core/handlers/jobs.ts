@@ -1,3 +1,4 @@
+import { MAX_BATCH_LEADS } from '../../../shared/ipc/jobs';
 import type { Services } from '../services';
 import type { Handlers } from './types';
 
@@ -8,8 +9,14 @@ type JobChannels =
 export function createJobHandlers(services: Services): Pick<Handlers, JobChannels> {
   const { jobs } = services;
   return {
-    'leads:import-preview': ({ csv }) => services.leadImport.preview(csv),
-    'leads:import': ({ csv, mapping }) => services.leadImport.import(csv, mapping),
+    'leads:import-preview': ({ csvBase64, encoding, delimiter }) => services.leadImport.preview(Buffer.from(csvBase64, 'base64'), { encoding, delimiter }),
+    'leads:import': ({ csvBase64, mapping, encoding, delimiter, onDuplicate, forBatch }) =>
+      services.leadImport.import(Buffer.from(csvBase64, 'base64'), mapping, {
+        encoding,
+        delimiter,
+        onDuplicate,
+        maxLeads: forBatch ? MAX_BATCH_LEADS : undefined,
+      }),
     'jobs:create-generate': (input) => jobs.createGenerate(input),
     'jobs:create-classify': ({ files, rulesOnly }) =>
       jobs.createClassify(

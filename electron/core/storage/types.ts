@@ -149,6 +149,13 @@ export interface LeadRepository {
    * `field = rows[i]…` and nothing is written. Returns the new ids in row order.
    */
   importMany(orgId: string, rows: readonly LeadContext[]): string[];
+  /** Every lead of the org that has an email, oldest first: what an import checks duplicates against. */
+  listEmails(orgId: string): Array<{ id: string; email: string }>;
+  /**
+   * Replaces the fields of existing leads of the org in ONE transaction, validated like
+   * `importMany`: all or none. Throws not_found for a lead that is not there.
+   */
+  updateMany(orgId: string, leads: ReadonlyArray<LeadContext & { id: string }>): void;
 }
 
 export interface SequenceInput {

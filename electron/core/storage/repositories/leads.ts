@@ -79,6 +79,10 @@ export function createLeadRepository(db: SqliteDatabase): LeadRepository {
     `SELECT count(*) AS n FROM leads WHERE org_id = @org AND ${SEARCH}`,
   );
 
+  const emailsStmt = db.prepare<{ org: string }, { id: string; email: string }>(
+    'SELECT id, email FROM leads WHERE org_id = @org AND email IS NOT NULL ORDER BY created_at, rowid',
+  );
+
   const get = (id: string) => {
     const row = getStmt.get(id);
     return row ? toLead(row) : null;
@@ -94,6 +98,13 @@ export function createLeadRepository(db: SqliteDatabase): LeadRepository {
       ids.push(id);
     });
     return ids;
+  });
+
+  const updateMany = db.transaction((orgId: string, leads: ReadonlyArray<LeadContext & { id: string }>) => {
+    leads.forEach(({ id, ...rest }, i) => {
+      const lead = parseInput(leadInputSchema, rest, 'lead', `rows[${i}]`);
+      if (updateStmt.run(...toParams(lead), id, orgId).changes === 0) throw notFound('lead', id);
+    });
   });
 
   return {
@@ -130,5 +141,7 @@ export function createLeadRepository(db: SqliteDatabase): LeadRepository {
     },
     delete: (id) => deleteStmt.run(id).changes > 0,
     importMany: (orgId, rows) => importMany(orgId, rows),
+    listEmails: (orgId) => emailsStmt.all({ org: orgId }),
+    updateMany: (orgId, leads) => updateMany(orgId, leads),
   };
 }
