@@ -19,6 +19,10 @@ Commands:
   settings get | settings set KEY=VALUE...    e.g. provider=groq model.groq=… baseUrl.openai=http://127.0.0.1:11434/v1
   keys set <provider> (key read from stdin) | keys remove <provider> | keys status
   usage [--since DATE] [--by day|provider|model|operation|user] [--csv]
+  leads import FILE.csv [--encoding auto|utf-8|utf-16le|utf-16be|windows-1252] [--delimiter ','|';'|tab]
+               [--map COLUMN=field ...] [--on-duplicate skip|update|keep]
+                                              duplicates by email are skipped unless told otherwise
+  leads list                                  every lead: id, name, email, company, job title
   batch generate --leads FILE.csv --business FILE.json --out FILE.csv [--provider P] [--concurrency N]
   batch classify --in DIR|FILE.mbox --out FILE.csv [--rules-only] [--recursive]
   jobs [list | resume ID | cancel ID]
@@ -44,6 +48,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   settings: async () => (await import('./commands/admin')).settingsCommand,
   keys: async () => (await import('./commands/admin')).keysCommand,
   usage: async () => (await import('./commands/admin')).usageCommand,
+  leads: async () => (await import('./commands/leads')).leadsCommand,
   batch: async () => (await import('./commands/batch')).batchCommand,
   jobs: async () => (await import('./commands/batch')).jobsCommand,
 };

@@ -1,6 +1,7 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import type { ErrorCode } from '../../../shared/domain/errors';
 import type { Job, JobProgress } from '../../../shared/domain/records';
+import { jobChannels, MAX_BATCH_LEADS } from '../../../shared/ipc/jobs';
 import type { Core } from '../../core';
 import { renderProgressBar } from '../../core/jobs';
 import { parseCommandArgs, type Command } from '../context';
@@ -9,6 +10,8 @@ import { formatTable, parseInteger, unwrap, UsageError, type Output } from '../i
 import { parseProvider } from './llm';
 
 const noEvents = { emit: () => {} };
+/** A generate job's settings, checked before the import (the lead ids come from it). */
+const jobInputSchema = jobChannels['jobs:create-generate'].input.omit({ leadIds: true });
 
 /** Waits for a job's run to stop (done, paused, cancelled), drawing its progress bar on stderr. */
 async function waitForJob(core: Core, io: Output, job: Job): Promise<JobProgress> {
@@ -121,31 +124,26 @@ export const batchCommand: Command = async ({ core, io }, args) => {
   const kind = positionals[0];
   if (kind === 'generate') {
     if (!values.leads || !values.business || !values.out) throw new UsageError('batch generate needs --leads FILE.csv --business FILE.json --out FILE.csv.');
-    const csv = await readFile(values.leads, 'utf8').catch(() => {
-      throw new UsageError(`Cannot read the leads file "${values.leads}": check the path.`);
-    });
     const business = await readBusinessFile(values.business, io);
-    const preview = unwrap(await core.dispatch('leads:import-preview', { csv }, noEvents)) as { suggestedMapping: Record<string, string> };
-    const imported = unwrap(await core.dispatch('leads:import', { csv, mapping: preview.suggestedMapping }, noEvents)) as { imported: number; leadIds: string[]; errors: Array<{ row: number; message: string }> };
-    for (const e of imported.errors) io.err(`  skipped ${e.message}`);
-    if (imported.imported === 0) throw new UsageError(`No lead in "${values.leads}" could be imported (${imported.errors.length} rows had errors).`);
-    io.err(`Imported ${imported.imported} leads${imported.errors.length ? `, ${imported.errors.length} rows refused` : ''}.`);
     const profile = unwrap(await core.dispatch('profiles:save', business, noEvents)) as { id: string };
     const steps = parseInteger(values.steps, '--steps') ?? 3;
     const channels = values.channels?.split(',').map((c) => c.trim()) ?? ['email'];
-    const job = unwrap(
-      await core.dispatch(
-        'jobs:create-generate',
-        {
-          leadIds: imported.leadIds,
-          businessProfileId: profile.id,
-          options: { numberOfSteps: steps, channels, includeSubjects: channels.includes('email') },
-          provider: parseProvider(values.provider),
-          concurrency: parseInteger(values.concurrency, '--concurrency'),
-        },
-        noEvents,
-      ),
-    ) as Job;
+    const jobInput = jobInputSchema.safeParse({
+      businessProfileId: profile.id,
+      options: { numberOfSteps: steps, channels, includeSubjects: channels.includes('email') },
+      provider: parseProvider(values.provider),
+      concurrency: parseInteger(values.concurrency, '--concurrency'),
+    });
+    if (!jobInput.success) throw new UsageError(`batch generate: ${jobInput.error.issues[0]!.path.join('.')}: ${jobInput.error.issues[0]!.message}`);
+    // The leads and their job commit together: a failure leaves neither, and a rerun adds no lead twice.
+    const imported = await core.services.leadImport.import({ path: values.leads }, {}, { suggestUnmapped: true, maxLeads: MAX_BATCH_LEADS }, (leadIds) => {
+      if (leadIds.length === 0) throw new UsageError(`No lead in "${values.leads}" could be imported: every row has an error.`);
+      return core.services.jobs.createGenerate({ ...jobInput.data, leadIds });
+    });
+    for (const w of imported.warnings) io.err(`warning: ${w}`);
+    for (const e of imported.errors) io.err(`  skipped ${e.message}`);
+    io.err(`Imported ${imported.imported} leads${imported.skipped ? `, ${imported.skipped} already there` : ''}${imported.errors.length ? `, ${imported.errors.length} rows refused` : ''}.`);
+    const job = imported.then;
     core.services.store.meta.set(`job-out:${job.id}`, values.out);
     io.err(`Job ${job.id} started (resume it after an interruption with: outreach-desk jobs resume ${job.id}).`);
     return reportJob(core, io, job, await waitForJob(core, io, job), values.out);
