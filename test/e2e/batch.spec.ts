@@ -27,7 +27,7 @@ test('batch: import a CSV with a mapping step, run a job, pause, resume, retry a
 
   await page.getByLabel('Choose a CSV file').setInputFiles({ name: 'leads.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
   await expect(page.getByText('Loaded leads.csv')).toBeVisible();
-  await expect(page.getByText(/7\s+rows, separated by/)).toBeVisible();
+  await expect(page.getByTestId('csv-reading')).toHaveText('7 rows, read as UTF-8, separated by semicolon.');
   await page.getByLabel('Lead field for column Title').selectOption('jobTitle');
   await page.getByLabel('Lead field for column E-mail').selectOption('email');
   await expect(page.getByLabel('Lead field for column Favourite colour')).toHaveValue('custom');

@@ -1,12 +1,12 @@
 import { type KeyboardEvent, useRef, useState } from 'react';
 import type { Channel, Job } from '../../../shared/domain';
-import type { ChannelOutput } from '../../../shared/ipc';
+import { MAX_BATCH_LEADS, type ChannelInput, type ChannelOutput } from '../../../shared/ipc';
 import { DropZone } from '../components/DropZone';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Badge, CardLoadState, Empty, Field, Loading } from '../components/States';
 import { type ApiError, call, toApiError } from '../lib/api';
 import { useApp } from '../lib/app-context';
-import { downloadFile, readFileAsText } from '../lib/download';
+import { downloadFile, readFileAsBase64 } from '../lib/download';
 import { formatDateTime, formatInt } from '../lib/format';
 import { CHANNEL_LABELS, CHANNELS } from '../lib/labels';
 import { useLoad } from '../lib/use-load';
@@ -16,6 +16,28 @@ type Preview = ChannelOutput<'leads:import-preview'>;
 type ImportResult = ChannelOutput<'leads:import'>;
 type LeadField = Preview['suggestedMapping'][string];
 type Mode = Job['kind'];
+type Encoding = NonNullable<ChannelInput<'leads:import-preview'>['encoding']>;
+type Delimiter = NonNullable<ChannelInput<'leads:import-preview'>['delimiter']>;
+type OnDuplicate = NonNullable<ChannelInput<'leads:import'>['onDuplicate']>;
+/** How to read the file: chosen by the core unless the user overrides it. */
+interface Reading {
+  encoding: Encoding;
+  delimiter: Delimiter | 'auto';
+}
+
+const ENCODING_LABELS: Record<Encoding, string> = {
+  auto: 'Detect',
+  'utf-8': 'UTF-8',
+  'utf-16le': 'UTF-16 LE (Excel “Unicode text”)',
+  'utf-16be': 'UTF-16 BE',
+  'windows-1252': 'Windows-1252 (Excel “CSV” on Windows)',
+};
+const DELIMITER_LABELS: Record<Reading['delimiter'], string> = { auto: 'Detect', ',': 'Comma', ';': 'Semicolon', '\t': 'Tab' };
+const DUPLICATE_LABELS: Record<OnDuplicate, string> = {
+  skip: 'Skip them (count them)',
+  update: 'Update the existing lead',
+  keep: 'Import them again',
+};
 
 const FIELD_LABELS: Record<LeadField, string> = {
   firstName: 'First name',
@@ -51,9 +73,11 @@ const MODES: { id: Mode; label: string; intro: string; steps: string[] }[] = [
  */
 export function BatchPage({ initialMode = 'generate' }: { initialMode?: Mode }) {
   const [mode, setMode] = useState<Mode>(initialMode);
-  const [csv, setCsv] = useState<{ name: string; text: string } | null>(null);
+  const [csv, setCsv] = useState<{ name: string; base64: string } | null>(null);
   const [preview, setPreview] = useState<Preview | null>(null);
   const [mapping, setMapping] = useState<Record<string, LeadField>>({});
+  const [reading, setReading] = useState<Reading>({ encoding: 'auto', delimiter: 'auto' });
+  const [onDuplicate, setOnDuplicate] = useState<OnDuplicate>('skip');
   const [imported, setImported] = useState<ImportResult | null>(null);
   const [jobId, setJobId] = useState<string | null>(null);
   const [busy, setBusy] = useState<null | 'read' | 'import'>(null);
@@ -64,14 +88,19 @@ export function BatchPage({ initialMode = 'generate' }: { initialMode?: Mode }) 
   const current = MODES.find((m) => m.id === mode)!;
   const step = jobId ? current.steps.length : mode === 'generate' && imported ? 2 : 1;
 
-  const readCsv = async (file: File) => {
+  /** Reads the file's bytes (the core decodes them), previews them and proposes a mapping. */
+  const loadPreview = async (file: { name: string; base64: string }, how: Reading) => {
     setBusy('read');
     setError(null);
     setImported(null);
     try {
-      const text = await readFileAsText(file);
-      const p = await call('leads:import-preview', { csv: text });
-      setCsv({ name: file.name, text });
+      const p = await call('leads:import-preview', {
+        csvBase64: file.base64,
+        encoding: how.encoding,
+        ...(how.delimiter === 'auto' ? {} : { delimiter: how.delimiter }),
+      });
+      setCsv(file);
+      setReading(how);
       setPreview(p);
       setMapping(p.suggestedMapping);
     } catch (err) {
@@ -81,12 +110,29 @@ export function BatchPage({ initialMode = 'generate' }: { initialMode?: Mode }) 
     }
   };
 
+  const readCsv = async (file: File) => {
+    try {
+      await loadPreview({ name: file.name, base64: await readFileAsBase64(file) }, { encoding: 'auto', delimiter: 'auto' });
+    } catch (err) {
+      setError(toApiError(err));
+    }
+  };
+
   const runImport = async () => {
     if (!csv) return;
     setBusy('import');
     setError(null);
     try {
-      setImported(await call('leads:import', { csv: csv.text, mapping }));
+      setImported(
+        await call('leads:import', {
+          csvBase64: csv.base64,
+          mapping,
+          encoding: reading.encoding,
+          ...(reading.delimiter === 'auto' ? {} : { delimiter: reading.delimiter }),
+          onDuplicate,
+          forBatch: true,
+        }),
+      );
     } catch (err) {
       setError(toApiError(err));
     } finally {
@@ -175,8 +221,12 @@ export function BatchPage({ initialMode = 'generate' }: { initialMode?: Mode }) 
             csvName={csv?.name ?? null}
             preview={preview}
             mapping={mapping}
+            reading={reading}
+            onDuplicate={onDuplicate}
             busy={busy}
             onFile={(f) => void readCsv(f)}
+            onReading={(how) => csv && void loadPreview(csv, how)}
+            onDuplicateChange={setOnDuplicate}
             onMapping={setMapping}
             onImport={() => void runImport()}
           />
@@ -253,17 +303,26 @@ export function BatchPage({ initialMode = 'generate' }: { initialMode?: Mode }) 
   );
 }
 
+const STANDARD_FIELDS = (Object.keys(FIELD_LABELS) as LeadField[]).filter((f) => f !== 'custom' && f !== 'ignore');
+
 function ImportStep(props: {
   csvName: string | null;
   preview: Preview | null;
   mapping: Record<string, LeadField>;
+  reading: Reading;
+  onDuplicate: OnDuplicate;
   busy: null | 'read' | 'import';
   onFile(file: File): void;
+  onReading(reading: Reading): void;
+  onDuplicateChange(value: OnDuplicate): void;
   onMapping(mapping: Record<string, LeadField>): void;
   onImport(): void;
 }) {
   const { preview } = props;
   const mappedFields = Object.values(props.mapping).filter((f) => f !== 'ignore' && f !== 'custom');
+  // Which column feeds each lead field: the first column mapped to it (a later one is kept as a custom field).
+  const sources = STANDARD_FIELDS.map((field) => ({ field, column: preview?.headers.find((h) => props.mapping[h] === field) ?? null }));
+  const tooMany = preview !== null && preview.rowCount > MAX_BATCH_LEADS;
   return (
     <section className="card card-pad stack" aria-labelledby="import-title">
       <h2 id="import-title">1. Import leads</h2>
@@ -272,18 +331,85 @@ function ImportStep(props: {
         prompt={props.csvName ? `Loaded ${props.csvName}` : 'Drop a CSV of leads here'}
         buttonLabel={props.csvName ? 'Choose another CSV' : 'Choose a CSV file'}
         pickerLabel="Choose a CSV file"
-        accept=".csv,text/csv"
+        accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values,text/plain"
         onFiles={([file]) => props.onFile(file!)}
       >
-        <span className="field-hint">UTF-8, comma or semicolon separated, with a header row.</span>
+        <span className="field-hint">
+          A CSV or Excel “Unicode text” export from a CRM or spreadsheet, with a header row. Its encoding and separator are detected.
+        </span>
       </DropZone>
       {props.busy === 'read' && <Loading label="Reading the CSV…" />}
       {preview && (
         <>
-          <p>
-            <strong>{formatInt(preview.rowCount)}</strong> rows, separated by <code>{preview.delimiter === '\t' ? 'tab' : preview.delimiter}</code>. Map each column onto a lead
-            field; columns mapped to “Custom field” are kept with the lead.
+          <p data-testid="csv-reading">
+            <strong>{formatInt(preview.rowCount)}</strong> rows, read as <strong>{ENCODING_LABELS[preview.encoding as Encoding] ?? preview.encoding}</strong>, separated by{' '}
+            <strong>{DELIMITER_LABELS[preview.delimiter as Delimiter]?.toLowerCase() ?? <code>{preview.delimiter}</code>}</strong>
+            {preview.headerRow > 1 ? `, header on row ${preview.headerRow}` : ''}.
           </p>
+          {preview.warnings.map((warning) => (
+            <p key={warning} className="notice notice-warn" role="note">
+              {warning}
+            </p>
+          ))}
+          {tooMany && (
+            <p className="notice notice-warn" role="alert">
+              This file has {formatInt(preview.rowCount)} rows, but one batch drafts at most {formatInt(MAX_BATCH_LEADS)} leads. Split the file and run a batch for each part.
+            </p>
+          )}
+          <div className="grid-3">
+            <Field label="Encoding" htmlFor="csv-encoding">
+              <select
+                id="csv-encoding"
+                value={props.reading.encoding}
+                disabled={props.busy !== null}
+                onChange={(e) => props.onReading({ ...props.reading, encoding: e.target.value as Encoding })}
+              >
+                {(Object.keys(ENCODING_LABELS) as Encoding[]).map((e) => (
+                  <option key={e} value={e}>
+                    {ENCODING_LABELS[e]}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field label="Separator" htmlFor="csv-delimiter">
+              <select
+                id="csv-delimiter"
+                value={props.reading.delimiter}
+                disabled={props.busy !== null}
+                onChange={(e) => props.onReading({ ...props.reading, delimiter: e.target.value as Reading['delimiter'] })}
+              >
+                {(Object.keys(DELIMITER_LABELS) as Array<Reading['delimiter']>).map((d) => (
+                  <option key={d} value={d}>
+                    {DELIMITER_LABELS[d]}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field label="Duplicates (same email)" htmlFor="csv-duplicates">
+              <select id="csv-duplicates" value={props.onDuplicate} onChange={(e) => props.onDuplicateChange(e.target.value as OnDuplicate)}>
+                {(Object.keys(DUPLICATE_LABELS) as OnDuplicate[]).map((d) => (
+                  <option key={d} value={d}>
+                    {DUPLICATE_LABELS[d]}
+                  </option>
+                ))}
+              </select>
+            </Field>
+          </div>
+          <div>
+            <p className="section-title" id="field-sources-title">
+              Lead fields and the column each comes from
+            </p>
+            <ul className="field-sources" aria-labelledby="field-sources-title" data-testid="field-sources">
+              {sources.map(({ field, column }) => (
+                <li key={field} className={column ? undefined : 'muted'}>
+                  <span>{FIELD_LABELS[field]}</span>
+                  <span aria-hidden="true">←</span>
+                  {column ? <strong>{column}</strong> : <em>no column</em>}
+                </li>
+              ))}
+            </ul>
+          </div>
+          <p className="field-hint">Map each column onto a lead field; columns mapped to “Custom field” are kept with the lead (up to 50 per lead).</p>
           <div className="table-wrap">
             <table className="mapping">
               <thead>
@@ -330,10 +456,10 @@ function ImportStep(props: {
             </table>
           </div>
           {new Set(mappedFields).size !== mappedFields.length && (
-            <p className="notice notice-warn">Two columns map onto the same field; the later one wins.</p>
+            <p className="notice notice-warn">Two columns map onto the same field; the first one fills it and the other is kept as a custom field.</p>
           )}
           <div>
-            <button type="button" className="btn btn-primary" disabled={props.busy !== null} onClick={props.onImport}>
+            <button type="button" className="btn btn-primary" disabled={props.busy !== null || tooMany} onClick={props.onImport}>
               {props.busy === 'import' ? 'Importing…' : `Import ${formatInt(preview.rowCount)} leads`}
             </button>
           </div>
@@ -382,6 +508,9 @@ function GenerateStep({ imported, onCreated }: { imported: ImportResult; onCreat
       <h2 id="generate-title">2. Draft sequences</h2>
       <p data-testid="import-summary">
         <Badge tone="good">{formatInt(imported.imported)} imported</Badge>{' '}
+        {imported.updated > 0 && <><Badge tone="info">{formatInt(imported.updated)} updated</Badge>{' '}</>}
+        {imported.skipped > 0 && <><Badge tone="neutral">{formatInt(imported.skipped)} already imported, skipped</Badge>{' '}</>}
+        {imported.capped.length > 0 && <><Badge tone="warn">{formatInt(imported.capped.length)} with custom fields cut</Badge>{' '}</>}
         {imported.errors.length > 0 ? (
           <>
             <Badge tone="bad">{formatInt(imported.errors.length)} rows with errors</Badge>{' '}
@@ -390,9 +519,14 @@ function GenerateStep({ imported, onCreated }: { imported: ImportResult; onCreat
             </button>
           </>
         ) : (
-          <span className="muted">Every row imported.</span>
+          <span className="muted">No row had an error.</span>
         )}
       </p>
+      {imported.warnings.map((warning) => (
+        <p key={warning} className="notice notice-warn" role="note">
+          {warning}
+        </p>
+      ))}
       {imported.errors.length > 0 && (
         <div className="table-wrap">
           <table aria-label="Rows that could not be imported">
