@@ -154,7 +154,7 @@ export function createLeadImportService(deps: ServiceDeps, session: SessionServi
       if (skippedRows.length > 0) {
         warnings.push(
           `Skipped ${skippedRows.length.toLocaleString('en-US')} row${skippedRows.length === 1 ? '' : 's'} whose email is already a lead (rows ${listRows(skippedRows)}). ` +
-            'Choose "update" to fill those leads from the file, or "keep" to import them again.',
+            'To update those leads from the file, or import them again, change "Duplicates" (on the command line: --on-duplicate update or keep).',
         );
       }
       return {
