@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MemorySecretStore } from '../../electron/core';
+import { AppError } from '../../electron/core/errors';
 import { startCoreFixture, type CoreFixture } from '../helpers/core-fixture';
 import { EXCEL_CSV_WINDOWS_1252, EXCEL_UNICODE_TEXT, HUBSPOT_CONTACTS, LINKEDIN_CONNECTIONS, OUTLOOK_CONTACTS, SEP_LINE_CSV, utf8 } from '../csv/lead-files';
 
@@ -110,6 +111,23 @@ describe('leads:import through the dispatcher', () => {
     const lead = (await f.call('leads:list', { query: 'lead1@' })).items[0]!;
     expect(Object.keys(lead.customFields!)).toHaveLength(50);
     expect(lead.customFields!.Col50).toBe('v49');
+  });
+
+  it('keeps nothing of an import when what must commit with it fails, and commits both when it succeeds (issue 10, point 13)', async () => {
+    const csv = utf8('Name,Email\nAna,ana@example.com\nBo,bo@example.com\n');
+    const failing = f.core.services.leadImport.import(csv, { Name: 'firstName', Email: 'email' }, {}, () => {
+      throw new AppError('validation', 'The job could not be made.');
+    });
+    await expect(failing).rejects.toThrow('The job could not be made.');
+    expect((await f.call('leads:list', {})).total).toBe(0);
+
+    const profile = await f.call('profiles:save', { companyName: 'Acme', valueProposition: 'We book meetings.', senderName: 'Sam' });
+    const done = await f.core.services.leadImport.import(csv, { Name: 'firstName', Email: 'email' }, {}, (leadIds) =>
+      f.core.services.jobs.createGenerate({ leadIds, businessProfileId: profile.id, options: { numberOfSteps: 1, channels: ['email'] } }),
+    );
+    expect(done.outcome.total).toBe(2);
+    await f.core.services.jobs.cancel(done.outcome.id);
+    expect((await f.call('leads:list', {})).total).toBe(2);
   });
 
   it('refuses a file of more leads than one batch takes before importing anything (issue 10, point 13)', async () => {

@@ -143,7 +143,7 @@ export const batchCommand: Command = async ({ core, io }, args) => {
     for (const w of imported.warnings) io.err(`warning: ${w}`);
     for (const e of imported.errors) io.err(`  skipped ${e.message}`);
     io.err(`Imported ${imported.imported} leads${imported.skipped ? `, ${imported.skipped} already there` : ''}${imported.errors.length ? `, ${imported.errors.length} rows refused` : ''}.`);
-    const job = imported.then;
+    const job = imported.outcome;
     core.services.store.meta.set(`job-out:${job.id}`, values.out);
     io.err(`Job ${job.id} started (resume it after an interruption with: outreach-desk jobs resume ${job.id}).`);
     return reportJob(core, io, job, await waitForJob(core, io, job), values.out);

@@ -46,21 +46,21 @@ export function takeSepLine(text: string): { delimiter: string; rest: string } |
 }
 
 /** How many columns a record really uses: trailing empty cells (a trailing delimiter) do not count. */
-export function recordWidth(record: readonly string[]): number {
+export function countRecordWidth(record: readonly string[]): number {
   let width = record.length;
   while (width > 0 && record[width - 1]!.trim() === '') width--;
   return width;
 }
 
 export function isBlankRecord(record: readonly string[]): boolean {
-  return recordWidth(record) === 0;
+  return countRecordWidth(record) === 0;
 }
 
 /** The most common width of at least 2 among the records (the wider on a tie), and how many have it. */
-function modeWidth(records: readonly string[][]): { width: number; count: number } {
+function findModeWidth(records: readonly string[][]): { width: number; count: number } {
   const counts = new Map<number, number>();
   for (const record of records) {
-    const width = recordWidth(record);
+    const width = countRecordWidth(record);
     if (width >= 2) counts.set(width, (counts.get(width) ?? 0) + 1);
   }
   let best = { width: 0, count: 0 };
@@ -80,14 +80,14 @@ async function readHead(text: string, delimiter: string): Promise<string[][]> {
 export async function detectDelimiter(text: string): Promise<string> {
   let best = { delimiter: ',', count: 0, width: 0 };
   for (const delimiter of LEAD_CSV_DELIMITERS) {
-    const { width, count } = modeWidth(await readHead(text, delimiter));
+    const { width, count } = findModeWidth(await readHead(text, delimiter));
     if (count > best.count || (count === best.count && count > 0 && width > best.width)) best = { delimiter, count, width };
   }
   return best.delimiter;
 }
 
 /** A cell no header has: an email address or a link. */
-function looksLikeData(cell: string): boolean {
+function isDataCell(cell: string): boolean {
   return cell.includes('@') || cell.includes('://');
 }
 
@@ -98,10 +98,10 @@ function looksLikeData(cell: string): boolean {
  */
 export async function findHeaderRecord(text: string, delimiter: string): Promise<number> {
   const head = await readHead(text, delimiter);
-  const { width } = modeWidth(head);
+  const { width } = findModeWidth(head);
   const firstFilled = head.findIndex((record) => !isBlankRecord(record));
   if (width < 2 || firstFilled === -1) return Math.max(0, firstFilled);
-  const header = head.findIndex((record, i) => i >= firstFilled && recordWidth(record) >= width && !record.some(looksLikeData));
+  const header = head.findIndex((record, i) => i >= firstFilled && countRecordWidth(record) >= width && !record.some(isDataCell));
   if (header === -1 || head.slice(0, header).filter((r) => !isBlankRecord(r)).length > MAX_PREAMBLE_RECORDS) return firstFilled;
   return header;
 }

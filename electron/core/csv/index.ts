@@ -2,7 +2,7 @@ export { LEAD_CSV_DELIMITERS, detectDelimiter, stripBom } from './csv-reader';
 export { escapeCsvCell, formatCsv, neutralizeFormula } from './csv-writer';
 export { suggestLeadMapping } from './lead-headers';
 export type { LeadColumnMapping, LeadField } from './lead-headers';
-export { capCustomFields, describeCap, emailKey, exportRowErrorsCsv, normalizeEmail, parseLeadCsv, previewLeadCsv } from './lead-import';
+export { capCustomFields, describeCap, toEmailKey, exportRowErrorsCsv, normalizeEmail, parseLeadCsv, previewLeadCsv } from './lead-import';
 export type {
   LeadCsvOptions,
   LeadCsvParseOptions,

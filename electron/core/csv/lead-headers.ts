@@ -45,7 +45,7 @@ const HEADER_SCORES: Record<StandardField, Record<string, number>> = {
   industry: { industry: 10, sector: 8, vertical: 7, branche: 8, industria: 8 },
   linkedinUrl: {
     linkedin: 9, linkedinurl: 10, linkedinprofile: 10, linkedinprofileurl: 10, personlinkedinurl: 10, profileurl: 7,
-    // LinkedIn's own export calls the profile link just "URL": see looksLinkedIn.
+    // LinkedIn's own export calls the profile link just "URL": see isLinkedInColumn.
     url: 3,
   },
 };
@@ -76,7 +76,7 @@ function scoreHeader(header: string): { field: StandardField; score: number } | 
   return best;
 }
 
-function columnValues(sample: readonly (readonly string[])[], column: number): string[] {
+function collectColumnValues(sample: readonly (readonly string[])[], column: number): string[] {
   return sample.map((row) => (row[column] ?? '').trim()).filter(Boolean);
 }
 
@@ -85,7 +85,7 @@ function isSalutationColumn(values: readonly string[]): boolean {
   return values.length > 0 && values.filter((v) => SALUTATION.test(v)).length >= values.length / 2;
 }
 
-function looksLinkedIn(values: readonly string[]): boolean {
+function isLinkedInColumn(values: readonly string[]): boolean {
   return values.length > 0 && values.every((v) => /linkedin\.com\//i.test(v));
 }
 
@@ -98,11 +98,11 @@ export function suggestLeadMapping(headers: readonly string[], sample: readonly 
   headers.forEach((header, column) => {
     const match = scoreHeader(header);
     if (!match) return;
-    const values = columnValues(sample, column);
+    const values = collectColumnValues(sample, column);
     // Outlook has both "Title" (a salutation) and "Job Title": the job-title column outscores it;
     // without one, the values decide.
     if (match.field === 'jobTitle' && normalizeHeader(header) === 'title' && isSalutationColumn(values)) return;
-    if (match.field === 'linkedinUrl' && match.score < 5 && !looksLinkedIn(values)) return;
+    if (match.field === 'linkedinUrl' && match.score < 5 && !isLinkedInColumn(values)) return;
     const current = best.get(match.field);
     if (!current || match.score > current.score) best.set(match.field, { column, score: match.score });
   });

@@ -89,7 +89,7 @@ export function normalizeEmail(value: string): string {
 }
 
 /** The key two leads share when they are the same person: the whole address, case-folded. */
-export function emailKey(email: string): string {
+export function toEmailKey(email: string): string {
   return normalizeEmail(email).toLowerCase();
 }
 
@@ -222,7 +222,7 @@ async function scanLeadCsv(
   return scan;
 }
 
-function readingOf(opened: OpenedCsv): LeadCsvReading {
+function pickReading(opened: OpenedCsv): LeadCsvReading {
   return { encoding: opened.encoding, delimiter: opened.delimiter, headerRow: opened.headerRow, warnings: opened.warnings };
 }
 
@@ -239,7 +239,7 @@ export async function previewLeadCsv(source: LeadCsvSource, options: LeadCsvOpti
       if (!isBlankRecord(record)) rowCount++;
     },
   );
-  return { ...readingOf(opened), headers: scan.headers, rowCount, sample, suggestedMapping: suggestLeadMapping(scan.headers, sample) };
+  return { ...pickReading(opened), headers: scan.headers, rowCount, sample, suggestedMapping: suggestLeadMapping(scan.headers, sample) };
 }
 
 /**
@@ -383,7 +383,7 @@ export async function parseLeadCsv(
           .join(', ')}${capped.length > 5 ? ', …' : ''}).`,
     );
   }
-  return { ...readingOf(opened), headers: scan.headers, mapping: resolved, rows, errors, capped, blankRows };
+  return { ...pickReading(opened), headers: scan.headers, mapping: resolved, rows, errors, capped, blankRows };
 }
 
 /** The rows an import refused, as CSV (`row,message`), so the user can fix them in the spreadsheet. */

@@ -2,7 +2,7 @@ import type { LeadContext } from '../../../shared/domain/lead';
 import {
   capCustomFields,
   describeCap,
-  emailKey,
+  toEmailKey,
   exportRowErrorsCsv,
   parseLeadCsv,
   previewLeadCsv,
@@ -79,7 +79,7 @@ export function createLeadImportService(deps: ServiceDeps, session: SessionServi
       const stored = new Map<string, string>();
       if (onDuplicate !== 'keep') {
         for (const { id, email } of store.leads.listEmails(org.id)) {
-          const key = emailKey(email);
+          const key = toEmailKey(email);
           if (!stored.has(key)) stored.set(key, id);
         }
       }
@@ -99,7 +99,7 @@ export function createLeadImportService(deps: ServiceDeps, session: SessionServi
       };
 
       for (const { row, lead } of parsed.rows) {
-        const key = lead.email !== undefined && onDuplicate !== 'keep' ? emailKey(lead.email) : null;
+        const key = lead.email !== undefined && onDuplicate !== 'keep' ? toEmailKey(lead.email) : null;
         const existingId = key ? stored.get(key) : undefined;
         const match = key ? (inFile.get(key) ?? (existingId ? ({ kind: 'stored', id: existingId } as const) : undefined)) : undefined;
         if (!match) {
@@ -147,7 +147,7 @@ export function createLeadImportService(deps: ServiceDeps, session: SessionServi
         const newIds = inserts.length > 0 ? store.leads.importMany(org.id, inserts) : [];
         if (updates.size > 0) store.leads.updateMany(org.id, [...updates].map(([id, lead]) => ({ ...lead, id })));
         const leadIds = order.map((t) => (t.kind === 'new' ? newIds[t.index]! : t.id));
-        return { leadIds, then: andThen?.(leadIds) as T };
+        return { leadIds, outcome: andThen?.(leadIds) as T };
       });
 
       const warnings = [...parsed.warnings];
@@ -170,7 +170,8 @@ export function createLeadImportService(deps: ServiceDeps, session: SessionServi
         errors: parsed.errors,
         capped,
         errorsCsv: parsed.errors.length > 0 ? exportRowErrorsCsv(parsed.errors) : null,
-        then: result.then,
+        /** What `andThen` returned (undefined without one). */
+        outcome: result.outcome,
       };
     },
   };

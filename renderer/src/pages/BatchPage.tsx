@@ -303,6 +303,21 @@ export function BatchPage({ initialMode = 'generate' }: { initialMode?: Mode }) 
   );
 }
 
+/** A labelled select over the keys of a labels record. */
+function ChoiceField<K extends string>(props: { id: string; label: string; labels: Record<K, string>; value: K; disabled?: boolean; onChange(value: K): void }) {
+  return (
+    <Field label={props.label} htmlFor={props.id}>
+      <select id={props.id} value={props.value} disabled={props.disabled} onChange={(e) => props.onChange(e.target.value as K)}>
+        {(Object.keys(props.labels) as K[]).map((key) => (
+          <option key={key} value={key}>
+            {props.labels[key]}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}
+
 const STANDARD_FIELDS = (Object.keys(FIELD_LABELS) as LeadField[]).filter((f) => f !== 'custom' && f !== 'ignore');
 
 function ImportStep(props: {
@@ -357,43 +372,11 @@ function ImportStep(props: {
             </p>
           )}
           <div className="grid-3">
-            <Field label="Encoding" htmlFor="csv-encoding">
-              <select
-                id="csv-encoding"
-                value={props.reading.encoding}
-                disabled={props.busy !== null}
-                onChange={(e) => props.onReading({ ...props.reading, encoding: e.target.value as Encoding })}
-              >
-                {(Object.keys(ENCODING_LABELS) as Encoding[]).map((e) => (
-                  <option key={e} value={e}>
-                    {ENCODING_LABELS[e]}
-                  </option>
-                ))}
-              </select>
-            </Field>
-            <Field label="Separator" htmlFor="csv-delimiter">
-              <select
-                id="csv-delimiter"
-                value={props.reading.delimiter}
-                disabled={props.busy !== null}
-                onChange={(e) => props.onReading({ ...props.reading, delimiter: e.target.value as Reading['delimiter'] })}
-              >
-                {(Object.keys(DELIMITER_LABELS) as Array<Reading['delimiter']>).map((d) => (
-                  <option key={d} value={d}>
-                    {DELIMITER_LABELS[d]}
-                  </option>
-                ))}
-              </select>
-            </Field>
-            <Field label="Duplicates (same email)" htmlFor="csv-duplicates">
-              <select id="csv-duplicates" value={props.onDuplicate} onChange={(e) => props.onDuplicateChange(e.target.value as OnDuplicate)}>
-                {(Object.keys(DUPLICATE_LABELS) as OnDuplicate[]).map((d) => (
-                  <option key={d} value={d}>
-                    {DUPLICATE_LABELS[d]}
-                  </option>
-                ))}
-              </select>
-            </Field>
+            <ChoiceField id="csv-encoding" label="Encoding" labels={ENCODING_LABELS} value={props.reading.encoding} disabled={props.busy !== null}
+              onChange={(encoding) => props.onReading({ ...props.reading, encoding })} />
+            <ChoiceField id="csv-delimiter" label="Separator" labels={DELIMITER_LABELS} value={props.reading.delimiter} disabled={props.busy !== null}
+              onChange={(delimiter) => props.onReading({ ...props.reading, delimiter })} />
+            <ChoiceField id="csv-duplicates" label="Duplicates (same email)" labels={DUPLICATE_LABELS} value={props.onDuplicate} onChange={props.onDuplicateChange} />
           </div>
           <div>
             <p className="section-title" id="field-sources-title">
