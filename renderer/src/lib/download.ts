@@ -13,16 +13,6 @@ export function downloadFile(file: { filename: string; mimeType: string; content
   setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
-/** Reads a dropped or picked file as text. */
-export function readFileAsText(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(typeof reader.result === 'string' ? reader.result : '');
-    reader.onerror = () => reject(new Error(`Could not read ${file.name}: ${reader.error?.message ?? 'unknown error'}`));
-    reader.readAsText(file);
-  });
-}
-
 /**
  * Reads a file's raw bytes as base64. Mail must reach the core byte for byte: decoding it as
  * UTF-8 here would mangle messages in other charsets before the MIME parser sees them.
