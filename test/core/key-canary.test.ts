@@ -50,9 +50,9 @@ describe('key canary: a key set through IPC appears nowhere', () => {
     expect(broken.error?.code).toBe('invalid_output');
 
     // A batch item that fails stores its error (with the vendor's request id) in job_items.
-    const csv = 'First name,Email,Company\nAda,ada@example.com,Engines Ltd\n';
-    const preview = await f.call('leads:import-preview', { csv });
-    const imported = await f.call('leads:import', { csv, mapping: preview.suggestedMapping });
+    const csvBase64 = Buffer.from('First name,Email,Company\nAda,ada@example.com,Engines Ltd\n').toString('base64');
+    const preview = await f.call('leads:import-preview', { csvBase64 });
+    const imported = await f.call('leads:import', { csvBase64, mapping: preview.suggestedMapping });
     const profile = await f.call('profiles:save', business);
     f.fakes.openai.script({ status: 400, body: { error: { message: `Bad request for ${canary('openai')}`, type: 'invalid_request_error', code: 'context_length_exceeded' } } });
     const job = await f.call('jobs:create-generate', { leadIds: imported.leadIds, businessProfileId: profile.id, options: { numberOfSteps: 1, channels: ['email'] }, provider: 'openai' });

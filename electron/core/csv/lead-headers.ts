@@ -107,7 +107,7 @@ export function suggestLeadMapping(headers: readonly string[], sample: readonly 
     if (!current || match.score > current.score) best.set(match.field, { column, score: match.score });
   });
   const mapping: LeadColumnMapping = {};
-  headers.forEach((header) => (mapping[header] = 'custom'));
+  for (const header of headers) mapping[header] = 'custom';
   for (const [field, { column }] of best) mapping[headers[column]!] = field;
   return mapping;
 }

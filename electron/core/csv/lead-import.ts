@@ -76,8 +76,9 @@ export interface LeadCsvParseOptions extends LeadCsvOptions {
 }
 
 const SAMPLE_ROWS = 5;
+const EMAIL = /^[^\s@<>,;"]+@[^\s@<>,;"]+\.[^\s@<>,;"]+$/;
 /** Control characters never belong in an address (they came from a wrong decoding). */
-const EMAIL = /^[^\s@<>,;"\u0000-\u001f\u007f]+@[^\s@<>,;"\u0000-\u001f\u007f]+\.[^\s@<>,;"\u0000-\u001f\u007f]+$/;
+const CONTROL = /\p{Cc}/u;
 const DELIMITER_NAMES: Record<string, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'pipe' };
 
 /** Trims an address, drops a `mailto:` prefix (and its `?subject=`), and lower-cases the domain. */
@@ -320,7 +321,7 @@ function convertRecordToLead(
     if (value.length > LEAD_LIMITS.customValueChars) reasons.push(`"${header}" is longer than ${LEAD_LIMITS.customValueChars} characters`);
     else custom[header] = value;
   });
-  if (lead.email !== undefined && !EMAIL.test(lead.email)) reasons.push(`"${lead.email}" is not a valid email address`);
+  if (lead.email !== undefined && (!EMAIL.test(lead.email) || CONTROL.test(lead.email))) reasons.push(`"${lead.email}" is not a valid email address`);
   if (!lead.firstName && !lead.lastName && !lead.email && !lead.company) {
     reasons.push('the row has no name, email or company: map at least one of these columns, or fill it in');
   }
