@@ -194,14 +194,15 @@ describe('batch generate: the import and its job succeed or fail together (issue
     }
   });
 
-  it('imports nothing when the job cannot be made (a business the app refuses)', async () => {
+  it('imports nothing when the job cannot be made (a business file or a channel that is refused)', async () => {
     const leads = join(dir, 'small.csv');
     writeFileSync(leads, 'First name,Email\nAna,ana@example.com\n');
     const badBusiness = join(dir, 'bad-business.json');
     writeFileSync(badBusiness, JSON.stringify({ companyName: 'Acme' }));
     const result = await cli(['batch', 'generate', '--leads', leads, '--business', badBusiness, '--out', join(dir, 'out.csv')]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/error\[validation\]/);
+    // The business file is checked before anything is imported (before the fix, the leads were committed first).
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error\[usage\]: The business file .*bad-business\.json/);
     expect(await leadCount()).toBe(0);
     expect(await jobCount()).toBe(0);
     const badChannel = await cli(['batch', 'generate', '--leads', leads, '--business', business, '--out', join(dir, 'out.csv'), '--channels', 'fax']);
