@@ -34,8 +34,7 @@ interface ListedLead {
   customFields?: Record<string, string>;
 }
 
-// Each step spawns the CLI as a user would; on a loaded machine one run can take seconds, so the budget is wide.
-describe('outreach-desk leads import / leads list', { timeout: 600_000 }, () => {
+describe('outreach-desk leads import / leads list', () => {
   let dir: string;
   let run = 0;
   /** A fresh data directory per test: each starts with no leads. */
@@ -153,7 +152,7 @@ describe('outreach-desk leads import / leads list', { timeout: 600_000 }, () => 
   });
 });
 
-describe('batch generate: the import and its job succeed or fail together (issue 10, point 13)', { timeout: 600_000 }, () => {
+describe('batch generate: the import and its job succeed or fail together (issue 10, point 13)', () => {
   let dir: string;
   let dataDir: string;
   let business: string;
