@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,8 +7,22 @@ import { replyClassSchema, type ReplyClass } from '../../shared/domain/reply';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** The shared reply corpus, a sibling of the repository (CI puts a copy of shared/ beside the clone). */
-export const corpusPath = path.resolve(repoRoot, '..', 'shared', 'corpus', 'replies');
+/**
+ * The shared reply corpus, a sibling of the repository (CI puts a copy of shared/ beside the
+ * clone). `REPLY_CORPUS` points elsewhere, as the bench does; a user's clone has neither.
+ */
+export const corpusPath = process.env['REPLY_CORPUS'] ? path.resolve(process.env['REPLY_CORPUS']) : path.resolve(repoRoot, '..', 'shared', 'corpus', 'replies');
+
+/** What the skip line names: the default place, or the override that was given. */
+const corpusLabel = process.env['REPLY_CORPUS'] ? corpusPath : '../shared/corpus/replies';
+
+/** Whether the corpus is here. Tests that score it use `describe.skipIf(!corpusAvailable)`. */
+export const corpusAvailable = existsSync(path.join(corpusPath, 'labels.csv'));
+
+/** Prints the line that says why the corpus tests were skipped (vitest counts them as skipped). */
+export function reportCorpusSkipped(): void {
+  if (!corpusAvailable) console.log(`skipped: ${corpusLabel} not found`);
+}
 
 /** One row of the corpus' labels.csv. */
 export interface CorpusLabel {
