@@ -119,6 +119,15 @@ function readContentType(mail: ParsedMail): { contentType: string | null; report
   };
 }
 
+function hasType(value: unknown): value is string {
+  return typeof value === 'string' && value.trim() !== '';
+}
+
+/** A part's MIME type, lower-cased; text/plain (the RFC 2045 default) when the header was empty or unreadable. */
+function partType(value: unknown): string {
+  return hasType(value) ? value.trim().toLowerCase() : 'text/plain';
+}
+
 /** A multipart message whose closing boundary never came was cut short in transit or on export. */
 function detectTruncation(buffer: Buffer, mail: ParsedMail): string | null {
   const value = mail.headers.get('content-type');
@@ -176,18 +185,28 @@ export async function parseEmail(source: string | Buffer): Promise<ParsedEmail> 
   if (truncation) warnings.push(truncation);
   if (mail.textConversionError) warnings.push('An HTML part could not be converted to text.');
 
-  const parts: EmailPartSummary[] = mail.attachments.map((attachment) => ({
-    contentType: attachment.contentType.toLowerCase(),
+  // A part whose Content-Type header is empty has no type at all in the parser's result, which
+  // files it under attachments. RFC 2045 makes such a part text/plain: unless it is marked as an
+  // attachment, it is body text.
+  const untypedText = mail.attachments.filter((attachment) => !hasType(attachment.contentType) && attachment.contentDisposition !== 'attachment' && !attachment.filename);
+  const attachments = mail.attachments
+    .filter((attachment) => !untypedText.includes(attachment))
+    .map((attachment) => ({ attachment, contentType: partType(attachment.contentType) }));
+  const parts: EmailPartSummary[] = attachments.map(({ attachment, contentType }) => ({
+    contentType,
     filename: attachment.filename ?? null,
     size: attachment.size,
   }));
-  const dsnBodies = mail.attachments
-    .filter((attachment) => /^message\/(global-)?delivery-status$/i.test(attachment.contentType))
-    .map((attachment) => attachment.content.toString('utf8'));
-  const feedbackPart = mail.attachments.find((attachment) => /^message\/feedback-report$/i.test(attachment.contentType));
+  const dsnBodies = attachments
+    .filter(({ contentType }) => /^message\/(global-)?delivery-status$/.test(contentType))
+    .map(({ attachment }) => attachment.content.toString('utf8'));
+  const feedbackPart = attachments.find(({ contentType }) => contentType === 'message/feedback-report')?.attachment;
 
   const from = firstAddress(mail.from);
-  const text = (mail.text ?? '').replace(/\r\n?/g, '\n');
+  const text = [mail.text ?? '', ...untypedText.map((attachment) => attachment.content.toString('utf8'))]
+    .filter((part) => part.trim() !== '')
+    .join('\n')
+    .replace(/\r\n?/g, '\n');
   const { contentType, reportType } = readContentType(mail);
   const date = mail.date && !Number.isNaN(mail.date.getTime()) && mail.headers.has('date') ? mail.date.toISOString() : null;
 
