@@ -25,6 +25,9 @@ function expectedClass(label: CorpusLabel, source: Buffer): ReplyClass {
   // sisimai files a delay DSN (Action: delayed, "warning message only") under its final reason;
   // for us it is a delay warning, which must never stop a sequence.
   if (label.expectedClass === 'bounce' && /\baction=delayed\b/.test(label.notes)) return 'other';
+  // The same holds for a delay warning without a DSN part: a 4.x.x code and the MTA's own words
+  // "warning message only" and "will be retried".
+  if (label.expectedClass === 'bounce' && /sisimai_dsn=4\./.test(label.notes) && /warning message only[\s\S]*will be retried/i.test(source.toString('latin1'))) return 'other';
   return label.expectedClass;
 }
 

@@ -105,12 +105,11 @@ describe('auto-reply rules', () => {
     expect(decision).toMatchObject({ classification: 'out_of_office', rule: 'auto-reply.exchange' });
   });
 
-  it('reads Precedence: bulk or junk with an away text, and alone with low confidence', async () => {
+  it('reads Precedence: bulk or junk with an away text, but never alone: newsletters and list mail carry it', async () => {
     const withText = await decide(replyHeaders([['Precedence', 'junk']]), 'I am on vacation until 20 March.');
     expect(withText).toMatchObject({ rule: 'auto-reply.precedence', returnDate: '2025-03-20' });
-    const alone = await decide(replyHeaders([['Precedence', 'bulk']]), 'Our newsletter for March.');
-    expect(alone?.rule).toBe('auto-reply.weak-header');
-    expect(alone?.confidence).toBeLessThan(0.7);
+    expect(await decide(replyHeaders([['Precedence', 'bulk']]), 'Our newsletter for March.')).toBeNull();
+    expect(await decide(replyHeaders([['Precedence', 'list'], ['List-Id', '<buyers.lists.example>']]), 'I am on vacation until 20 March.')).toBeNull();
   });
 
   const localised: Array<[string, string, string, string | undefined]> = [
