@@ -63,6 +63,9 @@ const URGENT_CONTACT = /\b(for|in case of) (urgent|immediate|pressing) (matters|
 /** "I will reply when I am back." */
 const ON_RETURN = /\b(respond|reply|get back to you|answer|attend to|read|deal with|follow up).{0,50}\b(upon|on|after) my return\b|\bwhen i (return|am back|get back)\b|\bas soon as (possible )?(after )?i('m| am) back\b|nach meiner rückkehr|à mon retour|a mi regreso|al mio rientro|na mijn terugkeer|no meu retorno|quando (eu )?retornar/i;
 
+/** A responder's opening line, before it says the person is away. */
+const THANKS_OPENING = /^\s*(thank you|thanks|many thanks) for (your|the) (e-?mail|message|mail|note|enquiry|inquiry)\b|^\s*(vielen )?dank für ihre (nachricht|e-?mail)|^\s*merci (pour|de) votre (message|e-?mail|courriel)|^\s*gracias por su (mensaje|correo)|^\s*grazie per (il suo|la sua) (messaggio|e-?mail)|^\s*bedankt voor uw (bericht|e-?mail)|^\s*obrigad[oa] pel[oa] (sua )?(mensagem|e-?mail)/i;
+
 /** A message that says it was sent automatically. */
 const AUTOMATIC_TEXT = /\bthis is an? (automated|automatic|auto-generated|automatically generated) (response|reply|message|notification|e-?mail)\b|\bautomatic(ally generated)? reply\b|\bonly notification you will receive while\b|dies ist eine automatische (antwort|nachricht)|ceci est une réponse automatique|este es un mensaje automático|questa è una risposta automatica|dit is een automatisch (antwoord|bericht)|esta é uma resposta automática/i;
 
@@ -79,7 +82,7 @@ const REPLY_PREFIX = /^\s*(re|aw|sv|vs|antw|r|rif|res|réf|ref|odp|odg|ynt|бт�
 const SYSTEM_SENDER = /^(no-?reply|do-?not-?reply|notifications?|notify|alerts?|jira|gitlab|github|bugzilla|confluence|jenkins|admin|system|bot|robot|mailer|daemon|support|helpdesk|service|info|news(letter)?|updates?|reports?|dmarc|calendar|billing|accounts?)([-+._@]|$)/i;
 
 /** Responder headers that predate RFC 3834. */
-const RESPONDER_HEADERS = ['x-autoreply', 'x-autorespond', 'x-autoresponder', 'x-autoreply-from', 'x-mail-autoreply'];
+const RESPONDER_HEADERS = ['x-autoreply', 'x-autorespond', 'x-autoresponder', 'x-autoreply-from', 'x-mail-autoreply', 'x-amazon-auto-reply'];
 
 function autoSubmittedValue(email: ParsedEmail): string | null {
   const value = email.headers['auto-submitted']?.trim().toLowerCase();
@@ -128,7 +131,7 @@ interface AwaySignals {
 
 function readAwaySignals(text: string): AwaySignals {
   const away = AWAY_TEXT.test(text);
-  const addition = LIMITED_ACCESS.test(text) || URGENT_CONTACT.test(text) || ON_RETURN.test(text) || AUTOMATIC_TEXT.test(text);
+  const addition = LIMITED_ACCESS.test(text) || URGENT_CONTACT.test(text) || ON_RETURN.test(text) || AUTOMATIC_TEXT.test(text) || THANKS_OPENING.test(text);
   return {
     any: away || addition || LEFT_COMPANY.test(text) || RECEIPT_TEXT.test(text),
     strong: away && addition,
@@ -153,7 +156,8 @@ function outOfOffice(email: ParsedEmail, rule: string, rawConfidence: number, re
 /** Decides automatic replies. Run after the delivery-report rules: many bounces carry Auto-Submitted too. */
 export function detectAutoReply(email: ParsedEmail): RuleDecision | null {
   const subject = email.subject ?? '';
-  const body = (email.replyText || email.text).slice(0, 8_000);
+  // Typographic apostrophes ("I’m away") read as plain ones.
+  const body = (email.replyText || email.text).slice(0, 8_000).replace(/[\u2018\u2019\u02bc]/g, "'");
   const signals = readAwaySignals(body);
   const autoSubmitted = autoSubmittedValue(email);
   const responder = responderHeader(email);

@@ -129,7 +129,7 @@ function asksToBeRemoved(reply: string): boolean {
 
 /** Short human messages asking to be removed. */
 export function detectOptOut(email: ParsedEmail): RuleDecision | null {
-  const reply = email.replyText.trim();
+  const reply = email.replyText.trim().replace(/[\u2018\u2019\u02bc]/g, "'");
   if (reply.length > MAX_OPT_OUT_TEXT) return null;
   const subject = (email.subject ?? '').replace(/^((re|aw|sv|vs|antw|r|rif|res|fw|fwd|wg)\s*:\s*)+/i, '').trim();
   if (asksToBeRemoved(reply)) {
