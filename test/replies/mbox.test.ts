@@ -1,9 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../electron/core/errors';
-import { applyReplyRules, parseEmail, readReplySources, splitMbox, type ParsedEmail } from '../../electron/core/replies';
+import { applyReplyRules, listReplySources, parseEmail, readReplySource, readReplySources, scanMboxFile, splitMbox, type ParsedEmail, type ReplySourceRef } from '../../electron/core/replies';
+import { MboxScanner, unescapeMboxMessage } from '../../electron/core/replies/mbox';
+import { MAX_SOURCE_BYTES } from '../../electron/core/replies/parse-email';
 import { buildEmail, replyHeaders } from './build-email';
 
 const first = buildEmail(replyHeaders(), 'First reply.\n>From the quoted mail\n>>From a deeper quote\nFrom here on the body has an unescaped line.');
@@ -83,5 +85,108 @@ describe('readReplySources', () => {
     const error = await readReplySources(dir).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).message).toMatch(/no \.eml or \.mbox files/);
+  });
+});
+
+/** An mbox with every edge the splitter knows: CRLF, escapes, a long line, a body "From " line, blank and cut-off messages. */
+function edgeCaseMbox(): Buffer {
+  const longLine = 'A'.repeat(5000);
+  const withId = buildEmail([...replyHeaders().filter(([name]) => name !== 'Message-ID'), ['Message-ID', '<long-1@prospect.example>']], `Attachment follows.\n${longLine}\n${longLine}B\nFrom the desk of Dana, no separator without a blank line`);
+  const folded = 'From: dana@prospect.example\nMessage-ID:\n <folded-2@prospect.example>\nSubject: Folded id\n\n\nFrom here on a body line after a blank line, but no time in it\n';
+  return Buffer.concat([
+    Buffer.from('This preamble is not a message.\n\n'),
+    Buffer.from(mbox(first, withId, folded).replace(/\n/g, '\r\n')),
+    Buffer.from('\nFrom blank@example.com Tue Mar  4 09:20:00 2025\n \t\n\n'),
+    Buffer.from(`From cut@example.com Tue Mar  4 09:30:00 2025\n${truncated}`),
+  ]);
+}
+
+function scanInChunks(source: Buffer, size: number): Array<{ offset: number; length: number; messageId: string | null }> {
+  const scanner = new MboxScanner();
+  const spans = [];
+  for (let index = 0; index < source.length; index += size) spans.push(...scanner.push(source.subarray(index, index + size)));
+  spans.push(...scanner.end());
+  return spans;
+}
+
+describe('the streaming mbox scanner', () => {
+  const source = edgeCaseMbox();
+
+  it('finds the same messages whatever the chunk size, and as the whole-buffer splitter does', () => {
+    const whole = scanInChunks(source, source.length);
+    expect(whole).toHaveLength(4);
+    for (const size of [1, 2, 3, 5, 7, 64, 1000, 1023, 1024, 1025, 4096]) expect(scanInChunks(source, size), `chunks of ${size}`).toEqual(whole);
+    const messages = whole.map((span) => unescapeMboxMessage(source.subarray(span.offset, span.offset + span.length)).toString('utf8'));
+    expect(messages).toEqual(splitMbox(source));
+    expect(messages[1]).toContain('From the desk of Dana, no separator');
+    expect(messages[1]).toContain('A'.repeat(5000) + 'B');
+    expect(messages[2]).toContain('From here on a body line after a blank line');
+    expect(messages[3]).toContain('Yes, let us ta');
+  });
+
+  it('reads each message\'s Message-ID, folded or not', () => {
+    expect(scanInChunks(source, 7).map((span) => span.messageId)).toEqual(['<reply-1@prospect.example>', '<long-1@prospect.example>', '<folded-2@prospect.example>', '<reply-1@prospect.example>']);
+  });
+
+  it('keeps only the head of a line, so a line of many megabytes costs no memory', () => {
+    const scanner = new MboxScanner();
+    scanner.push(Buffer.from('From a@example.com Tue Mar  4 09:10:00 2025\nSubject: x\n\n'));
+    for (let i = 0; i < 64; i++) scanner.push(Buffer.alloc(256 * 1024, 0x41));
+    const held = (scanner as unknown as { partial: Buffer[] }).partial.reduce((sum, piece) => sum + piece.length, 0);
+    expect(held).toBeLessThanOrEqual(1024);
+    expect(scanner.end()).toEqual([expect.objectContaining({ offset: 44, length: 12 + 64 * 256 * 1024 })]);
+  });
+});
+
+describe('listReplySources and readReplySource (streaming)', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'replies-stream-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('lists an mbox file as references and reads each message byte for byte as the splitter gives it', async () => {
+    const file = path.join(dir, 'takeout.mbox');
+    const source = edgeCaseMbox();
+    await writeFile(file, source);
+    const refs: ReplySourceRef[] = [];
+    for await (const ref of listReplySources(file)) refs.push(ref);
+    expect(refs.map((ref) => [ref.name, ref.file, ref.mboxIndex])).toEqual([
+      ['takeout.mbox#1', 'takeout.mbox', 1],
+      ['takeout.mbox#2', 'takeout.mbox', 2],
+      ['takeout.mbox#3', 'takeout.mbox', 3],
+      ['takeout.mbox#4', 'takeout.mbox', 4],
+    ]);
+    const read = await Promise.all(refs.map((ref) => readReplySource(ref)));
+    expect(read.map((message) => message.toString('utf8'))).toEqual(splitMbox(source));
+    let scanned = 0;
+    for await (const span of scanMboxFile(file)) scanned += span.length > 0 ? 1 : 0;
+    expect(scanned).toBe(4);
+  });
+
+  it('reads at most one byte past the parser\'s limit, so an oversized message gets the parser\'s own error', async () => {
+    const file = path.join(dir, 'big.mbox');
+    const body = Buffer.alloc(MAX_SOURCE_BYTES + 1024, 0x41);
+    await writeFile(file, Buffer.concat([Buffer.from(`From a@example.com Tue Mar  4 09:10:00 2025\n${buildEmail(replyHeaders(), '')}`), body, Buffer.from(`\n\nFrom b@example.com Tue Mar  4 09:11:00 2025\n${first}\n`)]));
+    const refs: ReplySourceRef[] = [];
+    for await (const ref of listReplySources(file)) refs.push(ref);
+    expect(refs).toHaveLength(2);
+    const big = await readReplySource(refs[0]!);
+    expect(big.length).toBe(MAX_SOURCE_BYTES + 1);
+    await expect(parseEmail(big)).rejects.toMatchObject({ code: 'validation', message: expect.stringMatching(/larger than 25 MB/) });
+    expect((await parseEmail(await readReplySource(refs[1]!))).text).toContain('First reply.');
+  });
+
+  it('says what to do when the file was moved or cut after it was listed', async () => {
+    const file = path.join(dir, 'inbox.mbox');
+    await writeFile(file, mbox(first, second));
+    const refs: ReplySourceRef[] = [];
+    for await (const ref of listReplySources(file)) refs.push(ref);
+    await truncate(file, refs[1]!.offset! + 10);
+    await expect(readReplySource(refs[1]!)).rejects.toMatchObject({ code: 'validation', message: expect.stringMatching(/changed since/) });
+    await rename(file, path.join(dir, 'elsewhere.mbox'));
+    await expect(readReplySource(refs[0]!)).rejects.toMatchObject({ code: 'not_found', message: expect.stringMatching(/moved or deleted/) });
   });
 });

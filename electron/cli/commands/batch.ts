@@ -152,11 +152,10 @@ export const batchCommand: Command = async ({ core, io }, args) => {
   }
   if (kind === 'classify') {
     if (!values.in || !values.out) throw new UsageError('batch classify needs --in DIR|FILE.mbox --out FILE.csv.');
-    const files = await core.services.jobs.readReplyFiles(values.in, { recursive: values.recursive ?? false });
-    if (files.length === 0) throw new UsageError(`"${values.in}" holds no .eml files or messages.`);
-    const job = core.services.jobs.createClassify(files, values['rules-only'] ?? false);
+    // Streamed: an mbox of several GB is scanned, not read into memory.
+    const job = await core.services.jobs.createClassifyFromPath(values.in, values['rules-only'] ?? false, { recursive: values.recursive ?? false });
     core.services.store.meta.set(`job-out:${job.id}`, values.out);
-    io.err(`Job ${job.id} started: ${files.length} replies${values['rules-only'] ? ', rules only (no model calls)' : ''}.`);
+    io.err(`Job ${job.id} started: ${job.total} replies${values['rules-only'] ? ', rules only (no model calls)' : ''}.`);
     return reportJob(core, io, job, await waitForJob(core, io, job), values.out);
   }
   throw new UsageError('Use "batch generate ..." or "batch classify ...". See "outreach-desk --help".');

@@ -1,6 +1,6 @@
 export { applyReplyRules } from './apply-reply-rules';
-export { splitMbox, readReplySources } from './mbox';
-export type { ReplySource } from './mbox';
+export { listReplySources, readReplySource, readReplySources, scanMboxFile, splitMbox } from './mbox';
+export type { MboxSpan, ReplySource, ReplySourceRef } from './mbox';
 export { parseEmail } from './parse-email';
 export { extractReplyText } from './reply-text';
 export { extractReturnDate } from './return-date';

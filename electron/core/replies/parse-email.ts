@@ -5,7 +5,7 @@ import { extractReplyText } from './reply-text';
 import type { EmailPartSummary, ParsedEmail } from './types';
 
 /** Larger sources are refused: no reply is this big, and parsing it would stall a batch. */
-const MAX_SOURCE_BYTES = 25 * 1024 * 1024;
+export const MAX_SOURCE_BYTES = 25 * 1024 * 1024;
 
 const HEADER_LINE = /^[!-9;-~]+[ \t]*:/;
 

@@ -2,10 +2,10 @@ import type { LLMProviderName } from '../../../shared/domain/llm';
 import type { Job, JobItem } from '../../../shared/domain/records';
 import type { SequenceOptions } from '../../../shared/domain/sequence';
 import { exportReplyItemsCsv } from './replies-export';
-import { readMessageId, readReplyFiles, type ReplyFile } from './reply-files';
+import { listReplyFiles, readMessageId, readReplyFiles, type ReplyFile } from './reply-files';
 import { AppError } from '../errors';
 import { createJobRunner, createRateLimiter, type ProcessItem } from '../jobs';
-import { splitMbox } from '../replies';
+import { readReplySource, splitMbox } from '../replies';
 import type { ServiceDeps } from './context';
 import type { ExportFormat, ExportService } from './exports';
 import type { LLMAccess } from './llm-access';
@@ -27,6 +27,20 @@ interface ClassifyParams {
   userId: string;
   rulesOnly: boolean;
   fallbackOrder: LLMProviderName[];
+}
+
+/** How many items a streamed batch writes per transaction while it reads its source. */
+const APPEND_SLICE = 1000;
+
+/**
+ * A classify item's raw message: the bytes of an upload (base64), or a reference into a file on
+ * disk (an .eml file, or one message's span of an mbox) that is read only when the item runs.
+ */
+async function readItemSource(input: Record<string, unknown>): Promise<Buffer> {
+  if (typeof input['path'] === 'string') {
+    return readReplySource({ path: input['path'], offset: typeof input['offset'] === 'number' ? input['offset'] : undefined, length: Number(input['length'] ?? 0) });
+  }
+  return Buffer.from(String(input['sourceBase64'] ?? ''), 'base64');
 }
 
 function leadTitle(lead: { firstName?: string; lastName?: string; company?: string; email?: string }): string {
@@ -111,8 +125,8 @@ export function createJobService(
       };
     }
     const params = job.params as unknown as ClassifyParams;
-    // Raw bytes, base64: a reply in a non-UTF-8 charset must reach the MIME parser unchanged.
-    const source = Buffer.from(String(item.input['sourceBase64'] ?? ''), 'base64');
+    // Raw bytes: a reply in a non-UTF-8 charset must reach the MIME parser unchanged.
+    const source = await readItemSource(item.input);
     const decision = await replies.decide(
       { eml: source, rulesOnly: params.rulesOnly, provider, signal: call.signal, onRateLimit: call.onRateLimit, retry: false, beforeModelCall: call.acquireCall },
       s,
@@ -187,6 +201,41 @@ export function createJobService(
       });
       runner.start(job.id);
       return job;
+    },
+
+    /**
+     * A classify job over an .eml or mbox file, or a folder of them (`recursive`: and the folders
+     * inside), of any size, read as a stream: each message becomes an item that refers to its
+     * place on disk (nothing is copied into the database), written a slice at a time, and is
+     * read only when it runs. The files must stay where they are until the job is done. An input
+     * without messages is refused before any job is made.
+     */
+    async createClassifyFromPath(target: string, rulesOnly: boolean, options: { recursive?: boolean } = {}): Promise<Job> {
+      const { org, user } = session.current();
+      const refs = listReplyFiles(target, options);
+      const first = await refs.next();
+      if (first.done) throw new AppError('validation', `"${target}" holds no messages: give a folder of .eml files or an mbox file.`, { field: 'in' });
+      const params: ClassifyParams = { userId: user.id, rulesOnly, fallbackOrder: org.settings.fallbackOrder.filter((p) => p !== org.provider) };
+      const job = store.jobs.create({ orgId: org.id, kind: 'classify', provider: rulesOnly ? null : org.provider, params: { ...params }, items: [] });
+      const toItem = (ref: typeof first.value) => ({ name: ref.name, file: ref.file, mboxIndex: ref.mboxIndex, messageId: ref.messageId, ...ref.source });
+      try {
+        let slice: Array<Record<string, unknown>> = [toItem(first.value)];
+        for await (const ref of refs) {
+          slice.push(toItem(ref));
+          if (slice.length === APPEND_SLICE) {
+            store.jobs.appendItems(job.id, slice);
+            slice = [];
+          }
+        }
+        if (slice.length > 0) store.jobs.appendItems(job.id, slice);
+      } catch (error) {
+        // Reading stopped part way (a file vanished, a disk error): the partial job is cancelled
+        // (never run), and the caller gets the reason.
+        await runner.cancel(job.id).catch(() => undefined);
+        throw error;
+      }
+      runner.start(job.id);
+      return store.jobs.get(job.id)!;
     },
 
     list: () => store.jobs.list(session.current().org.id),

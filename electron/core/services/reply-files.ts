@@ -1,7 +1,7 @@
-import { readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../errors';
-import { readReplySources } from '../replies';
+import { listReplySources, readReplySource, type ReplySourceRef } from '../replies';
 
 /** One message to classify, named for reports: its file (relative to the folder read) and its place in an mbox. */
 export interface ReplyFile {
@@ -13,47 +13,71 @@ export interface ReplyFile {
   content: Buffer;
 }
 
-/** Splits "inbox.mbox#3" as the mbox reader names messages. */
-function splitSourceName(name: string): { file: string; mboxIndex: number | null } {
-  const match = /^(.*)#(\d+)$/.exec(name);
-  return match ? { file: match[1]!, mboxIndex: Number(match[2]) } : { file: name, mboxIndex: null };
+/**
+ * A message to classify by reference (where it sits on disk), named as `ReplyFile` names it,
+ * with its Message-ID: what a streamed batch stores per item instead of the message.
+ */
+export interface ReplyFileRef extends Omit<ReplyFile, 'content'> {
+  messageId: string | null;
+  /** Where the message is read from when its item runs (see `readReplySource`). */
+  source: Pick<ReplySourceRef, 'path' | 'offset' | 'length'>;
 }
 
 async function listSubfolders(dir: string): Promise<string[]> {
   return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
 }
 
-/** The messages of one folder (not below it), or none when it holds no mail files. */
-async function readFolderMessages(dir: string, relative: string): Promise<ReplyFile[]> {
+/** The Message-ID of a whole-file message, from its first bytes. */
+async function readFileMessageId(file: string): Promise<string | null> {
+  const handle = await open(file, 'r');
   try {
-    const sources = await readReplySources(dir);
-    return sources.map((source) => {
-      const { file, mboxIndex } = splitSourceName(source.name);
-      const rel = relative ? `${relative}/${file}` : file;
-      return { name: mboxIndex === null ? rel : `${rel}#${mboxIndex}`, file: rel, mboxIndex, content: source.source };
-    });
-  } catch (error) {
-    // A folder without mail files is fine inside a tree; the caller decides whether the whole tree is empty.
-    if (error instanceof AppError && error.code === 'validation' && /holds no/.test(error.message)) return [];
-    throw error;
+    const head = Buffer.allocUnsafe(HEADER_SCAN_BYTES);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return readMessageId(head.subarray(0, bytesRead));
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The messages of one folder (not below it) or one file, by reference; `relative` prefixes their names. */
+async function* listFolderMessages(target: string, relative: string): AsyncGenerator<ReplyFileRef> {
+  for await (const ref of listReplySources(target)) {
+    const file = relative ? `${relative}/${ref.file}` : ref.file;
+    yield {
+      name: ref.mboxIndex === null ? file : `${file}#${ref.mboxIndex}`,
+      file,
+      mboxIndex: ref.mboxIndex,
+      messageId: ref.mboxIndex === null ? await readFileMessageId(ref.path) : ref.messageId ?? null,
+      source: { path: ref.path, offset: ref.offset, length: ref.length },
+    };
   }
 }
 
 /**
- * Reads the replies of a batch: one .eml or mbox file, or a folder of them. With `recursive`,
- * the folders inside are read too, in name order; without it, a folder holding only folders
- * says so and names `--recursive`.
+ * Lists the replies of a batch as a stream of references: one .eml or mbox file, or a folder of
+ * them. An mbox is scanned, never read whole, so a file of several GB costs bounded memory. With
+ * `recursive`, the folders inside are read too, in name order; without it, a folder holding only
+ * folders says so and names `--recursive`. Each error names what to give instead.
  */
-export async function readReplyFiles(target: string, options: { recursive?: boolean } = {}): Promise<ReplyFile[]> {
+export async function* listReplyFiles(target: string, options: { recursive?: boolean } = {}): AsyncGenerator<ReplyFileRef> {
   const info = await stat(target).catch(() => {
     throw new AppError('validation', `Cannot read "${target}": give a folder of .eml files or an mbox file.`, { field: 'in' });
   });
+  let count = 0;
   if (!info.isDirectory()) {
-    return (await readReplySources(target)).map((source) => ({ ...splitSourceName(source.name), name: source.name, content: source.source }));
+    for await (const ref of listFolderMessages(target, '')) {
+      count++;
+      yield ref;
+    }
+    if (count === 0) throw new AppError('validation', `${path.basename(target)} holds no messages: an mbox starts each one with a "From " line.`, { field: 'in' });
+    return;
   }
   if (!options.recursive) {
-    const files = await readFolderMessages(target, '');
-    if (files.length > 0) return files;
+    for await (const ref of listFolderMessages(target, '')) {
+      count++;
+      yield ref;
+    }
+    if (count > 0) return;
     const folders = await listSubfolders(target);
     if (folders.length === 0) throw new AppError('validation', `The folder ${target} holds no .eml or .mbox files.`, { field: 'in' });
     throw new AppError(
@@ -62,15 +86,26 @@ export async function readReplyFiles(target: string, options: { recursive?: bool
       { field: 'in' },
     );
   }
-  const files: ReplyFile[] = [];
-  const walk = async (dir: string, relative: string): Promise<void> => {
-    files.push(...(await readFolderMessages(dir, relative)));
-    for (const folder of await listSubfolders(dir)) await walk(path.join(dir, folder), relative ? `${relative}/${folder}` : folder);
+  const walk = async function* (dir: string, relative: string): AsyncGenerator<ReplyFileRef> {
+    for await (const ref of listFolderMessages(dir, relative)) {
+      count++;
+      yield ref;
+    }
+    for (const folder of await listSubfolders(dir)) yield* walk(path.join(dir, folder), relative ? `${relative}/${folder}` : folder);
   };
-  await walk(target, '');
-  if (files.length === 0) {
+  yield* walk(target, '');
+  if (count === 0) {
     throw new AppError('validation', `The folder ${target} and the folders inside it hold no .eml or .mbox files.`, { field: 'in' });
   }
+}
+
+/**
+ * Reads the replies of a batch into memory, as `listReplyFiles` lists them: for small inputs.
+ * A batch of any size streams with `listReplyFiles` instead.
+ */
+export async function readReplyFiles(target: string, options: { recursive?: boolean } = {}): Promise<ReplyFile[]> {
+  const files: ReplyFile[] = [];
+  for await (const { source, messageId: _messageId, ...ref } of listReplyFiles(target, options)) files.push({ ...ref, content: await readReplySource(source) });
   return files;
 }
 

@@ -316,6 +316,11 @@ export interface LeasedJob {
 export interface JobRepository {
   /** The job and all its items, in one transaction. */
   create(input: JobCreateInput): Job;
+  /**
+   * Adds items after the job's last one, in one transaction: a batch read from a stream (an mbox
+   * of any size) goes in a slice at a time. Returns how many items the job has now.
+   */
+  appendItems(jobId: string, items: Array<Record<string, unknown>>): number;
   get(id: string): Job | null;
   /** Newest first. */
   list(orgId: string): Job[];

@@ -97,12 +97,15 @@ export function createJobRepository(db: SqliteDatabase, where: string): JobRepos
   const itemsByStatusStmt = db.prepare<{ job: string; status: string; limit: number; offset: number }, ItemRow>(
     `SELECT ${ITEM_COLS} FROM job_items WHERE job_id = @job AND status = @status ORDER BY seq LIMIT @limit OFFSET @offset`,
   );
-  // The source's size stays, as `bytes` (base64 length × 3/4, less its padding).
+  // The source's size stays, as `bytes` (base64 length × 3/4, less its padding). An item that
+  // refers to a file (an mbox span) keeps its length as `bytes` and drops where it is read from.
   const SOURCE = "json_extract(input, '$.sourceBase64')";
   const LEAN_COLS = ITEM_COLS.replace(
     'input',
     `CASE WHEN json_type(input, '$.sourceBase64') = 'text'
        THEN json_set(json_remove(input, '$.sourceBase64'), '$.bytes', length(${SOURCE}) / 4 * 3 - (substr(${SOURCE}, -1) = '=') - (substr(${SOURCE}, -2) = '=='))
+       WHEN json_type(input, '$.path') = 'text'
+       THEN json_set(json_remove(input, '$.path', '$.offset', '$.length'), '$.bytes', json_extract(input, '$.length'))
        ELSE input END AS input`,
   );
   const leanItemsStmt = db.prepare<{ job: string; limit: number; offset: number }, ItemRow>(
@@ -175,6 +178,15 @@ export function createJobRepository(db: SqliteDatabase, where: string): JobRepos
     insertJobStmt.run(id, input.orgId, kind, input.provider, toJson(input.params), now, now);
     input.items.forEach((item, seq) => insertItemStmt.run(newId(), id, seq, toJson(item), now));
     return get(id)!;
+  });
+
+  const maxSeqStmt = db.prepare<[string], { seq: number | null }>('SELECT max(seq) AS seq FROM job_items WHERE job_id = ?');
+  const appendItems = db.transaction((jobId: string, items: Array<Record<string, unknown>>): number => {
+    if (!getJobStmt.get(jobId)) throw notFound('job', jobId);
+    const now = nowIso();
+    const first = (maxSeqStmt.get(jobId)?.seq ?? -1) + 1;
+    items.forEach((item, index) => insertItemStmt.run(newId(), jobId, first + index, toJson(item), now));
+    return first + items.length;
   });
 
   const acquireLease = db.transaction((jobId: string, claim: JobLeaseClaim, canTakeOver: (current: JobLease) => boolean): JobLeaseAttempt => {
@@ -253,6 +265,7 @@ export function createJobRepository(db: SqliteDatabase, where: string): JobRepos
 
   return {
     create: (input) => create(input),
+    appendItems: (jobId, items) => appendItems(jobId, items),
     get,
     list: (orgId) => listJobsStmt.all(orgId).map(toJob),
     items: (jobId, { offset, limit, status, lean }) =>
