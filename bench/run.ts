@@ -4,6 +4,7 @@
  */
 import { runBatchBench, runReplyCostBench, runRulesOnlyBench } from './batch';
 import { runLlmOverhead } from './llm-overhead';
+import { runMboxBench } from './mbox';
 import { runStartupBench } from './startup';
 import { runStorageBench } from './storage';
 
@@ -19,6 +20,7 @@ const scenarios: Scenario[] = [
   { name: 'reply-cost', run: runReplyCostBench },
   { name: 'storage', run: runStorageBench },
   { name: 'startup', run: runStartupBench },
+  { name: 'mbox', run: runMboxBench },
 ];
 
 const only = process.argv.slice(2);

@@ -56,6 +56,20 @@ describe('createClassifyFromPath: an mbox streamed into a rules-only job', () =>
     expect(page.items[0]?.input['path']).toBeUndefined();
   });
 
+  it('stores the start of a large message as its raw text, not the whole of it', async () => {
+    const file = path.join(inbox, 'attachment.mbox');
+    const pdf = Buffer.alloc(400_000, 3).toString('base64').replace(/.{76}/g, '$&\n');
+    const message = `From: Lee <lee@prospect.example>\nTo: rep@seller.example\nSubject: Re: Quote\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="m"\n\n--m\nContent-Type: text/plain\n\nThe signed quote is attached.\n--m\nContent-Type: application/pdf\nContent-Disposition: attachment; filename="quote.pdf"\nContent-Transfer-Encoding: base64\n\n${pdf}\n--m--\n`;
+    await writeFile(file, toMbox([message]), 'latin1');
+    const job = await f.core.services.jobs.createClassifyFromPath(file, true);
+    await f.core.services.jobs.runner.settled(job.id);
+    const [item] = f.core.services.store.jobs.items(job.id, { offset: 0, limit: 1 });
+    const reply = f.core.services.store.replies.get(item!.resultId!)!;
+    expect(reply.rawText.length).toBe(64 * 1024);
+    expect(reply.rawText.startsWith('From: Lee <lee@prospect.example>')).toBe(true);
+    expect(reply.parsedText).toContain('The signed quote is attached.');
+  });
+
   it('writes the items a slice at a time: a large mbox gets every message, in order', async () => {
     const file = path.join(inbox, 'many.mbox');
     const one = fixture('to-the-model/human-plain.eml');

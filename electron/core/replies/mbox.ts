@@ -10,8 +10,6 @@ import { MAX_SOURCE_BYTES } from './parse-email';
  * message in mboxo files written by tools that skip escaping.
  */
 const SEPARATOR = /^From \S*\s.*\d{1,2}:\d{2}/;
-/** mboxrd escapes any run of ">" before "From "; mboxo only escapes one. Removing one ">" undoes both. */
-const ESCAPED_FROM = /^>(>*From )/gm;
 /** How much of a line the scanner keeps to test it: a separator line is short; a base64 line may be megabytes. */
 const LINE_HEAD_BYTES = 1024;
 /** How much of a message's start is searched for its Message-ID. */
@@ -155,13 +153,44 @@ export class MboxScanner {
 
 /**
  * Turns the raw bytes of one mbox message into the message: ">From " lines unescaped by one
- * level and the blank lines before the next separator trimmed to one line end.
+ * level (mboxrd escapes every run of ">" before "From ", mboxo one: removing one undoes both)
+ * and the blank lines before the next separator trimmed to one line end. Works on the bytes: a
+ * message may be megabytes of base64, and no copy of it is made unless a line is unescaped.
  */
 export function unescapeMboxMessage(raw: Buffer): Buffer {
-  const view = raw.toString('latin1');
-  const message = view.replace(/(\r?\n)+$/, '\n').replace(ESCAPED_FROM, '$1');
-  return message === view ? raw : Buffer.from(message, 'latin1');
+  // Trailing (\r?\n)+ becomes one "\n".
+  let end = raw.length;
+  for (;;) {
+    if (end > 0 && raw[end - 1] === 0x0a) {
+      end--;
+      if (end > 0 && raw[end - 1] === 0x0d) end--;
+      continue;
+    }
+    break;
+  }
+  const trimmed = end < raw.length;
+  // One ">" comes off every line that starts with >+From (mboxrd; mboxo's single level too).
+  const cuts: number[] = [];
+  for (let at = raw[0] === 0x3e ? 0 : raw.indexOf(NEWLINE_GT); at !== -1 && at < end; at = raw.indexOf(NEWLINE_GT, at + 1)) {
+    const start = raw[at] === 0x3e ? at : at + 1;
+    let index = start;
+    while (index < end && raw[index] === 0x3e) index++;
+    if (index > start && index + 5 <= end && raw.compare(FROM_, 0, 5, index, index + 5) === 0) cuts.push(start);
+  }
+  // The message keeps one line end of its own ("\n" or "\r\n"): no copy when nothing is unescaped.
+  const stop = trimmed ? end + (raw[end] === 0x0d ? 2 : 1) : end;
+  if (cuts.length === 0) return raw.subarray(0, stop);
+  const pieces: Buffer[] = [];
+  let from = 0;
+  for (const cut of cuts) {
+    pieces.push(raw.subarray(from, cut));
+    from = cut + 1;
+  }
+  pieces.push(raw.subarray(from, stop));
+  return Buffer.concat(pieces);
 }
+
+const NEWLINE_GT = Buffer.from('\n>', 'latin1');
 
 function splitMboxBuffers(source: Buffer): Buffer[] {
   const scanner = new MboxScanner();
@@ -307,7 +336,8 @@ export async function readReplySource(ref: Pick<ReplySourceRef, 'path' | 'offset
       const offset = ref.offset ?? 0;
       const size = ref.offset === undefined ? (await handle.stat()).size : ref.length;
       const length = Math.min(size, MAX_SOURCE_BYTES + 1);
-      const buffer = Buffer.alloc(length);
+      // Filled by the reads below; only the bytes read are returned.
+      const buffer = Buffer.allocUnsafe(length);
       let read = 0;
       while (read < length) {
         const { bytesRead } = await handle.read(buffer, read, length - read, offset + read);

@@ -1,6 +1,7 @@
 import type { AddressObject, HeaderValue, ParsedMail } from 'mailparser';
 import { AppError } from '../errors';
 import { parseDeliveryStatus, parseFeedbackReport } from './delivery-status';
+import { OMITTED_BYTES_HEADER, omitAttachmentBodies } from './omit-attachments';
 import { extractReplyText } from './reply-text';
 import type { EmailPartSummary, ParsedEmail } from './types';
 
@@ -46,9 +47,36 @@ function binaryShare(buffer: Buffer): number {
  * bare `name=value` line that follows a Content-* line ending in ";" restores the fold.
  */
 function repairUnfoldedParameters(buffer: Buffer): Buffer {
-  const view = buffer.toString('latin1');
-  const repaired = view.replace(/^(Content-[A-Za-z-]+:[^\n]*;[ \t]*\r?\n)(?=[A-Za-z*-]+=)/gim, '$1\t');
-  return repaired === view ? buffer : Buffer.from(repaired, 'latin1');
+  // Works on the bytes around each ";" at a line end: a message may be megabytes of base64,
+  // which holds no ";", and no string copy of it is made.
+  const inserts: number[] = [];
+  for (let semicolon = buffer.indexOf(0x3b); semicolon !== -1; semicolon = buffer.indexOf(0x3b, semicolon + 1)) {
+    let index = semicolon + 1;
+    while (buffer[index] === 0x20 || buffer[index] === 0x09) index++;
+    if (buffer[index] === 0x0d) index++;
+    if (buffer[index] !== 0x0a) continue;
+    const next = index + 1;
+    const lineStart = buffer.lastIndexOf(0x0a, semicolon) + 1;
+    if (!/^Content-[A-Za-z-]+:/i.test(buffer.toString('latin1', lineStart, Math.min(semicolon, lineStart + 64)))) continue;
+    if (/^[A-Za-z*-]+=/.test(buffer.toString('latin1', next, Math.min(buffer.length, next + 80)))) inserts.push(next);
+  }
+  if (inserts.length === 0) return buffer;
+  const pieces: Buffer[] = [];
+  let from = 0;
+  for (const at of inserts) {
+    pieces.push(buffer.subarray(from, at), TAB);
+    from = at;
+  }
+  pieces.push(buffer.subarray(from));
+  return Buffer.concat(pieces);
+}
+
+const TAB = Buffer.from('\t', 'latin1');
+
+/** Whether the bytes hold anything but white space (stops at the first that is not). */
+function hasContent(buffer: Buffer): boolean {
+  for (const byte of buffer) if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d && byte !== 0x0b && byte !== 0x0c) return true;
+  return false;
 }
 
 /** Some exports start with blank or whitespace-only lines before the header block. */
@@ -146,13 +174,13 @@ function detectTruncation(buffer: Buffer, mail: ParsedMail): string | null {
  */
 export async function parseEmail(source: string | Buffer): Promise<ParsedEmail> {
   let buffer = toBuffer(source);
-  if (buffer.length === 0 || buffer.toString('latin1').trim() === '') {
+  if (!hasContent(buffer)) {
     throw new AppError('validation', 'The email is empty. Export the message again as an .eml file or an mbox.');
   }
   if (buffer.length > MAX_SOURCE_BYTES) {
     throw new AppError('validation', `The email is larger than ${MAX_SOURCE_BYTES / 1024 / 1024} MB, which no reply is. Check that the file is a single message.`);
   }
-  buffer = repairUnfoldedParameters(dropEnvelopeLine(dropLeadingBlankLines(normaliseBareCr(buffer))));
+  buffer = omitAttachmentBodies(repairUnfoldedParameters(dropEnvelopeLine(dropLeadingBlankLines(normaliseBareCr(buffer)))));
   const warnings: string[] = [];
   const hasHeaders = startsWithHeaders(buffer);
   if (!hasHeaders && binaryShare(buffer) > 0.05) {
@@ -192,11 +220,11 @@ export async function parseEmail(source: string | Buffer): Promise<ParsedEmail> 
   const attachments = mail.attachments
     .filter((attachment) => !untypedText.includes(attachment))
     .map((attachment) => ({ attachment, contentType: partType(attachment.contentType) }));
-  const parts: EmailPartSummary[] = attachments.map(({ attachment, contentType }) => ({
-    contentType,
-    filename: attachment.filename ?? null,
-    size: attachment.size,
-  }));
+  const parts: EmailPartSummary[] = attachments.map(({ attachment, contentType }) => {
+    const omitted = Number(attachment.headers.get(OMITTED_BYTES_HEADER) ?? 0);
+    // An omitted attachment's size is estimated from its base64 text (4 characters per 3 bytes).
+    return { contentType, filename: attachment.filename ?? null, size: omitted > 0 ? Math.floor((omitted * 3) / 4) : attachment.size };
+  });
   const dsnBodies = attachments
     .filter(({ contentType }) => /^message\/(global-)?delivery-status$/.test(contentType))
     .map(({ attachment }) => attachment.content.toString('utf8'));

@@ -26,6 +26,7 @@ export interface EmailPartSummary {
   /** Lower-cased MIME type, e.g. `message/delivery-status`, `text/rfc822-headers`. */
   contentType: string;
   filename: string | null;
+  /** Decoded size in bytes; for a large base64 attachment (whose body the parser skips), estimated from its encoded length. */
   size: number;
 }
 

@@ -262,7 +262,11 @@ export function createJobService(
       const items = store.jobs.items(id, { offset: 0, limit: 10_000_000, lean: true });
       if (items.length === 0) throw new AppError('not_found', 'This job has no items to export.');
       if (job.kind === 'classify') {
-        const rows = items.map((item) => ({ item, reply: item.status === 'done' && item.resultId ? store.replies.get(item.resultId) : null }));
+        // One reply at a time, without its message texts: a batch of a big mbox has many replies.
+        const rows = items.map((item) => {
+          const reply = item.status === 'done' && item.resultId ? store.replies.get(item.resultId) : null;
+          return { item, reply: reply ? { ...reply, rawText: '', parsedText: '' } : null };
+        });
         return { filename: `outreach-replies-${job.id.slice(0, 8)}.csv`, mimeType: 'text/csv', content: exportReplyItemsCsv(rows) };
       }
       const sequences = new Map(store.sequences.getMany(items.flatMap((i) => (i.status === 'done' && i.resultId ? [i.resultId] : []))).map((s) => [s.id, s]));

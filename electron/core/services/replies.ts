@@ -44,6 +44,9 @@ async function parsePastedReply(text: string): Promise<ParsedEmail> {
   };
 }
 
+/** How much of a raw message a reply keeps (`rawText`). */
+const RAW_TEXT_LIMIT = 64 * 1024;
+
 /** How a reply was decided, before it is stored. */
 export type ReplyDecision = Omit<ReplyInput, 'leadId' | 'sequenceId'>;
 
@@ -56,7 +59,9 @@ export function createReplyService(deps: ServiceDeps, session: SessionService, l
 
   async function parse(request: ClassifyRequest): Promise<{ email: ParsedEmail; raw: string }> {
     if (request.eml !== undefined) {
-      const raw = typeof request.eml === 'string' ? request.eml : request.eml.toString('utf8');
+      // The stored raw text is the message's start: an attachment can make a message megabytes,
+      // and a batch of an mbox would otherwise copy the whole mbox into the database.
+      const raw = typeof request.eml === 'string' ? request.eml.slice(0, RAW_TEXT_LIMIT) : request.eml.subarray(0, RAW_TEXT_LIMIT).toString('utf8');
       return { email: await parseEmail(request.eml), raw };
     }
     if (request.text === undefined) throw new AppError('validation', 'Paste a reply or drop an .eml file.', { field: 'text' });
