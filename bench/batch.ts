@@ -29,25 +29,38 @@ const REQUESTS_PER_MINUTE = 600;
 const SEQUENTIAL_SAMPLE = 20;
 const CLI = join(process.cwd(), 'bin', 'outreach-desk.cjs');
 
-interface CliRun {
+export interface CliRun {
   code: number | null;
   stderr: string;
   wallMs: number;
+  /** What the child wrote on file descriptor 3 (with `fd3`), e.g. a report from a `--import` hook. */
+  fd3: string;
+}
+
+/** Extra ways to run the CLI: node flags before it (`--import HOOK`), a report pipe on fd 3, the child's pid. */
+export interface CliRunOptions {
+  nodeArgs?: string[];
+  fd3?: boolean;
+  onSpawn?: (pid: number) => void;
 }
 
 /** Runs the built CLI with a clean environment plus `env`, timing it from spawn to exit. */
-function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
+export function runCli(args: string[], env: Record<string, string>, options: CliRunOptions = {}): Promise<CliRun> {
   const clean: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!/_(API_KEY|BASE_URL|LOG)$/.test(k) && k !== 'OUTREACH_DESK_DATA_DIR') clean[k] = v;
   const start = performance.now();
   return new Promise((resolve, reject) => {
     // BENCH_CLI_PROFILE_DIR=dir writes a CPU profile of each CLI run there, to see where its time goes.
     const profile = process.env['BENCH_CLI_PROFILE_DIR'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CLI_PROFILE_DIR']}`] : [];
-    const child = spawn(process.execPath, [...profile, CLI, ...args], { env: { ...clean, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'ignore', 'pipe', ...(options.fd3 ? (['pipe'] as const) : [])];
+    const child = spawn(process.execPath, [...profile, ...(options.nodeArgs ?? []), CLI, ...args], { env: { ...clean, ...env }, stdio });
     let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    let fd3 = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    if (options.fd3) (child.stdio[3] as NodeJS.ReadableStream).on('data', (chunk: Buffer) => (fd3 += chunk.toString('utf8')));
+    if (child.pid !== undefined) options.onSpawn?.(child.pid);
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stderr, wallMs: performance.now() - start }));
+    child.on('close', (code) => resolve({ code, stderr, wallMs: performance.now() - start, fd3 }));
   });
 }
 
@@ -61,7 +74,7 @@ function readJobSeconds(dataDir: string): number | null {
   return start && end ? (Date.parse(end.t) - Date.parse(start.t)) / 1000 : null;
 }
 
-function requireCli(): void {
+export function requireCli(): void {
   if (!existsSync(join(process.cwd(), 'out', 'node', 'cli.mjs'))) throw new Error('out/node/cli.mjs is missing: `npm run bench` builds it; run it from the repository root.');
 }
 

@@ -1,7 +1,7 @@
 /**
  * Mbox streaming: a 2 GB mbox, generated here in a temp folder and deleted afterwards, through
  * the real CLI end to end: `outreach-desk batch classify --in FILE.mbox --out FILE.csv
- * --rules-only` as a child process (npm run build writes out/node/cli.mjs). Prints the child's
+ * --rules-only` as a child process (`npm run bench` builds it). Prints the child's
  * peak RSS (VmHWM from /proc, read by the child itself as it exits; goal < 400 MB whatever the
  * file's size), messages per second, and the run's wall time as a ratio to one plain sequential
  * read of the same file (the I/O floor).
@@ -12,14 +12,13 @@
  * per-item error). Sizes and kinds come from a seeded generator: the same file on every run.
  * BENCH_MBOX_BYTES sets another size.
  */
-import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { type CliRun, requireCli, runCli } from './batch';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const TARGET_BYTES = Number(process.env.BENCH_MBOX_BYTES ?? 2 * 1024 ** 3);
 const RSS_GOAL_MB = 400;
-const CLI = join(process.cwd(), 'out', 'node', 'cli.mjs');
 /** Which message is the one over the parser's limit. */
 const OVERSIZED_AT = 5000;
 
@@ -176,43 +175,34 @@ const PEAK_HOOK = `data:text/javascript,${encodeURIComponent(
   'import { readFileSync, writeSync } from "node:fs"; process.on("exit", () => { try { const m = /VmHWM:\\s+(\\d+)/.exec(readFileSync("/proc/self/status", "utf8")); writeSync(3, (m ? m[1] : "") + "\\n"); } catch {} });',
 )}`;
 
-interface ChildRun {
-  code: number | null;
-  stderr: string;
+interface PeakRun extends CliRun {
   peakKb: number;
   sampledPeakKb: number;
-  wallMs: number;
 }
 
-function runCli(args: string[]): Promise<ChildRun> {
-  return new Promise((resolve, reject) => {
-    const start = performance.now();
-    const child = spawn(process.execPath, ['--import', PEAK_HOOK, CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    let reported = '';
-    let sampledPeakKb = 0;
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    (child.stdio[3] as NodeJS.ReadableStream).on('data', (chunk: Buffer) => (reported += chunk.toString('utf8')));
-    // Samples too, in case the hook cannot report (no /proc): the peak is then a lower bound.
-    const sampler = setInterval(() => {
-      try {
-        const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-        const match = /VmHWM:\s+(\d+)/.exec(status);
-        if (match) sampledPeakKb = Math.max(sampledPeakKb, Number(match[1]));
-      } catch {
-        // The child has exited.
-      }
-    }, 200);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearInterval(sampler);
-      resolve({ code, stderr, peakKb: Number(reported.trim()) || 0, sampledPeakKb, wallMs: performance.now() - start });
-    });
-  });
+/** Runs the CLI with the peak hook, and samples VmHWM too in case the hook cannot report (the peak is then a lower bound). */
+async function runCliMeasured(args: string[]): Promise<PeakRun> {
+  let sampledPeakKb = 0;
+  let sampler: NodeJS.Timeout | undefined;
+  const run = await runCli(args, {}, {
+    nodeArgs: ['--import', PEAK_HOOK],
+    fd3: true,
+    onSpawn: (pid) => {
+      sampler = setInterval(() => {
+        try {
+          const match = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+          if (match) sampledPeakKb = Math.max(sampledPeakKb, Number(match[1]));
+        } catch {
+          // The child has exited.
+        }
+      }, 200);
+    },
+  }).finally(() => clearInterval(sampler));
+  return { ...run, peakKb: Number(run.fd3.trim()) || 0, sampledPeakKb };
 }
 
 export async function runMboxBench(): Promise<void> {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build" before "npm run bench mbox".`);
+  requireCli();
   if (!existsSync('/proc/self/status')) throw new Error('This scenario reads peak RSS from /proc: it runs on Linux only.');
   const dir = mkdtempSync(join(tmpdir(), 'outreach-bench-mbox-'));
   try {
@@ -224,7 +214,7 @@ export async function runMboxBench(): Promise<void> {
     const readMs = await timeSequentialRead(file);
 
     const out = join(dir, 'results.csv');
-    const run = await runCli(['--data-dir', join(dir, 'data'), 'batch', 'classify', '--in', file, '--out', out, '--rules-only']);
+    const run = await runCliMeasured(['--data-dir', join(dir, 'data'), 'batch', 'classify', '--in', file, '--out', out, '--rules-only']);
     const summary = /Job \S+: (\w+), (\d+) done, (\d+) failed of (\d+)\./.exec(run.stderr);
     if (run.code !== 0 || !summary) throw new Error(`the CLI run failed (exit ${run.code}):\n${run.stderr.slice(-2000)}`);
     const [, status, done, failed, total] = summary;

@@ -4,6 +4,7 @@
  */
 import { runBatchBench, runReplyCostBench, runRulesOnlyBench } from './batch';
 import { runLlmOverhead } from './llm-overhead';
+import { runMboxBench } from './mbox';
 import { runStartupBench } from './startup';
 import { runMboxBench } from './mbox';
 import { runStorageBench } from './storage';

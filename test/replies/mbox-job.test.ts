@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemorySecretStore } from '../../electron/core';
 import { listReplySources } from '../../electron/core/replies';
@@ -79,6 +80,12 @@ describe('createClassifyFromPath: an mbox streamed into a rules-only job', () =>
     expect(job.total).toBe(2_345);
     const last = f.core.services.store.jobs.items(job.id, { offset: 2_344, limit: 5 });
     expect(last.map((item) => [item.seq, item.input['name']])).toEqual([[2_344, 'many.mbox#2345']]);
+    // The results export reads the items a page at a time: one header, every item a row, in order.
+    const exported = f.core.services.jobs.export(job.id, 'csv-per-lead', false);
+    const rows = Papa.parse<Record<string, string>>(exported.content.trim(), { header: true }).data;
+    expect(rows.map((row) => Number(row['item']))).toEqual(Array.from({ length: 2_345 }, (_, i) => i + 1));
+    expect(rows.filter((row) => row['item'] === 'item')).toEqual([]);
+    expect(rows[2_344]).toMatchObject({ file: 'many.mbox', mboxIndex: '2345' });
   });
 
   it('fails each item with the fix when its file was moved away before it ran', async () => {

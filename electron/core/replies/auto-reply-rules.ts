@@ -82,7 +82,7 @@ const REPLY_PREFIX = /^\s*(re|aw|sv|vs|antw|r|rif|res|réf|ref|odp|odg|ynt|бт�
 const SYSTEM_SENDER = /^(no-?reply|do-?not-?reply|notifications?|notify|alerts?|jira|gitlab|github|bugzilla|confluence|jenkins|admin|system|bot|robot|mailer|daemon|support|helpdesk|service|info|news(letter)?|updates?|reports?|dmarc|calendar|billing|accounts?)([-+._@]|$)/i;
 
 /** Responder headers that predate RFC 3834. */
-const RESPONDER_HEADERS = ['x-autoreply', 'x-autorespond', 'x-autoresponder', 'x-autoreply-from', 'x-mail-autoreply', 'x-amazon-auto-reply'];
+const RESPONDER_HEADERS = ['x-autoreply', 'x-autorespond', 'x-autoresponder', 'x-mail-autoreply', 'x-amazon-auto-reply'];
 
 function autoSubmittedValue(email: ParsedEmail): string | null {
   const value = email.headers['auto-submitted']?.trim().toLowerCase();

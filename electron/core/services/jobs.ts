@@ -31,6 +31,8 @@ interface ClassifyParams {
 
 /** How many items a streamed batch writes per transaction while it reads its source. */
 const APPEND_SLICE = 1000;
+/** How many items a reply export reads at a time. */
+const EXPORT_PAGE = 1000;
 
 /**
  * A classify item's raw message: the bytes of an upload (base64), or a reference into a file on
@@ -259,16 +261,27 @@ export function createJobService(
      */
     export(id: string, format: ExportFormat, fillPlaceholders: boolean) {
       const job = owned(id);
+      if (job.kind === 'classify') {
+        // A page of items at a time, each reply without its message texts: a batch of a big mbox
+        // has many, and only the CSV text is kept.
+        const pages: string[] = [];
+        for (let offset = 0; ; offset += EXPORT_PAGE) {
+          const page = store.jobs.items(id, { offset, limit: EXPORT_PAGE, lean: true });
+          if (page.length === 0) break;
+          const csv = exportReplyItemsCsv(
+            page.map((item) => {
+              const reply = item.status === 'done' && item.resultId ? store.replies.get(item.resultId) : null;
+              return { item, reply: reply ? { ...reply, rawText: '', parsedText: '' } : null };
+            }),
+          );
+          // Every page's CSV starts with the header line; the file has it once.
+          pages.push(offset === 0 ? csv : csv.slice(csv.indexOf('\r\n') + 2));
+        }
+        if (pages.length === 0) throw new AppError('not_found', 'This job has no items to export.');
+        return { filename: `outreach-replies-${job.id.slice(0, 8)}.csv`, mimeType: 'text/csv', content: pages.join('') };
+      }
       const items = store.jobs.items(id, { offset: 0, limit: 10_000_000, lean: true });
       if (items.length === 0) throw new AppError('not_found', 'This job has no items to export.');
-      if (job.kind === 'classify') {
-        // One reply at a time, without its message texts: a batch of a big mbox has many replies.
-        const rows = items.map((item) => {
-          const reply = item.status === 'done' && item.resultId ? store.replies.get(item.resultId) : null;
-          return { item, reply: reply ? { ...reply, rawText: '', parsedText: '' } : null };
-        });
-        return { filename: `outreach-replies-${job.id.slice(0, 8)}.csv`, mimeType: 'text/csv', content: exportReplyItemsCsv(rows) };
-      }
       const sequences = new Map(store.sequences.getMany(items.flatMap((i) => (i.status === 'done' && i.resultId ? [i.resultId] : []))).map((s) => [s.id, s]));
       const entries = items.map((item) => ({
         sequence: item.resultId ? sequences.get(item.resultId) ?? null : null,
