@@ -4,7 +4,6 @@
  */
 import { runBatchBench, runReplyCostBench, runRulesOnlyBench } from './batch';
 import { runLlmOverhead } from './llm-overhead';
-import { runMboxBench } from './mbox';
 import { runStartupBench } from './startup';
 import { runMboxBench } from './mbox';
 import { runStorageBench } from './storage';
