@@ -205,3 +205,7 @@ export function createUsageRepository(db: SqliteDatabase): UsageRepository {
     },
   };
 }
+
+// The ledger's columns and groupings, for the team outbox's view of usage not yet pushed.
+export { toEvent as toUsageEvent, COLS as USAGE_COLUMNS, GROUP_KEY as USAGE_GROUP_KEY, TOTALS as USAGE_TOTALS };
+export type { UsageRow };

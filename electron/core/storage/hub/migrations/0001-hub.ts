@@ -397,6 +397,12 @@ BEGIN
   DELETE FROM outreach_hub.key_shares WHERE member_id = p_member_id;
   INSERT INTO outreach_hub.former_members (id, org_id, email) VALUES (target.id, target.org_id, target.email) ON CONFLICT (id) DO NOTHING;
   DELETE FROM outreach_hub.members WHERE id = p_member_id;
+  -- End their open sessions where this hub's owner may (pg_signal_backend); either way the
+  -- policies show a login without a membership nothing.
+  BEGIN
+    PERFORM pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = target.login AND pid <> pg_backend_pid();
+  EXCEPTION WHEN insufficient_privilege THEN NULL;
+  END;
   EXECUTE format('DROP ROLE IF EXISTS %I', target.login);
   RETURN shared;
 END $$;
