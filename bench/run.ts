@@ -6,6 +6,7 @@ import { runBatchBench, runReplyCostBench, runRulesOnlyBench } from './batch';
 import { runLlmOverhead } from './llm-overhead';
 import { runStartupBench } from './startup';
 import { runStorageBench } from './storage';
+import { runTeamBench } from './team';
 
 interface Scenario {
   name: string;
@@ -19,6 +20,7 @@ const scenarios: Scenario[] = [
   { name: 'reply-cost', run: runReplyCostBench },
   { name: 'storage', run: runStorageBench },
   { name: 'startup', run: runStartupBench },
+  { name: 'team', run: runTeamBench },
 ];
 
 const only = process.argv.slice(2);

@@ -9,7 +9,7 @@ import { buildNodeEntry } from '../helpers/build-node-entry';
 import { cleanEnv } from '../helpers/run-cli';
 import { createHubDatabase, describeWithHub, superuser, type HubDatabase } from './hub-fixture';
 
-const EVENTS = 5000;
+const EVENTS = 12_000;
 
 /** Sums on the hub, as the superuser sees them: rows, nano-dollars, and the monthly rollup. */
 async function hubTotals(hub: HubDatabase): Promise<{ rows: number; nano: number; rolledUp: number }> {

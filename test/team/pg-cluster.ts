@@ -81,6 +81,8 @@ function runPg(bin: string, args: string[], asPostgres: boolean): string {
 export interface StartClusterOptions {
   /** Faster, crash-unsafe settings (fsync off) for tests; the bench keeps PostgreSQL's defaults. */
   fast?: boolean;
+  /** More server settings, e.g. `-c shared_preload_libraries=pg_stat_statements`. */
+  settings?: string[];
 }
 
 /** Starts a cluster, or returns null when PostgreSQL is not installed. */
@@ -107,6 +109,7 @@ export async function startPgCluster(options: StartClusterOptions = {}): Promise
   }
   const settings = ['-c listen_addresses=127.0.0.1', `-k ${socketDir}`, '-c max_connections=200', '-c log_min_messages=warning', "-c log_line_prefix='%m [%p] %u '"];
   if (options.fast) settings.push('-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off');
+  settings.push(...(options.settings ?? []));
   // A port taken between the probe and the start makes pg_ctl fail; try a few.
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();

@@ -476,6 +476,8 @@ export interface TeamRepository {
   usageBatch(limit: number): TeamPendingUsage[];
   /** Forgets outbox entries the hub acknowledged. */
   ack(seqs: readonly number[]): void;
+  /** Forgets every usage entry up to `seq` (a pushed batch, read in order by `usageBatch`). Returns how many. */
+  ackUsageThrough(seq: number): number;
   /** Edits waiting, oldest first. */
   edits(): TeamOutboxEdit[];
   /** The working copy of a shared row in the hub's shape, or null when it does not exist here. */

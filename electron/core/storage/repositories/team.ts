@@ -300,6 +300,11 @@ export function createTeamRepository(db: SqliteDatabase): TeamRepository {
       })();
     },
 
+    ackUsageThrough(seq) {
+      // A usage batch is every usage entry up to its last seq, in order: one range delete acknowledges it.
+      return db.prepare("DELETE FROM team_outbox WHERE kind = 'usage' AND seq <= ?").run(seq).changes;
+    },
+
     edits() {
       return db
         .prepare<[], { seq: number; kind: TeamOutboxEdit['kind']; row_id: string; base_version: number | null; edit_id: string; prior_edit_ids: string; deleted: number }>(
