@@ -175,10 +175,16 @@ export async function runTeamBench(): Promise<void> {
     );
     const statements = counted.rows.reduce((n, r) => n + Number(r.calls), 0);
     const ping: number[] = [];
-    for (let i = 0; i < IDLE_SYNCS; i++) ping.push(await time(() => bareClient.query('SELECT 1')));
+    const pullOnly: number[] = [];
+    const month = new Date().toISOString().slice(0, 7);
+    const cursor = admin.store.team.state()!.cursor;
+    for (let i = 0; i < IDLE_SYNCS; i++) {
+      ping.push(await time(() => bareClient.query('SELECT 1')));
+      pullOnly.push(await time(() => bareClient.query('SELECT outreach_hub.pull($1, $2, $3::date)', [adminTeam.hubOrgId, cursor, `${month}-01`])));
+    }
     process.stdout.write(
       `idle sync: ${(statements / IDLE_SYNCS).toFixed(1)} statement(s) per sync (${counted.rows.map((r) => r.query.replace(/\s+/g, ' ').slice(0, 60)).join('; ')}); ` +
-        `${(median(idle) / median(ping)).toFixed(1)}x a bare SELECT 1 round trip (median of ${IDLE_SYNCS})\n`,
+        `the sync takes ${(median(idle) / median(ping)).toFixed(1)}x a bare SELECT 1 round trip, its pull query alone ${(median(pullOnly) / median(ping)).toFixed(1)}x (medians of ${IDLE_SYNCS})\n`,
     );
   } finally {
     for (const core of cores) {

@@ -176,21 +176,27 @@ export function createTeamRepository(db: SqliteDatabase): TeamRepository {
     writeLocal(s, row.kind, row.id, row.deleted ? null : row.data);
   }
 
-  /** Undoes changes made to the working copy behind the app's back: every shadowed row without a pending edit goes back to the hub's value. */
-  function restoreTampered(s: TeamState): number {
-    let restored = 0;
+  /** Shadowed rows (without a pending edit) whose working copy no longer matches the hub's value. */
+  function tampered(s: TeamState): Array<{ kind: TeamRowKind; id: string; hub: Record<string, unknown> }> {
+    const out: Array<{ kind: TeamRowKind; id: string; hub: Record<string, unknown> }> = [];
     const rows = db.prepare<[], { kind: TeamRowKind; id: string; version: number; data: string }>('SELECT kind, id, version, data FROM team_rows').all();
     for (const row of rows) {
       if (row.kind !== 'member' && outboxFor.get(row.kind, row.id)) continue;
       const hub = fromJson(row.data) as Record<string, unknown>;
       const local = localData(row.kind, row.kind === 'org' ? s.orgId : row.id);
       if (local && canonicalJson(comparable(row.kind, local)) === canonicalJson(hub)) continue;
-      writeLocal(s, row.kind, row.kind === 'org' ? s.orgId : row.id, hub);
-      restored++;
+      out.push({ kind: row.kind, id: row.kind === 'org' ? s.orgId : row.id, hub });
     }
-    const role = db.prepare<[string, string], { role: string }>('SELECT role FROM users WHERE id = ? AND org_id = ?').get(s.memberId, s.orgId);
-    if (!role) writeLocal(s, 'member', s.memberId, { email: s.email, role: s.role });
-    return restored;
+    return out;
+  }
+
+  /** Undoes changes made to the working copy behind the app's back: every shadowed row without a pending edit goes back to the hub's value. */
+  function restoreTampered(s: TeamState): number {
+    const rows = tampered(s);
+    for (const row of rows) writeLocal(s, row.kind, row.id, row.hub);
+    const me = db.prepare<[string, string], { role: string }>('SELECT role FROM users WHERE id = ? AND org_id = ?').get(s.memberId, s.orgId);
+    if (!me) writeLocal(s, 'member', s.memberId, { email: s.email, role: s.role });
+    return rows.length;
   }
 
   const withApplying = <T>(fn: () => T): T =>
@@ -349,6 +355,17 @@ export function createTeamRepository(db: SqliteDatabase): TeamRepository {
     applyPull(input) {
       const s = requireState();
       const skipped: Array<{ kind: TeamRowKind; id: string; error: AppError }> = [];
+      // An idle pull changes nothing: reading is enough, and a write (one fsync) would be the sync's main cost.
+      const idle =
+        input.rows.length === 0 &&
+        input.cursor <= s.cursor &&
+        input.role === s.role &&
+        input.email === s.email &&
+        input.spendMonth === s.spendMonth &&
+        input.spendNanoUsd === s.spendNanoUsd;
+      if (idle && tampered(s).length === 0 && db.prepare('SELECT 1 FROM users WHERE id = ? AND org_id = ?').get(s.memberId, s.orgId)) {
+        return { applied: 0, restored: 0, skipped };
+      }
       let applied = 0;
       const restored = withApplying(() => {
         for (const row of input.rows) {
