@@ -27,7 +27,7 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/renderer/**', 'test/e2e/**', 'node_modules/**', ...PROCESS_TESTS],
+          exclude: ['test/renderer/**', 'test/e2e/**', 'test/team/**', 'node_modules/**', ...PROCESS_TESTS],
           testTimeout: 30_000,
           hookTimeout: 60_000,
           pool: 'forks',
@@ -38,6 +38,19 @@ export default defineConfig({
           name: 'processes',
           environment: 'node',
           include: PROCESS_TESTS,
+          testTimeout: 15 * 60_000,
+          hookTimeout: 10 * 60_000,
+          pool: 'forks',
+        },
+      },
+      {
+        // Against a real PostgreSQL: one throwaway cluster for the folder (test/team/global-setup.ts).
+        // Generous limits: a scenario runs several CLI processes and hub round trips on a shared machine.
+        test: {
+          name: 'team',
+          environment: 'node',
+          include: ['test/team/**/*.test.ts'],
+          globalSetup: ['test/team/global-setup.ts'],
           testTimeout: 15 * 60_000,
           hookTimeout: 10 * 60_000,
           pool: 'forks',

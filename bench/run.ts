@@ -7,6 +7,7 @@ import { runLlmOverhead } from './llm-overhead';
 import { runStartupBench } from './startup';
 import { runMboxBench } from './mbox';
 import { runStorageBench } from './storage';
+import { runTeamBench } from './team';
 
 interface Scenario {
   name: string;
@@ -21,6 +22,7 @@ const scenarios: Scenario[] = [
   { name: 'storage', run: runStorageBench },
   { name: 'startup', run: runStartupBench },
   { name: 'mbox', run: runMboxBench },
+  { name: 'team', run: runTeamBench },
 ];
 
 const only = process.argv.slice(2);

@@ -26,6 +26,10 @@ Commands:
   batch generate --leads FILE.csv --business FILE.json --out FILE.csv [--provider P] [--concurrency N]
   batch classify --in DIR|FILE.mbox --out FILE.csv [--rules-only] [--recursive]
   jobs [list | resume ID | cancel ID]
+  team init --url postgres://LOGIN@HOST:PORT/DB [--email E]   put this organization on a team hub (password on stdin)
+  team connect --url postgres://LOGIN@HOST:PORT/DB            join your organization's hub (password on stdin)
+  team status | team sync | team members | team invite EMAIL --role admin|member
+  team set-role EMAIL admin|member | team remove EMAIL | team share-key PROVIDER | team disconnect [--force]
 
 Providers: anthropic, openai, gemini, deepseek, groq, local.
 Keys come from the OS keychain (keys set), else ANTHROPIC_API_KEY, OPENAI_API_KEY, GOOGLE_AI_API_KEY,
@@ -51,6 +55,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   leads: async () => (await import('./commands/leads')).leadsCommand,
   batch: async () => (await import('./commands/batch')).batchCommand,
   jobs: async () => (await import('./commands/batch')).jobsCommand,
+  team: async () => (await import('./commands/team')).teamCommand,
 };
 
 interface GlobalFlags {

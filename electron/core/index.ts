@@ -7,6 +7,7 @@ import { createLogger, type Logger } from './log';
 import { KeyringSecretStore, MemorySecretStore, probeKeychain, type SecretStore } from './secrets';
 import { createServices, type Services } from './services';
 import { openStore, type Store } from './storage';
+import type { TeamServiceOptions } from './team';
 export { CorruptDatabaseError } from './storage';
 import type { EventName, EventPayload } from '../../shared/ipc/events';
 import type { JobProgram } from '../../shared/domain/records';
@@ -32,6 +33,13 @@ export interface CoreOptions {
   sqliteNativeBinding?: string;
   /** Who shows this core's errors: the app's screens (default) or the CLI, whose fixes are commands. */
   surface?: ErrorSurface;
+  /**
+   * Sync with the team hub in the background while connected (the desktop app and the browser
+   * host). Off by default: the CLI runs one command and syncs on `team sync`; tests sync by hand.
+   */
+  autoSync?: boolean | { intervalMs?: number; tickMs?: number };
+  /** Team hooks for tests and the bench (see `TeamServiceOptions`). */
+  team?: TeamServiceOptions;
 }
 
 /** A listener for pushes that concern every window, such as job progress. */
@@ -90,7 +98,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     orgId: options.orgId,
     program: options.program,
     broadcast,
-  });
+  }, { team: options.team });
+  if (options.autoSync) services.team.startAutoSync(options.autoSync === true ? {} : options.autoSync);
   const handlers = createAllHandlers(services, {
     version: options.version ?? '0.0.0',
     dataDir: options.dataDir,
@@ -108,7 +117,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     store,
     logger,
     keychainAvailable: probe.available,
-    close: () => store.close(),
+    close: () => {
+      // The hub connection closes in the background; it never holds the process open.
+      void services.team.close();
+      store.close();
+    },
   };
 }
 

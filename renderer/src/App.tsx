@@ -2,8 +2,11 @@ import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } fro
 import { ErrorMessage } from './components/ErrorMessage';
 import { Icon, type IconName } from './components/Icon';
 import { Loading } from './components/States';
-import { call, hasBridge, toApiError } from './lib/api';
+import type { User } from '../../shared/domain';
+import type { TeamStatus } from '../../shared/ipc/team';
+import { call, hasBridge, subscribe, toApiError } from './lib/api';
 import { AppContext, type AppContextValue, type PageName, type Route } from './lib/app-context';
+import { formatDateTime } from './lib/format';
 import { MANAGER_ROLE_SET, ROLE_LABELS } from './lib/labels';
 import { ToastProvider, useToast } from './lib/toast';
 import { useLoad } from './lib/use-load';
@@ -37,6 +40,17 @@ export function App() {
 function Shell() {
   const session = useLoad(() => call('session:get', undefined), []);
   const info = useLoad(() => call('app:info', undefined), []);
+  const team = useLoad(() => call('team:status', undefined), []);
+  const reloadSession = session.reload;
+  const setTeam = team.set;
+  // Every sync pushes its status: the header follows it, and a changed role or name shows at once.
+  useEffect(() => {
+    if (!hasBridge()) return undefined;
+    return subscribe('team:status', (status) => {
+      setTeam(status);
+      void reloadSession();
+    });
+  }, [setTeam, reloadSession]);
   const [route, setRoute] = useState<Route>({ page: 'draft' });
   const main = useRef<HTMLElement>(null);
   const notify = useToast();
@@ -58,16 +72,21 @@ function Shell() {
       user: session.data.user,
       users: session.data.users,
       canManage: MANAGER_ROLE_SET.has(session.data.user.role),
+      mode: session.data.mode,
+      team: team.data ?? null,
+      refreshTeam: async () => {
+        await Promise.all([team.reload(), session.reload()]);
+      },
       navigate,
       refreshSession: session.reload,
     };
-  }, [session.data, session.reload, navigate]);
+  }, [session.data, session.reload, navigate, team.data, team.reload]);
 
   const switchUser = async (userId: string) => {
     try {
       const user = await call('session:switch-user', { userId });
       await session.reload();
-      notify(`Switched to ${user.name} (${ROLE_LABELS[user.role]})`);
+      notify(`Switched to ${user.name}`);
     } catch (err) {
       notify(toApiError(err).message);
     }
@@ -108,16 +127,23 @@ function Shell() {
             Organization: <strong>{context.org.name}</strong>
           </div>
           <div className="topbar-spacer" />
-          <div className="profile-switch">
-            <label htmlFor="profile-switch">Profile</label>
-            <select id="profile-switch" value={context.user.id} onChange={(e) => void switchUser(e.target.value)}>
-              {context.users.map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.name} · {ROLE_LABELS[u.role]}
-                </option>
-              ))}
-            </select>
-          </div>
+          {context.mode === 'team' ? (
+            <SignedIn user={context.user} team={context.team} onOpen={() => navigate({ page: 'settings', tab: 'team' })} />
+          ) : (
+            <div className="profile-switch">
+              <label htmlFor="profile-switch">Profile</label>
+              <select id="profile-switch" value={context.user.id} aria-describedby="profile-switch-hint" onChange={(e) => void switchUser(e.target.value)}>
+                {context.users.map((u) => (
+                  <option key={u.id} value={u.id}>
+                    {u.name}
+                  </option>
+                ))}
+              </select>
+              <span id="profile-switch-hint" className="sr-only">
+                A profile is the name on usage rows, not a permission: on a solo desktop everyone is its owner.
+              </span>
+            </div>
+          )}
         </header>
         <nav className="sidebar" aria-label="Main">
           <ul className="nav">
@@ -153,6 +179,28 @@ function Shell() {
         </main>
       </div>
     </AppContext.Provider>
+  );
+}
+
+/** Team mode's header: who is signed in to the hub, with the role the hub gave, and how sync stands. */
+function SignedIn({ user, team, onOpen }: { user: User; team: TeamStatus | null; onOpen(): void }) {
+  const sync = !team
+    ? null
+    : team.error
+      ? { tone: 'bad', text: team.error.code === 'offline' ? 'Offline' : 'Sync problem' }
+      : team.syncing
+        ? { tone: 'info', text: 'Syncing…' }
+        : team.pending > 0
+          ? { tone: 'warn', text: `${team.pending} waiting` }
+          : { tone: 'good', text: 'Synced' };
+  const detail = team?.lastSyncAt ? `Last sync ${formatDateTime(team.lastSyncAt)}` : 'Not synced yet';
+  return (
+    <button type="button" className="signed-in" onClick={onOpen} title={`${detail}. Open Settings → Team`} data-testid="signed-in">
+      <span className="signed-in-label">Signed in as</span>
+      <strong>{user.name}</strong>
+      <span className="badge badge-info">{ROLE_LABELS[user.role]}</span>
+      {sync && <span className={`badge badge-${sync.tone}`}>{sync.text}</span>}
+    </button>
   );
 }
 

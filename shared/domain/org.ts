@@ -95,8 +95,8 @@ export type User = z.infer<typeof userSchema>;
 /** What the renderer may know about a key: never the key. */
 export const keyStatusSchema = z.object({
   provider: llmProviderNameSchema,
-  /** Where the key that applies comes from. */
-  source: z.enum(['keychain', 'session', 'environment', 'none']),
+  /** Where the key that applies comes from; `organization`: shared by an admin through the team hub. */
+  source: z.enum(['organization', 'keychain', 'session', 'environment', 'none']),
   /** The end of the org's own key for "ends in …abcd": at most four characters, fewer for a short key. */
   last4: z.string().max(4).nullable(),
 });

@@ -47,6 +47,15 @@ export const usageSummarySchema = z.object({
   groupBy: usageGroupBySchema,
   totals: usageTotalsSchema,
   rows: z.array(usageRowSchema),
+  /**
+   * Whose calls: this desktop's (solo, or a team hub out of reach), the organization's (owners
+   * and admins in team mode) or the member's own.
+   */
+  scope: z.enum(['desktop', 'organization', 'own']).optional(),
+  /** Display names for `user` keys (team members by email). */
+  labels: z.record(z.string(), z.string()).optional(),
+  /** Says what the figures leave out, e.g. when the hub is offline. */
+  note: z.string().nullable().optional(),
 });
 export type UsageSummary = z.infer<typeof usageSummarySchema>;
 

@@ -17,10 +17,13 @@ export const appChannels = {
       recoveredFrom: z.string().nullable(),
     }),
   ),
-  /** The current organization and profile, and everyone the profile can switch to. */
+  /**
+   * The current organization and person. Solo: the owner, and the local profiles (names on usage,
+   * not permissions). Team: the hub login with the hub's role, and the organization's members.
+   */
   'session:get': defineChannel(
     empty,
-    z.object({ org: organizationSchema, user: userSchema, users: z.array(userSchema) }),
+    z.object({ org: organizationSchema, user: userSchema, users: z.array(userSchema), mode: z.enum(['solo', 'team']) }),
   ),
   'session:switch-user': defineChannel(z.object({ userId: z.string().min(1).max(100) }).strict(), userSchema),
   'org:update': defineChannel(

@@ -5,6 +5,7 @@ import { llmChannels } from './llm';
 import { replyChannels } from './replies';
 import { sequenceChannels } from './sequences';
 import { settingsChannels } from './settings';
+import { teamChannels } from './team';
 import { usageChannels } from './usage';
 
 /** Every channel between the renderer and the core, by domain. */
@@ -16,6 +17,7 @@ export const contract = {
   ...replyChannels,
   ...usageChannels,
   ...jobChannels,
+  ...teamChannels,
 };
 
 export type Contract = typeof contract;

@@ -24,6 +24,8 @@ export const IMPORT_RULES = {
   sdkOnlyInItsProvider: 'only a provider\'s own file imports its SDK',
   sqliteOnlyInStorage: 'only storage imports better-sqlite3',
   keychainOnlyInSecrets: 'only the secret store imports the keychain library',
+  postgresOnlyInTeam: 'only the team hub client (electron/core/team/) imports pg',
+  cryptoOnlyInTeam: 'only the team module (electron/core/team/) imports the sealed-box library',
 } as const;
 
 /** Which file may import each SDK or native library. */
@@ -34,6 +36,8 @@ const ONLY_FROM: Array<{ pkg: RegExp; allowed: RegExp; rule: keyof typeof IMPORT
   { pkg: /^@google\/(genai|generative-ai)(\/|$)/, allowed: /^electron\/core\/llm\/providers\/gemini\.ts$/, rule: 'sdkOnlyInItsProvider' },
   { pkg: /^better-sqlite3(\/|$)/, allowed: /^electron\/core\/storage\//, rule: 'sqliteOnlyInStorage' },
   { pkg: /^(@napi-rs\/keyring|keytar)(\/|$)/, allowed: /^electron\/core\/secrets\//, rule: 'keychainOnlyInSecrets' },
+  { pkg: /^(pg|pg-[a-z-]+)(\/|$)/, allowed: /^electron\/core\/team\//, rule: 'postgresOnlyInTeam' },
+  { pkg: /^(libsodium(-wrappers)?(-sumo)?|tweetnacl.*|@noble\/(curves|ciphers|hashes))(\/|$)/, allowed: /^electron\/core\/team\//, rule: 'cryptoOnlyInTeam' },
 ];
 
 const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));

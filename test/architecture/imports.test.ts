@@ -55,6 +55,11 @@ describe('architecture: the allowed-imports table', () => {
     ['legacy Gemini SDK elsewhere', { path: 'electron/core/llm/retry.ts', source: "import { GoogleGenerativeAI } from '@google/generative-ai';" }, IMPORT_RULES.sdkOnlyInItsProvider],
     ['services → better-sqlite3', { path: 'electron/core/services/bad.ts', source: "import Database from 'better-sqlite3';" }, IMPORT_RULES.sqliteOnlyInStorage],
     ['storage → keychain', { path: 'electron/core/storage/bad.ts', source: "import { Entry } from '@napi-rs/keyring';" }, IMPORT_RULES.keychainOnlyInSecrets],
+    ['storage → pg', { path: 'electron/core/storage/hub/bad.ts', source: "import pg from 'pg';" }, IMPORT_RULES.postgresOnlyInTeam],
+    ['services → pg (dynamic)', { path: 'electron/core/services/bad.ts', source: "const pg = await import('pg');" }, IMPORT_RULES.postgresOnlyInTeam],
+    ['renderer → pg', { path: 'renderer/src/lib/bad.ts', source: "import type { Client } from 'pg';" }, IMPORT_RULES.postgresOnlyInTeam],
+    ['secrets → sealed boxes', { path: 'electron/core/secrets/bad.ts', source: "import sodium from 'libsodium-wrappers';" }, IMPORT_RULES.cryptoOnlyInTeam],
+    ['services → noble', { path: 'electron/core/services/bad.ts', source: "import { x25519 } from '@noble/curves/ed25519';" }, IMPORT_RULES.cryptoOnlyInTeam],
   ];
   it.each(planted)('fails on a planted violation: %s', (_name, file, rule) => {
     const violations = checkImports([file]);
@@ -66,6 +71,8 @@ describe('architecture: the allowed-imports table', () => {
       { path: 'electron/core/llm/providers/anthropic.ts', source: "import Anthropic from '@anthropic-ai/sdk';" },
       { path: 'electron/core/storage/db.ts', source: "import Database from 'better-sqlite3';" },
       { path: 'electron/core/secrets/keyring.ts', source: "import { Entry } from '@napi-rs/keyring';" },
+      { path: 'electron/core/team/hub-client.ts', source: "const pg = await import('pg');" },
+      { path: 'electron/core/team/sealed-box.ts', source: "type S = typeof import('libsodium-wrappers');" },
       { path: 'electron/main/index.ts', source: "import { app } from 'electron';" },
     ];
     expect(checkImports(allowed)).toEqual([]);

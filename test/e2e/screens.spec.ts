@@ -70,7 +70,7 @@ for (const theme of THEMES) {
     await expect(page.locator('[data-provider="openai"]').getByTestId('key-status')).toHaveText('Key set, ends in …0001 (OS keychain)');
     await check(page, 'settings-providers', theme);
 
-    await settingsTab(page, 'Users and roles');
+    await settingsTab(page, 'Users');
     await expect(page.getByRole('cell', { name: 'Sam Rivera', exact: true })).toBeVisible();
     await check(page, 'settings-users', theme);
 

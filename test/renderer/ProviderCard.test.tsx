@@ -57,6 +57,9 @@ const appContext: AppContextValue = {
   user: { id: 'u1', orgId: 'o1', name: 'Olga', role: 'owner', createdAt: '2026-11-01T00:00:00Z' },
   users: [],
   canManage: true,
+  mode: 'solo',
+  team: null,
+  refreshTeam: async () => undefined,
   navigate,
   refreshSession: async () => undefined,
 };

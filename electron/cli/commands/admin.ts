@@ -12,7 +12,7 @@ import { parseProvider } from './llm';
 const noEvents = { emit: () => {} };
 
 /** Reads a key from a terminal without echoing it, or from piped stdin. */
-async function readSecret(prompt: string): Promise<string> {
+export async function readSecret(prompt: string): Promise<string> {
   if (!process.stdin.isTTY) return (await readStdin()).trim();
   const muted = new Writable({ write: (_chunk, _enc, done) => done() });
   process.stderr.write(prompt);
@@ -152,10 +152,14 @@ export const usageCommand: Command = async ({ core, io }, args) => {
   const summary = unwrap(await core.dispatch('usage:summary', { since: values.since, until: values.until, groupBy: by }, noEvents)) as {
     totals: { calls: number; errors: number; inputTokens: number; outputTokens: number; cachedInputTokens: number; costUsd: number };
     rows: Array<{ key: string; calls: number; errors: number; inputTokens: number; outputTokens: number; cachedInputTokens: number; costUsd: number }>;
+    labels?: Record<string, string>;
+    note?: string | null;
   };
+  // In team mode, people are keyed by member id; show their addresses.
+  const label = (key: string) => summary.labels?.[key] ?? key;
   const columns = ['calls', 'errors', 'inputTokens', 'outputTokens', 'cachedInputTokens', 'costUsd'] as const;
   if (values.csv) {
-    io.out(formatCsv([by, ...columns], summary.rows.map((r) => [r.key, ...columns.map((c) => r[c])])).trimEnd());
+    io.out(formatCsv([by, ...columns], summary.rows.map((r) => [label(r.key), ...columns.map((c) => r[c])])).trimEnd());
     return;
   }
   if (io.json) return io.out(JSON.stringify(summary, null, 2));
@@ -163,9 +167,10 @@ export const usageCommand: Command = async ({ core, io }, args) => {
     formatTable(
       [by.toUpperCase(), 'CALLS', 'ERRORS', 'INPUT', 'OUTPUT', 'CACHED', 'COST'],
       [
-        ...summary.rows.map((r) => [r.key, r.calls, r.errors, r.inputTokens, r.outputTokens, r.cachedInputTokens, formatUsd(r.costUsd)]),
+        ...summary.rows.map((r) => [label(r.key), r.calls, r.errors, r.inputTokens, r.outputTokens, r.cachedInputTokens, formatUsd(r.costUsd)]),
         ['total', summary.totals.calls, summary.totals.errors, summary.totals.inputTokens, summary.totals.outputTokens, summary.totals.cachedInputTokens, formatUsd(summary.totals.costUsd)],
       ],
     ),
   );
+  if (summary.note) io.err(summary.note);
 };

@@ -13,8 +13,8 @@ export function createAppHandlers(services: Services, facts: AppFacts): Pick<Han
   return {
     'app:info': () => facts,
     'session:get': () => {
-      const { org, user } = services.session.current();
-      return { org, user, users: services.users.list() };
+      const { org, user, mode } = services.session.current();
+      return { org, user, users: services.users.list(), mode: mode ?? 'solo' };
     },
     'session:switch-user': ({ userId }) => services.session.switchUser(userId),
     'org:update': (input) => services.users.updateOrg(input),

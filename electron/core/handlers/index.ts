@@ -4,6 +4,7 @@ import { createJobHandlers } from './jobs';
 import { createReplyHandlers } from './replies';
 import { createSequenceHandlers } from './sequences';
 import { createSettingsHandlers } from './settings';
+import { createTeamHandlers } from './team';
 import type { Handlers } from './types';
 import { createUsageHandlers } from './usage';
 
@@ -16,6 +17,7 @@ export function createAllHandlers(services: Services, facts: AppFacts): Handlers
     ...createReplyHandlers(services),
     ...createUsageHandlers(services),
     ...createJobHandlers(services),
+    ...createTeamHandlers(services),
   };
 }
 

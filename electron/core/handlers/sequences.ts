@@ -41,10 +41,12 @@ export function createSequenceHandlers(services: Services): Pick<Handlers, Seque
 
     'templates:list': () => store.templates.list(org().id),
     'templates:save': (input) => {
+      const { org: current } = services.session.requireManager('manage templates');
       if (input.id) owned(store.templates.get(input.id), 'template');
-      return store.templates.save(org().id, input);
+      return store.templates.save(current.id, input);
     },
     'templates:delete': ({ id }) => {
+      services.session.requireManager('manage templates');
       owned(store.templates.get(id), 'template');
       return { deleted: store.templates.delete(id) };
     },

@@ -1,4 +1,4 @@
 export { KeyringSecretStore } from './keyring-secret-store';
 export { MemorySecretStore } from './memory-secret-store';
-export { keychainUnavailableError, probeKeychain, SECRET_SERVICE_NAME, secretAccount } from './secret-store';
+export { keychainUnavailableError, probeKeychain, SECRET_SERVICE_NAME, secretAccount, sharedKeyAccount, teamSecretAccount } from './secret-store';
 export type { SecretStore } from './secret-store';

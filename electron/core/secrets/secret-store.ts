@@ -15,6 +15,16 @@ export interface SecretStore {
   delete(account: string): Promise<boolean>;
 }
 
+/** The account of a provider key the organization shared through its team hub (opened from a sealed box). */
+export function sharedKeyAccount(orgId: string, provider: LLMProviderName): string {
+  return `${orgId}/shared/${provider}`;
+}
+
+/** The accounts of team mode's own secrets: the hub password and this desktop's X25519 secret key. */
+export function teamSecretAccount(orgId: string, what: 'hub-password' | 'box-key'): string {
+  return `${orgId}/team/${what}`;
+}
+
 /** The keychain service name every Outreach Desk secret is filed under. */
 export const SECRET_SERVICE_NAME = 'outreach-desk';
 

@@ -8,13 +8,15 @@ import { createReplyService } from './replies';
 import { createSequenceService } from './sequences';
 import { createSessionService } from './session';
 import { createSettingsService } from './settings';
+import { createTeamService, type TeamServiceOptions } from '../team';
 import { createUsageService } from './usage';
 import { createUserService } from './users';
 
 /** Every service of the core, wired once. The handlers, the CLI and the job runner use these. */
-export function createServices(deps: ServiceDeps) {
+export function createServices(deps: ServiceDeps, options: { team?: TeamServiceOptions } = {}) {
   const session = createSessionService(deps);
   const keys = createKeyService(deps);
+  const team = createTeamService(deps, session, keys, options.team);
   const llm = createLLMAccess(deps, session, keys);
   const replies = createReplyService(deps, session, llm);
   const exports = createExportService(deps, session);
@@ -27,10 +29,11 @@ export function createServices(deps: ServiceDeps) {
     settings: createSettingsService(deps, session, keys, llm),
     sequences: createSequenceService(deps, session, llm),
     replies,
-    usage: createUsageService(deps, session),
+    usage: createUsageService(deps, session, team),
     exports,
     jobs: createJobService(deps, session, llm, replies, exports),
     leadImport: createLeadImportService(deps, session),
+    team,
   };
 }
 

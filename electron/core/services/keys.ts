@@ -3,7 +3,7 @@ import type { KeyStatus } from '../../../shared/domain/org';
 import { AppError } from '../errors';
 import { PROVIDERS } from '../llm';
 import { registerSecret } from '../log';
-import { secretAccount } from '../secrets';
+import { secretAccount, sharedKeyAccount } from '../secrets';
 import type { ServiceDeps } from './context';
 
 /**
@@ -17,12 +17,17 @@ export function describeKeyTail(key: string): string | null {
 }
 
 /**
- * Which key applies to a call: the org's own key (a session-only key first, then the OS keychain),
- * then the provider's environment variable. Asked at request time, so a changed key applies at once.
- * Keys leave this module only towards a provider client.
+ * Which key applies to a call: in team mode the key the organization shared through the hub
+ * first, then the key set on this desktop (a session-only key first, then the OS keychain), then
+ * the provider's environment variable. Asked at request time, so a changed key applies at once.
+ * Keys leave this module only towards a provider client (or, sealed, towards the hub).
  */
 export function createKeyService(deps: ServiceDeps) {
-  async function orgKey(orgId: string, provider: LLMProviderName): Promise<{ key: string; source: 'session' | 'keychain' } | null> {
+  async function orgKey(orgId: string, provider: LLMProviderName): Promise<{ key: string; source: 'organization' | 'session' | 'keychain' } | null> {
+    if (deps.keychainAvailable && deps.store.team.state()?.orgId === orgId) {
+      const shared = await deps.secrets.get(sharedKeyAccount(orgId, provider));
+      if (shared) return { key: shared, source: 'organization' };
+    }
     const account = secretAccount(orgId, provider);
     const session = await deps.sessionSecrets.get(account);
     if (session) return { key: session, source: 'session' };
@@ -38,6 +43,11 @@ export function createKeyService(deps: ServiceDeps) {
   }
 
   return {
+    /** The organization's or this desktop's key for a provider, never the environment's: what an admin may share. */
+    async shareable(orgId: string, provider: LLMProviderName): Promise<string | null> {
+      return (await orgKey(orgId, provider))?.key ?? null;
+    },
+
     /** The key for a call, or undefined when none is set (the provider then says how to add one). */
     async resolve(orgId: string, provider: LLMProviderName): Promise<string | undefined> {
       const key = (await orgKey(orgId, provider))?.key ?? envKey(provider) ?? undefined;

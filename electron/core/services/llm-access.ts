@@ -3,6 +3,7 @@ import type { LLMProviderName, TokenUsage, Cost } from '../../../shared/domain/l
 import type { Operation } from '../../../shared/domain/usage';
 import { AppError } from '../errors';
 import { computeCost, getLLMProvider, LLMError, PROVIDERS, type LLMProvider, type ProviderClientOptions } from '../llm';
+import { orgMonthSpend } from '../team/budget';
 import type { ServiceDeps } from './context';
 import type { KeyService } from './keys';
 import type { Session, SessionService } from './session';
@@ -38,7 +39,7 @@ export function createLLMAccess(deps: ServiceDeps, session: SessionService, keys
   function checkBudget(s: Session): void {
     const budget = s.org.settings.monthlyBudgetUsd;
     if (budget === null) return;
-    const spent = deps.store.usage.monthSpend(s.org.id, monthOf(deps.now()));
+    const spent = orgMonthSpend(deps.store, s.org.id, monthOf(deps.now()));
     if (spent >= budget) {
       throw new AppError(
         'budget_exceeded',

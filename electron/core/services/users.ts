@@ -13,10 +13,22 @@ export function createUserService(deps: ServiceDeps, session: SessionService) {
     }
   }
 
+  /** In team mode members live on the hub: invite, roles and removal are in Settings → Team. */
+  function refuseInTeamMode(): void {
+    if (session.current().mode === 'team') {
+      throw new AppError('validation', 'This desktop is connected to a team hub: members are invited, changed and removed in Settings → Team (or "team invite").');
+    }
+  }
+
   return {
-    list: (): User[] => store.users.list(session.current().org.id),
+    list: (): User[] => {
+      const { org, mode } = session.current();
+      if (mode === 'solo') return store.users.list(org.id);
+      return store.team.members().map((m) => ({ id: m.id, orgId: org.id, name: m.email, role: m.role, createdAt: store.users.get(m.id)?.createdAt ?? org.createdAt }));
+    },
 
     save(input: { id?: string; name: string; role: Role }): User {
+      refuseInTeamMode();
       const { org, user: me } = session.requireManager('manage users');
       const existing = input.id ? store.users.get(input.id) : null;
       if (input.id && (!existing || existing.orgId !== org.id)) throw new AppError('not_found', 'That user does not exist.', { field: 'id' });
@@ -27,6 +39,7 @@ export function createUserService(deps: ServiceDeps, session: SessionService) {
     },
 
     delete(id: string): boolean {
+      refuseInTeamMode();
       const { org, user: me } = session.requireManager('remove users');
       const target = store.users.get(id);
       if (!target || target.orgId !== org.id) return false;

@@ -12,6 +12,7 @@ import {
   createProfileRepository,
   createReplyRepository,
   createSequenceRepository,
+  createTeamRepository,
   createTemplateRepository,
   createUsageRepository,
   createUserRepository,
@@ -177,6 +178,7 @@ function createStore(db: SqliteDatabase, info: { path: string; recoveredFrom: st
   const replies = lazy(() => createReplyRepository(db));
   const usage = lazy(() => createUsageRepository(db));
   const jobs = lazy(() => createJobRepository(db, info.path));
+  const team = lazy(() => createTeamRepository(db));
   let closed = false;
   return {
     path: info.path,
@@ -212,6 +214,9 @@ function createStore(db: SqliteDatabase, info: { path: string; recoveredFrom: st
     },
     get jobs() {
       return jobs();
+    },
+    get team() {
+      return team();
     },
     transaction: (fn) => {
       try {

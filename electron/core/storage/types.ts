@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { AppErrorData } from '../../../shared/domain/errors';
+import type { AppError } from '../errors';
 import type { BusinessContext, LeadContext } from '../../../shared/domain/lead';
 import type { LLMProviderName, TokenUsage } from '../../../shared/domain/llm';
 import type { LLMSettings, Organization, Role, User } from '../../../shared/domain/org';
@@ -373,6 +374,7 @@ export interface Store {
   readonly replies: ReplyRepository;
   readonly usage: UsageRepository;
   readonly jobs: JobRepository;
+  readonly team: TeamRepository;
   /**
    * Runs `fn` in one transaction: everything it writes through the repositories commits
    * together or not at all. `fn` must be synchronous (no await inside). Nested calls are savepoints.
@@ -382,4 +384,139 @@ export interface Store {
   integrityCheck(): string[];
   /** Checkpoints the WAL and closes. Further calls throw. */
   close(): void;
+}
+
+/** Which shared rows team mode tracks: the organization's settings, business profiles, templates, and members. */
+export type TeamRowKind = 'org' | 'profile' | 'template' | 'member';
+
+/** This desktop's connection to a team hub (none: solo mode). */
+export interface TeamState {
+  /** The local organization the hub's is synced into. */
+  orgId: string;
+  hubOrgId: string;
+  /** The hub's URL without any password. */
+  hubUrl: string;
+  login: string;
+  memberId: string;
+  email: string;
+  /** The role the hub gave at the last pull: a mirror for the UI, enforced by the hub. */
+  role: Role;
+  /** The last change number pulled. */
+  cursor: number;
+  lastSyncAt: string | null;
+  lastError: AppErrorData | null;
+  /** The organization's spend in `spendMonth` on the hub as of the last pull. */
+  spendMonth: string | null;
+  spendNanoUsd: number;
+  connectedAt: string;
+}
+
+export type TeamConnectInput = Pick<TeamState, 'orgId' | 'hubOrgId' | 'hubUrl' | 'login' | 'memberId' | 'email' | 'role'>;
+
+/** A local edit of a shared row, waiting to be pushed. */
+export interface TeamOutboxEdit {
+  seq: number;
+  kind: 'org' | 'profile' | 'template';
+  rowId: string;
+  /** The hub version the first of the coalesced edits was based on; null for a row the hub has not seen. */
+  baseVersion: number | null;
+  editId: string;
+  /** Edit ids this entry replaced: one of them may already be on the hub after a crash. */
+  priorEditIds: string[];
+  deleted: boolean;
+}
+
+/** A usage row waiting to be pushed; `event` is null when the ledger row is gone. */
+export interface TeamPendingUsage {
+  seq: number;
+  rowId: string;
+  event: UsageEvent | null;
+}
+
+/** A shared row as the hub holds it, in the hub's shape (`data` null or `deleted` when it is gone). */
+export interface TeamHubRow {
+  kind: TeamRowKind;
+  id: string;
+  version: number;
+  deleted: boolean;
+  data: Record<string, unknown> | null;
+}
+
+/** An admin's edit the hub refused because someone changed the row first. */
+export interface TeamConflict {
+  kind: 'org' | 'profile' | 'template';
+  id: string;
+  mine: Record<string, unknown> | null;
+  theirs: Record<string, unknown> | null;
+  hubVersion: number | null;
+  at: string;
+}
+
+export interface TeamMemberRow {
+  id: string;
+  email: string;
+  role: Role;
+}
+
+/** Totals of usage not yet pushed, per group key (integer sums; cost in nano-dollars). */
+export interface PendingUsageGroup {
+  key: string;
+  calls: number;
+  errors: number | null;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  cached_input_tokens: number | null;
+  cost_nano_usd: number | null;
+}
+
+/**
+ * Team mode's local state: the connection, the outbox (filled by triggers in the same
+ * transaction as each change), the hub's values as of the last pull, and conflicts.
+ */
+export interface TeamRepository {
+  state(): TeamState | null;
+  /** Switches to team mode and adds this member to the local users. */
+  connect(input: TeamConnectInput): TeamState;
+  /** Back to solo: forgets the connection, the outbox, the hub's rows and the mirrored members. */
+  disconnect(): { pending: number };
+  recordSync(patch: { lastSyncAt?: string; lastError?: AppErrorData | null; resetCursor?: boolean }): void;
+  /** Items waiting to be pushed. */
+  pendingCount(): number;
+  /** At `team init`: everything the organization has goes to the hub. Returns how many entries were added. */
+  enqueueOrgContents(orgId: string): number;
+  /** The oldest usage rows waiting, in order. */
+  usageBatch(limit: number): TeamPendingUsage[];
+  /** Forgets outbox entries the hub acknowledged. */
+  ack(seqs: readonly number[]): void;
+  /** Forgets every usage entry up to `seq` (a pushed batch, read in order by `usageBatch`). Returns how many. */
+  ackUsageThrough(seq: number): number;
+  /** Edits waiting, oldest first. */
+  edits(): TeamOutboxEdit[];
+  /** The working copy of a shared row in the hub's shape, or null when it does not exist here. */
+  localData(kind: TeamRowKind, id: string): Record<string, unknown> | null;
+  /** The hub took the edit at `version`: forget the entry (unless a newer edit replaced it) and remember the value. */
+  ackEdit(edit: TeamOutboxEdit, version: number, data: Record<string, unknown> | null): void;
+  /** Puts the hub's row back into the working copy (after a refused or conflicting edit), dropping the entry. */
+  restore(row: TeamHubRow, dropSeq?: number): void;
+  /**
+   * Applies a pull in one transaction: rows (a row with a local edit waiting keeps the edit), the
+   * role, the month's spend and the cursor; then undoes any change made behind the app's back.
+   * A row that fails validation is skipped and reported.
+   */
+  applyPull(input: { rows: TeamHubRow[]; cursor: number; role: Role; email: string; spendMonth: string; spendNanoUsd: number }): {
+    applied: number;
+    restored: number;
+    skipped: Array<{ kind: TeamRowKind; id: string; error: AppError }>;
+  };
+  conflicts(): TeamConflict[];
+  addConflict(conflict: Omit<TeamConflict, 'at'>): void;
+  removeConflict(kind: TeamConflict['kind'], id: string): boolean;
+  /** The hub's value of a row as of the last pull. */
+  shadow(kind: TeamRowKind, id: string): { version: number; data: Record<string, unknown> } | null;
+  /** The organization's members as of the last pull. */
+  members(): TeamMemberRow[];
+  pendingUsageSummary(orgId: string, query: UsageWindow & { groupBy: UsageGroupBy }): PendingUsageGroup[];
+  /** USD of usage not yet pushed in a UTC month `YYYY-MM`. */
+  pendingMonthSpend(orgId: string, month: string): number;
+  pendingUsageRows(orgId: string, window: UsageWindow): UsageEvent[];
 }

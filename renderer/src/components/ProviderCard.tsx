@@ -33,6 +33,8 @@ export interface ProviderCardProps {
 export function describeKeyStatus(status: KeyStatus | undefined, info: ProviderInfo): { text: string; tone: 'good' | 'warn' | 'neutral' } {
   const tail = status?.last4 ? `, ends in …${status.last4}` : '';
   switch (status?.source) {
+    case 'organization':
+      return { text: `Using the organization's shared key${tail} (from the team hub, kept in this desktop's keychain)`, tone: 'good' };
     case 'keychain':
       return { text: `Key set${tail} (OS keychain)`, tone: 'good' };
     case 'session':

@@ -1,7 +1,8 @@
 import { createContext, useContext } from 'react';
 import type { LLMProviderName, Organization, User } from '../../../shared/domain';
+import type { TeamStatus } from '../../../shared/ipc/team';
 
-export type SettingsTab = 'organization' | 'providers' | 'users' | 'profiles' | 'templates';
+export type SettingsTab = 'organization' | 'providers' | 'users' | 'profiles' | 'templates' | 'team';
 
 /** Where the app is. Kept in memory: the URL fragment carries the browser host's token. */
 export type Route =
@@ -19,8 +20,14 @@ export interface AppContextValue {
   org: Organization;
   user: User;
   users: User[];
-  /** Owners and admins may change settings; members see them read-only. */
+  /** Owners and admins may change settings; members see them read-only. Always true in solo mode. */
   canManage: boolean;
+  /** Solo (this desktop is the organization) or connected to a team hub. */
+  mode: 'solo' | 'team';
+  /** The team connection as of the last sync or push from the core; null until loaded. */
+  team: TeamStatus | null;
+  /** Re-reads the team status (after connect, sync or disconnect). */
+  refreshTeam(): Promise<void>;
   navigate(route: Route): void;
   /** Re-reads the session after the org or the users changed. */
   refreshSession(): Promise<void>;

@@ -1,14 +1,15 @@
 import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import type { LLMProviderName } from '../../../shared/domain';
 import { type SettingsTab, useApp } from '../lib/app-context';
-import { OrganizationPanel, ProfilesPanel, ProvidersPanel, TemplatesPanel, UsersPanel } from './settings';
+import { OrganizationPanel, ProfilesPanel, ProvidersPanel, TeamPanel, TemplatesPanel, UsersPanel } from './settings';
 
 const TABS: { id: SettingsTab; label: string }[] = [
   { id: 'organization', label: 'Organization' },
   { id: 'providers', label: 'Providers' },
-  { id: 'users', label: 'Users and roles' },
+  { id: 'users', label: 'Users' },
   { id: 'profiles', label: 'Business profiles' },
   { id: 'templates', label: 'Templates' },
+  { id: 'team', label: 'Team' },
 ];
 
 /** Settings in tabs; arrow keys move between tabs, as in any desktop tab strip. */
@@ -35,7 +36,13 @@ export function SettingsPage({ tab: initialTab, provider }: { tab?: SettingsTab;
       <div className="page-head">
         <div>
           <h1>Settings</h1>
-          <p>{app.canManage ? 'Changes apply to everyone in the organization at once.' : 'You are a member: you can look, but only an owner or admin can change settings.'}</p>
+          <p>
+            {app.mode === 'solo'
+              ? 'Solo: this desktop is the organization and you are its owner. Connect to a team hub in the Team tab to share settings with your team.'
+              : app.canManage
+                ? 'Changes go to everyone in the organization with the next sync; the team hub checks your role.'
+                : 'You are a member: you can look, but only an owner or admin can change settings. The team hub enforces it.'}
+          </p>
         </div>
       </div>
       <div className="tabs" role="tablist" aria-label="Settings sections" onKeyDown={onKeyDown}>
@@ -63,6 +70,7 @@ export function SettingsPage({ tab: initialTab, provider }: { tab?: SettingsTab;
         {tab === 'users' && <UsersPanel />}
         {tab === 'profiles' && <ProfilesPanel />}
         {tab === 'templates' && <TemplatesPanel />}
+        {tab === 'team' && <TeamPanel />}
       </div>
     </div>
   );

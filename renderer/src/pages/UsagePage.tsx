@@ -54,7 +54,7 @@ export function UsagePage() {
       : groupBy === 'operation'
         ? (OPERATION_LABELS[key] ?? key)
         : groupBy === 'user'
-          ? (app.users.find((u) => u.id === key)?.name ?? key)
+          ? (summary.data?.labels?.[key] ?? app.users.find((u) => u.id === key)?.name ?? key)
           : key;
 
   return (
@@ -62,7 +62,12 @@ export function UsagePage() {
       <div className="page-head">
         <div>
           <h1>Usage</h1>
-          <p>Every model call is recorded with its tokens and cost, for billing.</p>
+          <p>
+            {summary.data?.scope === 'organization'
+              ? 'The whole organization’s model calls, from the team hub, with this desktop’s not yet pushed.'
+              : 'Every model call is recorded with its tokens and cost, for billing.'}
+          </p>
+          {summary.data?.note && <p className="notice">{summary.data.note}</p>}
         </div>
         <div className="page-actions">
           <label className="sr-only" htmlFor="usage-period">

@@ -5,6 +5,7 @@ export { createOrgRepository, CURRENT_USER_KEY } from './orgs';
 export { createProfileRepository } from './profiles';
 export { createReplyRepository } from './replies';
 export { createSequenceRepository } from './sequences';
+export { createTeamRepository } from './team';
 export { createTemplateRepository } from './templates';
 export { createUsageRepository } from './usage';
 export { createUserRepository } from './users';

@@ -2,6 +2,7 @@ import type { LLMProviderName } from '../../../../shared/domain/llm';
 import type { ErrorCode } from '../../../../shared/domain/errors';
 import { usageEventSchema, type UsageEvent, type UsageGroupBy, type UsageTotals } from '../../../../shared/domain/usage';
 import { AppError } from '../../errors';
+import { monthBounds, resolveUsageWindow } from '../internal/usage-window';
 import { fromNanoUsd, parseInput, toNanoUsd } from '../internal/values';
 import type { SqliteDatabase, UsageRepository, UsageWindow } from '../types';
 
@@ -48,9 +49,6 @@ const GROUP_KEY: Record<UsageGroupBy, string> = {
   user: "coalesce(user_id, 'none')",
 };
 
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-const MONTH = /^(\d{4})-(\d{2})$/;
-
 function toTotals(row: TotalsRow): UsageTotals {
   return {
     calls: row.calls,
@@ -83,23 +81,18 @@ function toEvent(row: UsageRow): UsageEvent {
   };
 }
 
-function nextDay(date: string): string {
-  const d = new Date(`${date}T00:00:00.000Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
-}
-
 /** `since` inclusive; `until` exclusive, except that a date-only `until` includes its whole UTC day. */
 function windowClause(window: UsageWindow): { sql: string; params: Record<string, string> } {
+  const { from, to } = resolveUsageWindow(window);
   const parts: string[] = [];
   const params: Record<string, string> = {};
-  if (window.since) {
+  if (from) {
     parts.push('created_at >= @since');
-    params.since = window.since;
+    params.since = from;
   }
-  if (window.until) {
+  if (to) {
     parts.push('created_at < @until');
-    params.until = DATE_ONLY.test(window.until) ? nextDay(window.until) : window.until;
+    params.until = to;
   }
   return { sql: parts.map((p) => ` AND ${p}`).join(''), params };
 }
@@ -196,12 +189,9 @@ export function createUsageRepository(db: SqliteDatabase): UsageRepository {
     },
 
     monthSpend: (orgId, month) => {
-      const match = MONTH.exec(month);
-      if (!match) throw new AppError('validation', `The month must look like 2026-11, not "${month}".`, { field: 'month' });
-      const year = Number(match[1]);
-      const m = Number(match[2]);
-      const to = m === 12 ? `${year + 1}-01-01` : `${year}-${String(m + 1).padStart(2, '0')}-01`;
-      return fromNanoUsd(monthStmt.get({ org: orgId, from: `${month}-01`, to })?.nano ?? 0);
+      const bounds = monthBounds(month);
+      if (!bounds) throw new AppError('validation', `The month must look like 2026-11, not "${month}".`, { field: 'month' });
+      return fromNanoUsd(monthStmt.get({ org: orgId, ...bounds })?.nano ?? 0);
     },
 
     rows: (orgId, window = {}) => {
@@ -215,3 +205,7 @@ export function createUsageRepository(db: SqliteDatabase): UsageRepository {
     },
   };
 }
+
+// The ledger's columns and groupings, for the team outbox's view of usage not yet pushed.
+export { toEvent as toUsageEvent, COLS as USAGE_COLUMNS, GROUP_KEY as USAGE_GROUP_KEY, TOTALS as USAGE_TOTALS };
+export type { UsageRow };

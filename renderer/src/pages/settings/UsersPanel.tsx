@@ -1,23 +1,24 @@
 import { useState } from 'react';
-import type { Role } from '../../../../shared/domain';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Badge, CardLoadState } from '../../components/States';
 import { type ApiError, call, toApiError } from '../../lib/api';
 import { useApp } from '../../lib/app-context';
 import { formatDate } from '../../lib/format';
-import { ROLES, ROLE_LABELS } from '../../lib/labels';
+import { ROLE_LABELS } from '../../lib/labels';
 import { useToast } from '../../lib/toast';
 import { useLoad } from '../../lib/use-load';
 
-/** Everyone in the organization, their roles, and who is using the app now. */
+/**
+ * Solo: local profiles, names on usage rows for a desktop several people share; not permissions.
+ * Team: the organization's members and the roles the hub gave them (managed in Settings → Team).
+ */
 export function UsersPanel() {
   const app = useApp();
   const notify = useToast();
-  const users = useLoad(() => call('users:list', undefined), []);
+  const users = useLoad(() => call('users:list', undefined), [app.mode]);
   const [error, setError] = useState<ApiError | null>(null);
   const [newName, setNewName] = useState('');
-  const [newRole, setNewRole] = useState<Role>('member');
-  const readOnly = !app.canManage;
+  const team = app.mode === 'team';
 
   const act = async (action: () => Promise<unknown>, done: string) => {
     setError(null);
@@ -32,20 +33,25 @@ export function UsersPanel() {
 
   return (
     <div className="stack">
-      <section className="card card-pad" aria-labelledby="current-profile">
+      <section className="card card-pad stack-tight" aria-labelledby="current-profile">
         <h2 id="current-profile" className="section-title">
-          Current profile
+          {team ? 'Signed in' : 'Current profile'}
         </h2>
         <p>
-          <strong>{app.user.name}</strong> <Badge tone="info">{ROLE_LABELS[app.user.role]}</Badge>{' '}
-          <span className="muted">
-            {app.canManage ? 'can change settings, keys and users.' : 'can draft and classify; settings are read-only.'} Switch profiles in the header.
-          </span>
+          <strong>{app.user.name}</strong> {team && <Badge tone="info">{ROLE_LABELS[app.user.role]}</Badge>}
+        </p>
+        <p className="muted">
+          {team
+            ? 'Who you are comes from your hub login and your role from the hub, which enforces it. Members are invited, changed and removed in Settings → Team.'
+            : 'Profiles are names on usage rows, a convenience when several people share this desktop. They are not permissions: on a solo desktop everyone is its owner. For roles that mean something, connect to a team hub.'}{' '}
+          <button type="button" className="btn-link" onClick={() => app.navigate({ page: 'settings', tab: 'team' })}>
+            Open Settings → Team
+          </button>
         </p>
       </section>
       <section className="card" aria-labelledby="users-title">
         <div className="card-head">
-          <h2 id="users-title">Users and roles</h2>
+          <h2 id="users-title">{team ? 'Members' : 'Profiles on this desktop'}</h2>
         </div>
         {error && (
           <div className="card-section">
@@ -59,9 +65,9 @@ export function UsersPanel() {
               <thead>
                 <tr>
                   <th scope="col">Name</th>
-                  <th scope="col">Role</th>
+                  {team && <th scope="col">Role</th>}
                   <th scope="col">Since</th>
-                  {!readOnly && (
+                  {!team && (
                     <th scope="col">
                       <span className="sr-only">Actions</span>
                     </th>
@@ -74,25 +80,9 @@ export function UsersPanel() {
                     <td>
                       {u.name} {u.id === app.user.id && <Badge tone="info">You</Badge>}
                     </td>
-                    <td>
-                      <label className="sr-only" htmlFor={`role-${u.id}`}>
-                        Role of {u.name}
-                      </label>
-                      <select
-                        id={`role-${u.id}`}
-                        value={u.role}
-                        disabled={readOnly}
-                        onChange={(e) => void act(() => call('users:save', { id: u.id, name: u.name, role: e.target.value as Role }), `${u.name} is now ${ROLE_LABELS[e.target.value as Role]}`)}
-                      >
-                        {ROLES.map((r) => (
-                          <option key={r} value={r}>
-                            {ROLE_LABELS[r]}
-                          </option>
-                        ))}
-                      </select>
-                    </td>
+                    {team && <td>{ROLE_LABELS[u.role]}</td>}
                     <td>{formatDate(u.createdAt)}</td>
-                    {!readOnly && (
+                    {!team && (
                       <td className="num">
                         <button
                           type="button"
@@ -110,32 +100,22 @@ export function UsersPanel() {
             </table>
           </div>
         )}
-        {!readOnly && (
+        {!team && (
           <form
             className="card-section row"
             onSubmit={(e) => {
               e.preventDefault();
               const name = newName.trim();
               if (!name) return;
-              void act(() => call('users:save', { name, role: newRole }), `${name} added`).then(() => setNewName(''));
+              void act(() => call('users:save', { name, role: 'owner' }), `${name} added`).then(() => setNewName(''));
             }}
           >
             <label className="sr-only" htmlFor="new-user-name">
-              New user’s name
+              New profile’s name
             </label>
-            <input id="new-user-name" className="grow" placeholder="Add a user by name" value={newName} maxLength={200} onChange={(e) => setNewName(e.target.value)} />
-            <label className="sr-only" htmlFor="new-user-role">
-              New user’s role
-            </label>
-            <select id="new-user-role" value={newRole} onChange={(e) => setNewRole(e.target.value as Role)}>
-              {ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {ROLE_LABELS[r]}
-                </option>
-              ))}
-            </select>
+            <input id="new-user-name" className="grow" placeholder="Add a profile by name" value={newName} maxLength={200} onChange={(e) => setNewName(e.target.value)} />
             <button type="submit" className="btn btn-small btn-primary" disabled={!newName.trim()}>
-              Add user
+              Add profile
             </button>
           </form>
         )}
