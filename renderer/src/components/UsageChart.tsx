@@ -1,6 +1,6 @@
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
 import { useEffect, useRef, useState } from 'react';
-import { formatCompact, formatUsd } from '../lib/format';
+import { formatCompact, formatUsd, formatUsdAxis } from '../lib/format';
 
 // Only what a stacked bar chart needs, so the rest of chart.js stays out of the bundle.
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend, Tooltip);
@@ -59,7 +59,15 @@ export function UsageChart({ days, series, metric, label }: UsageChartProps) {
         interaction: { mode: 'index', intersect: false },
         scales: {
           x: { stacked: true, grid: { display: false }, ticks: { color: text, maxRotation: 0, autoSkipPadding: 12 } },
-          y: { stacked: true, beginAtZero: true, grid: { color: grid }, border: { display: false }, ticks: { color: text, callback: (v) => format(Number(v)) } },
+          y: { stacked: true, beginAtZero: true, grid: { color: grid }, border: { display: false }, ticks: {
+              color: text,
+              callback: (v, _index, ticks) => {
+                if (metric !== 'cost') return formatCompact(Number(v));
+                const step = ticks.length > 1 ? Math.abs(Number(ticks[1]?.value) - Number(ticks[0]?.value)) : 0;
+                return formatUsdAxis(Number(v), step);
+              },
+            },
+          },
         },
         plugins: {
           legend: { position: 'bottom', labels: { color: text, boxWidth: 12, boxHeight: 12 } },

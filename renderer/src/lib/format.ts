@@ -10,6 +10,15 @@ export function formatUsd(value: number): string {
   return Math.abs(value) < 1 ? usdFine.format(value) : usdCoarse.format(value);
 }
 
+/**
+ * A money axis label: as many decimals as the axis step needs (at least two), so ticks 0.00002
+ * apart don't all read "$0.0001" or "$0.00".
+ */
+export function formatUsdAxis(value: number, step: number): string {
+  const decimals = step > 0 ? Math.min(8, Math.max(2, Math.ceil(-Math.log10(step) - 1e-9))) : 2;
+  return new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: decimals }).format(value);
+}
+
 export function formatInt(value: number): string {
   return integer.format(value);
 }
