@@ -1,9 +1,11 @@
 export { contract, CHANNEL_NAMES, isChannelName } from './contract';
 export type { Contract, ChannelName, ChannelInput, ChannelOutput, ParsedInput } from './contract';
 export type { Result, ChannelDef } from './envelope';
-export { events, EVENT_NAMES } from './events';
+export { events, EVENT_NAMES, isEvent } from './events';
 export type { EventName, EventPayload } from './events';
 export type { OutreachApi } from './api';
+export { createInvoke } from './invoke';
+export type { ErrorFromData, Invoke, Transport } from './invoke';
 export { exportFormatSchema } from './sequences';
 export { csvEncodingSchema, leadFieldSchema, MAX_BATCH_LEADS, onDuplicateSchema } from './jobs';
 export type { LLMSettingsView } from './settings';

@@ -11,6 +11,8 @@ const id = z.string().min(1).max(100);
 export const leadFieldSchema = z.enum([
   'firstName', 'lastName', 'email', 'phone', 'company', 'jobTitle', 'industry', 'linkedinUrl', 'custom', 'ignore',
 ]);
+/** Where a CSV column goes: a `LeadContext` field, `custom` (kept under its header), or `ignore`. */
+export type LeadField = z.infer<typeof leadFieldSchema>;
 
 const rowErrorSchema = z.object({ row: z.number().int(), message: z.string() });
 
@@ -19,8 +21,10 @@ export const MAX_BATCH_LEADS = 100_000;
 
 /** How a lead file's bytes are read: `auto` follows the byte-order mark, then UTF-8, then Windows-1252. */
 export const csvEncodingSchema = z.enum(['auto', 'utf-8', 'utf-16le', 'utf-16be', 'windows-1252']);
+export type CsvEncodingChoice = z.infer<typeof csvEncodingSchema>;
 /** What an import does with a row whose email is already a lead (or an earlier row's). */
 export const onDuplicateSchema = z.enum(['skip', 'update', 'keep']);
+export type OnDuplicate = z.infer<typeof onDuplicateSchema>;
 
 /** A lead file as raw bytes, base64, so the core decodes every encoding the same way for every door. */
 const csvFileShape = {
