@@ -1,18 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import type { Result } from '../../shared/ipc/envelope';
-import type { AppErrorData } from '../../shared/domain/errors';
 
 /** A mistake in how the CLI was called: exit code 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
-}
-
-/** A failed operation, as the core reported it: exit code 1. */
-export class OperationError extends Error {
-  override name = 'OperationError';
-  constructor(readonly data: AppErrorData) {
-    super(data.message);
-  }
 }
 
 export interface Output {
@@ -21,12 +11,6 @@ export interface Output {
   out(text: string): void;
   /** Writes to stderr (progress, hints). */
   err(text: string): void;
-}
-
-/** Unwraps a dispatch result or throws the core's error. */
-export function unwrap<T>(result: Result<T>): T {
-  if (!result.ok) throw new OperationError(result.error);
-  return result.value;
 }
 
 export async function readJsonFile(path: string, what: string): Promise<unknown> {
