@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { llmProviderNameSchema } from '../domain/llm';
 import { jobHolderSchema, jobItemSchema, jobItemStatusSchema, jobProgressSchema, jobSchema } from '../domain/records';
-import { sequenceOptionsSchema } from '../domain/sequence';
 import { defineChannel } from './envelope';
-import { exportFormatSchema } from './sequences';
+import { draftSettingsShape, exportFormatSchema } from './sequences';
 
 const id = z.string().min(1).max(100);
 
@@ -42,6 +40,18 @@ const csvReadingShape = {
   warnings: z.array(z.string()),
 };
 
+/** How many items of one job run at once, when the job says. */
+const concurrencySchema = z.number().int().min(1).max(64);
+
+/** A drafting batch: the leads, the saved business profile, and how to draft (as a single draft is). */
+export const generateJobInputSchema = z.object({
+  leadIds: z.array(id).min(1).max(MAX_BATCH_LEADS, `A batch drafts at most ${MAX_BATCH_LEADS.toLocaleString('en-US')} leads: split them into several batches.`),
+  businessProfileId: id,
+  ...draftSettingsShape,
+  concurrency: concurrencySchema.optional(),
+}).strict();
+export type GenerateJobInput = z.infer<typeof generateJobInputSchema>;
+
 export const jobChannels = {
   'leads:import-preview': defineChannel(
     z.object(csvFileShape).strict(),
@@ -79,17 +89,7 @@ export const jobChannels = {
       errorsCsv: z.string().nullable(),
     }),
   ),
-  'jobs:create-generate': defineChannel(
-    z.object({
-      leadIds: z.array(id).min(1).max(MAX_BATCH_LEADS, `A batch drafts at most ${MAX_BATCH_LEADS.toLocaleString('en-US')} leads: split them into several batches.`),
-      businessProfileId: id,
-      options: sequenceOptionsSchema,
-      provider: llmProviderNameSchema.optional(),
-      model: z.string().min(1).max(200).optional(),
-      concurrency: z.number().int().min(1).max(64).optional(),
-    }).strict(),
-    jobSchema,
-  ),
+  'jobs:create-generate': defineChannel(generateJobInputSchema, jobSchema),
   'jobs:create-classify': defineChannel(
     z.object({
       files: z
