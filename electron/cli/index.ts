@@ -2,7 +2,7 @@ import type { Core } from '../core';
 import { createLogger } from '../core/log';
 import { defaultDataDir } from '../core/paths';
 import type { Command } from './context';
-import { UsageError, type Output } from './io';
+import { messageOf, UsageError, type Output } from './io';
 
 const HELP = `Outreach Desk: draft outreach sequences and triage replies with any LLM provider.
 
@@ -93,7 +93,7 @@ export async function runCli(argv: string[]): Promise<number> {
   try {
     flags = takeGlobalFlags(argv);
   } catch (error) {
-    process.stderr.write(`error[usage]: ${(error as Error).message}\n`);
+    process.stderr.write(`error[usage]: ${messageOf(error)}\n`);
     return 2;
   }
   const [name, ...args] = flags.rest;

@@ -5,6 +5,17 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** The message of anything thrown: a library's parse error, a usage error. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The errno code of a failed file operation ("ENOENT", "ENOSPC"), when it has one. */
+export function errnoCode(error: unknown): string | undefined {
+  const code = error instanceof Error && 'code' in error ? error.code : undefined;
+  return typeof code === 'string' ? code : undefined;
+}
+
 export interface Output {
   json: boolean;
   /** Writes to stdout. */
@@ -23,13 +34,13 @@ export async function readJsonFile(path: string, what: string): Promise<unknown>
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`The ${what} file "${path}" is not valid JSON (${(error as Error).message}): fix it and try again.`);
+    throw new UsageError(`The ${what} file "${path}" is not valid JSON (${messageOf(error)}): fix it and try again.`);
   }
 }
 
 export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
   return Buffer.concat(chunks).toString('utf8');
 }
 

@@ -2,17 +2,17 @@ import { writeFile } from 'node:fs/promises';
 import type { ErrorCode } from '../../../shared/domain/errors';
 import type { Job, JobItem, JobProgress } from '../../../shared/domain/records';
 import { isEvent } from '../../../shared/ipc/events';
-import { jobChannels, MAX_BATCH_LEADS } from '../../../shared/ipc/jobs';
+import { generateJobInputSchema, MAX_BATCH_LEADS } from '../../../shared/ipc/jobs';
 import type { Core } from '../../core';
 import { AppError } from '../../core/errors';
 import { renderProgressBar } from '../../core/jobs';
 import { parseCommandArgs, type Command } from '../context';
 import { readBusinessFile } from '../context-files';
-import { formatTable, parseInteger, UsageError, type Output } from '../io';
+import { errnoCode, formatTable, parseInteger, UsageError, type Output } from '../io';
 import { parseProvider } from './llm';
 
 /** A generate job's settings, checked before the import (the lead ids come from it). */
-const jobInputSchema = jobChannels['jobs:create-generate'].input.omit({ leadIds: true });
+const jobInputSchema = generateJobInputSchema.omit({ leadIds: true });
 
 /** Waits for a job's run to stop (done, paused, cancelled), drawing its progress bar on stderr. */
 async function waitForJob(core: Core, io: Output, job: Job): Promise<JobProgress> {
@@ -53,7 +53,7 @@ async function writeOutput(core: Core, io: Output, job: Job, out: string): Promi
   try {
     await writeFile(out, content);
   } catch (error) {
-    throw new UsageError(`Cannot write "${out}" (${(error as NodeJS.ErrnoException).code ?? 'error'}): check the folder exists and has free space.`);
+    throw new UsageError(`Cannot write "${out}" (${errnoCode(error) ?? 'error'}): check the folder exists and has free space.`);
   }
 }
 

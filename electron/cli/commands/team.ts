@@ -1,4 +1,4 @@
-import type { TeamMember, TeamStatus } from '../../../shared/ipc/team';
+import { assignableRoleSchema, type AssignableRole, type TeamMember, type TeamStatus } from '../../../shared/ipc/team';
 import { parseCommandArgs, type CliContext, type Command } from '../context';
 import { formatTable, UsageError } from '../io';
 import { readSecret } from './admin';
@@ -40,9 +40,10 @@ async function memberByEmail(ctx: CliContext, email: string | undefined): Promis
   return member;
 }
 
-function parseRole(value: string | undefined): 'admin' | 'member' {
-  if (value !== 'admin' && value !== 'member') throw new UsageError('A role is admin or member (the owner stays the owner).');
-  return value;
+function parseRole(value: string | undefined): AssignableRole {
+  const role = assignableRoleSchema.safeParse(value);
+  if (!role.success) throw new UsageError('A role is admin or member (the owner stays the owner).');
+  return role.data;
 }
 
 /** `outreach-desk team …`: the team hub from the command line; the UI offers the same in Settings → Team. */
