@@ -54,7 +54,7 @@ function applySetting(
   patch: { provider?: LLMProviderName; settings: LLMSettingsPatch; orgName?: string; budget?: number | null },
   current: LLMSettings,
 ): void {
-  const [name, sub] = key.split('.', 2) as [string, string | undefined];
+  const [name = '', sub] = key.split('.', 2);
   const provider = () => {
     const p = llmProviderNameSchema.safeParse(sub);
     if (!p.success) throw new UsageError(`"${key}" needs a provider after the dot, e.g. ${name}.openai=…`);
