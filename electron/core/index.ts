@@ -134,7 +134,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 }
 
 export type { CoreInvoke, Dispatch } from './handlers/dispatch';
-export { NO_EVENTS } from './handlers/dispatch';
 export type { Services } from './services';
 export type { SecretStore } from './secrets';
 export { KeyringSecretStore, MemorySecretStore } from './secrets';

@@ -15,7 +15,7 @@ export type Dispatch = (channel: string, input: unknown, ctx: HandlerContext) =>
 export type CoreInvoke = Invoke<[ctx?: HandlerContext]>;
 
 /** A handler context for a call whose caller listens to none of its events. */
-export const NO_EVENTS: HandlerContext = { emit: () => {} };
+const NO_EVENTS: HandlerContext = { emit: () => {} };
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
