@@ -7,11 +7,7 @@ import type { Result } from './envelope';
  * itself (in process), Electron IPC through the preload, or HTTP through the browser host's
  * bridge. `extra` is what a door needs besides the call, such as the core's handler context.
  */
-export type Transport<Extra extends unknown[] = []> = <C extends ChannelName>(
-  channel: C,
-  input: ChannelInput<C>,
-  ...extra: Extra
-) => Promise<Result<unknown>>;
+export type Transport<Extra extends unknown[] = []> = <C extends ChannelName>(channel: C, input: ChannelInput<C>, ...extra: Extra) => Promise<Result<unknown>>;
 
 /** Builds what a caller throws from an envelope's error: the core's `AppError`, the renderer's `ApiError`. */
 export type ErrorFromData<E extends Error = Error> = (data: AppErrorData, channel: ChannelName) => E;
@@ -20,11 +16,7 @@ export type ErrorFromData<E extends Error = Error> = (data: AppErrorData, channe
  * A typed call into the core: the channel's output, or a thrown error built from the envelope.
  * Changing a channel's schemas changes these types, so a caller that no longer fits fails to compile.
  */
-export type Invoke<Extra extends unknown[] = []> = <C extends ChannelName>(
-  channel: C,
-  input: ChannelInput<C>,
-  ...extra: Extra
-) => Promise<ChannelOutput<C>>;
+export type Invoke<Extra extends unknown[] = []> = <C extends ChannelName>(channel: C, input: ChannelInput<C>, ...extra: Extra) => Promise<ChannelOutput<C>>;
 
 /**
  * The one unwrapping of an envelope, for every door: the core (`core.invoke`), the CLI, the
@@ -36,7 +28,11 @@ export function createInvoke<Extra extends unknown[] = []>(transport: Transport<
     const result: unknown = await transport(channel, input, ...extra);
     if (!isEnvelope(result)) {
       throw toError(
-        { code: 'internal', message: `The answer to ${channel} was not one Outreach Desk sends: restart the app, and report it if it happens again.`, retryable: false },
+        {
+          code: 'internal',
+          message: `The answer to ${channel} was not one Outreach Desk sends: restart the app, and report it if it happens again.`,
+          retryable: false,
+        },
         channel,
       );
     }

@@ -32,7 +32,12 @@ describe('core.invoke: the typed door into the core', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'outreach-invoke-'));
     fakes = await startFakeProviders();
-    core = await createCore({ dataDir: join(dir, 'app'), secrets: new MemorySecretStore(), env: { OPENAI_API_KEY: 'sk-test-invoke-0001' }, logger: silentLogger });
+    core = await createCore({
+      dataDir: join(dir, 'app'),
+      secrets: new MemorySecretStore(),
+      env: { OPENAI_API_KEY: 'sk-test-invoke-0001' },
+      logger: silentLogger,
+    });
     cliCore = await createCore({ dataDir: join(dir, 'cli'), secrets: new MemorySecretStore(), env: {}, logger: silentLogger, surface: 'cli' });
     await core.invoke('settings:update-llm', { provider: 'openai', settings: { baseUrls: { openai: fakes.baseURLFor('openai') } } });
   });
@@ -77,12 +82,16 @@ describe('core.invoke: the typed door into the core', () => {
     const events: Array<{ event: EventName; payload: unknown }> = [];
     const text: string[] = [];
     const options = { numberOfSteps: 2, channels: ['email' as const] };
-    const streamed = await core.invoke('sequences:generate', { requestId: 'invoke-stream-0001', lead, business, options }, {
-      emit: (event, payload) => {
-        events.push({ event, payload });
-        if (isEvent('llm:stream', event, payload) && payload.part.type === 'text-delta') text.push(payload.part.text);
+    const streamed = await core.invoke(
+      'sequences:generate',
+      { requestId: 'invoke-stream-0001', lead, business, options },
+      {
+        emit: (event, payload) => {
+          events.push({ event, payload });
+          if (isEvent('llm:stream', event, payload) && payload.part.type === 'text-delta') text.push(payload.part.text);
+        },
       },
-    });
+    );
     expect(streamed.steps).toHaveLength(2);
     expect(text.join('')).toContain('"steps"');
     expect(events.every((e) => e.event === 'llm:stream' && (e.payload as { requestId: string }).requestId === 'invoke-stream-0001')).toBe(true);
@@ -105,7 +114,15 @@ describe('core.invoke: the typed door into the core', () => {
 
 describe('AppError.fromData', () => {
   it('rebuilds the error that crossed as data, field for field', () => {
-    const full: AppErrorData = { code: 'rate_limited', message: 'Groq is busy: try again in a minute.', retryable: true, provider: 'groq', requestId: 'req_123', retryAfterMs: 60_000, field: 'provider' };
+    const full: AppErrorData = {
+      code: 'rate_limited',
+      message: 'Groq is busy: try again in a minute.',
+      retryable: true,
+      provider: 'groq',
+      requestId: 'req_123',
+      retryAfterMs: 60_000,
+      field: 'provider',
+    };
     const bare: AppErrorData = { code: 'validation', message: 'Pick a lead or type one in.', retryable: false };
     for (const data of [full, bare]) {
       const error = AppError.fromData(data);
@@ -139,7 +156,10 @@ describe('createInvoke over any transport', () => {
     const invoke = createInvoke(async () => answers.shift() as never, toError);
     expect(await rejection(invoke('jobs:list', undefined))).toMatchObject({ code: 'conflict', message: 'jobs:list: Already running.' });
     for (let i = 0; i < 3; i++) {
-      expect(await rejection(invoke('jobs:list', undefined))).toMatchObject({ code: 'internal', message: expect.stringContaining('The answer to jobs:list was not one Outreach Desk sends') });
+      expect(await rejection(invoke('jobs:list', undefined))).toMatchObject({
+        code: 'internal',
+        message: expect.stringContaining('The answer to jobs:list was not one Outreach Desk sends'),
+      });
     }
   });
 

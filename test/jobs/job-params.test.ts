@@ -31,16 +31,33 @@ describe('job params are read back through their schema', () => {
   it('reads back whole what jobs:create-generate wrote, and what the runner tests write', async () => {
     const fixture = await createFixture(2, { openai: fakes.baseURLFor('openai'), anthropic: fakes.baseURLFor('anthropic') });
     const options = { numberOfSteps: 3, channels: ['email' as const, 'sms' as const], delayDays: [0, 2, 4], includeSubjects: true, language: 'German' };
-    const job = await fixture.core.invoke('jobs:create-generate', { leadIds: fixture.leadIds, businessProfileId: fixture.profileId, options, provider: 'openai', model: 'gpt-6-luna', concurrency: 2 });
+    const job = await fixture.core.invoke('jobs:create-generate', {
+      leadIds: fixture.leadIds,
+      businessProfileId: fixture.profileId,
+      options,
+      provider: 'openai',
+      model: 'gpt-6-luna',
+      concurrency: 2,
+    });
     expect((await fixture.core.services.jobs.runner.settled(job.id)).status).toBe('completed');
     const stored = fixture.store.jobs.get(job.id)!;
     // Nothing the service writes is dropped by the schema (it strips keys it does not know).
     expect(generateJobParamsSchema.parse(stored.params)).toEqual(stored.params);
-    expect(stored.params).toEqual({ userId: fixture.userId, businessProfileId: fixture.profileId, options, model: 'gpt-6-luna', fallbackOrder: [], concurrency: 2 });
+    expect(stored.params).toEqual({
+      userId: fixture.userId,
+      businessProfileId: fixture.profileId,
+      options,
+      model: 'gpt-6-luna',
+      fallbackOrder: [],
+      concurrency: 2,
+    });
     const harnessJob = createGenerateJob(fixture, 'openai', { concurrency: 4 });
     expect(generateJobParamsSchema.parse(harnessJob.params)).toEqual(harnessJob.params);
 
-    const classify = await fixture.core.invoke('jobs:create-classify', { files: [{ name: 'a.eml', content: 'From: a@example.com\nSubject: Hi\n\nThanks, talk soon.\n' }], rulesOnly: true });
+    const classify = await fixture.core.invoke('jobs:create-classify', {
+      files: [{ name: 'a.eml', content: 'From: a@example.com\nSubject: Hi\n\nThanks, talk soon.\n' }],
+      rulesOnly: true,
+    });
     expect((await fixture.core.services.jobs.runner.settled(classify.id)).status).toBe('completed');
     const params = fixture.store.jobs.get(classify.id)!.params;
     expect(classifyJobParamsSchema.parse(params)).toEqual(params);
@@ -60,7 +77,13 @@ describe('job params are read back through their schema', () => {
     const items = fixture.store.jobs.items(job.id, { offset: 0, limit: 10 });
     expect(items.map((i) => i.status)).toEqual(['failed', 'failed']);
     for (const item of items) {
-      expect(item.error).toMatchObject({ code: 'validation', field: 'params.options.channels.0', message: expect.stringMatching(/^The settings of this generate job cannot be read \(params\.options\.channels\.0: .*\), so no model was called for it: start a new batch\.$/) });
+      expect(item.error).toMatchObject({
+        code: 'validation',
+        field: 'params.options.channels.0',
+        message: expect.stringMatching(
+          /^The settings of this generate job cannot be read \(params\.options\.channels\.0: .*\), so no model was called for it: start a new batch\.$/,
+        ),
+      });
     }
     expect(modelCalls()).toBe(0);
     expect(billedCalls(fixture)).toBe(0);

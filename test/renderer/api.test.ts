@@ -25,12 +25,26 @@ describe("the renderer's call: window.api through createInvoke", () => {
   it("throws an ApiError with every field of the envelope's error", async () => {
     installFakeApi({
       'llm:test': () => {
-        throw new FakeError({ code: 'rate_limited', message: 'Groq is busy: try again in a minute.', retryable: true, provider: 'groq', retryAfterMs: 60_000, field: 'provider' });
+        throw new FakeError({
+          code: 'rate_limited',
+          message: 'Groq is busy: try again in a minute.',
+          retryable: true,
+          provider: 'groq',
+          retryAfterMs: 60_000,
+          field: 'provider',
+        });
       },
     });
     const error = await rejection(call('llm:test', { provider: 'groq' }));
     expect(error).toBeInstanceOf(ApiError);
-    expect(error).toMatchObject({ code: 'rate_limited', message: 'Groq is busy: try again in a minute.', retryable: true, provider: 'groq', retryAfterMs: 60_000, field: 'provider' });
+    expect(error).toMatchObject({
+      code: 'rate_limited',
+      message: 'Groq is busy: try again in a minute.',
+      retryable: true,
+      provider: 'groq',
+      retryAfterMs: 60_000,
+      field: 'provider',
+    });
   });
 
   it('turns a failed transport into an internal, retryable ApiError that says the core is unreachable', async () => {
@@ -46,7 +60,11 @@ describe("the renderer's call: window.api through createInvoke", () => {
     (window as unknown as { api: OutreachApi }).api = api;
     const error = await rejection(call('jobs:list', undefined));
     expect(error).toBeInstanceOf(ApiError);
-    expect(error).toMatchObject({ code: 'internal', retryable: false, message: expect.stringContaining('The answer to jobs:list was not one Outreach Desk sends') });
+    expect(error).toMatchObject({
+      code: 'internal',
+      retryable: false,
+      message: expect.stringContaining('The answer to jobs:list was not one Outreach Desk sends'),
+    });
   });
 
   it('says how to open the app when there is no bridge at all', async () => {

@@ -43,13 +43,17 @@ export async function coreInvokeIsTyped(): Promise<void> {
   await core.invoke('sequences:generate', { requestId: 'r-1', options: { numberOfSteps: 1, channels: ['fax'] } });
 
   // The handler context is optional, and its emit is the contract's.
-  await core.invoke('sequences:generate', { requestId: 'r-1', options: { numberOfSteps: 1, channels: ['email'] } }, {
-    emit: (name, data) => {
-      if (isEvent('llm:stream', name, data)) void data.part.type;
-      // @ts-expect-error: a payload is unknown until its event is checked
-      void data.part;
+  await core.invoke(
+    'sequences:generate',
+    { requestId: 'r-1', options: { numberOfSteps: 1, channels: ['email'] } },
+    {
+      emit: (name, data) => {
+        if (isEvent('llm:stream', name, data)) void data.part.type;
+        // @ts-expect-error: a payload is unknown until its event is checked
+        void data.part;
+      },
     },
-  });
+  );
   // @ts-expect-error: ctx must be a handler context
   await core.invoke('jobs:list', undefined, { emit: 1 });
 }

@@ -38,11 +38,11 @@ export type ClassifyJobParams = z.infer<typeof classifyJobParamsSchema>;
 export function readJobParams<S extends z.ZodType>(job: Job, schema: S): z.output<S> {
   const parsed = schema.safeParse(job.params);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  const field = ['params', ...issue.path.map(String)].join('.');
+  const [issue] = parsed.error.issues;
+  const field = ['params', ...(issue?.path ?? []).map(String)].join('.');
   throw new AppError(
     'validation',
-    `The settings of this ${job.kind} job cannot be read (${field}: ${issue.message}), so no model was called for it: start a new batch.`,
+    `The settings of this ${job.kind} job cannot be read (${field}: ${issue?.message ?? 'invalid'}), so no model was called for it: start a new batch.`,
     { field },
   );
 }
