@@ -84,21 +84,22 @@ function describeProblems(value: Record<string, unknown>, issues: readonly z.cor
   return parts.join(', and ');
 }
 
+function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 async function readContextFile<S extends z.ZodObject>(kind: Kind, path: string, schema: S, io: Output): Promise<z.infer<S>> {
   const value = await readJsonFile(path, kind);
   const example = `examples/${kind}.json in the Outreach Desk folder shows every field`;
-  if (!value || typeof value !== 'object' || Array.isArray(value)) {
-    throw new UsageError(`The ${kind} file "${path}" must hold one JSON object of fields: ${example}.`);
-  }
-  const record = value as Record<string, unknown>;
+  if (!isJsonObject(value)) throw new UsageError(`The ${kind} file "${path}" must hold one JSON object of fields: ${example}.`);
   const known = Object.keys(schema.shape);
-  for (const key of Object.keys(record)) {
+  for (const key of Object.keys(value)) {
     if (known.includes(key)) continue;
     const suggestion = suggestField(kind, key, known);
     io.err(`warning: ${path}: ignored field "${key}"${suggestion ? `: did you mean "${suggestion}"?` : ` (known fields: ${known.join(', ')})`}`);
   }
-  const parsed = schema.safeParse(record);
-  if (!parsed.success) throw new UsageError(`The ${kind} file "${path}" ${describeProblems(record, parsed.error.issues)}. Fix the file and try again (${example}).`);
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new UsageError(`The ${kind} file "${path}" ${describeProblems(value, parsed.error.issues)}. Fix the file and try again (${example}).`);
   return parsed.data;
 }
 

@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Core } from '../core';
-import { UsageError, type Output } from './io';
+import { messageOf, UsageError, type Output } from './io';
 
 export interface CliContext {
   core: Core;
@@ -15,6 +15,6 @@ export function parseCommandArgs<T extends NonNullable<ParseArgsConfig['options'
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(`${command}: ${(error as Error).message.replace(/\. To specify.*$/, '')}. See "outreach-desk --help".`);
+    throw new UsageError(`${command}: ${messageOf(error).replace(/\. To specify.*$/, '')}. See "outreach-desk --help".`);
   }
 }

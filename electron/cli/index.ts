@@ -2,7 +2,7 @@ import type { Core } from '../core';
 import { createLogger } from '../core/log';
 import { defaultDataDir } from '../core/paths';
 import type { Command } from './context';
-import { OperationError, UsageError, type Output } from './io';
+import { messageOf, UsageError, type Output } from './io';
 
 const HELP = `Outreach Desk: draft outreach sequences and triage replies with any LLM provider.
 
@@ -93,7 +93,7 @@ export async function runCli(argv: string[]): Promise<number> {
   try {
     flags = takeGlobalFlags(argv);
   } catch (error) {
-    process.stderr.write(`error[usage]: ${(error as Error).message}\n`);
+    process.stderr.write(`error[usage]: ${messageOf(error)}\n`);
     return 2;
   }
   const [name, ...args] = flags.rest;
@@ -139,8 +139,9 @@ export async function runCli(argv: string[]): Promise<number> {
       process.stderr.write(`error[storage]: ${error.message} To do that, run the command again with --start-fresh.\n`);
       return 1;
     }
-    const data = error instanceof OperationError ? error.data : coreModule && error instanceof coreModule.AppError ? error.toData('cli') : null;
-    if (data) {
+    // A failed operation (`core.invoke` throws the AppError its envelope carried): exit code 1.
+    if (coreModule && error instanceof coreModule.AppError) {
+      const data = error.toData('cli');
       process.stderr.write(`error[${data.code}]: ${data.message}\n`);
       return 1;
     }

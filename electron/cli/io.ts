@@ -1,18 +1,19 @@
 import { readFile } from 'node:fs/promises';
-import type { Result } from '../../shared/ipc/envelope';
-import type { AppErrorData } from '../../shared/domain/errors';
 
 /** A mistake in how the CLI was called: exit code 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-/** A failed operation, as the core reported it: exit code 1. */
-export class OperationError extends Error {
-  override name = 'OperationError';
-  constructor(readonly data: AppErrorData) {
-    super(data.message);
-  }
+/** The message of anything thrown: a library's parse error, a usage error. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The errno code of a failed file operation ("ENOENT", "ENOSPC"), when it has one. */
+export function errnoCode(error: unknown): string | undefined {
+  const code = error instanceof Error && 'code' in error ? error.code : undefined;
+  return typeof code === 'string' ? code : undefined;
 }
 
 export interface Output {
@@ -21,12 +22,6 @@ export interface Output {
   out(text: string): void;
   /** Writes to stderr (progress, hints). */
   err(text: string): void;
-}
-
-/** Unwraps a dispatch result or throws the core's error. */
-export function unwrap<T>(result: Result<T>): T {
-  if (!result.ok) throw new OperationError(result.error);
-  return result.value;
 }
 
 export async function readJsonFile(path: string, what: string): Promise<unknown> {
@@ -39,13 +34,13 @@ export async function readJsonFile(path: string, what: string): Promise<unknown>
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`The ${what} file "${path}" is not valid JSON (${(error as Error).message}): fix it and try again.`);
+    throw new UsageError(`The ${what} file "${path}" is not valid JSON (${messageOf(error)}): fix it and try again.`);
   }
 }
 
 export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
   return Buffer.concat(chunks).toString('utf8');
 }
 

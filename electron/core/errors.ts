@@ -41,6 +41,20 @@ export class AppError extends Error {
     this.field = options.field;
   }
 
+  /**
+   * The error an envelope carried, as an `AppError` again: what `core.invoke` throws. The data's
+   * message was already worded for the core's surface, so it is kept as it is.
+   */
+  static fromData(data: AppErrorData): AppError {
+    return new AppError(data.code, data.message, {
+      retryable: data.retryable,
+      provider: data.provider,
+      requestId: data.requestId,
+      retryAfterMs: data.retryAfterMs,
+      field: data.field,
+    });
+  }
+
   /** The message as a surface shows it: the app names screens, the CLI names commands. */
   messageFor(surface: ErrorSurface): string {
     return surface === 'app' ? this.message : renderErrorMessage(this.#message, surface);

@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ErrorSurface } from './errors';
 import { createAllHandlers } from './handlers';
-import { createDispatch, type Dispatch } from './handlers/dispatch';
+import { createCoreInvoke, createDispatch, type CoreInvoke, type Dispatch } from './handlers/dispatch';
 import { createLogger, type Logger } from './log';
 import { KeyringSecretStore, MemorySecretStore, probeKeychain, type SecretStore } from './secrets';
 import { createServices, type Services } from './services';
@@ -47,7 +47,13 @@ export type BroadcastListener = <E extends EventName>(event: E, payload: EventPa
 
 /** The core, as the main process, the browser host and the CLI see it. */
 export interface Core {
+  /** The raw door: the envelope, as Electron IPC and the browser host pass it on. */
   dispatch: Dispatch;
+  /**
+   * The typed door, for callers in this process (the CLI, tests): the channel's output, or the
+   * `AppError` the envelope carried, thrown. `ctx` receives the call's events; without it they are dropped.
+   */
+  invoke: CoreInvoke;
   /** Subscribes to pushes for every window (job progress); returns the unsubscribe. */
   subscribe(listener: BroadcastListener): () => void;
   services: Services;
@@ -107,8 +113,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     keychain: probe.available ? 'available' : 'unavailable',
     recoveredFrom: store.recoveredFrom,
   });
+  const dispatch = createDispatch(handlers, logger, options.surface);
   return {
-    dispatch: createDispatch(handlers, logger, options.surface),
+    dispatch,
+    invoke: createCoreInvoke(dispatch),
     subscribe: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -125,7 +133,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   };
 }
 
-export type { Dispatch } from './handlers/dispatch';
+export type { CoreInvoke, Dispatch } from './handlers/dispatch';
 export type { Services } from './services';
 export type { SecretStore } from './secrets';
 export { KeyringSecretStore, MemorySecretStore } from './secrets';

@@ -14,3 +14,12 @@ export const events = {
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
 export const EVENT_NAMES = Object.keys(events) as EventName[];
+
+/**
+ * Narrows a pushed event's payload by its name, for a listener that takes every event
+ * (`emit(event, payload)`, `subscribe((event, payload) => …)`): the contract ties each name to
+ * one payload, so `isEvent('jobs:progress', event, payload)` makes `payload` a `JobProgress`.
+ */
+export function isEvent<E extends EventName>(expected: E, event: EventName, _payload: unknown): _payload is EventPayload<E> {
+  return event === expected;
+}

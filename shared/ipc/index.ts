@@ -1,9 +1,13 @@
 export { contract, CHANNEL_NAMES, isChannelName } from './contract';
 export type { Contract, ChannelName, ChannelInput, ChannelOutput, ParsedInput } from './contract';
 export type { Result, ChannelDef } from './envelope';
-export { events, EVENT_NAMES } from './events';
+export { events, EVENT_NAMES, isEvent } from './events';
 export type { EventName, EventPayload } from './events';
 export type { OutreachApi } from './api';
-export { exportFormatSchema } from './sequences';
-export { csvEncodingSchema, leadFieldSchema, MAX_BATCH_LEADS, onDuplicateSchema } from './jobs';
+export { createInvoke } from './invoke';
+export type { ErrorFromData, Invoke, Transport } from './invoke';
+export { draftSourceSchema, exportFormatSchema } from './sequences';
+export type { DraftSource, ExportFormat } from './sequences';
+export { csvEncodingSchema, generateJobInputSchema, leadFieldSchema, MAX_BATCH_LEADS, onDuplicateSchema } from './jobs';
+export type { CsvEncodingChoice, GenerateJobInput, LeadField, OnDuplicate } from './jobs';
 export type { LLMSettingsView } from './settings';

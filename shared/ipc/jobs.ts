@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { llmProviderNameSchema } from '../domain/llm';
 import { jobHolderSchema, jobItemSchema, jobItemStatusSchema, jobProgressSchema, jobSchema } from '../domain/records';
-import { sequenceOptionsSchema } from '../domain/sequence';
 import { defineChannel } from './envelope';
-import { exportFormatSchema } from './sequences';
+import { draftSettingsShape, exportFormatSchema } from './sequences';
 
 const id = z.string().min(1).max(100);
 
@@ -11,6 +9,8 @@ const id = z.string().min(1).max(100);
 export const leadFieldSchema = z.enum([
   'firstName', 'lastName', 'email', 'phone', 'company', 'jobTitle', 'industry', 'linkedinUrl', 'custom', 'ignore',
 ]);
+/** Where a CSV column goes: a `LeadContext` field, `custom` (kept under its header), or `ignore`. */
+export type LeadField = z.infer<typeof leadFieldSchema>;
 
 const rowErrorSchema = z.object({ row: z.number().int(), message: z.string() });
 
@@ -19,8 +19,10 @@ export const MAX_BATCH_LEADS = 100_000;
 
 /** How a lead file's bytes are read: `auto` follows the byte-order mark, then UTF-8, then Windows-1252. */
 export const csvEncodingSchema = z.enum(['auto', 'utf-8', 'utf-16le', 'utf-16be', 'windows-1252']);
+export type CsvEncodingChoice = z.infer<typeof csvEncodingSchema>;
 /** What an import does with a row whose email is already a lead (or an earlier row's). */
 export const onDuplicateSchema = z.enum(['skip', 'update', 'keep']);
+export type OnDuplicate = z.infer<typeof onDuplicateSchema>;
 
 /** A lead file as raw bytes, base64, so the core decodes every encoding the same way for every door. */
 const csvFileShape = {
@@ -37,6 +39,18 @@ const csvReadingShape = {
   headerRow: z.number().int(),
   warnings: z.array(z.string()),
 };
+
+/** How many items of one job run at once, when the job says. */
+const concurrencySchema = z.number().int().min(1).max(64);
+
+/** A drafting batch: the leads, the saved business profile, and how to draft (as a single draft is). */
+export const generateJobInputSchema = z.object({
+  leadIds: z.array(id).min(1).max(MAX_BATCH_LEADS, `A batch drafts at most ${MAX_BATCH_LEADS.toLocaleString('en-US')} leads: split them into several batches.`),
+  businessProfileId: id,
+  ...draftSettingsShape,
+  concurrency: concurrencySchema.optional(),
+}).strict();
+export type GenerateJobInput = z.infer<typeof generateJobInputSchema>;
 
 export const jobChannels = {
   'leads:import-preview': defineChannel(
@@ -75,17 +89,7 @@ export const jobChannels = {
       errorsCsv: z.string().nullable(),
     }),
   ),
-  'jobs:create-generate': defineChannel(
-    z.object({
-      leadIds: z.array(id).min(1).max(MAX_BATCH_LEADS, `A batch drafts at most ${MAX_BATCH_LEADS.toLocaleString('en-US')} leads: split them into several batches.`),
-      businessProfileId: id,
-      options: sequenceOptionsSchema,
-      provider: llmProviderNameSchema.optional(),
-      model: z.string().min(1).max(200).optional(),
-      concurrency: z.number().int().min(1).max(64).optional(),
-    }).strict(),
-    jobSchema,
-  ),
+  'jobs:create-generate': defineChannel(generateJobInputSchema, jobSchema),
   'jobs:create-classify': defineChannel(
     z.object({
       files: z

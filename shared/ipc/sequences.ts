@@ -15,28 +15,40 @@ import { requestIdSchema } from './llm';
 const id = z.string().min(1).max(100);
 const page = { offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) };
 
-/** Where a draft's lead and business come from: a saved record, or typed in. */
-const draftInputSchema = z.object({
+/**
+ * How a sequence is drafted: the options, and the provider and model when not the organization's.
+ * The one definition, for a draft (`draftSourceSchema`), a batch (`jobs:create-generate`) and the
+ * params a batch keeps (`generateJobParamsSchema`).
+ */
+export const draftSettingsShape = {
+  options: sequenceOptionsSchema,
+  provider: llmProviderNameSchema.optional(),
+  model: z.string().min(1).max(200).optional(),
+};
+
+/** Where a draft's lead and business come from (a saved record, or typed in), and how it is drafted. */
+export const draftSourceSchema = z.object({
   leadId: id.optional(),
   lead: leadContextSchema.optional(),
   businessProfileId: id.optional(),
   business: businessContextSchema.optional(),
-  options: sequenceOptionsSchema,
-  provider: llmProviderNameSchema.optional(),
-  model: z.string().min(1).max(200).optional(),
+  ...draftSettingsShape,
 });
+/** The input of `sequences:generate` and `sequences:regenerate-step` without their own fields: what the sequence service drafts from. */
+export type DraftSource = z.infer<typeof draftSourceSchema>;
 
 export const exportFormatSchema = z.enum(['csv-per-lead', 'csv-per-step', 'json']);
+export type ExportFormat = z.infer<typeof exportFormatSchema>;
 
 export const sequenceChannels = {
   /** Drafts a sequence. Text deltas arrive as `llm:stream` events with the same requestId. */
   'sequences:generate': defineChannel(
-    draftInputSchema.extend({ requestId: requestIdSchema }).strict(),
+    draftSourceSchema.extend({ requestId: requestIdSchema }).strict(),
     generatedSequenceSchema,
   ),
   /** Rewrites one step, keeping the others as context. */
   'sequences:regenerate-step': defineChannel(
-    draftInputSchema
+    draftSourceSchema
       .extend({ requestId: requestIdSchema, steps: z.array(sequenceStepSchema).min(1).max(10), stepIndex: z.number().int().min(0).max(9) })
       .strict(),
     z.object({ step: sequenceStepSchema, usage: tokenUsageSchema, costUsd: z.number() }),

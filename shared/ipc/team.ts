@@ -9,6 +9,9 @@ const id = z.string().min(1).max(100);
 const email = z.string().trim().min(3).max(320).regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address like ada@example.com');
 /** A hub URL without a password: postgres://LOGIN@HOST:PORT/DB. */
 const hubUrl = z.string().trim().min(10).max(2000);
+/** A role an admin can give: the owner stays the owner. */
+export const assignableRoleSchema = roleSchema.exclude(['owner']);
+export type AssignableRole = z.infer<typeof assignableRoleSchema>;
 /** The hub password, typed once: it goes to the OS keychain and is never sent back. */
 const password = z.string().min(1).max(1000);
 
@@ -70,10 +73,10 @@ export const teamChannels = {
   'team:members': defineChannel(empty, z.object({ members: z.array(teamMemberSchema), live: z.boolean() })),
   /** Owners and admins: a new login with a one-time password, shown once and never stored. */
   'team:invite': defineChannel(
-    z.object({ email, role: z.enum(['admin', 'member']) }).strict(),
+    z.object({ email, role: assignableRoleSchema }).strict(),
     z.object({ email: z.string(), role: roleSchema, login: z.string(), password: z.string(), url: z.string() }),
   ),
-  'team:set-role': defineChannel(z.object({ memberId: id, role: z.enum(['admin', 'member']) }).strict(), teamMemberSchema),
+  'team:set-role': defineChannel(z.object({ memberId: id, role: assignableRoleSchema }).strict(), teamMemberSchema),
   /** Removes a member, their login and their key copies; names the keys to rotate at the vendor. */
   'team:remove': defineChannel(
     z.object({ memberId: id }).strict(),

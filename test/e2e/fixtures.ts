@@ -3,11 +3,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { ChannelInput, ChannelName, ChannelOutput } from '../../shared/ipc';
+import type { Invoke } from '../../shared/ipc';
 import { createCore, type Core } from '../../electron/core';
 import { silentLogger } from '../../electron/core/log';
 import { startBrowserHost, type BrowserHost } from '../../electron/host/server';
 import { startFakeProviders, type FakeProviderSet } from '../fakes/fake-provider';
+import { createTestInvoke } from '../helpers/invoke';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 export const RENDERER_DIR = join(REPO_ROOT, 'out', 'renderer');
@@ -25,8 +26,8 @@ export interface TestApp {
   host: BrowserHost;
   fakes: FakeProviderSet;
   dataDir: string;
-  /** Calls a channel the way the renderer does, and returns the value or throws the error message. */
-  call<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>>;
+  /** Calls a channel the way the renderer does, and returns the value or throws the envelope's error. */
+  call: Invoke;
 }
 
 export const test = base.extend<{ app: TestApp }>({
@@ -36,11 +37,7 @@ export const test = base.extend<{ app: TestApp }>({
     const fakes = await startFakeProviders();
     const core = await createCore({ dataDir, env: {}, logger: silentLogger, version: '0.1.0-e2e' });
     const host = await startBrowserHost({ dispatch: core.dispatch, subscribe: core.subscribe, rendererDir: RENDERER_DIR, logger: silentLogger });
-    const call = async <C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>> => {
-      const result = await core.dispatch(channel, input, { emit: () => undefined });
-      if (!result.ok) throw new Error(`${channel} failed: ${result.error.code}: ${result.error.message}`);
-      return result.value as ChannelOutput<C>;
-    };
+    const { call } = createTestInvoke(core);
     await use({ url: host.url, core, host, fakes, dataDir, call });
     await host.close();
     await fakes.close();

@@ -5,11 +5,12 @@ import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { ChannelInput, ChannelName, ChannelOutput } from '../../shared/ipc';
+import type { Invoke } from '../../shared/ipc';
 import { createCore, KeyringSecretStore, type Core } from '../../electron/core';
 import { silentLogger } from '../../electron/core/log';
 import { startBrowserHost, type BrowserHost } from '../../electron/host/server';
 import { startFakeProviders, type FakeProviderSet } from '../fakes/fake-provider';
+import { createTestInvoke } from '../helpers/invoke';
 import { findPgBinDir, MISSING_POSTGRES, startPgCluster, type PgCluster } from '../team/pg-cluster';
 import { expect, goTo, RENDERER_DIR, SCREENS_DIR, saveScreen, seriousA11yViolations, test } from './fixtures';
 
@@ -20,19 +21,14 @@ interface Desk {
   core: Core;
   host: BrowserHost;
   dir: string;
-  call<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>>;
+  call: Invoke;
 }
 
 async function startDesk(): Promise<Desk> {
   const dir = mkdtempSync(join(tmpdir(), 'outreach-e2e-team-'));
   const core = await createCore({ dataDir: dir, env: {}, logger: silentLogger, version: '0.1.0-e2e', secrets: new KeyringSecretStore(`outreach-desk-e2e-${randomUUID()}`) });
   const host = await startBrowserHost({ dispatch: core.dispatch, subscribe: core.subscribe, rendererDir: RENDERER_DIR, logger: silentLogger });
-  const call = async <C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>> => {
-    const result = await core.dispatch(channel, input, { emit: () => undefined });
-    if (!result.ok) throw new Error(`${channel} failed: ${result.error.code}: ${result.error.message}`);
-    return result.value as ChannelOutput<C>;
-  };
-  return { core, host, dir, call };
+  return { core, host, dir, call: createTestInvoke(core).call };
 }
 
 async function open(page: Page, desk: Desk, theme: 'light' | 'dark'): Promise<void> {

@@ -1,10 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHANNEL_NAMES, type ChannelInput, type ChannelName, type ChannelOutput } from '../../shared/ipc/contract';
+import { CHANNEL_NAMES } from '../../shared/ipc/contract';
 import type { EventName } from '../../shared/ipc/events';
+import type { Invoke } from '../../shared/ipc/invoke';
 import { createCore, KeyringSecretStore, type Core, type SecretStore } from '../../electron/core';
 import { startFakeProviders, type FakeProviderSet } from '../fakes/fake-provider';
+import { createTestInvoke, type RawEnvelope } from './invoke';
 
 export interface CoreFixture {
   core: Core;
@@ -13,10 +15,10 @@ export interface CoreFixture {
   dataDir: string;
   /** Every envelope the dispatcher returned and every event it emitted, for leak checks. */
   transcript: unknown[];
-  /** Calls a channel; throws with the envelope's error when it fails. */
-  call<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>>;
+  /** Calls a channel; throws the envelope's error (an AppError naming the channel) when it fails. */
+  call: Invoke;
   /** Calls a channel and returns the raw envelope. */
-  raw(channel: string, input: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string; field?: string } }>;
+  raw(channel: string, input: unknown): Promise<RawEnvelope>;
   events: Array<{ event: EventName; payload: unknown }>;
   close(): Promise<void>;
 }
@@ -32,22 +34,13 @@ export async function startCoreFixture(options: { secrets?: SecretStore; dataDir
   const core = await createCore({ dataDir, secrets: options.secrets ?? new KeyringSecretStore(`outreach-desk-test-${process.pid}-${Date.now()}`), env: {} });
   const transcript: unknown[] = [];
   const events: Array<{ event: EventName; payload: unknown }> = [];
-  const ctx = {
-    emit: (event: EventName, payload: unknown) => {
+  const { call, raw } = createTestInvoke(core, {
+    onEvent: (event, payload) => {
       events.push({ event, payload });
       transcript.push(payload);
     },
-  };
-  const raw = async (channel: string, input: unknown) => {
-    const result = await core.dispatch(channel, input, ctx);
-    transcript.push(result);
-    return result as Awaited<ReturnType<CoreFixture['raw']>>;
-  };
-  const call = async <C extends ChannelName>(channel: C, input: ChannelInput<C>) => {
-    const result = await raw(channel, input);
-    if (!result.ok) throw Object.assign(new Error(`${channel}: [${result.error!.code}] ${result.error!.message}`), { data: result.error });
-    return result.value as ChannelOutput<C>;
-  };
+    onEnvelope: (envelope) => transcript.push(envelope),
+  });
   const baseUrls = Object.fromEntries((['anthropic', 'openai', 'gemini', 'deepseek', 'groq', 'local'] as const).map((p) => [p, fakes.baseURLFor(p)]));
   await call('settings:update-llm', { settings: { baseUrls } });
   return {

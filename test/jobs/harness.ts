@@ -52,8 +52,7 @@ export async function openCore(dataDir: string, baseUrls: Partial<Record<LLMProv
       // Already closed by the test.
     }
   });
-  const result = await core.dispatch('settings:update-llm', { settings: { baseUrls } }, { emit: () => {} });
-  if (!result.ok) throw new Error(`settings:update-llm: ${result.error.message}`);
+  await core.invoke('settings:update-llm', { settings: { baseUrls } });
   return core;
 }
 

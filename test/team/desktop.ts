@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChannelInput, ChannelName, ChannelOutput } from '../../shared/ipc/contract';
 import type { EventName } from '../../shared/ipc/events';
+import type { Invoke } from '../../shared/ipc/invoke';
 import { createCore, KeyringSecretStore, type Core } from '../../electron/core';
 import type { TeamServiceOptions } from '../../electron/core/team';
+import { createTestInvoke, type RawEnvelope } from '../helpers/invoke';
 
 /** One desktop of a team: its own data folder, its own keychain service, a real core. */
 export interface Desktop {
@@ -13,8 +14,9 @@ export interface Desktop {
   core: Core;
   dataDir: string;
   events: Array<{ event: EventName; payload: unknown }>;
-  call<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>>;
-  raw(channel: string, input: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>;
+  /** Calls a channel; throws the envelope's error (an AppError naming the desktop and the channel). */
+  call: Invoke;
+  raw(channel: string, input: unknown): Promise<RawEnvelope>;
   /** Closes the core (and its hub connection) and reopens it on the same data folder and keychain. */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -28,8 +30,7 @@ export async function startDesktop(name: string, options: { team?: TeamServiceOp
   const open = () => createCore({ dataDir, secrets, env: {}, team: options.team, autoSync: options.autoSync });
   let core = await open();
   let unsubscribe = core.subscribe((event, payload) => events.push({ event, payload }));
-  const ctx = { emit: (event: EventName, payload: unknown) => events.push({ event, payload }) };
-  const raw: Desktop['raw'] = async (channel, input) => (await core.dispatch(channel, input, ctx)) as Awaited<ReturnType<Desktop['raw']>>;
+  const { call, raw } = createTestInvoke(() => core, { label: name, onEvent: (event, payload) => events.push({ event, payload }) });
   const desktop: Desktop = {
     name,
     get core() {
@@ -38,11 +39,7 @@ export async function startDesktop(name: string, options: { team?: TeamServiceOp
     dataDir,
     events,
     raw,
-    call: async (channel, input) => {
-      const result = await raw(channel, input);
-      if (!result.ok) throw Object.assign(new Error(`${name} ${channel}: [${result.error!.code}] ${result.error!.message}`), { data: result.error });
-      return result.value as never;
-    },
+    call,
     restart: async () => {
       unsubscribe();
       await core.services.team.close();

@@ -6,10 +6,8 @@ import { usageGroupBySchema } from '../../../shared/domain/usage';
 import { keychainUnavailableError } from '../../core';
 import { formatCsv } from '../../core/csv';
 import { parseCommandArgs, type Command } from '../context';
-import { formatTable, formatUsd, readStdin, unwrap, UsageError } from '../io';
+import { formatTable, formatUsd, readStdin, UsageError } from '../io';
 import { parseProvider } from './llm';
-
-const noEvents = { emit: () => {} };
 
 /** Reads a key from a terminal without echoing it, or from piped stdin. */
 export async function readSecret(prompt: string): Promise<string> {
@@ -27,7 +25,7 @@ export const keysCommand: Command = async ({ core, io }, args) => {
   const { values, positionals } = parseCommandArgs(args, { 'session-only': { type: 'boolean' } }, 'keys');
   const [action, providerArg] = positionals;
   if (action === 'status') {
-    const view = unwrap(await core.dispatch('settings:get-llm', undefined, noEvents)) as { keys: Array<{ provider: string; source: string; last4: string | null }> };
+    const view = await core.invoke('settings:get-llm', undefined);
     // Without a keychain, say so and what to install: otherwise "none" everywhere looks like no key was ever set.
     const keychain = core.keychainAvailable
       ? { available: true as const }
@@ -43,9 +41,7 @@ export const keysCommand: Command = async ({ core, io }, args) => {
   }
   const key = action === 'set' ? await readSecret(`Paste the ${provider} key and press Enter: `) : '';
   if (action === 'set' && !key) throw new UsageError('No key was given on stdin.');
-  const view = unwrap(
-    await core.dispatch('settings:update-llm', { apiKeys: { [provider]: key }, sessionOnly: values['session-only'] ?? false }, noEvents),
-  ) as { keys: Array<{ provider: string; source: string; last4: string | null }> };
+  const view = await core.invoke('settings:update-llm', { apiKeys: { [provider]: key }, sessionOnly: values['session-only'] ?? false });
   const status = view.keys.find((k) => k.provider === provider)!;
   if (io.json) return io.out(JSON.stringify({ provider, source: status.source, last4: status.last4 }, null, 2));
   io.out(action === 'set' ? `Saved the ${provider} key (${status.source}${status.last4 ? `, ends in …${status.last4}` : ''}).` : `Removed the ${provider} key; now using: ${status.source}.`);
@@ -58,7 +54,7 @@ function applySetting(
   patch: { provider?: LLMProviderName; settings: LLMSettingsPatch; orgName?: string; budget?: number | null },
   current: LLMSettings,
 ): void {
-  const [name, sub] = key.split('.', 2) as [string, string | undefined];
+  const [name = '', sub] = key.split('.', 2);
   const provider = () => {
     const p = llmProviderNameSchema.safeParse(sub);
     if (!p.success) throw new UsageError(`"${key}" needs a provider after the dot, e.g. ${name}.openai=…`);
@@ -116,7 +112,7 @@ function applySetting(
 export const settingsCommand: Command = async ({ core, io }, args) => {
   const { positionals } = parseCommandArgs(args, {}, 'settings');
   const [action, ...pairs] = positionals;
-  const view = unwrap(await core.dispatch('settings:get-llm', undefined, noEvents)) as { provider: LLMProviderName; settings: LLMSettings };
+  const view = await core.invoke('settings:get-llm', undefined);
   if (action === 'get') {
     const { org } = core.services.session.current();
     const doc = { organization: { id: org.id, name: org.name }, provider: view.provider, settings: view.settings };
@@ -134,27 +130,23 @@ export const settingsCommand: Command = async ({ core, io }, args) => {
     applySetting(pair.slice(0, eq), pair.slice(eq + 1), patch, view.settings);
   }
   if (patch.orgName !== undefined || patch.budget !== undefined) {
-    unwrap(await core.dispatch('org:update', { name: patch.orgName, monthlyBudgetUsd: patch.budget }, noEvents));
+    await core.invoke('org:update', { name: patch.orgName, monthlyBudgetUsd: patch.budget });
   }
   const hasSettings = Object.keys(patch.settings).length > 0;
   const updated = patch.provider || hasSettings
-    ? (unwrap(await core.dispatch('settings:update-llm', { provider: patch.provider, settings: hasSettings ? patch.settings : undefined }, noEvents)) as { provider: LLMProviderName; settings: LLMSettings })
-    : (unwrap(await core.dispatch('settings:get-llm', undefined, noEvents)) as { provider: LLMProviderName; settings: LLMSettings });
+    ? await core.invoke('settings:update-llm', { provider: patch.provider, settings: hasSettings ? patch.settings : undefined })
+    : await core.invoke('settings:get-llm', undefined);
   if (io.json) return io.out(JSON.stringify({ provider: updated.provider, settings: updated.settings }, null, 2));
   io.out(`Saved ${pairs.length} setting${pairs.length === 1 ? '' : 's'}.`);
 };
 
 export const usageCommand: Command = async ({ core, io }, args) => {
   const { values } = parseCommandArgs(args, { since: { type: 'string' }, until: { type: 'string' }, by: { type: 'string' }, csv: { type: 'boolean' } }, 'usage');
-  const by = values.by ?? 'day';
-  if (!usageGroupBySchema.safeParse(by).success) throw new UsageError(`--by takes one of ${usageGroupBySchema.options.join(', ')}.`);
+  const groupBy = usageGroupBySchema.safeParse(values.by ?? 'day');
+  if (!groupBy.success) throw new UsageError(`--by takes one of ${usageGroupBySchema.options.join(', ')}.`);
+  const by = groupBy.data;
   if (values.since && !/^\d{4}-\d{2}-\d{2}/.test(values.since)) throw new UsageError('--since needs a date like 2026-11-01.');
-  const summary = unwrap(await core.dispatch('usage:summary', { since: values.since, until: values.until, groupBy: by }, noEvents)) as {
-    totals: { calls: number; errors: number; inputTokens: number; outputTokens: number; cachedInputTokens: number; costUsd: number };
-    rows: Array<{ key: string; calls: number; errors: number; inputTokens: number; outputTokens: number; cachedInputTokens: number; costUsd: number }>;
-    labels?: Record<string, string>;
-    note?: string | null;
-  };
+  const summary = await core.invoke('usage:summary', { since: values.since, until: values.until, groupBy: by });
   // In team mode, people are keyed by member id; show their addresses.
   const label = (key: string) => summary.labels?.[key] ?? key;
   const columns = ['calls', 'errors', 'inputTokens', 'outputTokens', 'cachedInputTokens', 'costUsd'] as const;

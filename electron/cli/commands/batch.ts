@@ -1,17 +1,18 @@
 import { writeFile } from 'node:fs/promises';
 import type { ErrorCode } from '../../../shared/domain/errors';
-import type { Job, JobProgress } from '../../../shared/domain/records';
-import { jobChannels, MAX_BATCH_LEADS } from '../../../shared/ipc/jobs';
+import type { Job, JobItem, JobProgress } from '../../../shared/domain/records';
+import { isEvent } from '../../../shared/ipc/events';
+import { generateJobInputSchema, MAX_BATCH_LEADS } from '../../../shared/ipc/jobs';
 import type { Core } from '../../core';
+import { AppError } from '../../core/errors';
 import { renderProgressBar } from '../../core/jobs';
 import { parseCommandArgs, type Command } from '../context';
 import { readBusinessFile } from '../context-files';
-import { formatTable, parseInteger, unwrap, UsageError, type Output } from '../io';
+import { errnoCode, formatTable, parseInteger, UsageError, type Output } from '../io';
 import { parseProvider } from './llm';
 
-const noEvents = { emit: () => {} };
 /** A generate job's settings, checked before the import (the lead ids come from it). */
-const jobInputSchema = jobChannels['jobs:create-generate'].input.omit({ leadIds: true });
+const jobInputSchema = generateJobInputSchema.omit({ leadIds: true });
 
 /** Waits for a job's run to stop (done, paused, cancelled), drawing its progress bar on stderr. */
 async function waitForJob(core: Core, io: Output, job: Job): Promise<JobProgress> {
@@ -26,7 +27,7 @@ async function waitForJob(core: Core, io: Output, job: Job): Promise<JobProgress
     process.stderr.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
   };
   const unsubscribe = core.subscribe((event, payload) => {
-    if (event === 'jobs:progress' && (payload as JobProgress).jobId === job.id) draw(payload as JobProgress);
+    if (isEvent('jobs:progress', event, payload) && payload.jobId === job.id) draw(payload);
   });
   try {
     await core.services.jobs.runner.settled(job.id);
@@ -40,25 +41,27 @@ async function waitForJob(core: Core, io: Output, job: Job): Promise<JobProgress
 }
 
 async function writeOutput(core: Core, io: Output, job: Job, out: string): Promise<void> {
-  const result = await core.dispatch('jobs:export', { id: job.id, format: 'csv-per-lead', fillPlaceholders: false }, noEvents);
-  if (!result.ok) {
-    io.err(`Nothing written to ${out}: ${result.error.message}`);
+  let content: string;
+  try {
+    ({ content } = await core.invoke('jobs:export', { id: job.id, format: 'csv-per-lead', fillPlaceholders: false }));
+  } catch (error) {
+    // The summary and the failures still print; only the file is missing, and this says why.
+    if (!(error instanceof AppError)) throw error;
+    io.err(`Nothing written to ${out}: ${error.messageFor('cli')}`);
     return;
   }
   try {
-    await writeFile(out, (result.value as { content: string }).content);
+    await writeFile(out, content);
   } catch (error) {
-    throw new UsageError(`Cannot write "${out}" (${(error as NodeJS.ErrnoException).code ?? 'error'}): check the folder exists and has free space.`);
+    throw new UsageError(`Cannot write "${out}" (${errnoCode(error) ?? 'error'}): check the folder exists and has free space.`);
   }
 }
 
-type FailedItem = { seq: number; status: string; input: Record<string, unknown>; error: { code: string; message: string } | null };
-
 /** Every failed item of the job, page by page: a long batch can fail more items than one page holds. */
-async function readFailures(core: Core, jobId: string): Promise<FailedItem[]> {
-  const failures: FailedItem[] = [];
+async function readFailures(core: Core, jobId: string): Promise<JobItem[]> {
+  const failures: JobItem[] = [];
   for (let offset = 0; ; offset += FAILURE_PAGE) {
-    const page = unwrap(await core.dispatch('jobs:get', { id: jobId, status: 'failed', offset, limit: FAILURE_PAGE }, noEvents)) as { items: FailedItem[] };
+    const page = await core.invoke('jobs:get', { id: jobId, status: 'failed', offset, limit: FAILURE_PAGE });
     failures.push(...page.items);
     if (page.items.length < FAILURE_PAGE) return failures;
   }
@@ -67,7 +70,7 @@ async function readFailures(core: Core, jobId: string): Promise<FailedItem[]> {
 const FAILURE_PAGE = 500;
 
 /** "item 4 (inbox.mbox#4)": the position, and the file a reply came from. */
-function describeItem(item: FailedItem): string {
+function describeItem(item: JobItem): string {
   const name = item.input['name'];
   return typeof name === 'string' && name ? `item ${item.seq + 1} (${name})` : `item ${item.seq + 1}`;
 }
@@ -125,7 +128,7 @@ export const batchCommand: Command = async ({ core, io }, args) => {
   if (kind === 'generate') {
     if (!values.leads || !values.business || !values.out) throw new UsageError('batch generate needs --leads FILE.csv --business FILE.json --out FILE.csv.');
     const business = await readBusinessFile(values.business, io);
-    const profile = unwrap(await core.dispatch('profiles:save', business, noEvents)) as { id: string };
+    const profile = await core.invoke('profiles:save', business);
     const steps = parseInteger(values.steps, '--steps') ?? 3;
     const channels = values.channels?.split(',').map((c) => c.trim()) ?? ['email'];
     const jobInput = jobInputSchema.safeParse({
@@ -163,7 +166,7 @@ export const jobsCommand: Command = async ({ core, io }, args) => {
   const { positionals } = parseCommandArgs(args, {}, 'jobs');
   const [action = 'list', id] = positionals;
   if (action === 'list') {
-    const jobs = unwrap(await core.dispatch('jobs:list', undefined, noEvents)) as Job[];
+    const jobs = await core.invoke('jobs:list', undefined);
     if (io.json) return io.out(JSON.stringify({ jobs }, null, 2));
     if (jobs.length === 0) return io.out('No jobs yet.');
     io.out(formatTable(['ID', 'KIND', 'STATUS', 'DONE', 'FAILED', 'TOTAL', 'CREATED'], jobs.map((j) => [j.id, j.kind, j.status, j.done, j.failed, j.total, j.createdAt])));
@@ -171,13 +174,13 @@ export const jobsCommand: Command = async ({ core, io }, args) => {
   }
   if (!id) throw new UsageError(`jobs ${action} needs a job id; see "outreach-desk jobs list".`);
   if (action === 'resume') {
-    const job = unwrap(await core.dispatch('jobs:resume', { id }, noEvents)) as Job;
+    const job = await core.invoke('jobs:resume', { id });
     io.err(`Resuming job ${job.id}.`);
     const out = core.services.store.meta.get(`job-out:${job.id}`) ?? undefined;
     return reportJob(core, io, job, await waitForJob(core, io, job), out);
   }
   if (action === 'cancel') {
-    const job = unwrap(await core.dispatch('jobs:cancel', { id }, noEvents)) as Job;
+    const job = await core.invoke('jobs:cancel', { id });
     if (io.json) return io.out(JSON.stringify({ job }, null, 2));
     io.out(`Cancelled job ${job.id}: ${job.done} done, ${job.failed} failed of ${job.total}.`);
     return;

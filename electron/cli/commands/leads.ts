@@ -1,9 +1,9 @@
+import type { z } from 'zod';
 import type { Lead } from '../../../shared/domain/records';
-import { csvEncodingSchema, leadFieldSchema, onDuplicateSchema } from '../../../shared/ipc/jobs';
+import { csvEncodingSchema, leadFieldSchema, onDuplicateSchema, type LeadField } from '../../../shared/ipc/jobs';
+import type { CoreInvoke } from '../../core';
 import { parseCommandArgs, type Command } from '../context';
-import { formatTable, unwrap, UsageError } from '../io';
-
-const noEvents = { emit: () => {} };
+import { formatTable, UsageError } from '../io';
 const DELIMITERS: Record<string, string> = { ',': ',', comma: ',', ';': ';', semicolon: ';', tab: '\t', '\t': '\t', '\\t': '\t' };
 const DELIMITER_NAMES: Record<string, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab' };
 
@@ -15,8 +15,8 @@ function parseDelimiter(value: string | undefined): string | undefined {
 }
 
 /** `--map "E-mail 1 - Value=email"`: the last `=` splits, so a column name may hold one. */
-function parseMap(values: readonly string[]): Record<string, (typeof leadFieldSchema.options)[number]> {
-  const mapping: Record<string, (typeof leadFieldSchema.options)[number]> = {};
+function parseMap(values: readonly string[]): Record<string, LeadField> {
+  const mapping: Record<string, LeadField> = {};
   for (const value of values) {
     const at = value.lastIndexOf('=');
     const column = value.slice(0, at).trim();
@@ -29,17 +29,18 @@ function parseMap(values: readonly string[]): Record<string, (typeof leadFieldSc
   return mapping;
 }
 
-function choose<T extends string>(schema: { options: readonly T[] }, value: string | undefined, flag: string): T | undefined {
+function choose<T extends string>(schema: z.ZodEnum<{ [K in T]: K }>, value: string | undefined, flag: string): T | undefined {
   if (value === undefined) return undefined;
-  if (!(schema.options as readonly string[]).includes(value)) throw new UsageError(`${flag} takes ${schema.options.join('|')}, not "${value}".`);
-  return value as T;
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new UsageError(`${flag} takes ${schema.options.join('|')}, not "${value}".`);
+  return parsed.data;
 }
 
 /** Every lead of the organization, newest first, a page at a time. */
-async function listAllLeads(dispatch: Parameters<Command>[0]['core']['dispatch']): Promise<Lead[]> {
+async function listAllLeads(invoke: CoreInvoke): Promise<Lead[]> {
   const leads: Lead[] = [];
   for (;;) {
-    const page = unwrap(await dispatch('leads:list', { offset: leads.length, limit: 500 }, noEvents)) as { items: Lead[]; total: number };
+    const page = await invoke('leads:list', { offset: leads.length, limit: 500 });
     leads.push(...page.items);
     if (page.items.length === 0 || leads.length >= page.total) return leads;
   }
@@ -63,7 +64,7 @@ export const leadsCommand: Command = async ({ core, io }, args) => {
   const [action, file, ...extra] = positionals;
   if (action === 'list') {
     if (file) throw new UsageError('leads list takes no file; see "outreach-desk --help".');
-    const leads = await listAllLeads(core.dispatch);
+    const leads = await listAllLeads(core.invoke);
     if (io.json) return io.out(JSON.stringify({ leads }, null, 2));
     if (leads.length === 0) return io.out('No leads yet. Import some with: outreach-desk leads import FILE.csv');
     const name = (l: Lead) => [l.firstName, l.lastName].filter(Boolean).join(' ');

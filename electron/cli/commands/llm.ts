@@ -3,9 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { llmProviderNameSchema, type FinishReason, type LLMProviderName } from '../../../shared/domain/llm';
 import { MAX_TOKENS_LIMIT } from '../../../shared/domain/org';
 import { channelSchema } from '../../../shared/domain/sequence';
+import { isEvent } from '../../../shared/ipc/events';
 import { parseCommandArgs, type Command } from '../context';
 import { readBusinessFile, readLeadFile } from '../context-files';
-import { formatTable, formatUsd, parseInteger, parseList, readStdin, unwrap, UsageError } from '../io';
+import { formatTable, formatUsd, parseInteger, parseList, readStdin, UsageError } from '../io';
 import { createStepStreamPrinter } from '../stream-printer';
 
 export function parseProvider(value: string | undefined, flag = 'provider'): LLMProviderName | undefined {
@@ -14,8 +15,6 @@ export function parseProvider(value: string | undefined, flag = 'provider'): LLM
   if (!parsed.success) throw new UsageError(`Unknown ${flag} "${value}": use one of ${llmProviderNameSchema.options.join(', ')}.`);
   return parsed.data;
 }
-
-const noEvents = { emit: () => {} };
 
 /**
  * An answer that came back without an error can still be useless: empty (exit 1, it is no answer)
@@ -39,12 +38,8 @@ function raiseMaxTokens(current: number): string {
 
 export const providersCommand: Command = async ({ core, io }, args) => {
   parseCommandArgs(args, {}, 'providers');
-  const providers = unwrap(await core.dispatch('llm:providers', undefined, noEvents)) as Array<{ name: LLMProviderName; displayName: string; defaultBaseUrl: string | null; defaultModel: string }>;
-  const settings = unwrap(await core.dispatch('settings:get-llm', undefined, noEvents)) as {
-    provider: LLMProviderName;
-    settings: { models: Partial<Record<LLMProviderName, string>>; baseUrls: Partial<Record<LLMProviderName, string>> };
-    keys: Array<{ provider: LLMProviderName; source: string; last4: string | null }>;
-  };
+  const providers = await core.invoke('llm:providers', undefined);
+  const settings = await core.invoke('settings:get-llm', undefined);
   const rows = providers.map((p) => {
     const key = settings.keys.find((k) => k.provider === p.name)!;
     return {
@@ -69,11 +64,7 @@ export const modelsCommand: Command = async ({ core, io }, args) => {
   const { values, positionals } = parseCommandArgs(args, { refresh: { type: 'boolean' } }, 'models');
   const provider = parseProvider(positionals[0]);
   if (!provider) throw new UsageError('models needs a provider, e.g. "outreach-desk models openai".');
-  const result = unwrap(await core.dispatch('llm:models', { provider, refresh: values.refresh ?? false }, noEvents)) as {
-    models: Array<{ id: string; displayName: string; contextWindow: number | null; inputPerMTok: number | null; outputPerMTok: number | null; fast: boolean; deprecated: boolean; unknownToCatalog: boolean; missingFromVendor: boolean }>;
-    priceTable: { version: string; pricesAsOf: string; source: string };
-    live: boolean;
-  };
+  const result = await core.invoke('llm:models', { provider, refresh: values.refresh ?? false });
   if (io.json) return io.out(JSON.stringify(result, null, 2));
   const price = (v: number | null) => (v === null ? '?' : `$${v}`);
   io.out(
@@ -95,9 +86,7 @@ export const modelsCommand: Command = async ({ core, io }, args) => {
 export const testCommand: Command = async ({ core, io }, args) => {
   const { values, positionals } = parseCommandArgs(args, { model: { type: 'string' }, prompt: { type: 'string' } }, 'test');
   const provider = parseProvider(positionals[0]);
-  const result = unwrap(await core.dispatch('llm:test', { provider, model: values.model, prompt: values.prompt }, noEvents)) as {
-    provider: string; model: string; response: string; finishReason: FinishReason; usage: { inputTokens: number; outputTokens: number; cachedInputTokens: number }; cost: { usd: number }; latencyMs: number;
-  };
+  const result = await core.invoke('llm:test', { provider, model: values.model, prompt: values.prompt });
   const check = checkAnswer(result.provider, result.response, result.finishReason, 'The connection works; the test allows only a short reply.');
   if (io.json) {
     io.out(JSON.stringify(result, null, 2));
@@ -164,8 +153,11 @@ export const generateCommand: Command = async ({ core, io }, args) => {
     'generate',
   );
   if (!values.lead || !values.business) throw new UsageError('generate needs --lead FILE.json and --business FILE.json.');
-  const channels = parseList(values.channels, '--channels') ?? ['email'];
-  for (const c of channels) if (!channelSchema.safeParse(c).success) throw new UsageError(`Unknown channel "${c}": use email, sms or whatsapp.`);
+  const channels = (parseList(values.channels, '--channels') ?? ['email']).map((c) => {
+    const channel = channelSchema.safeParse(c);
+    if (!channel.success) throw new UsageError(`Unknown channel "${c}": use email, sms or whatsapp.`);
+    return channel.data;
+  });
   const delays = parseList(values.delays, '--delays')?.map((d) => parseInteger(d, '--delays')!);
   const numberOfSteps = parseInteger(values.steps, '--steps') ?? delays?.length ?? 3;
   const requestId = randomUUID();
@@ -179,14 +171,11 @@ export const generateCommand: Command = async ({ core, io }, args) => {
   };
   // Streamed steps go to stderr as they form; stdout gets the validated sequence at the end.
   const printer = values.stream === true && !io.json ? createStepStreamPrinter((text) => process.stderr.write(text)) : null;
-  const result = unwrap(
-    await core.dispatch('sequences:generate', input, {
-      emit: (event, payload) => {
-        const part = (payload as { part: { type: string; text?: string } }).part;
-        if (printer && event === 'llm:stream' && part.type === 'text-delta') printer.push(part.text ?? '');
-      },
-    }),
-  ) as { steps: Array<{ step: number; delay_days: number; channel: string; subject?: string; body: string }>; provider: string; model: string; usage: { inputTokens: number; outputTokens: number }; cost: { usd: number } };
+  const result = await core.invoke('sequences:generate', input, {
+    emit: (event, payload) => {
+      if (printer && isEvent('llm:stream', event, payload) && payload.part.type === 'text-delta') printer.push(payload.part.text);
+    },
+  });
   if (printer) {
     printer.end();
     process.stderr.write('\n');
@@ -222,13 +211,12 @@ export const classifyCommand: Command = async ({ core, io }, args) => {
   if (!source.trim()) throw new UsageError('The reply is empty.');
   const original = values.original ? await readFile(values.original, 'utf8').catch(() => { throw new UsageError(`Cannot read "${values.original}".`); }) : undefined;
   const asEml = !fromStdin && values.reply!.toLowerCase().endsWith('.eml');
-  const reply = unwrap(
-    await core.dispatch(
-      'replies:classify',
-      { ...(asEml ? { eml: source } : { text: source }), originalOutreach: original, provider: parseProvider(values.provider), model: values.model },
-      noEvents,
-    ),
-  ) as { classification: string | null; confidence: number | null; reason: string | null; suggestedAction: string | null; decidedBy: string; returnDate: string | null };
+  const reply = await core.invoke('replies:classify', {
+    ...(asEml ? { eml: source } : { text: source }),
+    originalOutreach: original,
+    provider: parseProvider(values.provider),
+    model: values.model,
+  });
   if (io.json) return io.out(JSON.stringify(reply, null, 2));
   io.out(`${reply.classification ?? 'undecided'} (${reply.confidence === null ? '?' : Math.round(reply.confidence * 100) + '%'}, decided by ${reply.decidedBy})`);
   if (reply.reason) io.out(`  reason: ${reply.reason}`);

@@ -1,10 +1,8 @@
-import type { TeamMember, TeamStatus } from '../../../shared/ipc/team';
+import { assignableRoleSchema, type AssignableRole, type TeamMember, type TeamStatus } from '../../../shared/ipc/team';
 import { parseCommandArgs, type CliContext, type Command } from '../context';
-import { formatTable, unwrap, UsageError } from '../io';
+import { formatTable, UsageError } from '../io';
 import { readSecret } from './admin';
 import { parseProvider } from './llm';
-
-const noEvents = { emit: () => {} };
 
 const TEAM_USAGE = `Use one of:
   team init --url postgres://LOGIN@HOST:PORT/DB [--email E]   (password on stdin)
@@ -36,15 +34,16 @@ async function passwordFromStdin(): Promise<string> {
 
 async function memberByEmail(ctx: CliContext, email: string | undefined): Promise<TeamMember> {
   if (!email) throw new UsageError(`Name the member by email. ${TEAM_USAGE}`);
-  const { members } = unwrap(await ctx.core.dispatch('team:members', undefined, noEvents)) as { members: TeamMember[] };
+  const { members } = await ctx.core.invoke('team:members', undefined);
   const member = members.find((m) => m.email === email.toLowerCase());
   if (!member) throw new UsageError(`No member with the address ${email}. "team members" lists them.`);
   return member;
 }
 
-function parseRole(value: string | undefined): 'admin' | 'member' {
-  if (value !== 'admin' && value !== 'member') throw new UsageError('A role is admin or member (the owner stays the owner).');
-  return value;
+function parseRole(value: string | undefined): AssignableRole {
+  const role = assignableRoleSchema.safeParse(value);
+  if (!role.success) throw new UsageError('A role is admin or member (the owner stays the owner).');
+  return role.data;
 }
 
 /** `outreach-desk team …`: the team hub from the command line; the UI offers the same in Settings → Team. */
@@ -56,25 +55,24 @@ export const teamCommand: Command = async (ctx, args) => {
     'team',
   );
   const [action, ...rest] = positionals;
-  const status = async (channel: 'team:status' | 'team:sync') => unwrap(await core.dispatch(channel, undefined, noEvents)) as TeamStatus;
 
   switch (action) {
     case 'init':
     case 'connect': {
       if (!values.url) throw new UsageError(`team ${action} needs --url postgres://LOGIN@HOST:PORT/DB; the password is read from stdin.`);
       const password = await passwordFromStdin();
-      const input = action === 'init' ? { url: values.url, password, email: values.email } : { url: values.url, password };
-      const result = unwrap(await core.dispatch(`team:${action}`, input, noEvents)) as TeamStatus;
-      printStatus(io, result);
+      const url = values.url;
+      const status = action === 'init' ? await core.invoke('team:init', { url, password, email: values.email }) : await core.invoke('team:connect', { url, password });
+      printStatus(io, status);
       return;
     }
     case 'status':
-      return printStatus(io, await status('team:status'));
+      return printStatus(io, await core.invoke('team:status', undefined));
     case 'sync':
       // A failed sync exits 1 with error[offline|forbidden|conflict|auth]; the status keeps it too.
-      return printStatus(io, await status('team:sync'));
+      return printStatus(io, await core.invoke('team:sync', undefined));
     case 'members': {
-      const { members, live } = unwrap(await core.dispatch('team:members', undefined, noEvents)) as { members: TeamMember[]; live: boolean };
+      const { members, live } = await core.invoke('team:members', undefined);
       if (io.json) return io.out(JSON.stringify({ members, live }, null, 2));
       io.out(
         formatTable(
@@ -88,13 +86,7 @@ export const teamCommand: Command = async (ctx, args) => {
     case 'invite': {
       const email = rest[0];
       if (!email) throw new UsageError('team invite needs an EMAIL and --role admin|member.');
-      const invite = unwrap(await core.dispatch('team:invite', { email, role: parseRole(values.role) }, noEvents)) as {
-        email: string;
-        role: string;
-        login: string;
-        password: string;
-        url: string;
-      };
+      const invite = await core.invoke('team:invite', { email, role: parseRole(values.role) });
       if (io.json) return io.out(JSON.stringify({ login: invite.login, password: invite.password }, null, 2));
       io.out(`Invited ${invite.email} as ${invite.role}.`);
       io.out(`Login:    ${invite.login}`);
@@ -105,14 +97,14 @@ export const teamCommand: Command = async (ctx, args) => {
     }
     case 'set-role': {
       const member = await memberByEmail(ctx, rest[0]);
-      const updated = unwrap(await core.dispatch('team:set-role', { memberId: member.id, role: parseRole(rest[1]) }, noEvents)) as TeamMember;
+      const updated = await core.invoke('team:set-role', { memberId: member.id, role: parseRole(rest[1]) });
       if (io.json) return io.out(JSON.stringify(updated, null, 2));
       io.out(`${updated.email} is now ${updated.role}.`);
       return;
     }
     case 'remove': {
       const member = await memberByEmail(ctx, rest[0]);
-      const removed = unwrap(await core.dispatch('team:remove', { memberId: member.id }, noEvents)) as { email: string; rotate: string[]; message: string };
+      const removed = await core.invoke('team:remove', { memberId: member.id });
       if (io.json) return io.out(JSON.stringify(removed, null, 2));
       io.out(removed.message);
       return;
@@ -120,14 +112,14 @@ export const teamCommand: Command = async (ctx, args) => {
     case 'share-key': {
       const provider = parseProvider(rest[0]);
       if (!provider) throw new UsageError('team share-key needs a PROVIDER, e.g. team share-key openai.');
-      const shared = unwrap(await core.dispatch('team:share-key', { provider }, noEvents)) as { provider: string; sharedWith: string[]; waiting: string[] };
+      const shared = await core.invoke('team:share-key', { provider });
       if (io.json) return io.out(JSON.stringify(shared, null, 2));
       io.out(`Shared the ${provider} key, sealed to each member's own key, with ${shared.sharedWith.length} member${shared.sharedWith.length === 1 ? '' : 's'}.`);
       if (shared.waiting.length) io.out(`Waiting for ${shared.waiting.join(', ')} to connect; they get it at an admin's next sync after that.`);
       return;
     }
     case 'disconnect': {
-      const result = unwrap(await core.dispatch('team:disconnect', { force: values.force ?? false }, noEvents)) as TeamStatus;
+      const result = await core.invoke('team:disconnect', { force: values.force ?? false });
       if (io.json) return io.out(JSON.stringify(result, null, 2));
       io.out('Disconnected: this desktop is in solo mode. The hub keeps the organization; the hub password and shared keys are gone from this keychain.');
       return;

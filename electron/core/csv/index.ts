@@ -16,5 +16,5 @@ export type {
 export { fillPlaceholders } from './placeholders';
 export { exportSequencesCsv, exportSequencesJson } from './sequence-export';
 export type { ExportItemOutcome, SequenceCsvOptions, SequenceExportItem, SequenceExportOptions } from './sequence-export';
-export { CSV_ENCODINGS, decodeCsvBytes } from './text-decoding';
+export { decodeCsvBytes } from './text-decoding';
 export type { CsvEncoding, CsvEncodingChoice, DecodedCsv } from './text-decoding';

@@ -1,8 +1,6 @@
-import type { z } from 'zod';
-import type { leadFieldSchema } from '../../../shared/ipc/jobs';
+import type { LeadField } from '../../../shared/ipc/jobs';
 
-/** Where a CSV column goes: a `LeadContext` field, `custom` (kept under its header), or `ignore`. */
-export type LeadField = z.infer<typeof leadFieldSchema>;
+export type { LeadField };
 /** Column header → lead field. Columns missing from the mapping are kept as custom fields. */
 export type LeadColumnMapping = Record<string, LeadField>;
 

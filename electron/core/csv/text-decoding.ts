@@ -1,8 +1,9 @@
+import type { CsvEncodingChoice } from '../../../shared/ipc/jobs';
 import { AppError } from '../errors';
 
-/** The encodings a lead file can be read in; `auto` decides from the bytes. */
-export const CSV_ENCODINGS = ['auto', 'utf-8', 'utf-16le', 'utf-16be', 'windows-1252'] as const;
-export type CsvEncodingChoice = (typeof CSV_ENCODINGS)[number];
+/** The encodings a lead file can be read in (`csvEncodingSchema`); `auto` decides from the bytes. */
+export type { CsvEncodingChoice };
+/** How a file was read: an encoding `auto` settled on. */
 export type CsvEncoding = Exclude<CsvEncodingChoice, 'auto'>;
 
 /** A file's text and how it was read. */

@@ -1,11 +1,21 @@
 import { z } from 'zod';
 import { contract, isChannelName, type ChannelName } from '../../../shared/ipc/contract';
 import type { Result } from '../../../shared/ipc/envelope';
+import { createInvoke, type Invoke } from '../../../shared/ipc/invoke';
 import { AppError, toAppErrorData, type ErrorSurface } from '../errors';
 import type { Logger } from '../log';
 import type { HandlerContext, Handlers } from './types';
 
 export type Dispatch = (channel: string, input: unknown, ctx: HandlerContext) => Promise<Result<unknown>>;
+
+/**
+ * The core's typed door: `invoke(channel, input, ctx?)` returns the channel's output or throws
+ * the `AppError` its envelope carried. Without `ctx`, the call's events are dropped (`NO_EVENTS`).
+ */
+export type CoreInvoke = Invoke<[ctx?: HandlerContext]>;
+
+/** A handler context for a call whose caller listens to none of its events. */
+const NO_EVENTS: HandlerContext = { emit: () => {} };
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -67,4 +77,9 @@ export function createDispatch(handlers: Handlers, logger: Logger, surface: Erro
       return { ok: false, error: toAppErrorData(error, surface) };
     }
   };
+}
+
+/** `core.invoke`: the dispatcher, with its envelope unwrapped once, here. */
+export function createCoreInvoke(dispatch: Dispatch): CoreInvoke {
+  return createInvoke<[ctx?: HandlerContext]>((channel, input, ctx) => dispatch(channel, input, ctx ?? NO_EVENTS), (data) => AppError.fromData(data));
 }

@@ -1,11 +1,10 @@
 import type { Sequence } from '../../../shared/domain/records';
+import type { ExportFormat } from '../../../shared/ipc/sequences';
 import { exportSequencesCsv, exportSequencesJson, type ExportItemOutcome, type SequenceExportItem } from '../csv';
 import { AppError } from '../errors';
 import type { ServiceDeps } from './context';
 import type { SessionService } from './session';
 import { toLeadContext } from './sequences';
-
-export type ExportFormat = 'csv-per-lead' | 'csv-per-step' | 'json';
 
 /** Renders saved sequences as a file: CSV one row per lead or per step, or JSON. */
 export function createExportService(deps: ServiceDeps, session: SessionService) {

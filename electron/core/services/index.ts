@@ -39,7 +39,6 @@ export function createServices(deps: ServiceDeps, options: { team?: TeamServiceO
 
 export type Services = ReturnType<typeof createServices>;
 export type { ServiceDeps } from './context';
-export type { DraftSource } from './sequences';
 export type { ClassifyRequest, ReplyDecision } from './replies';
 export type { Session } from './session';
 export { toLeadContext } from './sequences';

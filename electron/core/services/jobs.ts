@@ -1,33 +1,18 @@
-import type { LLMProviderName } from '../../../shared/domain/llm';
 import type { Job, JobItem } from '../../../shared/domain/records';
-import type { SequenceOptions } from '../../../shared/domain/sequence';
+import type { GenerateJobInput } from '../../../shared/ipc/jobs';
+import type { ExportFormat } from '../../../shared/ipc/sequences';
 import { exportReplyItemsCsv } from './replies-export';
 import { listReplyFiles, readMessageId, readReplyFiles, type ReplyFile } from './reply-files';
 import { AppError } from '../errors';
 import { createJobRunner, createRateLimiter, type ProcessItem } from '../jobs';
 import { readReplySource, splitMbox } from '../replies';
 import type { ServiceDeps } from './context';
-import type { ExportFormat, ExportService } from './exports';
+import type { ExportService } from './exports';
+import { classifyJobParamsSchema, generateJobParamsSchema, readJobParams, type ClassifyJobParams, type GenerateJobParams } from './job-params';
 import type { LLMAccess } from './llm-access';
 import type { ReplyService } from './replies';
 import type { Session, SessionService } from './session';
 import { toLeadContext } from './sequences';
-
-/** What a generate job keeps in `params`. */
-interface GenerateParams {
-  userId: string;
-  businessProfileId: string;
-  options: SequenceOptions;
-  model?: string;
-  fallbackOrder: LLMProviderName[];
-}
-
-/** What a classify job keeps in `params`. */
-interface ClassifyParams {
-  userId: string;
-  rulesOnly: boolean;
-  fallbackOrder: LLMProviderName[];
-}
 
 /** How many items a streamed batch writes per transaction while it reads its source. */
 const APPEND_SLICE = 1000;
@@ -89,7 +74,7 @@ export function createJobService(
     const s = sessionFor(job);
     const provider = call.provider ?? undefined;
     if (job.kind === 'generate') {
-      const params = job.params as unknown as GenerateParams;
+      const params = readJobParams(job, generateJobParamsSchema);
       const leadId = String(item.input['leadId'] ?? '');
       const lead = store.leads.get(leadId);
       if (!lead || lead.orgId !== s.org.id) throw new AppError('not_found', 'This lead was deleted: remove it from the batch or import it again.');
@@ -126,7 +111,7 @@ export function createJobService(
         },
       };
     }
-    const params = job.params as unknown as ClassifyParams;
+    const params = readJobParams(job, classifyJobParamsSchema);
     // Raw bytes: a reply in a non-UTF-8 charset must reach the MIME parser unchanged.
     const source = await readItemSource(item.input);
     const decision = await replies.decide(
@@ -161,12 +146,12 @@ export function createJobService(
     /** What the runner does for one item; tests drive their own runner with it. */
     processItem,
 
-    createGenerate(input: { leadIds: string[]; businessProfileId: string; options: SequenceOptions; provider?: LLMProviderName; model?: string; concurrency?: number }): Job {
+    createGenerate(input: GenerateJobInput): Job {
       const { org, user } = session.current();
       const profile = store.profiles.get(input.businessProfileId);
       if (!profile || profile.orgId !== org.id) throw new AppError('not_found', 'Pick a business profile for the batch.', { field: 'businessProfileId' });
       const provider = input.provider ?? org.provider;
-      const params: GenerateParams & { concurrency?: number } = {
+      const params: GenerateJobParams = {
         userId: user.id,
         businessProfileId: profile.id,
         options: input.options,
@@ -188,7 +173,7 @@ export function createJobService(
           : [{ ...f, file: f.file ?? f.name, mboxIndex: f.mboxIndex ?? null }],
       );
       if (files.length === 0) throw new AppError('validation', 'The files hold no messages: drop .eml files or an .mbox file.', { field: 'files' });
-      const params: ClassifyParams = { userId: user.id, rulesOnly, fallbackOrder: org.settings.fallbackOrder.filter((p) => p !== org.provider) };
+      const params: ClassifyJobParams = { userId: user.id, rulesOnly, fallbackOrder: org.settings.fallbackOrder.filter((p) => p !== org.provider) };
       const job = store.jobs.create({
         orgId: org.id,
         kind: 'classify',
@@ -217,7 +202,7 @@ export function createJobService(
       const refs = listReplyFiles(target, options);
       const first = await refs.next();
       if (first.done) throw new AppError('validation', `"${target}" holds no messages: give a folder of .eml files or an mbox file.`, { field: 'in' });
-      const params: ClassifyParams = { userId: user.id, rulesOnly, fallbackOrder: org.settings.fallbackOrder.filter((p) => p !== org.provider) };
+      const params: ClassifyJobParams = { userId: user.id, rulesOnly, fallbackOrder: org.settings.fallbackOrder.filter((p) => p !== org.provider) };
       const job = store.jobs.create({ orgId: org.id, kind: 'classify', provider: rulesOnly ? null : org.provider, params: { ...params }, items: [] });
       const toItem = (ref: typeof first.value) => ({ name: ref.name, file: ref.file, mboxIndex: ref.mboxIndex, messageId: ref.messageId, ...ref.source });
       try {

@@ -1,4 +1,5 @@
 import type { LeadContext } from '../../../shared/domain/lead';
+import type { OnDuplicate } from '../../../shared/ipc/jobs';
 import {
   capCustomFields,
   describeCap,
@@ -14,9 +15,6 @@ import {
 import { AppError } from '../errors';
 import type { ServiceDeps } from './context';
 import type { SessionService } from './session';
-
-/** What an import does with a row whose email is already a lead, or an earlier row's. */
-export type OnDuplicate = 'skip' | 'update' | 'keep';
 
 export interface LeadImportOptions extends LeadCsvOptions {
   /** `skip` (the default): count the row and leave the lead as it is. `update`: fill the lead from the row. `keep`: import it again. */

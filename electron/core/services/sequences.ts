@@ -1,23 +1,12 @@
 import type { BusinessContext, LeadContext } from '../../../shared/domain/lead';
-import type { LLMProviderName } from '../../../shared/domain/llm';
 import type { Lead } from '../../../shared/domain/records';
-import type { SequenceOptions, SequenceStep } from '../../../shared/domain/sequence';
+import type { SequenceStep } from '../../../shared/domain/sequence';
+import type { DraftSource } from '../../../shared/ipc/sequences';
 import { AppError } from '../errors';
 import type { SequenceInput } from '../storage';
 import type { ServiceDeps } from './context';
 import type { LLMAccess } from './llm-access';
 import type { SessionService } from './session';
-
-/** Where a draft's lead and business come from: saved records, or typed in. */
-export interface DraftSource {
-  leadId?: string;
-  lead?: LeadContext;
-  businessProfileId?: string;
-  business?: BusinessContext;
-  options: SequenceOptions;
-  provider?: LLMProviderName;
-  model?: string;
-}
 
 /** Strips a stored lead down to what the model may see. */
 export function toLeadContext(lead: Lead): LeadContext {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { LLM_PROVIDER_NAMES, llmProviderNameSchema, type LLMProviderName } from '../../../shared/domain/llm';
 import type { Role } from '../../../shared/domain/org';
-import type { TeamConflictView, TeamMember, TeamStatus } from '../../../shared/ipc/team';
+import type { AssignableRole, TeamConflictView, TeamMember, TeamStatus } from '../../../shared/ipc/team';
 import { AppError } from '../errors';
 import { registerSecret } from '../log';
 import { sharedKeyAccount, teamSecretAccount } from '../secrets';
@@ -362,7 +362,7 @@ export function createTeamService(deps: ServiceDeps, session: SessionService, ke
     },
 
     /** Creates a login with a one-time password. The hub gets a SCRAM verifier; the password is returned once and kept nowhere. */
-    async invite(input: { email: string; role: 'admin' | 'member' }) {
+    async invite(input: { email: string; role: AssignableRole }) {
       session.requireManager('invite members');
       const result = await withHub(async (h, team) => {
         const login = loginForEmail(input.email);
@@ -378,7 +378,7 @@ export function createTeamService(deps: ServiceDeps, session: SessionService, ke
       return result;
     },
 
-    async setRole(input: { memberId: string; role: 'admin' | 'member' }): Promise<TeamMember> {
+    async setRole(input: { memberId: string; role: AssignableRole }): Promise<TeamMember> {
       session.requireManager('change roles');
       const member = await withHub(async (h, team) => {
         await setHubMemberRole(h, team.hubOrgId, input.memberId, input.role);

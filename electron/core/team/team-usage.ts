@@ -36,7 +36,7 @@ function toUsd(t: Totals): UsageTotals {
 }
 
 /** A summary with where its numbers come from. */
-export type TeamUsageSummary = UsageSummary & { scope: 'organization' | 'own' | 'desktop'; labels: Record<string, string>; note: string | null };
+export type TeamUsageSummary = UsageSummary & Required<Pick<UsageSummary, 'scope' | 'labels'>> & { note: string | null };
 
 /**
  * The Usage screen and `usage` in team mode: the organization's rows on the hub (everyone's for

@@ -1,5 +1,5 @@
 import type { AppErrorData, ErrorCode, LLMProviderName } from '../../../shared/domain';
-import type { ChannelInput, ChannelName, ChannelOutput, EventName, EventPayload, OutreachApi } from '../../../shared/ipc';
+import { createInvoke, type EventName, type EventPayload, type OutreachApi } from '../../../shared/ipc';
 
 /**
  * The one module that touches `window.api`. Everything else calls `call` and `subscribe`,
@@ -43,22 +43,22 @@ export function hasBridge(): boolean {
 }
 
 /** Calls a channel and returns its value, or throws an `ApiError`. */
-export async function call<C extends ChannelName>(channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>> {
-  let result;
+export const call = createInvoke(async (channel, input) => {
+  const api = bridge();
   try {
-    result = await bridge().invoke(channel, input);
+    return await api.invoke(channel, input);
   } catch (err) {
-    if (err instanceof ApiError) throw err;
     // A rejected invoke means the transport failed, not the handler: the core is unreachable.
-    throw new ApiError({
-      code: 'internal',
-      message: `Could not reach the Outreach Desk core (${err instanceof Error ? err.message : String(err)}). Restart the app.`,
-      retryable: true,
-    });
+    return {
+      ok: false,
+      error: {
+        code: 'internal',
+        message: `Could not reach the Outreach Desk core (${err instanceof Error ? err.message : String(err)}). Restart the app.`,
+        retryable: true,
+      },
+    };
   }
-  if (result.ok) return result.value;
-  throw new ApiError(result.error);
-}
+}, (data) => new ApiError(data));
 
 /** Subscribes to a push event from the core; returns the function that unsubscribes. */
 export function subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {

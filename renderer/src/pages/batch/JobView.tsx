@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Job, JobHolder, JobItem, JobProgress } from '../../../../shared/domain';
+import type { ExportFormat } from '../../../../shared/ipc';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Badge, Loading, Meter } from '../../components/States';
 import { ApiError, call, subscribe, toApiError } from '../../lib/api';
@@ -7,8 +8,6 @@ import { downloadFile } from '../../lib/download';
 import { formatDateTime, formatEta, formatInt } from '../../lib/format';
 import { ERROR_CODE_LABELS, JOB_ITEM_STATUS_LABELS, JOB_STATUS_LABELS } from '../../lib/labels';
 import { useToast } from '../../lib/toast';
-
-type ExportFormat = 'csv-per-lead' | 'csv-per-step' | 'json';
 
 const EXPORT_LABELS: Record<ExportFormat, string> = {
   'csv-per-lead': 'CSV, one row per lead',
