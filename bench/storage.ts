@@ -87,7 +87,8 @@ export async function runStorageBench(): Promise<void> {
       const params = c.since ? { org: org.id, since: c.since } : { org: org.id };
       const query = { groupBy: c.groupBy, ...(c.since ? { since: c.since } : {}) };
       // Same answer first: the ratio only means something if both compute the same thing.
-      const summary = store.usage.summary(org.id, query);
+      const usage = store.forOrg(org.id).usage;
+      const summary = usage.summary(query);
       const bareRows = bare.all(params) as Array<{ calls: number }>;
       const bareCalls = bareRows.reduce((sum, row) => sum + row.calls, 0);
       if (summary.totals.calls !== bareCalls || summary.rows.length !== bareRows.length) {
@@ -96,7 +97,7 @@ export async function runStorageBench(): Promise<void> {
       const storeTimes: number[] = [];
       const bareTimes: number[] = [];
       for (let round = 0; round < ROUNDS; round++) {
-        storeTimes.push(time(() => store.usage.summary(org.id, query)));
+        storeTimes.push(time(() => usage.summary(query)));
         bareTimes.push(time(() => bare.all(params)));
       }
       const ratio = median(storeTimes) / median(bareTimes);

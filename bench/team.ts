@@ -106,7 +106,7 @@ export async function runTeamBench(): Promise<void> {
     // 1. Push.
     const { org, user } = admin.services.session.current();
     admin.store.transaction(() => {
-      for (let i = 0; i < PUSH_EVENTS; i++) admin.store.usage.record(event(i, org.id, user.id));
+      for (let i = 0; i < PUSH_EVENTS; i++) admin.store.forOrg(org.id).usage.record(event(i, org.id, user.id));
     });
     const pushMs = await time(() => admin.services.team.sync());
     if (admin.store.team.pendingCount() !== 0) throw new Error('the push left rows behind');

@@ -5,7 +5,7 @@ import { createAllHandlers } from './handlers';
 import { createCoreInvoke, createDispatch, type CoreInvoke, type Dispatch } from './handlers/dispatch';
 import { createLogger, type Logger } from './log';
 import { KeyringSecretStore, MemorySecretStore, probeKeychain, type SecretStore } from './secrets';
-import { createServices, type Services } from './services';
+import { createServices, type JobRunnerTuning, type Services } from './services';
 import { openStore, type Store } from './storage';
 import type { TeamServiceOptions } from './team';
 export { CorruptDatabaseError } from './storage';
@@ -40,6 +40,8 @@ export interface CoreOptions {
   autoSync?: boolean | { intervalMs?: number; tickMs?: number };
   /** Team hooks for tests and the bench (see `TeamServiceOptions`). */
   team?: TeamServiceOptions;
+  /** How the job runner paces and retries, for tests and the bench (see `JobRunnerTuning`); production uses the defaults. */
+  jobs?: JobRunnerTuning;
 }
 
 /** A listener for pushes that concern every window, such as job progress. */
@@ -95,6 +97,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   };
   const services = createServices({
     store,
+    runnerStore: store,
     secrets,
     sessionSecrets: new MemorySecretStore(),
     keychainAvailable: probe.available,
@@ -104,7 +107,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     orgId: options.orgId,
     program: options.program,
     broadcast,
-  }, { team: options.team });
+  }, { team: options.team, jobs: options.jobs });
   if (options.autoSync) services.team.startAutoSync(options.autoSync === true ? {} : options.autoSync);
   const handlers = createAllHandlers(services, {
     version: options.version ?? '0.0.0',

@@ -1,11 +1,8 @@
 import { builtinModules } from 'node:module';
 import { dirname, join, normalize } from 'node:path';
+import type { SourceFile } from './source-files';
 
-/** One source file, by its path relative to the repo root (forward slashes). */
-export interface SourceFile {
-  path: string;
-  source: string;
-}
+export type { SourceFile };
 
 export interface Violation {
   file: string;
@@ -56,7 +53,7 @@ export function findImports(source: string): string[] {
   return [...found];
 }
 
-function resolveRelative(from: string, specifier: string): string {
+export function resolveRelative(from: string, specifier: string): string {
   return normalize(join(dirname(from), specifier)).split('\\').join('/');
 }
 

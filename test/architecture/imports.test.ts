@@ -1,19 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkImports, findImports, IMPORT_RULES, type SourceFile } from './import-rules';
-
-const ROOT = join(__dirname, '..', '..');
-
-function collect(dir: string): SourceFile[] {
-  const out: SourceFile[] = [];
-  for (const name of readdirSync(join(ROOT, dir))) {
-    const path = join(dir, name);
-    if (statSync(join(ROOT, path)).isDirectory()) out.push(...collect(path));
-    else if (/\.(ts|tsx|mts|cts|js|mjs)$/.test(name)) out.push({ path: path.split('\\').join('/'), source: readFileSync(join(ROOT, path), 'utf8') });
-  }
-  return out;
-}
+import { collectSources as collect } from './source-files';
 
 describe('architecture: the allowed-imports table', () => {
   const files = [...collect('electron'), ...collect('renderer'), ...collect('shared')];

@@ -87,11 +87,12 @@ describe('one job, one process: a second runner refuses naming the holder; after
 
     const store = openStore({ dataDir });
     try {
-      const leads = store.leads.list(store.orgs.getDefault()!.id, { offset: 0, limit: 1000 });
+      const data = store.forOrg(store.orgs.getDefault()!.id);
+      const leads = data.leads.list({ offset: 0, limit: 1000 });
       expect(leads.total).toBe(LEADS);
-      for (const lead of leads.items) expect(store.sequences.findByLead(lead.id), lead.email).toHaveLength(1);
+      for (const lead of leads.items) expect(data.sequences.findByLead(lead.id), lead.email).toHaveLength(1);
       const calls = fake.calls.filter((c) => c.route === 'generate').length;
-      const usage = store.usage.rows(store.orgs.getDefault()!.id);
+      const usage = data.usage.rows();
       // Every answered call has its row; only calls cut off by the kill (at most one per worker) have none.
       expect(usage.length).toBeLessThanOrEqual(calls);
       expect(calls - usage.length).toBeLessThanOrEqual(CONCURRENCY);

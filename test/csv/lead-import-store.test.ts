@@ -27,9 +27,10 @@ describe('lead CSV into the store', () => {
     const store = openStore({ dataDir: dir });
     try {
       const { org } = store.orgs.ensureFirstRun();
-      const ids = store.leads.importMany(org.id, parsed.rows.map((r) => r.lead));
+      const leads = store.forOrg(org.id).leads;
+      const ids = leads.importMany(parsed.rows.map((r) => r.lead));
       expect(ids).toHaveLength(4990);
-      const first = store.leads.get(ids[0]!)!;
+      const first = leads.get(ids[0]!)!;
       expect(first).toMatchObject({
         firstName: 'Jörg 0',
         lastName: 'Müller; "0"',

@@ -8,21 +8,18 @@ function startStandIn(): ChildProcess {
 }
 
 /**
- * A drafting job of three leads, marked running and leased to `pid` as the CLI, exactly as a
- * CLI run leaves it in the shared data folder.
+ * A drafting job of three leads, made by the job service as any door makes it, then marked
+ * running and leased to `pid` as the CLI: exactly as a CLI run leaves it in the shared data folder.
  */
 function leaseJobToCli(app: TestApp, pid: number): string {
+  const { records, jobs } = app.core.services;
+  const profile = records.profiles.save({ companyName: 'Northwind', valueProposition: 'Forecasts you can trust', senderName: 'Maya' });
+  const leadIds = ['Dana', 'Lee', 'Sam'].map((firstName) => records.leads.save({ firstName, company: 'Contoso', email: `${firstName.toLowerCase()}@contoso.example` }).id);
+  const job = jobs.createGenerate(
+    { leadIds, businessProfileId: profile.id, options: { numberOfSteps: 2, channels: ['email'], includeSubjects: true }, provider: 'openai' },
+    { start: false },
+  );
   const store = app.core.store;
-  const { org, user } = app.core.services.session.current();
-  const profile = store.profiles.save(org.id, { companyName: 'Northwind', valueProposition: 'Forecasts you can trust', senderName: 'Maya' });
-  const leadIds = store.leads.importMany(org.id, ['Dana', 'Lee', 'Sam'].map((firstName) => ({ firstName, company: 'Contoso', email: `${firstName.toLowerCase()}@contoso.example` })));
-  const job = store.jobs.create({
-    orgId: org.id,
-    kind: 'generate',
-    provider: 'openai',
-    params: { userId: user.id, businessProfileId: profile.id, options: { numberOfSteps: 2, channels: ['email'], includeSubjects: true }, fallbackOrder: [] },
-    items: leadIds.map((leadId) => ({ leadId })),
-  });
   const claim = { owner: 'cli-stand-in', pid, program: 'cli' as const, host: hostname() };
   store.jobs.acquireLease(job.id, claim, () => false);
   store.jobs.leased(job.id, claim.owner).setStatus('running');

@@ -10,14 +10,14 @@ function titleOf(n: number): string {
 
 /** Saves 10,000 sequences in one transaction, straight through the store: the list is under test, not the save channel. */
 function seedSequences(app: TestApp): void {
-  const orgId = app.core.store.orgs.ensureFirstRun().org.id;
+  const sequences = app.core.store.forOrg(app.core.store.orgs.ensureFirstRun().org.id).sequences;
   const steps = [
     { step: 1, delay_days: 0, channel: 'email' as const, subject: 'Forecasts for {{company}}', body: 'Hi {{firstName}}, finance teams like yours cut forecast time in half.' },
     { step: 2, delay_days: 3, channel: 'email' as const, subject: 'Worth a look?', body: 'Hi {{firstName}}, would a 15-minute call next week suit you?' },
   ];
   app.core.store.transaction(() => {
     for (let n = 1; n <= COUNT; n++) {
-      app.core.store.sequences.save(orgId, { title: titleOf(n), status: STATUSES[n % 3]!, steps, provider: 'openai', model: 'gpt-6-sol' });
+      sequences.save({ title: titleOf(n), status: STATUSES[n % 3]!, steps, provider: 'openai', model: 'gpt-6-sol' });
     }
   });
 }

@@ -26,6 +26,8 @@ export interface FaultProxyOptions {
 export interface FaultProxy {
   readonly url: string;
   readonly records: FaultRecord[];
+  /** The most requests the proxy held open at once: how many calls the runner really had in flight. */
+  readonly maxInFlight: number;
   setOffline(offline: boolean): void;
   /** Resolves once a reset happened while offline. */
   waitForOfflineHit(): Promise<void>;
@@ -58,6 +60,8 @@ export async function startFaultProxy(targetUrl: string, options: FaultProxyOpti
   const sockets = new Set<Socket>();
   const offlineWaiters: Array<() => void> = [];
   let offline = false;
+  let inFlight = 0;
+  let maxInFlight = 0;
 
   const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
     const upstream = request(
@@ -72,6 +76,9 @@ export async function startFaultProxy(targetUrl: string, options: FaultProxyOpti
   };
 
   const server = createServer((req, res) => {
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    res.on('close', () => inFlight--);
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -107,6 +114,9 @@ export async function startFaultProxy(targetUrl: string, options: FaultProxyOpti
   return {
     url,
     records,
+    get maxInFlight() {
+      return maxInFlight;
+    },
     setOffline(value) {
       offline = value;
     },

@@ -24,7 +24,7 @@ function modelCalls(): number {
 }
 
 function billedCalls(fixture: Fixture): number {
-  return fixture.store.usage.summary(fixture.orgId, { groupBy: 'provider' }).totals.calls;
+  return fixture.data.usage.summary({ groupBy: 'provider' }).totals.calls;
 }
 
 describe('job params are read back through their schema', () => {
@@ -40,7 +40,7 @@ describe('job params are read back through their schema', () => {
       concurrency: 2,
     });
     expect((await fixture.core.services.jobs.runner.settled(job.id)).status).toBe('completed');
-    const stored = fixture.store.jobs.get(job.id)!;
+    const stored = fixture.data.jobs.get(job.id)!;
     // Nothing the service writes is dropped by the schema (it strips keys it does not know).
     expect(generateJobParamsSchema.parse(stored.params)).toEqual(stored.params);
     expect(stored.params).toEqual({
@@ -59,22 +59,21 @@ describe('job params are read back through their schema', () => {
       rulesOnly: true,
     });
     expect((await fixture.core.services.jobs.runner.settled(classify.id)).status).toBe('completed');
-    const params = fixture.store.jobs.get(classify.id)!.params;
+    const params = fixture.data.jobs.get(classify.id)!.params;
     expect(classifyJobParamsSchema.parse(params)).toEqual(params);
   });
 
   it('refuses a generate job whose options do not fit before any model call, instead of billing calls that cannot succeed', async () => {
     fakes.forProvider('openai').reset();
     const fixture = await createFixture(2, { openai: fakes.baseURLFor('openai') });
-    const job = fixture.store.jobs.create({
-      orgId: fixture.orgId,
+    const job = fixture.data.jobs.create({
       kind: 'generate',
       provider: 'openai',
       params: { userId: fixture.userId, businessProfileId: fixture.profileId, options: { ...OPTIONS, channels: ['fax'] }, fallbackOrder: [] },
       items: fixture.leadIds.map((leadId) => ({ leadId })),
     });
     await runToEnd(fixture, job);
-    const items = fixture.store.jobs.items(job.id, { offset: 0, limit: 10 });
+    const items = fixture.data.jobs.items(job.id, { offset: 0, limit: 10 });
     expect(items.map((i) => i.status)).toEqual(['failed', 'failed']);
     for (const item of items) {
       expect(item.error).toMatchObject({
@@ -92,15 +91,14 @@ describe('job params are read back through their schema', () => {
   it('names the missing setting of a generate job, instead of an internal error', async () => {
     fakes.forProvider('openai').reset();
     const fixture = await createFixture(1, { openai: fakes.baseURLFor('openai') });
-    const job = fixture.store.jobs.create({
-      orgId: fixture.orgId,
+    const job = fixture.data.jobs.create({
       kind: 'generate',
       provider: 'openai',
       params: { userId: fixture.userId, businessProfileId: fixture.profileId, fallbackOrder: [] },
       items: fixture.leadIds.map((leadId) => ({ leadId })),
     });
     await runToEnd(fixture, job);
-    const [item] = fixture.store.jobs.items(job.id, { offset: 0, limit: 10 });
+    const [item] = fixture.data.jobs.items(job.id, { offset: 0, limit: 10 });
     expect(item).toMatchObject({ status: 'failed', error: { code: 'validation', field: 'params.options' } });
     expect(modelCalls()).toBe(0);
   });
@@ -109,15 +107,14 @@ describe('job params are read back through their schema', () => {
     fakes.forProvider('openai').reset();
     const fixture = await createFixture(0, { openai: fakes.baseURLFor('openai') });
     const reply = 'From: dana@contoso.example\nSubject: Re: Forecasts\n\nSounds interesting, can we talk on Tuesday?\n';
-    const job = fixture.store.jobs.create({
-      orgId: fixture.orgId,
+    const job = fixture.data.jobs.create({
       kind: 'classify',
       provider: 'openai',
       params: { userId: fixture.userId, fallbackOrder: [] },
       items: [{ name: 'reply.eml', sourceBase64: Buffer.from(reply).toString('base64') }],
     });
     await runToEnd(fixture, job);
-    const [item] = fixture.store.jobs.items(job.id, { offset: 0, limit: 10 });
+    const [item] = fixture.data.jobs.items(job.id, { offset: 0, limit: 10 });
     expect(item).toMatchObject({ status: 'failed', error: { code: 'validation', field: 'params.rulesOnly' } });
     expect(modelCalls()).toBe(0);
     expect(billedCalls(fixture)).toBe(0);

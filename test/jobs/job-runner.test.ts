@@ -11,11 +11,13 @@ import {
   createFixture,
   createGenerateJob,
   createRunnerUnderTest,
+  createTestLimiter,
   deadPid,
   leadNameOf,
   onCleanup,
-  openCore,
   productionProcessor,
+  reopen,
+  watchProgress,
   type Fixture,
 } from './harness';
 
@@ -41,34 +43,36 @@ function fakeUrls(): { openai: string; anthropic: string } {
   return { openai: fakes.baseURLFor('openai'), anthropic: fakes.baseURLFor('anthropic') };
 }
 
+/**
+ * The job service makes every job here (its params, its fallback order from the organization's
+ * settings) and, unless a test needs a second process or a fault at one exact item, the service's
+ * own runner runs it: the one the app, the CLI and the host use, reporting through the core's
+ * broadcast. Vendor faults come from the network (the fakes and a fault proxy), not from the code.
+ */
 describe('job runner with the production processor, the real provider core and a real store', () => {
   it('drafts one sequence per lead, within the concurrency, with progress and an ETA', async () => {
-    fakes.forProvider('openai').reset();
-    const fixture = await createFixture(30, fakeUrls());
+    const fake = fakes.forProvider('openai');
+    fake.reset();
+    // A little latency at the vendor, so the calls the runner starts together are in flight together.
+    fake.setLatency(20);
+    onCleanup(() => fake.setLatency(0));
+    const proxy = await startFaultProxy(fakes.baseURLFor('openai'), { kind: 'openai', decide: () => 'ok' });
+    onCleanup(() => proxy.close());
+    const fixture = await createFixture(30, { openai: proxy.url });
     const job = createGenerateJob(fixture, 'openai', { concurrency: 3 });
-    let inFlight = 0;
-    let maxInFlight = 0;
-    const inner = productionProcessor(fixture);
-    const { runner, events } = createRunnerUnderTest(fixture, async (item, context) => {
-      inFlight++;
-      maxInFlight = Math.max(maxInFlight, inFlight);
-      try {
-        return await inner(item, context);
-      } finally {
-        inFlight--;
-      }
-    });
+    const { runner } = fixture.core.services.jobs;
+    const { events } = watchProgress(fixture.core);
     expect(runner.start(job.id).status).toBe('running');
     const final = await runner.settled(job.id);
     expect(final).toMatchObject({ status: 'completed', total: 30, done: 30, failed: 0 });
     expect(countSequencesPerLead(fixture)).toEqual(Array(30).fill(1));
-    expect(maxInFlight).toBeLessThanOrEqual(3);
-    expect(maxInFlight).toBeGreaterThan(1);
+    expect(proxy.maxInFlight).toBeLessThanOrEqual(3);
+    expect(proxy.maxInFlight).toBeGreaterThan(1);
     for (const item of allItems(fixture, job.id)) {
       expect(item).toMatchObject({ status: 'done', provider: 'openai', attempts: 1 });
-      expect(fixture.store.sequences.get(item.resultId!)?.provider).toBe('openai');
+      expect(fixture.data.sequences.get(item.resultId!)?.provider).toBe('openai');
     }
-    expect(fixture.store.usage.summary(fixture.orgId, { groupBy: 'provider' }).totals.calls).toBe(generateCalls('openai'));
+    expect(fixture.data.usage.summary({ groupBy: 'provider' }).totals.calls).toBe(generateCalls('openai'));
     for (const event of events) jobProgressSchema.parse(event);
     expect(events.some((e) => e.status === 'running' && e.etaMs !== null && e.etaMs >= 0)).toBe(true);
     expect(events.at(-1)).toMatchObject({ status: 'completed', done: 30, total: 30, etaMs: null });
@@ -89,9 +93,9 @@ describe('job runner with the production processor, the real provider core and a
     };
     const proxy = await startFaultProxy(fakes.baseURLFor('openai'), { kind: 'openai', decide: draw });
     onCleanup(() => proxy.close());
-    const fixture = await createFixture(120, { openai: proxy.url });
+    const fixture = await createFixture(120, { openai: proxy.url }, { attemptsPerProvider: 2 });
     const job = createGenerateJob(fixture, 'openai', { concurrency: 6 });
-    const { runner } = createRunnerUnderTest(fixture, productionProcessor(fixture), { attemptsPerProvider: 2 });
+    const { runner } = fixture.core.services.jobs;
     runner.start(job.id);
     const final = await runner.settled(job.id);
     expect(final.status).toBe('completed');
@@ -118,7 +122,7 @@ describe('job runner with the production processor, the real provider core and a
     expect(perLead.filter((n) => n === 1)).toHaveLength(final.done);
     expect(perLead.every((n) => n <= 1)).toBe(true);
     // The ledger has one row per call, answered or not (a reset is an 'offline' error row with no tokens).
-    const totals = fixture.store.usage.summary(fixture.orgId, { groupBy: 'provider' }).totals;
+    const totals = fixture.data.usage.summary({ groupBy: 'provider' }).totals;
     expect(totals.calls).toBe(proxy.records.length);
     expect(totals.errors).toBe(proxy.records.filter((r) => r.outcome !== 'ok').length);
   });
@@ -162,8 +166,7 @@ describe('job runner with the production processor, the real provider core and a
     const fixture = await createFixture(5, fakeUrls());
     const authJob = createGenerateJob(fixture, 'openai', { concurrency: 2 });
     fake.script({ status: 401, body: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } } });
-    const inner = productionProcessor(fixture);
-    const { runner } = createRunnerUnderTest(fixture, inner);
+    const { runner } = fixture.core.services.jobs;
     runner.start(authJob.id);
     const paused = await runner.settled(authJob.id);
     expect(paused.status).toBe('paused');
@@ -174,17 +177,18 @@ describe('job runner with the production processor, the real provider core and a
     const budgetJob = createGenerateJob(fixture, 'openai', { concurrency: 1 });
     const set = await fixture.core.dispatch('settings:update-llm', { settings: { monthlyBudgetUsd: 0.000001 } }, { emit: () => {} });
     expect(set.ok).toBe(true);
-    let calls = 0;
-    const budgeted = createRunnerUnderTest(fixture, async (item, context) => {
-      calls++;
-      return inner(item, context);
-    });
-    budgeted.runner.start(budgetJob.id);
-    const stopped = await budgeted.runner.settled(budgetJob.id);
+    // The ledger, not the fake's count: a call of the paused job aborted in flight may still reach the fake late.
+    const ledgerBefore = fixture.data.usage.rows().length;
+    runner.start(budgetJob.id);
+    const stopped = await runner.settled(budgetJob.id);
     expect(stopped).toMatchObject({ status: 'paused', pauseReason: { code: 'budget_exceeded' } });
     expect(stopped.done).toBeGreaterThanOrEqual(1);
     expect(stopped.done).toBeLessThan(5);
-    expect(calls).toBe(stopped.done + 1);
+    // Every item that was drafted made one call, billed once; the item that found the budget spent made none.
+    const billed = fixture.data.usage.rows().slice(ledgerBefore);
+    expect(billed).toHaveLength(stopped.done);
+    expect(billed.every((row) => row.outcome === 'ok')).toBe(true);
+    expect(fixture.store.jobs.progress(budgetJob.id)).toMatchObject({ running: 0, failed: 0, pending: 5 - stopped.done });
   });
 
   it('pauses, resumes and cancels on request, with no item left running', async () => {
@@ -234,7 +238,7 @@ describe('job runner with the production processor, the real provider core and a
     const job = createGenerateJob(fixture, 'openai', { concurrency: 1 });
     // The first call is refused as a bad request: not retryable, the item fails alone.
     fake.script({ status: 400, body: { error: { message: 'Bad request', type: 'invalid_request_error', param: null, code: null } } });
-    const { runner } = createRunnerUnderTest(fixture, productionProcessor(fixture));
+    const { runner } = fixture.core.services.jobs;
     runner.start(job.id);
     const first = await runner.settled(job.id);
     expect(first).toMatchObject({ status: 'completed', done: 5, failed: 1 });
@@ -254,7 +258,7 @@ describe('job runner with the production processor, the real provider core and a
     expect(json.map((d) => [d.item, d.itemStatus, d.error?.code ?? null, d.steps.length])).toEqual([[1, 'failed', 'invalid_request', 0], ...[2, 3, 4, 5, 6].map((n) => [n, 'done', null, 2])]);
     const callsBefore = generateCalls('openai');
 
-    const retried = runner.retryItem(job.id, failed!.id);
+    const retried = fixture.core.services.jobs.retryItem(job.id, failed!.id);
     expect(retried.status).toBe('pending');
     const second = await runner.settled(job.id);
     expect(second).toMatchObject({ status: 'completed', done: 6, failed: 0 });
@@ -268,18 +272,23 @@ describe('job runner with the production processor, the real provider core and a
     const anthropic = fakes.forProvider('anthropic');
     openai.reset();
     anthropic.reset();
-    const fixture = await createFixture(4, fakeUrls());
-    const job = createGenerateJob(fixture, 'openai', { concurrency: 1, fallbackOrder: ['anthropic'] });
+    const limiter = createTestLimiter();
+    const fixture = await createFixture(4, fakeUrls(), { attemptsPerProvider: 2, limiter });
+    // The organization's fallback order, as an admin sets it: the job takes it when it is made.
+    const set = await fixture.core.dispatch('settings:update-llm', { settings: { fallbackOrder: ['openai', 'anthropic'] } }, { emit: () => {} });
+    expect(set.ok).toBe(true);
+    const job = createGenerateJob(fixture, 'openai', { concurrency: 1 });
+    expect(job.params['fallbackOrder']).toEqual(['anthropic']);
     // Lead-0 gets 503 on both of its OpenAI attempts; the rest answer normally.
     const overloaded = { status: 503, body: { error: { message: 'Server Overloaded', type: 'server_error' } } };
     openai.script(overloaded, overloaded);
-    const { runner, limiter } = createRunnerUnderTest(fixture, productionProcessor(fixture), { attemptsPerProvider: 2 });
+    const { runner } = fixture.core.services.jobs;
     runner.start(job.id);
     const final = await runner.settled(job.id);
     expect(final).toMatchObject({ status: 'completed', done: 4, failed: 0 });
     const items = allItems(fixture, job.id);
     expect(items.map((i) => i.provider)).toEqual(['anthropic', 'openai', 'openai', 'openai']);
-    expect(fixture.store.sequences.get(items[0]!.resultId!)).toMatchObject({ provider: 'anthropic' });
+    expect(fixture.data.sequences.get(items[0]!.resultId!)).toMatchObject({ provider: 'anthropic' });
     expect(anthropic.calls.filter((c) => c.route === 'generate')).toHaveLength(1);
     // The overloaded provider was slowed down, then sped back up by the successes.
     expect(limiter.snapshot('openai').speed).toBeLessThan(1);
@@ -291,7 +300,8 @@ describe('job runner with the production processor, the real provider core and a
     onCleanup(() => proxy.close());
     const fixture = await createFixture(10, { openai: proxy.url });
     const job = createGenerateJob(fixture, 'openai', { concurrency: 2 });
-    const { runner, waitForProgress } = createRunnerUnderTest(fixture, productionProcessor(fixture));
+    const { runner } = fixture.core.services.jobs;
+    const { waitForProgress } = watchProgress(fixture.core);
     proxy.setOffline(true);
     runner.start(job.id);
     const waiting = await waitForProgress((p) => p.waiting > 0);
@@ -331,20 +341,19 @@ describe('job runner with the production processor, the real provider core and a
     expect(abandoned.done).toBeLessThan(40);
     expect(fixture.store.jobs.get(job.id)?.status).toBe('running');
 
-    // A new process: its own core, store connection and runner on the same file.
-    const core = await openCore(fixture.dir, fakeUrls());
-    const reopened: Fixture = { ...fixture, core, store: core.store };
-    const fresh = createRunnerUnderTest(reopened, core.services.jobs.processItem);
-    const resumed = await fresh.runner.resume(job.id);
+    // A new process: its own core, store connection and runner on the same file; the user resumes the job.
+    const reopened = await reopen(fixture, fakeUrls());
+    const { jobs } = reopened.core.services;
+    const resumed = await jobs.resume(job.id);
     expect(resumed.status).toBe('running');
-    expect(core.store.jobs.lease(job.id)).toMatchObject({ pid: process.pid, program: 'app' });
-    const final = await fresh.runner.settled(job.id);
+    expect(reopened.store.jobs.lease(job.id)).toMatchObject({ pid: process.pid, program: 'app' });
+    const final = await jobs.runner.settled(job.id);
     expect(final).toMatchObject({ status: 'completed', done: 40, failed: 0 });
     expect(countSequencesPerLead(reopened)).toEqual(Array(40).fill(1));
-    const totals = core.store.usage.summary(fixture.orgId, { groupBy: 'provider' }).totals;
+    const totals = reopened.data.usage.summary({ groupBy: 'provider' }).totals;
     expect(totals.calls).toBe(fake.calls.filter((c) => c.route === 'generate').length);
     expect(totals.calls).toBeGreaterThan(40);
-    expect(core.store.jobs.lease(job.id)).toBeNull();
+    expect(reopened.store.jobs.lease(job.id)).toBeNull();
   });
 
   it('refuses a second runner while the first is alive, naming it, and touches nothing', async () => {
@@ -365,18 +374,19 @@ describe('job runner with the production processor, the real provider core and a
     await firstCallStarted;
     const before = fixture.store.jobs.items(job.id, { offset: 0, limit: 10 });
 
-    const core = await openCore(fixture.dir, fakeUrls());
-    const second = createRunnerUnderTest({ store: core.store }, core.services.jobs.processItem);
-    for (const attempt of [() => second.runner.resume(job.id), () => second.runner.pause(job.id), () => second.runner.cancel(job.id)]) {
+    // The app, on the same file, is asked to resume, pause, cancel and retry through its job service.
+    const second = await reopen(fixture, fakeUrls());
+    const { jobs } = second.core.services;
+    for (const attempt of [() => jobs.resume(job.id), () => jobs.pause(job.id), () => jobs.cancel(job.id)]) {
       const error = await attempt().then(() => null, (e: unknown) => e);
       expect(error).toBeInstanceOf(AppError);
       expect((error as AppError).code).toBe('conflict');
       expect((error as AppError).message).toMatch(new RegExp(`is already running in the CLI \\(pid ${process.pid}\\) since \\d\\d:\\d\\d\\. Nothing was changed`));
     }
-    expect(() => second.runner.retryItem(job.id, before[0]!.id)).toThrow(/already running in the CLI/);
-    expect(second.runner.holder(job.id)).toMatchObject({ pid: process.pid, program: 'cli', live: true, self: false });
-    expect(core.store.jobs.items(job.id, { offset: 0, limit: 10 })).toEqual(before);
-    expect(core.store.jobs.get(job.id)?.status).toBe('running');
+    expect(() => jobs.retryItem(job.id, before[0]!.id)).toThrow(/already running in the CLI/);
+    expect(jobs.get(job.id, { offset: 0, limit: 10 }).holder).toMatchObject({ pid: process.pid, program: 'cli', live: true, self: false });
+    expect(second.store.jobs.items(job.id, { offset: 0, limit: 10 })).toEqual(before);
+    expect(second.store.jobs.get(job.id)?.status).toBe('running');
 
     release();
     expect(await first.runner.settled(job.id)).toMatchObject({ status: 'completed', done: 6 });
@@ -385,7 +395,8 @@ describe('job runner with the production processor, the real provider core and a
 
   it('commits items settled without a model call in batches, and a crash loses at most the open batch', async () => {
     const fixture = await createFixture(0, fakeUrls());
-    const job = fixture.store.jobs.create({ orgId: fixture.orgId, kind: 'classify', provider: null, params: { userId: fixture.userId, rulesOnly: true, fallbackOrder: [] }, items: Array.from({ length: 50 }, (_, i) => ({ name: `m${i}.eml`, sourceBase64: Buffer.from(`From: a${i}@example.com\nSubject: Hi ${i}\n\nThanks, talk soon.\n`).toString('base64') })) });
+    const files = Array.from({ length: 50 }, (_, i) => ({ name: `m${i}.eml`, content: `From: a${i}@example.com\nSubject: Hi ${i}\n\nThanks, talk soon.\n` }));
+    const job = fixture.core.services.jobs.createClassify(files, true, { start: false });
     const production = productionProcessor(fixture);
     // Batches of 20, flushed by size only: after 45 items, 40 are committed and 5 wait.
     let processed = 0;
@@ -401,24 +412,24 @@ describe('job runner with the production processor, the real provider core and a
     dying.runner.start(job.id);
     await fortyFive;
     expect(fixture.store.jobs.progress(job.id)).toMatchObject({ done: 40, pending: 10, running: 0 });
-    expect(fixture.store.replies.list(fixture.orgId, { offset: 0, limit: 1 }).total).toBe(40);
+    expect(fixture.data.replies.list({ offset: 0, limit: 1 }).total).toBe(40);
 
-    const core = await openCore(fixture.dir, fakeUrls());
-    const fresh = createRunnerUnderTest({ store: core.store }, core.services.jobs.processItem);
-    await fresh.runner.resume(job.id);
-    expect(await fresh.runner.settled(job.id)).toMatchObject({ status: 'completed', done: 50, failed: 0 });
-    const resultIds = core.store.jobs.items(job.id, { offset: 0, limit: 100 }).map((i) => i.resultId);
+    const reopened = await reopen(fixture, fakeUrls());
+    const { jobs } = reopened.core.services;
+    await jobs.resume(job.id);
+    expect(await jobs.runner.settled(job.id)).toMatchObject({ status: 'completed', done: 50, failed: 0 });
+    const resultIds = reopened.store.jobs.items(job.id, { offset: 0, limit: 100 }).map((i) => i.resultId);
     expect(new Set(resultIds).size).toBe(50);
-    expect(resultIds.every((id) => id !== null && core.store.replies.get(id) !== null)).toBe(true);
+    expect(resultIds.every((id) => id !== null && reopened.data.replies.get(id) !== null)).toBe(true);
     // The five results lost with the open batch were redone, not saved twice.
-    expect(core.store.replies.list(fixture.orgId, { offset: 0, limit: 1 }).total).toBe(50);
+    expect(reopened.data.replies.list({ offset: 0, limit: 1 }).total).toBe(50);
   });
 
   it('refuses to start a job twice or resume a finished one', async () => {
     fakes.forProvider('openai').reset();
     const fixture = await createFixture(2, fakeUrls());
     const job = createGenerateJob(fixture, 'openai');
-    const { runner } = createRunnerUnderTest(fixture, productionProcessor(fixture));
+    const { runner } = fixture.core.services.jobs;
     runner.start(job.id);
     expect(runner.start(job.id).status).toBe('running');
     await runner.settled(job.id);

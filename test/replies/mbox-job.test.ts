@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemorySecretStore } from '../../electron/core';
-import { listReplySources } from '../../electron/core/replies';
 import { startCoreFixture, type CoreFixture } from '../helpers/core-fixture';
 
 /**
@@ -24,6 +23,8 @@ function toMbox(messages: string[]): string {
 describe('createClassifyFromPath: an mbox streamed into a rules-only job', () => {
   let f: CoreFixture;
   let inbox: string;
+  /** The organization's rows, to read what a job wrote. */
+  const data = () => f.core.store.forOrg(f.core.services.session.current().org.id);
 
   beforeAll(async () => {
     f = await startCoreFixture({ secrets: new MemorySecretStore() });
@@ -39,15 +40,15 @@ describe('createClassifyFromPath: an mbox streamed into a rules-only job', () =>
 
     const job = await f.core.services.jobs.createClassifyFromPath(file, true);
     expect(job.total).toBe(4);
-    const items = f.core.services.store.jobs.items(job.id, { offset: 0, limit: 10 });
+    const items = data().jobs.items(job.id, { offset: 0, limit: 10 });
     expect(items.map((item) => item.input['name'])).toEqual(['takeout.mbox#1', 'takeout.mbox#2', 'takeout.mbox#3', 'takeout.mbox#4']);
     expect(items.every((item) => item.input['sourceBase64'] === undefined && typeof item.input['offset'] === 'number' && item.input['path'] === file)).toBe(true);
     expect(items[0]?.input['messageId']).toBe('<E1tpQ2v-0001Xy-3k@mail.prospect.example>');
 
     const settled = await f.core.services.jobs.runner.settled(job.id);
     expect(settled.status).toBe('completed');
-    const done = f.core.services.store.jobs.items(job.id, { offset: 0, limit: 10 });
-    const decided = done.map((item) => (item.resultId ? f.core.services.store.replies.get(item.resultId)?.classification ?? null : item.error?.code));
+    const done = data().jobs.items(job.id, { offset: 0, limit: 10 });
+    const decided = done.map((item) => (item.resultId ? data().replies.get(item.resultId)?.classification ?? null : item.error?.code));
     expect(decided.slice(0, 3)).toEqual(['bounce', 'out_of_office', null]);
     // The cut-off last message is that message's own outcome: decided as a bounce, or an error naming it.
     expect(done[3]?.status === 'done' ? decided[3] : done[3]?.error?.code).toMatch(/bounce|validation/);
@@ -64,8 +65,8 @@ describe('createClassifyFromPath: an mbox streamed into a rules-only job', () =>
     await writeFile(file, toMbox([message]), 'latin1');
     const job = await f.core.services.jobs.createClassifyFromPath(file, true);
     await f.core.services.jobs.runner.settled(job.id);
-    const [item] = f.core.services.store.jobs.items(job.id, { offset: 0, limit: 1 });
-    const reply = f.core.services.store.replies.get(item!.resultId!)!;
+    const [item] = data().jobs.items(job.id, { offset: 0, limit: 1 });
+    const reply = data().replies.get(item!.resultId!)!;
     expect(reply.rawText.length).toBe(64 * 1024);
     expect(reply.rawText.startsWith('From: Lee <lee@prospect.example>')).toBe(true);
     expect(reply.parsedText).toContain('The signed quote is attached.');
@@ -78,7 +79,7 @@ describe('createClassifyFromPath: an mbox streamed into a rules-only job', () =>
     const job = await f.core.services.jobs.createClassifyFromPath(file, true);
     await f.core.services.jobs.cancel(job.id);
     expect(job.total).toBe(2_345);
-    const last = f.core.services.store.jobs.items(job.id, { offset: 2_344, limit: 5 });
+    const last = data().jobs.items(job.id, { offset: 2_344, limit: 5 });
     expect(last.map((item) => [item.seq, item.input['name']])).toEqual([[2_344, 'many.mbox#2345']]);
     // The results export reads the items a page at a time: one header, every item a row, in order.
     const exported = f.core.services.jobs.export(job.id, 'csv-per-lead', false);
@@ -91,15 +92,14 @@ describe('createClassifyFromPath: an mbox streamed into a rules-only job', () =>
   it('fails each item with the fix when its file was moved away before it ran', async () => {
     const file = path.join(inbox, 'moved.mbox');
     await writeFile(file, toMbox([fixture('bounce/qmail.eml'), fixture('bounce/gmail.eml')]), 'latin1');
-    const refs = [];
-    for await (const ref of listReplySources(file)) refs.push({ name: ref.name, path: ref.path, offset: ref.offset, length: ref.length });
+    const { jobs } = f.core.services;
+    // The job is made as the app makes it, then its file moves away before it runs.
+    const job = await jobs.createClassifyFromPath(file, true, { start: false });
+    expect(job.total).toBe(2);
     await rename(file, path.join(inbox, 'renamed.mbox'));
-    const { store, jobs } = f.core.services;
-    const org = store.orgs.list()[0]!;
-    const job = store.jobs.create({ orgId: org.id, kind: 'classify', provider: null, params: { rulesOnly: true, fallbackOrder: [] }, items: refs });
     jobs.runner.start(job.id);
     await jobs.runner.settled(job.id);
-    const items = store.jobs.items(job.id, { offset: 0, limit: 10 });
+    const items = data().jobs.items(job.id, { offset: 0, limit: 10 });
     expect(items.map((item) => item.status)).toEqual(['failed', 'failed']);
     for (const item of items) expect(item.error).toMatchObject({ code: 'not_found', message: expect.stringMatching(/moved or deleted/) });
   });

@@ -36,7 +36,7 @@ describe('crash safety', () => {
     const store = openStore({ dataDir });
     expect(store.integrityCheck()).toEqual(['ok']);
     const org = store.orgs.getDefault()!;
-    const rows = store.usage.rows(org.id);
+    const rows = store.forOrg(org.id).usage.rows();
     const ids = rows.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
     const stored = new Set(ids);

@@ -12,8 +12,8 @@ const OFFLINE: AppErrorData = { code: 'offline', message: 'No network', retryabl
 function setup(count = 5): { store: Store; orgId: string; jobId: string; leadIds: string[] } {
   const store = openStore({ dataDir: tempDir() });
   const { org } = store.orgs.ensureFirstRun();
-  const leadIds = store.leads.importMany(org.id, Array.from({ length: count }, (_, i) => ({ firstName: `L${i}` })));
-  const job = store.jobs.create({ orgId: org.id, kind: 'generate', provider: 'openai', params: { businessProfileId: 'p1' }, items: leadIds.map((leadId) => ({ leadId })) });
+  const leadIds = store.forOrg(org.id).leads.importMany(Array.from({ length: count }, (_, i) => ({ firstName: `L${i}` })));
+  const job = store.forOrg(org.id).jobs.create({ kind: 'generate', provider: 'openai', params: { businessProfileId: 'p1' }, items: leadIds.map((leadId) => ({ leadId })) });
   return { store, orgId: org.id, jobId: job.id, leadIds };
 }
 
@@ -22,11 +22,11 @@ describe('jobs', () => {
     const { store, orgId, jobId, leadIds } = setup();
     const job = store.jobs.get(jobId)!;
     expect(job).toMatchObject({ orgId, kind: 'generate', status: 'queued', provider: 'openai', params: { businessProfileId: 'p1' }, total: 5, done: 0, failed: 0, pauseReason: null });
-    expect(store.jobs.list(orgId).map((j) => j.id)).toEqual([jobId]);
+    expect(store.forOrg(orgId).jobs.list().map((j) => j.id)).toEqual([jobId]);
     const items = store.jobs.items(jobId, { offset: 0, limit: 10 });
     expect(items.map((i) => [i.seq, i.status, i.input.leadId, i.attempts])).toEqual(leadIds.map((id, seq) => [seq, 'pending', id, 0]));
-    expect(caught(() => store.jobs.create({ orgId, kind: 'nope' as never, provider: null, params: {}, items: [] })).code).toBe('validation');
-    expect(store.jobs.list(orgId)).toHaveLength(1);
+    expect(caught(() => store.forOrg(orgId).jobs.create({ kind: 'nope' as never, provider: null, params: {}, items: [] })).code).toBe('validation');
+    expect(store.forOrg(orgId).jobs.list()).toHaveLength(1);
     store.close();
   });
 
@@ -58,7 +58,7 @@ describe('jobs', () => {
     expect(writer.renew()).toBe(true);
     store.jobs.acquireLease(jobId, { ...a, owner: 'owner-b' }, () => true);
     expect(writer.renew()).toBe(false);
-    const save = () => ({ resultId: store.sequences.save(orgId, { title: 'L0', status: 'draft', steps: STEPS, leadId: leadIds[0] }).id, provider: null });
+    const save = () => ({ resultId: store.forOrg(orgId).sequences.save({ title: 'L0', status: 'draft', steps: STEPS, leadId: leadIds[0] }).id, provider: null });
     for (const write of [
       () => writer.complete([{ itemId: item!.id, save }]),
       () => writer.failItem(item!.id, RATE_LIMITED),
@@ -69,7 +69,7 @@ describe('jobs', () => {
       expect(error).toMatchObject({ code: 'conflict', field: 'lease' });
       expect(error.message).toMatch(/Another program took over job/);
     }
-    expect(store.sequences.findByLead(leadIds[0]!)).toHaveLength(0);
+    expect(store.forOrg(orgId).sequences.findByLead(leadIds[0]!)).toHaveLength(0);
     expect(store.jobs.getItem(item!.id)).toMatchObject({ status: 'pending', attempts: 0 });
     expect(store.jobs.get(jobId)?.status).toBe('queued');
     // Releasing a lease that is no longer yours leaves the holder's.
@@ -95,7 +95,7 @@ describe('jobs', () => {
     const writer = store.jobs.leased(jobId, 'o');
     const [a, b, c] = writer.pendingAfter(-1, 3);
     const saveFor = (leadId: string, title: string) => () => {
-      const sequence = store.sequences.save(orgId, { title, status: 'draft', steps: STEPS, leadId, provider: 'groq', model: 'llama' });
+      const sequence = store.forOrg(orgId).sequences.save({ title, status: 'draft', steps: STEPS, leadId, provider: 'groq', model: 'llama' });
       return { resultId: sequence.id, provider: sequence.provider ?? null };
     };
     const failures = writer.complete([
@@ -103,23 +103,23 @@ describe('jobs', () => {
       { itemId: b!.id, save: saveFor('deleted-lead', 'x') },
       { itemId: c!.id, save: saveFor(leadIds[2]!, 'L2') },
     ]);
-    expect(failures.map((f) => [f.itemId, (f.error as { code: string }).code])).toEqual([[b!.id, 'validation']]);
+    expect(failures.map((f) => [f.itemId, (f.error as { code: string }).code])).toEqual([[b!.id, 'not_found']]);
     expect(store.jobs.getItem(a!.id)).toMatchObject({ status: 'done', provider: 'groq', error: null, attempts: 1 });
     expect(store.jobs.getItem(b!.id)).toMatchObject({ status: 'pending', attempts: 0 });
-    expect(store.sequences.list(orgId, { offset: 0, limit: 10 }).total).toBe(2);
+    expect(store.forOrg(orgId).sequences.list({ offset: 0, limit: 10 }).total).toBe(2);
     const again = writer.complete([{ itemId: a!.id, save: saveFor(leadIds[0]!, 'L0 again') }]);
     expect((again[0]!.error as { code: string }).code).toBe('conflict');
-    expect(store.sequences.findByLead(leadIds[0]!)).toHaveLength(1);
+    expect(store.forOrg(orgId).sequences.findByLead(leadIds[0]!)).toHaveLength(1);
     expect(store.jobs.get(jobId)).toMatchObject({ total: 5, done: 2 });
     expect((writer.complete([{ itemId: 'no-item', save: saveFor(leadIds[3]!, 'x') }])[0]!.error as { code: string }).code).toBe('not_found');
-    expect(store.sequences.findByLead(leadIds[3]!)).toHaveLength(0);
+    expect(store.forOrg(orgId).sequences.findByLead(leadIds[3]!)).toHaveLength(0);
     store.close();
   });
 
   it('saves a reply and marks its item done together', () => {
     const store = openStore({ dataDir: tempDir() });
     const { org } = store.orgs.ensureFirstRun();
-    const job = store.jobs.create({ orgId: org.id, kind: 'classify', provider: null, params: { rulesOnly: true }, items: [{ file: 'a.eml' }] });
+    const job = store.forOrg(org.id).jobs.create({ kind: 'classify', provider: null, params: { rulesOnly: true }, items: [{ file: 'a.eml' }] });
     store.jobs.acquireLease(job.id, { owner: 'o', pid: 1, program: 'cli', host: 'h' }, () => false);
     const writer = store.jobs.leased(job.id, 'o');
     const [item] = writer.pendingAfter(-1, 1);
@@ -127,13 +127,13 @@ describe('jobs', () => {
     writer.complete([{
       itemId: item!.id,
       save: () => {
-        const reply = store.replies.insert(org.id, { rawText: 'raw', parsedText: 'parsed', classification: 'bounce', confidence: 1, reason: 'DSN', suggestedAction: 'stop_sequence', decidedBy: 'rules' });
+        const reply = store.forOrg(org.id).replies.insert({ rawText: 'raw', parsedText: 'parsed', classification: 'bounce', confidence: 1, reason: 'DSN', suggestedAction: 'stop_sequence', decidedBy: 'rules' });
         replyId = reply.id;
         return { resultId: reply.id, provider: null };
       },
     }]);
     expect(store.jobs.getItem(item!.id)).toMatchObject({ status: 'done', resultId: replyId, provider: null });
-    expect(store.replies.get(replyId)?.classification).toBe('bounce');
+    expect(store.forOrg(org.id).replies.get(replyId)?.classification).toBe('bounce');
     store.close();
   });
 
@@ -178,7 +178,7 @@ describe('jobs', () => {
     const store = openStore({ dataDir: tempDir() });
     const { org } = store.orgs.ensureFirstRun();
     const sources = ['abc', 'abcd', 'abcde'].map((text) => Buffer.from(text).toString('base64'));
-    const job = store.jobs.create({ orgId: org.id, kind: 'classify', provider: null, params: {}, items: [...sources.map((sourceBase64, i) => ({ name: `m${i}.eml`, sourceBase64 })), { name: 'none.eml' }] });
+    const job = store.forOrg(org.id).jobs.create({ kind: 'classify', provider: null, params: {}, items: [...sources.map((sourceBase64, i) => ({ name: `m${i}.eml`, sourceBase64 })), { name: 'none.eml' }] });
     expect(store.jobs.items(job.id, { offset: 0, limit: 10, lean: true }).map((i) => i.input)).toEqual([
       { name: 'm0.eml', bytes: 3 },
       { name: 'm1.eml', bytes: 4 },

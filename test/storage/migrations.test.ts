@@ -31,9 +31,9 @@ function populateVersion1(dataDir: string): { orgId: string; leadId: string; seq
   const store = openStore({ dataDir, migrations: MIGRATIONS.slice(0, 1) });
   expect(store.schemaVersion).toBe(1);
   const { org } = store.orgs.ensureFirstRun({ orgName: 'Acme' });
-  const [leadId] = store.leads.importMany(org.id, [{ firstName: 'Ada', company: 'Analytical' }, { firstName: 'Bob' }]);
-  const sequence = store.sequences.save(org.id, { title: 'Ada intro', status: 'draft', steps: [STEP], leadId });
-  store.usage.record({
+  const [leadId] = store.forOrg(org.id).leads.importMany([{ firstName: 'Ada', company: 'Analytical' }, { firstName: 'Bob' }]);
+  const sequence = store.forOrg(org.id).sequences.save({ title: 'Ada intro', status: 'draft', steps: [STEP], leadId });
+  store.forOrg(org.id).usage.record({
     id: 'u1', orgId: org.id, userId: null, operation: 'sequence', provider: 'anthropic', model: 'claude-x',
     inputTokens: 10, outputTokens: 20, cachedInputTokens: 0, costUsd: 0.5, priceTable: null, latencyMs: 5,
     outcome: 'ok', errorCode: null, requestId: null, createdAt: '2026-01-02T03:04:05.000Z',
@@ -64,7 +64,7 @@ describe('migrations', () => {
     expect(store.recoveredFrom).toBeNull();
     expect(store.integrityCheck()).toEqual(['ok']);
     const { org } = store.orgs.ensureFirstRun();
-    expect(store.jobs.create({ orgId: org.id, kind: 'generate', provider: null, params: {}, items: [{}] }).total).toBe(1);
+    expect(store.forOrg(org.id).jobs.create({ kind: 'generate', provider: null, params: {}, items: [{}] }).total).toBe(1);
     store.close();
     const reopened = openStore({ dataDir });
     expect(reopened.backupPath).toBeNull();
@@ -80,11 +80,11 @@ describe('migrations', () => {
     expect(store.backupPath).toMatch(/backups[/\\]outreach-desk-v1-.*\.db$/);
     expect(existsSync(store.backupPath!)).toBe(true);
     expect(store.orgs.getDefault()?.name).toBe('Acme');
-    expect(store.leads.list(before.orgId, { offset: 0, limit: 10 }).total).toBe(2);
-    expect(store.sequences.get(before.sequenceId)?.steps).toEqual([STEP]);
-    expect(store.sequences.findByLead(before.leadId).map((s) => s.id)).toEqual([before.sequenceId]);
-    expect(store.usage.summary(before.orgId, { groupBy: 'provider' }).totals.costUsd).toBe(0.5);
-    const job = store.jobs.create({ orgId: before.orgId, kind: 'generate', provider: 'openai', params: { a: 1 }, items: [{ leadId: before.leadId }] });
+    expect(store.forOrg(before.orgId).leads.list({ offset: 0, limit: 10 }).total).toBe(2);
+    expect(store.forOrg(before.orgId).sequences.get(before.sequenceId)?.steps).toEqual([STEP]);
+    expect(store.forOrg(before.orgId).sequences.findByLead(before.leadId).map((s) => s.id)).toEqual([before.sequenceId]);
+    expect(store.forOrg(before.orgId).usage.summary({ groupBy: 'provider' }).totals.costUsd).toBe(0.5);
+    const job = store.forOrg(before.orgId).jobs.create({ kind: 'generate', provider: 'openai', params: { a: 1 }, items: [{ leadId: before.leadId }] });
     expect(store.jobs.progress(job.id)).toMatchObject({ total: 1, pending: 1 });
     const backupPath = store.backupPath!;
     store.close();
@@ -93,7 +93,7 @@ describe('migrations', () => {
     const backup = openStore({ dataDir: join(dataDir, 'backups'), fileName: backupPath.split(/[/\\]/).at(-1)!, migrations: MIGRATIONS.slice(0, 1) });
     expect(backup.schemaVersion).toBe(1);
     expect(backup.integrityCheck()).toEqual(['ok']);
-    expect(backup.leads.list(before.orgId, { offset: 0, limit: 10 }).total).toBe(2);
+    expect(backup.forOrg(before.orgId).leads.list({ offset: 0, limit: 10 }).total).toBe(2);
     backup.close();
   });
 
@@ -178,7 +178,7 @@ describe('a corrupt or unusable file', () => {
     const dataDir = tempDir();
     const first = openStore({ dataDir });
     const { org } = first.orgs.ensureFirstRun();
-    first.leads.importMany(org.id, Array.from({ length: 2000 }, (_, i) => ({ firstName: `Lead ${i}`, email: `l${i}@example.com` })));
+    first.forOrg(org.id).leads.importMany(Array.from({ length: 2000 }, (_, i) => ({ firstName: `Lead ${i}`, email: `l${i}@example.com` })));
     first.close();
     const bytes = readFileSync(first.path);
     // Keep the header page intact so the file still looks like SQLite; scribble over the pages after it.
@@ -212,9 +212,9 @@ describe('write failures', () => {
     });
     const { org } = store.orgs.ensureFirstRun();
     const rows = Array.from({ length: 5000 }, (_, i) => ({ firstName: `Lead ${i}`, company: 'x'.repeat(200) }));
-    const error = expectAppError(() => store.leads.importMany(org.id, rows), 'storage', /disk holding .* is full: free some space/);
+    const error = expectAppError(() => store.forOrg(org.id).leads.importMany(rows), 'storage', /disk holding .* is full: free some space/);
     expect(error.retryable).toBe(true);
-    expect(store.leads.list(org.id, { offset: 0, limit: 1 }).total).toBe(0);
+    expect(store.forOrg(org.id).leads.list({ offset: 0, limit: 1 }).total).toBe(0);
     store.close();
   });
 
@@ -231,7 +231,7 @@ describe('write failures', () => {
     // query_only makes SQLite answer every write with SQLITE_READONLY, as a read-only file does (root ignores chmod).
     connection!.pragma('query_only = 1');
     const org = store.orgs.getDefault()!;
-    expectAppError(() => store.orgs.update(org.id, { name: 'New name' }), 'storage', /cannot write its data .*writable/);
+    expectAppError(() => store.forOrg(org.id).org.update({ name: 'New name' }), 'storage', /cannot write its data .*writable/);
     expect(store.orgs.get(org.id)?.name).toBe(org.name);
     store.close();
   });
@@ -245,11 +245,11 @@ describe('a second writer', () => {
     const second = openStore({ dataDir, busyTimeoutMs: 50 });
     let error: AppError | undefined;
     first.transaction(() => {
-      first.leads.save(org.id, { firstName: 'Held' });
-      error = expectAppError(() => second.leads.save(org.id, { firstName: 'Blocked' }), 'storage', /busy in another Outreach Desk window or process/);
+      first.forOrg(org.id).leads.save({ firstName: 'Held' });
+      error = expectAppError(() => second.forOrg(org.id).leads.save({ firstName: 'Blocked' }), 'storage', /busy in another Outreach Desk window or process/);
     });
     expect(error?.retryable).toBe(true);
-    expect(second.leads.list(org.id, { offset: 0, limit: 10 }).items.map((l) => l.firstName)).toEqual(['Held']);
+    expect(second.forOrg(org.id).leads.list({ offset: 0, limit: 10 }).items.map((l) => l.firstName)).toEqual(['Held']);
     second.close();
     first.close();
   });

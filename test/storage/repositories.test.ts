@@ -1,5 +1,7 @@
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../electron/core/storage';
+import { openStore, type OrgStore, type Store } from '../../electron/core/storage';
+import { llmSettingsSchema } from '../../shared/domain/org';
 import type { SequenceStep } from '../../shared/domain/sequence';
 import { caught } from '../helpers/caught';
 import { tempDir } from './temp-dir';
@@ -9,10 +11,10 @@ const STEPS: SequenceStep[] = [
   { step: 2, delay_days: 3, channel: 'sms', body: 'Following up' },
 ];
 
-function setup(): { store: Store; orgId: string; ownerId: string } {
+function setup(): { store: Store; data: OrgStore; orgId: string; ownerId: string } {
   const store = openStore({ dataDir: tempDir() });
   const { org, owner } = store.orgs.ensureFirstRun({ orgName: 'Acme', ownerName: 'Olivia' });
-  return { store, orgId: org.id, ownerId: owner.id };
+  return { store, data: store.forOrg(org.id), orgId: org.id, ownerId: owner.id };
 }
 
 describe('organizations, users and meta', () => {
@@ -32,33 +34,33 @@ describe('organizations, users and meta', () => {
   });
 
   it('updates name, provider and validated settings; refuses a bad base URL naming the field', () => {
-    const { store, orgId } = setup();
+    const { store, data, orgId } = setup();
     const settings = { ...store.orgs.get(orgId)!.settings, baseUrls: { local: 'http://127.0.0.1:11434/v1' }, monthlyBudgetUsd: 25, fallbackOrder: ['openai' as const] };
-    const updated = store.orgs.update(orgId, { name: 'Acme EU', provider: 'local', settings });
+    const updated = data.org.update({ name: 'Acme EU', provider: 'local', settings });
     expect(updated).toMatchObject({ name: 'Acme EU', provider: 'local', settings });
-    const bad = caught(() => store.orgs.update(orgId, { settings: { ...settings, baseUrls: { openai: 'ftp://user:pw@example.com' } } }));
+    const bad = caught(() => data.org.update({ settings: { ...settings, baseUrls: { openai: 'ftp://user:pw@example.com' } } }));
     expect(bad.code).toBe('validation');
     expect(bad.field).toBe('settings.baseUrls.openai');
-    expect(caught(() => store.orgs.update(orgId, { provider: 'nope' as never })).field).toBe('provider');
+    expect(caught(() => data.org.update({ provider: 'nope' as never })).field).toBe('provider');
     expect(store.orgs.get(orgId)).toEqual(updated);
-    expect(caught(() => store.orgs.update('missing', { name: 'x' })).code).toBe('not_found');
+    expect(caught(() => store.forOrg('missing').org.update({ name: 'x' })).code).toBe('not_found');
     store.close();
   });
 
   it('saves, lists, counts and deletes users', () => {
-    const { store, orgId, ownerId } = setup();
-    const admin = store.users.save(orgId, { name: 'Ann', role: 'admin' });
-    const member = store.users.save(orgId, { name: 'Max', role: 'member' });
-    expect(store.users.list(orgId).map((u) => u.id)).toEqual([ownerId, admin.id, member.id]);
-    expect(store.users.save(orgId, { id: member.id, name: 'Max B', role: 'admin' })).toMatchObject({ name: 'Max B', role: 'admin' });
-    expect(store.users.countByRole(orgId, 'admin')).toBe(2);
-    expect(store.users.countByRole(orgId, 'owner')).toBe(1);
-    expect(caught(() => store.users.save(orgId, { name: '', role: 'member' })).code).toBe('validation');
-    expect(caught(() => store.users.save(orgId, { name: 'x', role: 'king' as never })).code).toBe('validation');
-    expect(caught(() => store.users.save(orgId, { id: 'nope', name: 'x', role: 'member' })).code).toBe('not_found');
-    expect(store.users.delete(admin.id)).toBe(true);
-    expect(store.users.delete(admin.id)).toBe(false);
-    expect(store.users.get(admin.id)).toBeNull();
+    const { store, data, ownerId } = setup();
+    const admin = data.users.save({ name: 'Ann', role: 'admin' });
+    const member = data.users.save({ name: 'Max', role: 'member' });
+    expect(data.users.list().map((u) => u.id)).toEqual([ownerId, admin.id, member.id]);
+    expect(data.users.save({ id: member.id, name: 'Max B', role: 'admin' })).toMatchObject({ name: 'Max B', role: 'admin' });
+    expect(data.users.countByRole('admin')).toBe(2);
+    expect(data.users.countByRole('owner')).toBe(1);
+    expect(caught(() => data.users.save({ name: '', role: 'member' })).code).toBe('validation');
+    expect(caught(() => data.users.save({ name: 'x', role: 'king' as never })).code).toBe('validation');
+    expect(caught(() => data.users.save({ id: 'nope', name: 'x', role: 'member' })).code).toBe('not_found');
+    expect(data.users.delete(admin.id)).toBe(true);
+    expect(data.users.delete(admin.id)).toBe(false);
+    expect(data.users.get(admin.id)).toBeNull();
     store.close();
   });
 
@@ -76,140 +78,140 @@ describe('organizations, users and meta', () => {
 
 describe('profiles and templates', () => {
   it('round-trips a business profile', () => {
-    const { store, orgId } = setup();
+    const { store, data, orgId } = setup();
     const input = { companyName: 'Acme', valueProposition: 'We fix pipes', senderName: 'Olivia', keyBenefits: ['fast', 'cheap'], tone: 'friendly' as const };
-    const saved = store.profiles.save(orgId, input);
+    const saved = data.profiles.save(input);
     expect(saved).toMatchObject({ ...input, orgId });
-    const changed = store.profiles.save(orgId, { ...input, id: saved.id, cta: 'Book a call' });
+    const changed = data.profiles.save({ ...input, id: saved.id, cta: 'Book a call' });
     expect(changed.cta).toBe('Book a call');
     expect(changed.createdAt).toBe(saved.createdAt);
-    expect(store.profiles.list(orgId)).toEqual([changed]);
-    expect(caught(() => store.profiles.save(orgId, { ...input, companyName: '' })).field).toBe('companyName');
-    expect(store.profiles.delete(saved.id)).toBe(true);
-    expect(store.profiles.get(saved.id)).toBeNull();
+    expect(data.profiles.list()).toEqual([changed]);
+    expect(caught(() => data.profiles.save({ ...input, companyName: '' })).field).toBe('companyName');
+    expect(data.profiles.delete(saved.id)).toBe(true);
+    expect(data.profiles.get(saved.id)).toBeNull();
     store.close();
   });
 
   it('round-trips a template', () => {
-    const { store, orgId } = setup();
+    const { store, data, orgId } = setup();
     const options = { numberOfSteps: 2, channels: ['email' as const, 'sms' as const] };
-    const saved = store.templates.save(orgId, { name: 'Two-step', steps: STEPS, options });
-    expect(store.templates.get(saved.id)).toEqual({ id: saved.id, orgId, name: 'Two-step', steps: STEPS, options, createdAt: saved.createdAt });
-    const renamed = store.templates.save(orgId, { id: saved.id, name: 'Renamed', steps: STEPS.slice(0, 1) });
+    const saved = data.templates.save({ name: 'Two-step', steps: STEPS, options });
+    expect(data.templates.get(saved.id)).toEqual({ id: saved.id, orgId, name: 'Two-step', steps: STEPS, options, createdAt: saved.createdAt });
+    const renamed = data.templates.save({ id: saved.id, name: 'Renamed', steps: STEPS.slice(0, 1) });
     expect(renamed).toMatchObject({ name: 'Renamed', options: null, steps: STEPS.slice(0, 1) });
-    expect(store.templates.list(orgId)).toHaveLength(1);
-    expect(store.templates.delete(saved.id)).toBe(true);
-    expect(store.templates.list(orgId)).toEqual([]);
+    expect(data.templates.list()).toHaveLength(1);
+    expect(data.templates.delete(saved.id)).toBe(true);
+    expect(data.templates.list()).toEqual([]);
     store.close();
   });
 });
 
 describe('leads', () => {
   it('saves, searches, pages and deletes', () => {
-    const { store, orgId } = setup();
-    const ada = store.leads.save(orgId, { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@engine.org', customFields: { city: 'London' } });
-    const bob = store.leads.save(orgId, { firstName: 'Bob', company: '100%_Widgets' });
-    expect(store.leads.get(ada.id)).toEqual(ada);
+    const { store, data, orgId } = setup();
+    const ada = data.leads.save({ firstName: 'Ada', lastName: 'Lovelace', email: 'ada@engine.org', customFields: { city: 'London' } });
+    const bob = data.leads.save({ firstName: 'Bob', company: '100%_Widgets' });
+    expect(data.leads.get(ada.id)).toEqual(ada);
     expect(ada).toEqual({ id: ada.id, orgId, createdAt: ada.createdAt, firstName: 'Ada', lastName: 'Lovelace', email: 'ada@engine.org', customFields: { city: 'London' } });
-    expect(store.leads.list(orgId, { query: 'ENGINE', offset: 0, limit: 10 }).items.map((l) => l.id)).toEqual([ada.id]);
+    expect(data.leads.list({ query: 'ENGINE', offset: 0, limit: 10 }).items.map((l) => l.id)).toEqual([ada.id]);
     // LIKE wildcards in the search text are literal.
-    expect(store.leads.list(orgId, { query: '0%_w', offset: 0, limit: 10 }).items.map((l) => l.id)).toEqual([bob.id]);
-    expect(store.leads.list(orgId, { query: '%', offset: 0, limit: 10 }).total).toBe(1);
-    const page = store.leads.list(orgId, { offset: 1, limit: 1 });
+    expect(data.leads.list({ query: '0%_w', offset: 0, limit: 10 }).items.map((l) => l.id)).toEqual([bob.id]);
+    expect(data.leads.list({ query: '%', offset: 0, limit: 10 }).total).toBe(1);
+    const page = data.leads.list({ offset: 1, limit: 1 });
     expect(page.total).toBe(2);
     expect(page.items).toHaveLength(1);
-    expect(store.leads.getMany([bob.id, 'missing', ada.id]).map((l) => l.id)).toEqual([bob.id, ada.id]);
-    const edited = store.leads.save(orgId, { id: ada.id, firstName: 'Ada' });
+    expect(data.leads.getMany([bob.id, 'missing', ada.id]).map((l) => l.id)).toEqual([bob.id, ada.id]);
+    const edited = data.leads.save({ id: ada.id, firstName: 'Ada' });
     expect(edited.lastName).toBeUndefined();
     expect(edited.customFields).toBeUndefined();
-    expect(caught(() => store.leads.save(orgId, { firstName: 'x'.repeat(501) })).field).toBe('firstName');
-    expect(store.leads.delete(bob.id)).toBe(true);
-    expect(store.leads.list(orgId, { offset: 0, limit: 10 }).total).toBe(1);
+    expect(caught(() => data.leads.save({ firstName: 'x'.repeat(501) })).field).toBe('firstName');
+    expect(data.leads.delete(bob.id)).toBe(true);
+    expect(data.leads.list({ offset: 0, limit: 10 }).total).toBe(1);
     store.close();
   });
 
   it('imports 100,000 rows in one transaction and returns their ids in order', () => {
-    const { store, orgId } = setup();
+    const { store, data } = setup();
     const rows = Array.from({ length: 100_000 }, (_, i) => ({ firstName: `Lead${i}`, email: `lead${i}@example.com`, customFields: { row: String(i) } }));
-    const ids = store.leads.importMany(orgId, rows);
+    const ids = data.leads.importMany(rows);
     expect(ids).toHaveLength(100_000);
     expect(new Set(ids).size).toBe(100_000);
-    expect(store.leads.list(orgId, { offset: 0, limit: 1 }).total).toBe(100_000);
-    const sample = store.leads.getMany([ids[0]!, ids[99_999]!]);
+    expect(data.leads.list({ offset: 0, limit: 1 }).total).toBe(100_000);
+    const sample = data.leads.getMany([ids[0]!, ids[99_999]!]);
     expect(sample.map((l) => l.customFields?.row)).toEqual(['0', '99999']);
-    expect(store.leads.getMany(ids).length).toBe(100_000);
+    expect(data.leads.getMany(ids).length).toBe(100_000);
     store.close();
   });
 
   it('an invalid row late in an import rolls every earlier row back', () => {
-    const { store, orgId } = setup();
+    const { store, data } = setup();
     const rows: Array<Record<string, unknown>> = Array.from({ length: 50_000 }, (_, i) => ({ firstName: `Lead${i}` }));
     rows[49_000] = { firstName: 'Bad', email: 'x'.repeat(600) };
-    const error = caught(() => store.leads.importMany(orgId, rows as never));
+    const error = caught(() => data.leads.importMany(rows as never));
     expect(error.code).toBe('validation');
     expect(error.field).toBe('rows[49000].email');
-    expect(store.leads.list(orgId, { offset: 0, limit: 1 }).total).toBe(0);
+    expect(data.leads.list({ offset: 0, limit: 1 }).total).toBe(0);
     store.close();
   });
 });
 
 describe('sequences', () => {
   it('saves with steps, updates keeping unspecified fields, and lists summaries', () => {
-    const { store, orgId, ownerId } = setup();
-    const lead = store.leads.save(orgId, { firstName: 'Ada', lastName: 'Lovelace', company: 'Engines' });
-    const saved = store.sequences.save(orgId, {
+    const { store, data, orgId, ownerId } = setup();
+    const lead = data.leads.save({ firstName: 'Ada', lastName: 'Lovelace', company: 'Engines' });
+    const saved = data.sequences.save({
       title: 'Ada intro', status: 'draft', steps: STEPS, leadId: lead.id, provider: 'openai', model: 'gpt-x',
       usage: { inputTokens: 100, outputTokens: 50, cachedInputTokens: 10 }, costUsd: 0.002,
       options: { numberOfSteps: 2, channels: ['email', 'sms'] }, createdBy: ownerId,
     });
     expect(saved).toMatchObject({ orgId, leadId: lead.id, steps: STEPS, edited: false, usage: { inputTokens: 100, outputTokens: 50, cachedInputTokens: 10 } });
-    expect(store.sequences.get(saved.id)).toEqual(saved);
+    expect(data.sequences.get(saved.id)).toEqual(saved);
 
-    const edited = store.sequences.save(orgId, { id: saved.id, title: 'Ada intro v2', status: 'approved', steps: STEPS.slice(0, 1), edited: true });
+    const edited = data.sequences.save({ id: saved.id, title: 'Ada intro v2', status: 'approved', steps: STEPS.slice(0, 1), edited: true });
     expect(edited).toMatchObject({ title: 'Ada intro v2', status: 'approved', steps: STEPS.slice(0, 1), edited: true, provider: 'openai', leadId: lead.id, createdBy: ownerId, createdAt: saved.createdAt });
 
-    store.sequences.save(orgId, { title: 'Other', status: 'draft', steps: STEPS });
-    const all = store.sequences.list(orgId, { offset: 0, limit: 10 });
+    data.sequences.save({ title: 'Other', status: 'draft', steps: STEPS });
+    const all = data.sequences.list({ offset: 0, limit: 10 });
     expect(all.total).toBe(2);
     expect(all.items.find((s) => s.id === saved.id)).toEqual({
       id: saved.id, title: 'Ada intro v2', status: 'approved', provider: 'openai', model: 'gpt-x', createdAt: saved.createdAt,
       updatedAt: edited.updatedAt, leadId: lead.id, stepCount: 1, leadName: 'Ada Lovelace',
     });
-    expect(store.sequences.list(orgId, { status: 'draft', offset: 0, limit: 10 }).items.map((s) => s.title)).toEqual(['Other']);
-    expect(store.sequences.list(orgId, { query: 'lovelace', offset: 0, limit: 10 }).items.map((s) => s.id)).toEqual([saved.id]);
-    expect(store.sequences.list(orgId, { query: 'engines', status: 'draft', offset: 0, limit: 10 }).total).toBe(0);
-    expect(store.sequences.findByLead(lead.id).map((s) => s.id)).toEqual([saved.id]);
+    expect(data.sequences.list({ status: 'draft', offset: 0, limit: 10 }).items.map((s) => s.title)).toEqual(['Other']);
+    expect(data.sequences.list({ query: 'lovelace', offset: 0, limit: 10 }).items.map((s) => s.id)).toEqual([saved.id]);
+    expect(data.sequences.list({ query: 'engines', status: 'draft', offset: 0, limit: 10 }).total).toBe(0);
+    expect(data.sequences.findByLead(lead.id).map((s) => s.id)).toEqual([saved.id]);
     store.close();
   });
 
   it('validates input, refuses unknown references, and cleans up on delete', () => {
-    const { store, orgId } = setup();
-    expect(caught(() => store.sequences.save(orgId, { title: ' ', status: 'draft', steps: STEPS })).field).toBe('title');
-    expect(caught(() => store.sequences.save(orgId, { title: 't', status: 'draft', steps: [] })).field).toBe('steps');
-    expect(caught(() => store.sequences.save(orgId, { title: 't', status: 'draft', steps: STEPS, leadId: 'ghost' })).code).toBe('validation');
-    expect(caught(() => store.sequences.save(orgId, { id: 'ghost', title: 't', status: 'draft', steps: STEPS })).code).toBe('not_found');
-    expect(store.sequences.list(orgId, { offset: 0, limit: 10 }).total).toBe(0);
+    const { store, data } = setup();
+    expect(caught(() => data.sequences.save({ title: ' ', status: 'draft', steps: STEPS })).field).toBe('title');
+    expect(caught(() => data.sequences.save({ title: 't', status: 'draft', steps: [] })).field).toBe('steps');
+    expect(caught(() => data.sequences.save({ title: 't', status: 'draft', steps: STEPS, leadId: 'ghost' }))).toMatchObject({ code: 'not_found', field: 'leadId' });
+    expect(caught(() => data.sequences.save({ id: 'ghost', title: 't', status: 'draft', steps: STEPS })).code).toBe('not_found');
+    expect(data.sequences.list({ offset: 0, limit: 10 }).total).toBe(0);
 
-    const lead = store.leads.save(orgId, { firstName: 'Ada' });
-    const sequence = store.sequences.save(orgId, { title: 't', status: 'draft', steps: STEPS, leadId: lead.id });
-    store.leads.delete(lead.id);
-    expect(store.sequences.get(sequence.id)?.leadId).toBeNull();
-    expect(store.sequences.delete(sequence.id)).toBe(true);
-    expect(store.sequences.get(sequence.id)).toBeNull();
-    expect(store.sequences.getMany([sequence.id])).toEqual([]);
+    const lead = data.leads.save({ firstName: 'Ada' });
+    const sequence = data.sequences.save({ title: 't', status: 'draft', steps: STEPS, leadId: lead.id });
+    data.leads.delete(lead.id);
+    expect(data.sequences.get(sequence.id)?.leadId).toBeNull();
+    expect(data.sequences.delete(sequence.id)).toBe(true);
+    expect(data.sequences.get(sequence.id)).toBeNull();
+    expect(data.sequences.getMany([sequence.id])).toEqual([]);
     store.close();
   });
 
   it('lists and counts 10,000 sequences a page at a time, and reads them back in bulk', () => {
-    const { store, orgId } = setup();
+    const { store, data } = setup();
     const ids = store.transaction(() =>
-      Array.from({ length: 10_000 }, (_, i) => store.sequences.save(orgId, { title: `Seq ${i}`, status: i % 2 ? 'draft' : 'approved', steps: STEPS }).id),
+      Array.from({ length: 10_000 }, (_, i) => data.sequences.save({ title: `Seq ${i}`, status: i % 2 ? 'draft' : 'approved', steps: STEPS }).id),
     );
-    const page = store.sequences.list(orgId, { status: 'draft', offset: 100, limit: 50 });
+    const page = data.sequences.list({ status: 'draft', offset: 100, limit: 50 });
     expect(page.total).toBe(5000);
     expect(page.items).toHaveLength(50);
     expect(page.items.every((s) => s.stepCount === 2 && s.status === 'draft')).toBe(true);
-    const many = store.sequences.getMany(ids);
+    const many = data.sequences.getMany(ids);
     expect(many).toHaveLength(10_000);
     expect(many[9999]).toMatchObject({ id: ids[9999], steps: STEPS });
     store.close();
@@ -218,34 +220,124 @@ describe('sequences', () => {
 
 describe('replies and transactions', () => {
   it('inserts, filters by class and deletes replies', () => {
-    const { store, orgId } = setup();
+    const { store, data } = setup();
     const base = { rawText: 'raw', parsedText: 'parsed', confidence: null, reason: null, suggestedAction: null };
-    const bounce = store.replies.insert(orgId, { ...base, classification: 'bounce', decidedBy: 'rules', fromAddress: 'MAILER-DAEMON@x' });
-    const ooo = store.replies.insert(orgId, { ...base, classification: 'out_of_office', decidedBy: 'rules', returnDate: '2026-12-01' });
-    const human = store.replies.insert(orgId, { ...base, classification: 'interested', confidence: 0.9, reason: 'asks for a call', suggestedAction: 'escalate', decidedBy: 'model', provider: 'groq', model: 'llama' });
-    expect(store.replies.get(ooo.id)).toMatchObject({ returnDate: '2026-12-01', leadId: null, provider: null });
+    const bounce = data.replies.insert({ ...base, classification: 'bounce', decidedBy: 'rules', fromAddress: 'MAILER-DAEMON@x' });
+    const ooo = data.replies.insert({ ...base, classification: 'out_of_office', decidedBy: 'rules', returnDate: '2026-12-01' });
+    const human = data.replies.insert({ ...base, classification: 'interested', confidence: 0.9, reason: 'asks for a call', suggestedAction: 'escalate', decidedBy: 'model', provider: 'groq', model: 'llama' });
+    expect(data.replies.get(ooo.id)).toMatchObject({ returnDate: '2026-12-01', leadId: null, provider: null });
     expect(human).toMatchObject({ confidence: 0.9, provider: 'groq', decidedBy: 'model' });
-    expect(store.replies.list(orgId, { offset: 0, limit: 10 }).total).toBe(3);
-    expect(store.replies.list(orgId, { classification: 'bounce', offset: 0, limit: 10 }).items.map((r) => r.id)).toEqual([bounce.id]);
-    expect(caught(() => store.replies.insert(orgId, { ...base, classification: null, confidence: 2, decidedBy: 'undecided' })).field).toBe('confidence');
-    expect(store.replies.delete(bounce.id)).toBe(true);
-    expect(store.replies.list(orgId, { offset: 0, limit: 10 }).total).toBe(2);
+    expect(data.replies.list({ offset: 0, limit: 10 }).total).toBe(3);
+    expect(data.replies.list({ classification: 'bounce', offset: 0, limit: 10 }).items.map((r) => r.id)).toEqual([bounce.id]);
+    expect(caught(() => data.replies.insert({ ...base, classification: null, confidence: 2, decidedBy: 'undecided' })).field).toBe('confidence');
+    expect(data.replies.delete(bounce.id)).toBe(true);
+    expect(data.replies.list({ offset: 0, limit: 10 }).total).toBe(2);
     store.close();
   });
 
   it('store.transaction commits together or not at all, and passes the caller\'s errors through', () => {
-    const { store, orgId } = setup();
+    const { store, data } = setup();
     class Mine extends Error {}
     expect(() =>
       store.transaction(() => {
-        store.leads.save(orgId, { firstName: 'Ada' });
-        store.sequences.save(orgId, { title: 't', status: 'draft', steps: STEPS });
+        data.leads.save({ firstName: 'Ada' });
+        data.sequences.save({ title: 't', status: 'draft', steps: STEPS });
         throw new Mine('stop');
       }),
     ).toThrow(Mine);
-    expect(store.leads.list(orgId, { offset: 0, limit: 1 }).total).toBe(0);
-    expect(store.sequences.list(orgId, { offset: 0, limit: 1 }).total).toBe(0);
+    expect(data.leads.list({ offset: 0, limit: 1 }).total).toBe(0);
+    expect(data.sequences.list({ offset: 0, limit: 1 }).total).toBe(0);
     store.close();
-    expect(caught(() => store.leads.get('x')).code).toBe('storage');
+    expect(caught(() => data.leads.get('x')).code).toBe('storage');
+  });
+});
+
+/** A second organization and its owner, written straight into the file: nothing in the app makes one yet (`--org` and the team hub can name one). */
+function addOrganization(path: string, name: string): { orgId: string; ownerId: string } {
+  const db = new Database(path);
+  const orgId = `org-${name}`;
+  const ownerId = `owner-${name}`;
+  const now = new Date().toISOString();
+  db.prepare('INSERT INTO organizations (id, name, provider, settings, created_at) VALUES (?, ?, ?, ?, ?)').run(orgId, name, 'anthropic', JSON.stringify(llmSettingsSchema.parse({})), now);
+  db.prepare("INSERT INTO users (id, org_id, name, role, created_at) VALUES (?, ?, 'Owner', 'owner', ?)").run(ownerId, orgId, now);
+  db.close();
+  return { orgId, ownerId };
+}
+
+describe('one organization’s scoped store', () => {
+  it('refuses an organization that does not exist', () => {
+    const { store } = setup();
+    expect(caught(() => store.forOrg('no-such-org'))).toMatchObject({ code: 'not_found', field: 'orgId' });
+    store.close();
+  });
+
+  it('reads, changes, deletes and points at none of another organization’s rows', () => {
+    const { store, data: a, orgId } = setup();
+    const lead = a.leads.save({ firstName: 'Ada', lastName: 'Lovelace', email: 'ada@engine.org' });
+    const profile = a.profiles.save({ companyName: 'Acme', valueProposition: 'Pipes', senderName: 'Olivia' });
+    const template = a.templates.save({ name: 'Two-step', steps: STEPS });
+    const user = a.users.save({ name: 'Ann', role: 'admin' });
+    const sequence = a.sequences.save({ title: 'Ada intro', status: 'draft', steps: STEPS, leadId: lead.id, businessProfileId: profile.id, createdBy: user.id });
+    const base = { rawText: 'raw', parsedText: 'parsed', classification: 'bounce' as const, confidence: 1, reason: 'DSN', suggestedAction: 'stop_sequence' as const, decidedBy: 'rules' as const };
+    const reply = a.replies.insert({ ...base, leadId: lead.id, sequenceId: sequence.id });
+    const job = a.jobs.create({ kind: 'generate', provider: 'openai', params: {}, items: [{ leadId: lead.id }] });
+    const event = {
+      id: 'a-call', userId: user.id, operation: 'sequence' as const, provider: 'openai' as const, model: 'gpt-x', inputTokens: 10, outputTokens: 20,
+      cachedInputTokens: 0, costUsd: 0.25, priceTable: null, latencyMs: 5, outcome: 'ok' as const, errorCode: null, requestId: null, createdAt: '2026-11-02T10:00:00.000Z',
+    };
+    expect(a.usage.record(event)).toBe(true);
+    const before = {
+      leads: a.leads.list({ offset: 0, limit: 10 }), profiles: a.profiles.list(), templates: a.templates.list(), users: a.users.list(),
+      sequence: a.sequences.get(sequence.id), replies: a.replies.list({ offset: 0, limit: 10 }), job: a.jobs.get(job.id), usage: a.usage.rows(),
+    };
+
+    const { orgId: otherId, ownerId: otherOwner } = addOrganization(store.path, 'B');
+    const b = store.forOrg(otherId);
+    // Reads: nothing of A's, by id or in a list.
+    expect([b.leads.get(lead.id), b.profiles.get(profile.id), b.templates.get(template.id), b.users.get(user.id)]).toEqual([null, null, null, null]);
+    expect([b.sequences.get(sequence.id), b.replies.get(reply.id), b.jobs.get(job.id)]).toEqual([null, null, null]);
+    expect(b.leads.getMany([lead.id])).toEqual([]);
+    expect(b.sequences.getMany([sequence.id])).toEqual([]);
+    expect(b.sequences.findByLead(lead.id)).toEqual([]);
+    expect(b.leads.list({ query: 'Ada', offset: 0, limit: 10 }).total).toBe(0);
+    expect(b.leads.listEmails()).toEqual([]);
+    expect([b.profiles.list(), b.templates.list(), b.jobs.list(), b.usage.rows()]).toEqual([[], [], [], []]);
+    expect(b.users.list().map((u) => u.id)).toEqual([otherOwner]);
+    expect(b.replies.list({ offset: 0, limit: 10 }).total).toBe(0);
+    expect(b.sequences.list({ query: 'Ada', offset: 0, limit: 10 }).total).toBe(0);
+    expect(b.usage.summary({ groupBy: 'provider' }).totals.calls).toBe(0);
+    expect(b.usage.monthSpend('2026-11')).toBe(0);
+    for (const read of [() => b.jobs.items(job.id, { offset: 0, limit: 10 }), () => b.jobs.progress(job.id), () => b.jobs.appendItems(job.id, [{ leadId: 'x' }])]) {
+      expect(caught(read).code).toBe('not_found');
+    }
+    // Changes: not found, and nothing changed.
+    for (const change of [
+      () => b.leads.save({ id: lead.id, firstName: 'Taken' }),
+      () => b.leads.updateMany([{ id: lead.id, firstName: 'Taken' }]),
+      () => b.profiles.save({ id: profile.id, companyName: 'Taken', valueProposition: 'x', senderName: 'x' }),
+      () => b.templates.save({ id: template.id, name: 'Taken', steps: STEPS }),
+      () => b.users.save({ id: user.id, name: 'Taken', role: 'owner' }),
+      () => b.sequences.save({ id: sequence.id, title: 'Taken', status: 'draft', steps: STEPS }),
+    ]) {
+      expect(caught(change).code).toBe('not_found');
+    }
+    // Deletes: nothing to delete.
+    expect([b.leads.delete(lead.id), b.profiles.delete(profile.id), b.templates.delete(template.id), b.users.delete(user.id)]).toEqual([false, false, false, false]);
+    expect([b.sequences.delete(sequence.id), b.replies.delete(reply.id)]).toEqual([false, false]);
+    // References: a row of B cannot point at a row of A (a foreign key alone would let it).
+    expect(caught(() => b.sequences.save({ title: 'x', status: 'draft', steps: STEPS, leadId: lead.id }))).toMatchObject({ code: 'not_found', field: 'leadId' });
+    expect(caught(() => b.sequences.save({ title: 'x', status: 'draft', steps: STEPS, businessProfileId: profile.id }))).toMatchObject({ code: 'not_found', field: 'businessProfileId' });
+    expect(caught(() => b.sequences.save({ title: 'x', status: 'draft', steps: STEPS, createdBy: user.id }))).toMatchObject({ code: 'not_found', field: 'createdBy' });
+    expect(caught(() => b.replies.insert({ ...base, leadId: lead.id }))).toMatchObject({ code: 'not_found', field: 'leadId' });
+    expect(caught(() => b.replies.insert({ ...base, sequenceId: sequence.id }))).toMatchObject({ code: 'not_found', field: 'sequenceId' });
+    expect(caught(() => b.usage.record({ ...event, id: 'b-call', orgId }))).toMatchObject({ code: 'validation', field: 'orgId' });
+    expect(b.sequences.list({ offset: 0, limit: 10 }).total).toBe(0);
+    expect(b.replies.list({ offset: 0, limit: 10 }).total).toBe(0);
+
+    expect({
+      leads: a.leads.list({ offset: 0, limit: 10 }), profiles: a.profiles.list(), templates: a.templates.list(), users: a.users.list(),
+      sequence: a.sequences.get(sequence.id), replies: a.replies.list({ offset: 0, limit: 10 }), job: a.jobs.get(job.id), usage: a.usage.rows(),
+    }).toEqual(before);
+    store.close();
   });
 });

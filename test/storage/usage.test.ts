@@ -55,10 +55,10 @@ function sums(events: UsageEvent[]) {
 function setup(): { store: Store; orgId: string; events: UsageEvent[] } {
   const store = openStore({ dataDir: tempDir() });
   const { org, owner } = store.orgs.ensureFirstRun();
-  const member = store.users.save(org.id, { name: 'Max', role: 'member' });
+  const member = store.forOrg(org.id).users.save({ name: 'Max', role: 'member' });
   const events = makeEvents(org.id, [owner.id, member.id, null]);
   // One transaction: each commit is an fsync (synchronous = FULL), and 300 of them only slow the suite down.
-  const inserted = store.transaction(() => events.filter((event) => store.usage.record(event)));
+  const inserted = store.transaction(() => events.filter((event) => store.forOrg(org.id).usage.record(event)));
   expect(inserted).toHaveLength(events.length);
   return { store, orgId: org.id, events };
 }
@@ -73,9 +73,9 @@ function expectTotals(actual: ReturnType<typeof sums>, expected: ReturnType<type
 describe('usage ledger', () => {
   it('records each event once, however often it is delivered', () => {
     const { store, orgId, events } = setup();
-    expect(store.usage.record(events[0]!)).toBe(false);
-    expect(store.usage.record({ ...events[1]!, inputTokens: 999_999 })).toBe(false);
-    const rows = store.usage.rows(orgId);
+    expect(store.forOrg(orgId).usage.record(events[0]!)).toBe(false);
+    expect(store.forOrg(orgId).usage.record({ ...events[1]!, inputTokens: 999_999 })).toBe(false);
+    const rows = store.forOrg(orgId).usage.rows();
     expect(rows).toHaveLength(events.length);
     expect(rows.find((r) => r.id === events[1]!.id)?.inputTokens).toBe(events[1]!.inputTokens);
     store.close();
@@ -83,7 +83,7 @@ describe('usage ledger', () => {
 
   it.each(usageGroupBySchema.options)('summary by %s: totals and every group equal the sums of the recorded rows', (groupBy) => {
     const { store, orgId, events } = setup();
-    const summary = store.usage.summary(orgId, { groupBy });
+    const summary = store.forOrg(orgId).usage.summary({ groupBy });
     expect(summary.groupBy).toBe(groupBy);
     expectTotals(summary.totals, sums(events));
     const expectedKeys = [...new Set(events.map((e) => keyOf(e, groupBy)))].sort();
@@ -97,21 +97,21 @@ describe('usage ledger', () => {
 
   it('windows by since (inclusive) and a date-only until (the whole day)', () => {
     const { store, orgId, events } = setup();
-    const summary = store.usage.summary(orgId, { since: '2026-11-02', until: '2026-11-02', groupBy: 'day' });
+    const summary = store.forOrg(orgId).usage.summary({ since: '2026-11-02', until: '2026-11-02', groupBy: 'day' });
     const expected = events.filter((e) => e.createdAt.startsWith('2026-11-02'));
     expect(summary.since).toBe('2026-11-02');
     expect(summary.rows.map((r) => r.key)).toEqual(['2026-11-02']);
     expectTotals(summary.totals, sums(expected));
-    expect(store.usage.rows(orgId, { since: '2026-11-02', until: '2026-11-02' }).map((r) => r.id)).toEqual(
+    expect(store.forOrg(orgId).usage.rows({ since: '2026-11-02', until: '2026-11-02' }).map((r) => r.id)).toEqual(
       expected.sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map((e) => e.id),
     );
-    expect(store.usage.rows(orgId, { until: '2026-11-01T05:00:00.000Z' }).every((r) => r.createdAt < '2026-11-01T05:00:00.000Z')).toBe(true);
+    expect(store.forOrg(orgId).usage.rows({ until: '2026-11-01T05:00:00.000Z' }).every((r) => r.createdAt < '2026-11-01T05:00:00.000Z')).toBe(true);
     store.close();
   });
 
   it('returns rows for export exactly as recorded', () => {
     const { store, orgId, events } = setup();
-    const byId = new Map(store.usage.rows(orgId).map((r) => [r.id, r]));
+    const byId = new Map(store.forOrg(orgId).usage.rows().map((r) => [r.id, r]));
     for (const event of events) {
       const row = byId.get(event.id)!;
       expect({ ...row, costUsd: 0 }).toEqual({ ...event, costUsd: 0 });
@@ -122,19 +122,19 @@ describe('usage ledger', () => {
 
   it('adds up a month of spend', () => {
     const { store, orgId, events } = setup();
-    store.usage.record({ ...events[0]!, id: 'december', createdAt: '2026-12-01T00:00:00.000Z', costUsd: 5 });
-    store.usage.record({ ...events[0]!, id: 'october', createdAt: '2026-10-31T23:59:59.999Z', costUsd: 7 });
-    expect(store.usage.monthSpend(orgId, '2026-11')).toBeCloseTo(sums(events).costUsd, 7);
-    expect(store.usage.monthSpend(orgId, '2026-12')).toBe(5);
-    expect(store.usage.monthSpend(orgId, '2026-10')).toBe(7);
-    expect(store.usage.monthSpend(orgId, '2025-01')).toBe(0);
-    expect(() => store.usage.monthSpend(orgId, 'November')).toThrow(AppError);
+    store.forOrg(orgId).usage.record({ ...events[0]!, id: 'december', createdAt: '2026-12-01T00:00:00.000Z', costUsd: 5 });
+    store.forOrg(orgId).usage.record({ ...events[0]!, id: 'october', createdAt: '2026-10-31T23:59:59.999Z', costUsd: 7 });
+    expect(store.forOrg(orgId).usage.monthSpend('2026-11')).toBeCloseTo(sums(events).costUsd, 7);
+    expect(store.forOrg(orgId).usage.monthSpend('2026-12')).toBe(5);
+    expect(store.forOrg(orgId).usage.monthSpend('2026-10')).toBe(7);
+    expect(store.forOrg(orgId).usage.monthSpend('2025-01')).toBe(0);
+    expect(() => store.forOrg(orgId).usage.monthSpend('November')).toThrow(AppError);
     store.close();
   });
 
   it('builds a daily series per provider and per model', () => {
     const { store, orgId, events } = setup();
-    const series = store.usage.timeseries(orgId, { by: 'provider' });
+    const series = store.forOrg(orgId).usage.timeseries({ by: 'provider' });
     expect(series.days).toEqual(['2026-11-01', '2026-11-02', '2026-11-03']);
     expect(series.series.map((s) => s.key).sort()).toEqual([...PROVIDERS].sort());
     for (const s of series.series) {
@@ -145,7 +145,7 @@ describe('usage ledger', () => {
       });
     }
     const lastDay = events.filter((e) => e.createdAt >= '2026-11-03');
-    const byModel = store.usage.timeseries(orgId, { since: '2026-11-03', by: 'model' });
+    const byModel = store.forOrg(orgId).usage.timeseries({ since: '2026-11-03', by: 'model' });
     expect(byModel.days).toEqual(['2026-11-03']);
     expect(byModel.series.map((s) => s.key).sort()).toEqual([...new Set(lastDay.map((e) => `${e.provider}/${e.model}`))].sort());
     expect(byModel.series.reduce((n, s) => n + s.tokens[0]!, 0)).toBe(lastDay.reduce((n, e) => n + e.inputTokens + e.outputTokens, 0));
@@ -153,11 +153,14 @@ describe('usage ledger', () => {
   });
 
   it('refuses an invalid event and an unknown organization', () => {
-    const { store, events } = setup();
-    const bad = (() => { try { store.usage.record({ ...events[0]!, id: 'neg', inputTokens: -1 }); } catch (e) { return e as AppError; } })();
+    const { store, orgId, events } = setup();
+    const bad = (() => { try { store.forOrg(orgId).usage.record({ ...events[0]!, id: 'neg', inputTokens: -1 }); } catch (e) { return e as AppError; } })();
     expect(bad?.code).toBe('validation');
     expect(bad?.field).toBe('inputTokens');
-    expect(() => store.usage.record({ ...events[0]!, id: 'orphan', orgId: 'no-such-org' })).toThrow(AppError);
+    expect(() => store.forOrg('no-such-org')).toThrow(AppError);
+    // Nor can an event of another organization be filed under this one.
+    expect(() => store.forOrg(orgId).usage.record({ ...events[0]!, id: 'orphan', orgId: 'no-such-org' })).toThrow(AppError);
+    expect(store.forOrg(orgId).usage.rows().map((r) => r.id)).not.toContain('orphan');
     store.close();
   });
 });

@@ -43,11 +43,12 @@ describeWithHub('kill -9 in the middle of a push: nothing lost, nothing counted 
       const status = await core.services.team.init({ url: hub.adminUrl, password: hub.adminPassword });
       expect(status.mode).toBe('team');
       const { org, user } = core.services.session.current();
+      const usage = core.store.forOrg(org.id).usage;
       core.store.transaction(() => {
         for (let i = 0; i < EVENTS; i++) {
           const costUsd = (i % 97) * 0.000013 + 0.000001;
           localNano += Math.round(costUsd * 1e9);
-          core.store.usage.record({
+          usage.record({
             id: randomUUID(), orgId: org.id, userId: user.id, operation: 'sequence', provider: 'openai', model: 'gpt-4o-mini',
             inputTokens: 100 + i, outputTokens: 50, cachedInputTokens: 0, costUsd, priceTable: '2026-01', latencyMs: 10,
             outcome: 'ok', errorCode: null, requestId: null, createdAt: new Date().toISOString(),

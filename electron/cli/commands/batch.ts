@@ -147,7 +147,7 @@ export const batchCommand: Command = async ({ core, io }, args) => {
     for (const e of imported.errors) io.err(`  skipped ${e.message}`);
     io.err(`Imported ${imported.imported} leads${imported.skipped ? `, ${imported.skipped} already there` : ''}${imported.errors.length ? `, ${imported.errors.length} rows refused` : ''}.`);
     const job = imported.outcome;
-    core.services.store.meta.set(`job-out:${job.id}`, values.out);
+    core.store.meta.set(`job-out:${job.id}`, values.out);
     io.err(`Job ${job.id} started (resume it after an interruption with: outreach-desk jobs resume ${job.id}).`);
     return reportJob(core, io, job, await waitForJob(core, io, job), values.out);
   }
@@ -155,7 +155,7 @@ export const batchCommand: Command = async ({ core, io }, args) => {
     if (!values.in || !values.out) throw new UsageError('batch classify needs --in DIR|FILE.mbox --out FILE.csv.');
     // Streamed: an mbox of several GB is scanned, not read into memory.
     const job = await core.services.jobs.createClassifyFromPath(values.in, values['rules-only'] ?? false, { recursive: values.recursive ?? false });
-    core.services.store.meta.set(`job-out:${job.id}`, values.out);
+    core.store.meta.set(`job-out:${job.id}`, values.out);
     io.err(`Job ${job.id} started: ${job.total} replies${values['rules-only'] ? ', rules only (no model calls)' : ''}.`);
     return reportJob(core, io, job, await waitForJob(core, io, job), values.out);
   }
@@ -176,7 +176,7 @@ export const jobsCommand: Command = async ({ core, io }, args) => {
   if (action === 'resume') {
     const job = await core.invoke('jobs:resume', { id });
     io.err(`Resuming job ${job.id}.`);
-    const out = core.services.store.meta.get(`job-out:${job.id}`) ?? undefined;
+    const out = core.store.meta.get(`job-out:${job.id}`) ?? undefined;
     return reportJob(core, io, job, await waitForJob(core, io, job), out);
   }
   if (action === 'cancel') {

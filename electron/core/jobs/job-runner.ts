@@ -4,7 +4,7 @@ import type { Job, JobHolder, JobItem, JobProgress } from '../../../shared/domai
 import { AppError, toAppErrorData } from '../errors';
 import type { RateLimitInfo } from '../llm';
 import type { Logger } from '../log';
-import type { LeasedJob, Store } from '../storage';
+import type { LeasedJob, RunnerStore } from '../storage';
 import { systemClock, type Clock } from './clock';
 import { createLeaseIdentity, heldElsewhereError, isLeaseLive, retireLeaseIdentity, toJobHolder, type LeaseOptions } from './job-lease';
 import type { RateLimiter, RateLimitPermit } from './rate-limiter';
@@ -48,7 +48,8 @@ export interface ProcessedItem {
 export type ProcessItem = (item: JobItem, context: ProcessItemContext) => Promise<ProcessedItem>;
 
 export interface JobRunnerOptions {
-  store: Store;
+  /** Jobs by id, through their leases: the runner touches nothing else of the store. */
+  store: RunnerStore;
   processItem: ProcessItem;
   limiter: RateLimiter;
   logger: Logger;

@@ -2,11 +2,20 @@ import type { JobProgram } from '../../../shared/domain/records';
 import type { EventName, EventPayload } from '../../../shared/ipc/events';
 import type { Logger } from '../log';
 import type { SecretStore } from '../secrets';
-import type { Store } from '../storage';
+import type { RunnerStore, Store } from '../storage';
+
+/**
+ * The database as services see it: an organization's rows only through `forOrg(orgId)`, whose
+ * repositories cannot reach another organization's; besides, the organizations themselves, the
+ * app's key/value settings and the team connection.
+ */
+export type ServiceStore = Pick<Store, 'forOrg' | 'orgs' | 'meta' | 'team' | 'transaction'>;
 
 /** What every service is built from. */
 export interface ServiceDeps {
-  store: Store;
+  store: ServiceStore;
+  /** Jobs by id, through their leases: for the job runner the job service makes, and nothing else. */
+  runnerStore: RunnerStore;
   /** The OS keychain (or, in unit tests only, a memory store). */
   secrets: SecretStore;
   /** Keys the user chose to keep for this session only; never written anywhere. */

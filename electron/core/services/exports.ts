@@ -10,19 +10,21 @@ import { toLeadContext } from './sequences';
 export function createExportService(deps: ServiceDeps, session: SessionService) {
   const { store } = deps;
 
-  function render(sequences: Sequence[], format: ExportFormat, fillPlaceholders: boolean, name: string) {
-    return renderItems(sequences.map((sequence) => ({ sequence, leadId: sequence.leadId ?? null })), format, fillPlaceholders, name);
-  }
-
-  /** Batch items: each with its sequence (null when it failed), its lead and how it ended. */
+  /**
+   * An organization's sequences or batch items: each with its sequence (null when it failed), its
+   * lead and how it ended. A lead is read from the organization's own leads only.
+   */
   function renderItems(
+    orgId: string,
     entries: ReadonlyArray<{ sequence: Sequence | null; leadId: string | null; outcome?: ExportItemOutcome }>,
     format: ExportFormat,
     fillPlaceholders: boolean,
     name: string,
   ) {
+    const leadIds = [...new Set(entries.flatMap((e) => (e.leadId ? [e.leadId] : [])))];
+    const leads = new Map(store.forOrg(orgId).leads.getMany(leadIds).map((lead) => [lead.id, lead]));
     const items: SequenceExportItem[] = entries.map(({ sequence, leadId, outcome }) => {
-      const lead = leadId ? store.leads.get(leadId) : null;
+      const lead = leadId ? leads.get(leadId) : undefined;
       return { sequence, lead: lead ? toLeadContext(lead) : null, outcome };
     });
     const stamp = deps.now().toISOString().slice(0, 10);
@@ -34,13 +36,13 @@ export function createExportService(deps: ServiceDeps, session: SessionService) 
   }
 
   return {
-    render,
     renderItems,
     sequences(ids: string[], format: ExportFormat, fillPlaceholders: boolean) {
       const { org } = session.current();
-      const sequences = store.sequences.getMany(ids).filter((s) => s.orgId === org.id);
+      const sequences = store.forOrg(org.id).sequences.getMany(ids);
       if (sequences.length === 0) throw new AppError('not_found', 'None of those sequences exist any more.', { field: 'ids' });
-      return render(sequences, format, fillPlaceholders, 'outreach-sequences');
+      const entries = sequences.map((sequence) => ({ sequence, leadId: sequence.leadId ?? null }));
+      return renderItems(org.id, entries, format, fillPlaceholders, 'outreach-sequences');
     },
   };
 }

@@ -1,9 +1,10 @@
 import type { ServiceDeps } from './context';
 import { createExportService } from './exports';
-import { createJobService } from './jobs';
+import { createJobService, type JobRunnerTuning } from './jobs';
 import { createKeyService } from './keys';
 import { createLeadImportService } from './leads';
 import { createLLMAccess } from './llm-access';
+import { createRecordService } from './records';
 import { createReplyService } from './replies';
 import { createSequenceService } from './sequences';
 import { createSessionService } from './session';
@@ -12,8 +13,12 @@ import { createTeamService, type TeamServiceOptions } from '../team';
 import { createUsageService } from './usage';
 import { createUserService } from './users';
 
-/** Every service of the core, wired once. The handlers, the CLI and the job runner use these. */
-export function createServices(deps: ServiceDeps, options: { team?: TeamServiceOptions } = {}) {
+/**
+ * Every service of the core, wired once. The handlers, the CLI and the job runner use these; none
+ * of them reaches the store: an organization's rows are the services' business, through its
+ * scoped store.
+ */
+export function createServices(deps: ServiceDeps, options: { team?: TeamServiceOptions; jobs?: JobRunnerTuning } = {}) {
   const session = createSessionService(deps);
   const keys = createKeyService(deps);
   const team = createTeamService(deps, session, keys, options.team);
@@ -21,24 +26,25 @@ export function createServices(deps: ServiceDeps, options: { team?: TeamServiceO
   const replies = createReplyService(deps, session, llm);
   const exports = createExportService(deps, session);
   return {
-    store: deps.store,
     session,
     keys,
     llm,
     users: createUserService(deps, session),
     settings: createSettingsService(deps, session, keys, llm),
     sequences: createSequenceService(deps, session, llm),
+    records: createRecordService(deps, session),
     replies,
     usage: createUsageService(deps, session, team),
     exports,
-    jobs: createJobService(deps, session, llm, replies, exports),
+    jobs: createJobService(deps, session, llm, replies, exports, options.jobs),
     leadImport: createLeadImportService(deps, session),
     team,
   };
 }
 
 export type Services = ReturnType<typeof createServices>;
-export type { ServiceDeps } from './context';
+export type { ServiceDeps, ServiceStore } from './context';
+export type { CreateJobOptions, JobRunnerTuning } from './jobs';
 export type { ClassifyRequest, ReplyDecision } from './replies';
 export type { Session } from './session';
 export { toLeadContext } from './sequences';

@@ -4,7 +4,7 @@ import type { ExportFormat } from '../../../shared/ipc/sequences';
 import { exportReplyItemsCsv } from './replies-export';
 import { listReplyFiles, readMessageId, readReplyFiles, type ReplyFile } from './reply-files';
 import { AppError } from '../errors';
-import { createJobRunner, createRateLimiter, type ProcessItem } from '../jobs';
+import { createJobRunner, createRateLimiter, type JobRunnerOptions, type ProcessItem } from '../jobs';
 import { readReplySource, splitMbox } from '../replies';
 import type { ServiceDeps } from './context';
 import type { ExportService } from './exports';
@@ -13,6 +13,17 @@ import type { LLMAccess } from './llm-access';
 import type { ReplyService } from './replies';
 import type { Session, SessionService } from './session';
 import { toLeadContext } from './sequences';
+
+/**
+ * How the job service's runner paces and retries, when not the defaults: tests and the bench make
+ * offline probes fast or give the limiter their own limits. Production uses the defaults.
+ */
+export type JobRunnerTuning = Partial<Pick<JobRunnerOptions, 'limiter' | 'concurrency' | 'attemptsPerProvider' | 'offlineProbe' | 'progressIntervalMs' | 'commitBatch'>>;
+
+/** Whether a new job starts at once (the default), or waits, queued, for `runner.start`. */
+export interface CreateJobOptions {
+  start?: boolean;
+}
 
 /** How many items a streamed batch writes per transaction while it reads its source. */
 const APPEND_SLICE = 1000;
@@ -46,6 +57,7 @@ export function createJobService(
   llm: LLMAccess,
   replies: ReplyService,
   exports: ExportService,
+  tuning: JobRunnerTuning = {},
 ) {
   const { store } = deps;
 
@@ -61,8 +73,9 @@ export function createJobService(
   function readSession(job: Job): Session {
     const org = store.orgs.get(job.orgId);
     if (!org) throw new AppError('not_found', 'The organization of this job no longer exists.');
+    const users = store.forOrg(org.id).users;
     const userId = typeof job.params['userId'] === 'string' ? job.params['userId'] : null;
-    const user = (userId && store.users.get(userId)) || store.users.list(org.id).find((u) => u.role === 'owner');
+    const user = (userId && users.get(userId)) || users.list().find((u) => u.role === 'owner');
     if (!user) throw new AppError('not_found', 'The organization of this job has no users.');
     return { org, user };
   }
@@ -72,13 +85,15 @@ export function createJobService(
   const processItem: ProcessItem = async (item, call) => {
     const { job } = call;
     const s = sessionFor(job);
+    // The job's organization: an item naming another organization's lead finds nothing.
+    const data = store.forOrg(s.org.id);
     const provider = call.provider ?? undefined;
     if (job.kind === 'generate') {
       const params = readJobParams(job, generateJobParamsSchema);
       const leadId = String(item.input['leadId'] ?? '');
-      const lead = store.leads.get(leadId);
-      if (!lead || lead.orgId !== s.org.id) throw new AppError('not_found', 'This lead was deleted: remove it from the batch or import it again.');
-      const profile = store.profiles.get(params.businessProfileId);
+      const lead = data.leads.get(leadId);
+      if (!lead) throw new AppError('not_found', 'This lead was deleted: remove it from the batch or import it again.');
+      const profile = data.profiles.get(params.businessProfileId);
       if (!profile) throw new AppError('not_found', 'The business profile of this batch was deleted: pick another and start a new batch.');
       const { id: _id, orgId: _org, createdAt: _c, updatedAt: _u, ...business } = profile;
       await call.acquireCall();
@@ -94,7 +109,7 @@ export function createJobService(
       return {
         tokens: result.usage.inputTokens + result.usage.outputTokens,
         save: () => {
-          const sequence = store.sequences.save(s.org.id, {
+          const sequence = data.sequences.save({
             title: leadTitle(lead),
             status: 'draft',
             steps: result.steps,
@@ -120,24 +135,29 @@ export function createJobService(
     );
     return {
       save: () => {
-        const reply = store.replies.insert(s.org.id, { ...decision, leadId: null, sequenceId: null });
+        const reply = data.replies.insert({ ...decision, leadId: null, sequenceId: null });
         return { resultId: reply.id, provider: reply.provider ?? null };
       },
     };
   };
 
   const runner = createJobRunner({
-    store,
+    ...tuning,
+    store: deps.runnerStore,
     processItem,
-    limiter: createRateLimiter(),
+    limiter: tuning.limiter ?? createRateLimiter(),
     logger: deps.logger,
     lease: { program: deps.program ?? 'app' },
     onProgress: (progress) => deps.broadcast('jobs:progress', progress),
   });
 
+  /** The current organization's jobs. */
+  const jobsOf = () => store.forOrg(session.current().org.id).jobs;
+
+  /** A job of the current organization, before the runner (which takes jobs by id) is asked to touch it. */
   function owned(id: string): Job {
-    const job = store.jobs.get(id);
-    if (!job || job.orgId !== session.current().org.id) throw new AppError('not_found', 'That job no longer exists.', { field: 'id' });
+    const job = jobsOf().get(id);
+    if (!job) throw new AppError('not_found', 'That job no longer exists.', { field: 'id' });
     return job;
   }
 
@@ -146,10 +166,11 @@ export function createJobService(
     /** What the runner does for one item; tests drive their own runner with it. */
     processItem,
 
-    createGenerate(input: GenerateJobInput): Job {
+    createGenerate(input: GenerateJobInput, { start = true }: CreateJobOptions = {}): Job {
       const { org, user } = session.current();
-      const profile = store.profiles.get(input.businessProfileId);
-      if (!profile || profile.orgId !== org.id) throw new AppError('not_found', 'Pick a business profile for the batch.', { field: 'businessProfileId' });
+      const data = store.forOrg(org.id);
+      const profile = data.profiles.get(input.businessProfileId);
+      if (!profile) throw new AppError('not_found', 'Pick a business profile for the batch.', { field: 'businessProfileId' });
       const provider = input.provider ?? org.provider;
       const params: GenerateJobParams = {
         userId: user.id,
@@ -159,12 +180,16 @@ export function createJobService(
         fallbackOrder: org.settings.fallbackOrder.filter((p) => p !== provider),
         concurrency: input.concurrency,
       };
-      const job = store.jobs.create({ orgId: org.id, kind: 'generate', provider, params: { ...params }, items: input.leadIds.map((leadId) => ({ leadId })) });
-      runner.start(job.id);
+      const job = data.jobs.create({ kind: 'generate', provider, params: { ...params }, items: input.leadIds.map((leadId) => ({ leadId })) });
+      if (start) runner.start(job.id);
       return job;
     },
 
-    createClassify(uploaded: Array<{ name: string; content: string | Buffer; file?: string; mboxIndex?: number | null }>, rulesOnly: boolean): Job {
+    createClassify(
+      uploaded: Array<{ name: string; content: string | Buffer; file?: string; mboxIndex?: number | null }>,
+      rulesOnly: boolean,
+      { start = true }: CreateJobOptions = {},
+    ): Job {
       const { org, user } = session.current();
       // An uploaded .mbox holds many messages: one item each, named after the file and position.
       const files = uploaded.flatMap((f) =>
@@ -174,8 +199,7 @@ export function createJobService(
       );
       if (files.length === 0) throw new AppError('validation', 'The files hold no messages: drop .eml files or an .mbox file.', { field: 'files' });
       const params: ClassifyJobParams = { userId: user.id, rulesOnly, fallbackOrder: org.settings.fallbackOrder.filter((p) => p !== org.provider) };
-      const job = store.jobs.create({
-        orgId: org.id,
+      const job = store.forOrg(org.id).jobs.create({
         kind: 'classify',
         provider: rulesOnly ? null : org.provider,
         params: { ...params },
@@ -186,7 +210,7 @@ export function createJobService(
           return { name: f.name, file: f.file, mboxIndex: f.mboxIndex, messageId: readMessageId(content), sourceBase64: content.toString('base64') };
         }),
       });
-      runner.start(job.id);
+      if (start) runner.start(job.id);
       return job;
     },
 
@@ -197,39 +221,40 @@ export function createJobService(
      * read only when it runs. The files must stay where they are until the job is done. An input
      * without messages is refused before any job is made.
      */
-    async createClassifyFromPath(target: string, rulesOnly: boolean, options: { recursive?: boolean } = {}): Promise<Job> {
+    async createClassifyFromPath(target: string, rulesOnly: boolean, options: { recursive?: boolean } & CreateJobOptions = {}): Promise<Job> {
       const { org, user } = session.current();
       const refs = listReplyFiles(target, options);
       const first = await refs.next();
       if (first.done) throw new AppError('validation', `"${target}" holds no messages: give a folder of .eml files or an mbox file.`, { field: 'in' });
       const params: ClassifyJobParams = { userId: user.id, rulesOnly, fallbackOrder: org.settings.fallbackOrder.filter((p) => p !== org.provider) };
-      const job = store.jobs.create({ orgId: org.id, kind: 'classify', provider: rulesOnly ? null : org.provider, params: { ...params }, items: [] });
+      const jobs = store.forOrg(org.id).jobs;
+      const job = jobs.create({ kind: 'classify', provider: rulesOnly ? null : org.provider, params: { ...params }, items: [] });
       const toItem = (ref: typeof first.value) => ({ name: ref.name, file: ref.file, mboxIndex: ref.mboxIndex, messageId: ref.messageId, ...ref.source });
       try {
         let slice: Array<Record<string, unknown>> = [toItem(first.value)];
         for await (const ref of refs) {
           slice.push(toItem(ref));
           if (slice.length === APPEND_SLICE) {
-            store.jobs.appendItems(job.id, slice);
+            jobs.appendItems(job.id, slice);
             slice = [];
           }
         }
-        if (slice.length > 0) store.jobs.appendItems(job.id, slice);
+        if (slice.length > 0) jobs.appendItems(job.id, slice);
       } catch (error) {
         // Reading stopped part way (a file vanished, a disk error): the partial job is cancelled
         // (never run), and the caller gets the reason.
         await runner.cancel(job.id).catch(() => undefined);
         throw error;
       }
-      runner.start(job.id);
-      return store.jobs.get(job.id)!;
+      if (options.start ?? true) runner.start(job.id);
+      return jobs.get(job.id)!;
     },
 
-    list: () => store.jobs.list(session.current().org.id),
+    list: () => jobsOf().list(),
     /** A job, its progress and a page of items. A reply item carries its file name and size, not the whole message. */
     get(id: string, page: { offset: number; limit: number; status?: JobItem['status'] }) {
       const job = owned(id);
-      const items = store.jobs.items(id, { ...page, lean: true });
+      const items = jobsOf().items(id, { ...page, lean: true });
       return { job, progress: runner.progress(id), holder: runner.holder(id), items };
     },
     pause: (id: string) => runner.pause(owned(id).id),
@@ -246,16 +271,17 @@ export function createJobService(
      */
     export(id: string, format: ExportFormat, fillPlaceholders: boolean) {
       const job = owned(id);
+      const data = store.forOrg(job.orgId);
       if (job.kind === 'classify') {
         // A page of items at a time, each reply without its message texts: a batch of a big mbox
         // has many, and only the CSV text is kept.
         const pages: string[] = [];
         for (let offset = 0; ; offset += EXPORT_PAGE) {
-          const page = store.jobs.items(id, { offset, limit: EXPORT_PAGE, lean: true });
+          const page = data.jobs.items(id, { offset, limit: EXPORT_PAGE, lean: true });
           if (page.length === 0) break;
           const csv = exportReplyItemsCsv(
             page.map((item) => {
-              const reply = item.status === 'done' && item.resultId ? store.replies.get(item.resultId) : null;
+              const reply = item.status === 'done' && item.resultId ? data.replies.get(item.resultId) : null;
               return { item, reply: reply ? { ...reply, rawText: '', parsedText: '' } : null };
             }),
           );
@@ -265,15 +291,15 @@ export function createJobService(
         if (pages.length === 0) throw new AppError('not_found', 'This job has no items to export.');
         return { filename: `outreach-replies-${job.id.slice(0, 8)}.csv`, mimeType: 'text/csv', content: pages.join('') };
       }
-      const items = store.jobs.items(id, { offset: 0, limit: 10_000_000, lean: true });
+      const items = data.jobs.items(id, { offset: 0, limit: 10_000_000, lean: true });
       if (items.length === 0) throw new AppError('not_found', 'This job has no items to export.');
-      const sequences = new Map(store.sequences.getMany(items.flatMap((i) => (i.status === 'done' && i.resultId ? [i.resultId] : []))).map((s) => [s.id, s]));
+      const sequences = new Map(data.sequences.getMany(items.flatMap((i) => (i.status === 'done' && i.resultId ? [i.resultId] : []))).map((s) => [s.id, s]));
       const entries = items.map((item) => ({
         sequence: item.resultId ? sequences.get(item.resultId) ?? null : null,
         leadId: typeof item.input['leadId'] === 'string' ? item.input['leadId'] : null,
         outcome: { item: item.seq + 1, status: item.status, errorCode: item.error?.code ?? null, error: item.error?.message ?? null },
       }));
-      return exports.renderItems(entries, format, fillPlaceholders, `outreach-batch-${job.id.slice(0, 8)}`);
+      return exports.renderItems(job.orgId, entries, format, fillPlaceholders, `outreach-batch-${job.id.slice(0, 8)}`);
     },
 
     /** Reads a folder of .eml files (and, with `recursive`, the folders inside it) or an mbox into job items. */

@@ -24,7 +24,7 @@ export function describeKeyTail(key: string): string | null {
  */
 export function createKeyService(deps: ServiceDeps) {
   async function orgKey(orgId: string, provider: LLMProviderName): Promise<{ key: string; source: 'organization' | 'session' | 'keychain' } | null> {
-    if (deps.keychainAvailable && deps.store.team.state()?.orgId === orgId) {
+    if (deps.keychainAvailable && deps.store.forOrg(orgId).team.connection()) {
       const shared = await deps.secrets.get(sharedKeyAccount(orgId, provider));
       if (shared) return { key: shared, source: 'organization' };
     }

@@ -62,6 +62,7 @@ export function createLeadImportService(deps: ServiceDeps, session: SessionServi
      */
     async import<T = undefined>(source: LeadCsvSource, mapping: LeadColumnMapping, options: LeadImportOptions = {}, andThen?: (leadIds: string[]) => T) {
       const { org } = session.current();
+      const leads = store.forOrg(org.id).leads;
       const onDuplicate = options.onDuplicate ?? 'skip';
       const parsed = await parseLeadCsv(source, mapping, options);
       const unknown = options.mappingMustMatch ? Object.keys(mapping).filter((column) => !parsed.headers.includes(column)) : [];
@@ -76,7 +77,7 @@ export function createLeadImportService(deps: ServiceDeps, session: SessionServi
 
       const stored = new Map<string, string>();
       if (onDuplicate !== 'keep') {
-        for (const { id, email } of store.leads.listEmails(org.id)) {
+        for (const { id, email } of leads.listEmails()) {
           const key = toEmailKey(email);
           if (!stored.has(key)) stored.set(key, id);
         }
@@ -124,7 +125,7 @@ export function createLeadImportService(deps: ServiceDeps, session: SessionServi
 
       if (updatedRows.length > 0) {
         const storedIds = [...new Set(updatedRows.flatMap((u) => (u.target.kind === 'stored' ? [u.target.id] : [])))];
-        const current = new Map(store.leads.getMany(storedIds).map(({ id: _id, orgId: _org, createdAt: _c, ...lead }) => [_id, lead as LeadContext]));
+        const current = new Map(leads.getMany(storedIds).map(({ id: _id, orgId: _org, createdAt: _c, ...lead }) => [_id, lead as LeadContext]));
         for (const { row, target, lead } of updatedRows) {
           if (target.kind === 'new') {
             inserts[target.index] = mergeLead(inserts[target.index]!, lead);
@@ -142,8 +143,8 @@ export function createLeadImportService(deps: ServiceDeps, session: SessionServi
       }
 
       const result = store.transaction(() => {
-        const newIds = inserts.length > 0 ? store.leads.importMany(org.id, inserts) : [];
-        if (updates.size > 0) store.leads.updateMany(org.id, [...updates].map(([id, lead]) => ({ ...lead, id })));
+        const newIds = inserts.length > 0 ? leads.importMany(inserts) : [];
+        if (updates.size > 0) leads.updateMany([...updates].map(([id, lead]) => ({ ...lead, id })));
         const leadIds = order.map((t) => (t.kind === 'new' ? newIds[t.index]! : t.id));
         return { leadIds, outcome: andThen?.(leadIds) as T };
       });

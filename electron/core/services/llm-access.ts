@@ -72,11 +72,12 @@ export function createLLMAccess(deps: ServiceDeps, session: SessionService, keys
   }
 
   function record(s: Session, operation: Operation, target: ResolvedProvider, outcome: { ok: Metered } | { error: LLMError; latencyMs: number }): void {
-    const base = { id: randomUUID(), orgId: s.org.id, userId: s.user.id, operation, provider: target.name, createdAt: deps.now().toISOString() };
+    const usage = deps.store.forOrg(s.org.id).usage;
+    const base = { id: randomUUID(), userId: s.user.id, operation, provider: target.name, createdAt: deps.now().toISOString() };
     if ('ok' in outcome) {
       const r = outcome.ok;
       deps.logger.info('model call', { operation, provider: target.name, model: r.model, latencyMs: Math.round(r.latencyMs), tokens: r.usage, requestId: r.requestId ?? null });
-      deps.store.usage.record({
+      usage.record({
         ...base,
         model: r.model,
         inputTokens: r.usage.inputTokens,
@@ -93,15 +94,15 @@ export function createLLMAccess(deps: ServiceDeps, session: SessionService, keys
     }
     const { error } = outcome;
     deps.logger.warn('model call failed', { operation, provider: target.name, model: target.model, code: error.code, message: error.message, requestId: error.requestId ?? null, rawText: error.rawText?.slice(0, 2000) });
-    const usage = error.usage ?? ZERO_USAGE;
+    const tokens = error.usage ?? ZERO_USAGE;
     const model = error.model ?? target.model;
-    const cost = computeCost(target.name, model, usage);
-    deps.store.usage.record({
+    const cost = computeCost(target.name, model, tokens);
+    usage.record({
       ...base,
       model,
-      inputTokens: usage.inputTokens,
-      outputTokens: usage.outputTokens,
-      cachedInputTokens: usage.cachedInputTokens,
+      inputTokens: tokens.inputTokens,
+      outputTokens: tokens.outputTokens,
+      cachedInputTokens: tokens.cachedInputTokens,
       costUsd: cost.usd,
       priceTable: cost.priceTable,
       latencyMs: outcome.latencyMs,

@@ -1,9 +1,10 @@
 import type { LLMProviderName } from '../../../shared/domain/llm';
 import type { CallOptions } from '../llm';
 import type { Reply } from '../../../shared/domain/records';
+import type { ReplyClass } from '../../../shared/domain/reply';
 import { AppError } from '../errors';
 import { applyReplyRules, extractReplyText, parseEmail, type ParsedEmail } from '../replies';
-import type { ReplyInput } from '../storage';
+import type { PageQuery, ReplyInput } from '../storage';
 import type { ServiceDeps } from './context';
 import type { LLMAccess } from './llm-access';
 import type { Session, SessionService } from './session';
@@ -68,8 +69,19 @@ export function createReplyService(deps: ServiceDeps, session: SessionService, l
     return { email: await parsePastedReply(request.text), raw: request.text };
   }
 
-  /** Decides a reply without storing it. */
+  /**
+   * Decides a reply without storing it. The lead and sequence it names must be the organization's:
+   * another organization's lead never reaches a prompt.
+   */
   async function decide(request: ClassifyRequest, s: Session = session.current()): Promise<ReplyDecision> {
+    const data = store.forOrg(s.org.id);
+    const lead = request.leadId === undefined ? null : data.leads.get(request.leadId);
+    if (request.leadId !== undefined && !lead) {
+      throw new AppError('not_found', 'That lead no longer exists: pick another, or classify the reply without one.', { field: 'leadId' });
+    }
+    if (request.sequenceId !== undefined && !data.sequences.get(request.sequenceId)) {
+      throw new AppError('not_found', 'That sequence no longer exists: pick another, or classify the reply without one.', { field: 'sequenceId' });
+    }
     const { email, raw } = await parse(request);
     const common = { fromAddress: email.from, subject: email.subject, rawText: raw, parsedText: email.replyText || email.text };
     const rule = applyReplyRules(email);
@@ -94,7 +106,6 @@ export function createReplyService(deps: ServiceDeps, session: SessionService, l
       return { ...common, classification: null, confidence: null, reason: 'The rules could not decide; no model was asked (--rules-only).', suggestedAction: null, decidedBy: 'undecided' };
     }
     if (!common.parsedText.trim()) throw new AppError('validation', 'The reply has no text to classify.', { field: request.eml ? 'eml' : 'text' });
-    const lead = request.leadId ? store.leads.get(request.leadId) : null;
     await request.beforeModelCall?.();
     const result = await llm.call(
       'classify',
@@ -125,7 +136,16 @@ export function createReplyService(deps: ServiceDeps, session: SessionService, l
     async classify(request: ClassifyRequest): Promise<Reply> {
       const s = session.current();
       const decision = await decide(request, s);
-      return store.replies.insert(s.org.id, { ...decision, leadId: request.leadId ?? null, sequenceId: request.sequenceId ?? null });
+      return store.forOrg(s.org.id).replies.insert({ ...decision, leadId: request.leadId ?? null, sequenceId: request.sequenceId ?? null });
+    },
+
+    list: (query: PageQuery & { classification?: ReplyClass }) => store.forOrg(session.current().org.id).replies.list(query),
+
+    /** Throws not_found for a reply that is not there (another organization's included). */
+    delete(id: string): boolean {
+      const replies = store.forOrg(session.current().org.id).replies;
+      if (!replies.get(id)) throw new AppError('not_found', 'That reply no longer exists.', { field: 'id' });
+      return replies.delete(id);
     },
   };
 }

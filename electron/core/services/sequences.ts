@@ -1,9 +1,9 @@
 import type { BusinessContext, LeadContext } from '../../../shared/domain/lead';
 import type { Lead } from '../../../shared/domain/records';
-import type { SequenceStep } from '../../../shared/domain/sequence';
+import type { SequenceStatus, SequenceStep } from '../../../shared/domain/sequence';
 import type { DraftSource } from '../../../shared/ipc/sequences';
 import { AppError } from '../errors';
-import type { SequenceInput } from '../storage';
+import type { PageQuery, SequenceInput } from '../storage';
 import type { ServiceDeps } from './context';
 import type { LLMAccess } from './llm-access';
 import type { SessionService } from './session';
@@ -20,16 +20,17 @@ export function createSequenceService(deps: ServiceDeps, session: SessionService
   const running = new Map<string, AbortController>();
 
   function resolveSource(orgId: string, source: DraftSource): { lead: LeadContext; business: BusinessContext; template?: { steps: SequenceStep[] } } {
+    const data = store.forOrg(orgId);
     let lead = source.lead;
     if (source.leadId) {
-      const stored = store.leads.get(source.leadId);
-      if (!stored || stored.orgId !== orgId) throw new AppError('not_found', 'That lead no longer exists: pick another or type one in.', { field: 'leadId' });
+      const stored = data.leads.get(source.leadId);
+      if (!stored) throw new AppError('not_found', 'That lead no longer exists: pick another or type one in.', { field: 'leadId' });
       lead = toLeadContext(stored);
     }
     let business = source.business;
     if (source.businessProfileId) {
-      const profile = store.profiles.get(source.businessProfileId);
-      if (!profile || profile.orgId !== orgId) throw new AppError('not_found', 'That business profile no longer exists: pick another in the Draft screen.', { field: 'businessProfileId' });
+      const profile = data.profiles.get(source.businessProfileId);
+      if (!profile) throw new AppError('not_found', 'That business profile no longer exists: pick another in the Draft screen.', { field: 'businessProfileId' });
       const { id: _id, orgId: _org, createdAt: _c, updatedAt: _u, ...context } = profile;
       business = context;
     }
@@ -37,8 +38,8 @@ export function createSequenceService(deps: ServiceDeps, session: SessionService
     if (!business) throw new AppError('validation', 'Pick a business profile or fill one in.', { field: 'business' });
     let template: { steps: SequenceStep[] } | undefined;
     if (source.options.templateId) {
-      const stored = store.templates.get(source.options.templateId);
-      if (!stored || stored.orgId !== orgId) throw new AppError('not_found', 'That template no longer exists.', { field: 'options.templateId' });
+      const stored = data.templates.get(source.options.templateId);
+      if (!stored) throw new AppError('not_found', 'That template no longer exists.', { field: 'options.templateId' });
       template = { steps: stored.steps };
     }
     return { lead, business, template };
@@ -88,21 +89,31 @@ export function createSequenceService(deps: ServiceDeps, session: SessionService
       return true;
     },
 
+    /** Saves a draft; the lead and business profile it names must be the organization's. */
     save(input: SequenceInput) {
       const { org, user } = session.current();
+      const sequences = store.forOrg(org.id).sequences;
       if (input.id) {
-        const existing = store.sequences.get(input.id);
-        if (!existing || existing.orgId !== org.id) throw new AppError('not_found', 'That sequence no longer exists.', { field: 'id' });
-        return store.sequences.save(org.id, { ...input, createdBy: existing.createdBy });
+        const existing = sequences.get(input.id);
+        if (!existing) throw new AppError('not_found', 'That sequence no longer exists.', { field: 'id' });
+        return sequences.save({ ...input, createdBy: existing.createdBy });
       }
-      return store.sequences.save(org.id, { ...input, createdBy: user.id });
+      return sequences.save({ ...input, createdBy: user.id });
     },
 
     get(id: string) {
-      const { org } = session.current();
-      const sequence = store.sequences.get(id);
-      if (!sequence || sequence.orgId !== org.id) throw new AppError('not_found', 'That sequence no longer exists.', { field: 'id' });
+      const sequence = store.forOrg(session.current().org.id).sequences.get(id);
+      if (!sequence) throw new AppError('not_found', 'That sequence no longer exists.', { field: 'id' });
       return sequence;
+    },
+
+    list: (query: PageQuery & { query?: string; status?: SequenceStatus }) => store.forOrg(session.current().org.id).sequences.list(query),
+
+    /** Throws not_found for a sequence that is not there (another organization's included). */
+    delete(id: string): boolean {
+      const sequences = store.forOrg(session.current().org.id).sequences;
+      if (!sequences.get(id)) throw new AppError('not_found', 'That sequence no longer exists.', { field: 'id' });
+      return sequences.delete(id);
     },
   };
 }

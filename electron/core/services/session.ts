@@ -23,8 +23,7 @@ export function createSessionService(deps: ServiceDeps) {
 
   /** The team connection when it covers the organization this process works on. */
   function teamFor(orgId: string): TeamState | null {
-    const team = store.team.state();
-    return team && team.orgId === orgId ? team : null;
+    return store.forOrg(orgId).team.connection();
   }
 
   function current(): Session {
@@ -34,14 +33,16 @@ export function createSessionService(deps: ServiceDeps) {
     const org = orgId ? store.orgs.get(orgId) : (store.orgs.getDefault() ?? first.org);
     if (!org) throw new AppError('not_found', `There is no organization "${deps.orgId}". Run "outreach-desk settings get" without --org to see yours.`, { field: 'org' });
     const team = teamFor(org.id);
+    const users = store.forOrg(org.id).users;
     if (team) {
-      const mirrored = store.users.get(team.memberId);
+      const mirrored = users.get(team.memberId);
       const user: User = { id: team.memberId, orgId: org.id, name: team.email, createdAt: mirrored?.createdAt ?? team.connectedAt, role: team.role };
       return { org, user, mode: 'team' };
     }
+    // The remembered profile counts only in its own organization (`--org` may pin another one).
     const remembered = store.meta.get(CURRENT_USER_KEY);
-    const profile = remembered ? store.users.get(remembered) : null;
-    const user = profile && profile.orgId === org.id ? profile : (store.users.list(org.id).find((u) => u.role === 'owner') ?? store.users.list(org.id)[0]);
+    const profile = remembered ? users.get(remembered) : null;
+    const user = profile ?? (users.list().find((u) => u.role === 'owner') ?? users.list()[0]);
     if (!user) throw new AppError('not_found', 'This organization has no users. Create one in Settings → Users.');
     // Solo: whoever sits at this desktop owns it. A profile is a name on usage rows, not a role.
     return { org, user: { ...user, role: 'owner' }, mode: 'solo' };
@@ -73,8 +74,8 @@ export function createSessionService(deps: ServiceDeps) {
       if (mode === 'team') {
         throw new AppError('forbidden', `This desktop is signed in to the team hub as ${me.name}; who you are comes from your hub login. To switch, disconnect in Settings → Team.`);
       }
-      const user = store.users.get(userId);
-      if (!user || user.orgId !== org.id) throw new AppError('not_found', 'That profile does not exist in this organization.', { field: 'userId' });
+      const user = store.forOrg(org.id).users.get(userId);
+      if (!user) throw new AppError('not_found', 'That profile does not exist in this organization.', { field: 'userId' });
       store.meta.set(CURRENT_USER_KEY, user.id);
       return { ...user, role: 'owner' };
     },

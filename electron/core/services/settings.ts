@@ -39,7 +39,7 @@ export function createSettingsService(deps: ServiceDeps, session: SessionService
         if (settings?.fallbackOrder && new Set(settings.fallbackOrder).size !== settings.fallbackOrder.length) {
           throw new AppError('validation', 'The fallback order lists a provider twice.', { field: 'settings.fallbackOrder' });
         }
-        deps.store.orgs.update(org.id, { provider: input.provider, settings });
+        deps.store.forOrg(org.id).org.update({ provider: input.provider, settings });
       }
       return getLLM();
     },

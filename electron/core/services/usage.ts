@@ -19,11 +19,11 @@ export function createUsageService(deps: ServiceDeps, session: SessionService, t
   return {
     summary(query: { since?: string; until?: string; groupBy: UsageGroupBy }): UsageSummary | Promise<UsageSummary> {
       if (inTeam()) return team.usage.summary(query);
-      return { ...store.usage.summary(session.current().org.id, query), scope: 'desktop' };
+      return { ...store.forOrg(session.current().org.id).usage.summary(query), scope: 'desktop' };
     },
     timeseries(query: { since?: string; by: 'provider' | 'model' }) {
       if (inTeam()) return team.usage.timeseries(query);
-      return store.usage.timeseries(session.current().org.id, query);
+      return store.forOrg(session.current().org.id).usage.timeseries(query);
     },
     budget(): BudgetStatus {
       const { org } = session.current();
@@ -33,7 +33,7 @@ export function createUsageService(deps: ServiceDeps, session: SessionService, t
       return { month, spentUsd, budgetUsd, exceeded: budgetUsd !== null && spentUsd >= budgetUsd };
     },
     async exportCsv(query: { since?: string; until?: string }) {
-      const rows = inTeam() ? await team.usage.rows(query) : store.usage.rows(session.current().org.id, query);
+      const rows = inTeam() ? await team.usage.rows(query) : store.forOrg(session.current().org.id).usage.rows(query);
       const content = formatCsv(
         [...USAGE_COLUMNS],
         rows.map((row) => USAGE_COLUMNS.map((column) => row[column])),

@@ -8,7 +8,7 @@ export function createUserService(deps: ServiceDeps, session: SessionService) {
   const { store } = deps;
 
   function ensureOwnerRemains(orgId: string, user: User, nextRole: Role | null): void {
-    if (user.role === 'owner' && nextRole !== 'owner' && store.users.countByRole(orgId, 'owner') <= 1) {
+    if (user.role === 'owner' && nextRole !== 'owner' && store.forOrg(orgId).users.countByRole('owner') <= 1) {
       throw new AppError('conflict', 'An organization needs at least one owner: make someone else owner first.');
     }
   }
@@ -23,36 +23,39 @@ export function createUserService(deps: ServiceDeps, session: SessionService) {
   return {
     list: (): User[] => {
       const { org, mode } = session.current();
-      if (mode === 'solo') return store.users.list(org.id);
-      return store.team.members().map((m) => ({ id: m.id, orgId: org.id, name: m.email, role: m.role, createdAt: store.users.get(m.id)?.createdAt ?? org.createdAt }));
+      const users = store.forOrg(org.id).users;
+      if (mode === 'solo') return users.list();
+      return store.team.members().map((m) => ({ id: m.id, orgId: org.id, name: m.email, role: m.role, createdAt: users.get(m.id)?.createdAt ?? org.createdAt }));
     },
 
     save(input: { id?: string; name: string; role: Role }): User {
       refuseInTeamMode();
       const { org, user: me } = session.requireManager('manage users');
-      const existing = input.id ? store.users.get(input.id) : null;
-      if (input.id && (!existing || existing.orgId !== org.id)) throw new AppError('not_found', 'That user does not exist.', { field: 'id' });
+      const users = store.forOrg(org.id).users;
+      const existing = input.id ? users.get(input.id) : null;
+      if (input.id && !existing) throw new AppError('not_found', 'That user does not exist.', { field: 'id' });
       const touchesOwner = input.role === 'owner' || existing?.role === 'owner';
       if (touchesOwner && me.role !== 'owner') throw new AppError('forbidden', 'Only an owner can grant or change the owner role.');
       if (existing) ensureOwnerRemains(org.id, existing, input.role);
-      return store.users.save(org.id, input);
+      return users.save(input);
     },
 
     delete(id: string): boolean {
       refuseInTeamMode();
       const { org, user: me } = session.requireManager('remove users');
-      const target = store.users.get(id);
-      if (!target || target.orgId !== org.id) return false;
+      const users = store.forOrg(org.id).users;
+      const target = users.get(id);
+      if (!target) return false;
       if (target.id === me.id) throw new AppError('conflict', 'You cannot remove your own profile: switch to another owner or admin first.');
       if (target.role === 'owner' && me.role !== 'owner') throw new AppError('forbidden', 'Only an owner can remove an owner.');
       ensureOwnerRemains(org.id, target, null);
-      return store.users.delete(id);
+      return users.delete(id);
     },
 
     updateOrg(patch: { name?: string; monthlyBudgetUsd?: number | null }): Organization {
       const { org } = session.requireManager('change the organization');
       const settings = patch.monthlyBudgetUsd === undefined ? undefined : { ...org.settings, monthlyBudgetUsd: patch.monthlyBudgetUsd };
-      return store.orgs.update(org.id, { name: patch.name, settings });
+      return store.forOrg(org.id).org.update({ name: patch.name, settings });
     },
   };
 }

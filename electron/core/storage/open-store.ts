@@ -4,11 +4,14 @@ import { join, resolve } from 'node:path';
 import { AppError } from '../errors';
 import { CorruptDatabaseError, guardMethods, isCorruption, isSqliteError, toStorageError } from './errors';
 import { MIGRATIONS } from './migrations';
+import { createOrgStores } from './org-store';
 import {
   createJobRepository,
   createLeadRepository,
   createMetaRepository,
+  createOrgRecord,
   createOrgRepository,
+  createOrgTeamRepository,
   createProfileRepository,
   createReplyRepository,
   createSequenceRepository,
@@ -168,17 +171,29 @@ function createStore(db: SqliteDatabase, info: { path: string; recoveredFrom: st
     let repo: T | undefined;
     return () => (repo ??= guardMethods(create(), info.path));
   };
+  /** A factory of one organization's repository, made once; `forOrg` guards what it binds. */
+  const once = <T>(create: () => T): (() => T) => {
+    let made: T | undefined;
+    return () => (made ??= create());
+  };
   const meta = lazy(() => createMetaRepository(db));
-  const users = lazy(() => createUserRepository(db));
-  const orgs = lazy(() => createOrgRepository(db, users(), meta()));
-  const profiles = lazy(() => createProfileRepository(db));
-  const templates = lazy(() => createTemplateRepository(db));
-  const leads = lazy(() => createLeadRepository(db));
-  const sequences = lazy(() => createSequenceRepository(db));
-  const replies = lazy(() => createReplyRepository(db));
-  const usage = lazy(() => createUsageRepository(db));
-  const jobs = lazy(() => createJobRepository(db, info.path));
+  const usersOf = once(() => createUserRepository(db));
+  const orgs = lazy(() => createOrgRepository(db, usersOf(), meta()));
+  const jobsOf = once(() => createJobRepository(db, info.path));
+  const jobs = lazy(() => jobsOf().run);
   const team = lazy(() => createTeamRepository(db));
+  const forOrg = createOrgStores(db, info.path, {
+    org: once(() => createOrgRecord(db)),
+    users: usersOf,
+    profiles: once(() => createProfileRepository(db)),
+    templates: once(() => createTemplateRepository(db)),
+    leads: once(() => createLeadRepository(db)),
+    sequences: once(() => createSequenceRepository(db)),
+    replies: once(() => createReplyRepository(db)),
+    usage: once(() => createUsageRepository(db)),
+    jobs: () => jobsOf().forOrg,
+    team: once(() => createOrgTeamRepository(db)),
+  });
   let closed = false;
   return {
     path: info.path,
@@ -188,35 +203,21 @@ function createStore(db: SqliteDatabase, info: { path: string; recoveredFrom: st
     get orgs() {
       return orgs();
     },
-    get users() {
-      return users();
-    },
     get meta() {
       return meta();
-    },
-    get profiles() {
-      return profiles();
-    },
-    get templates() {
-      return templates();
-    },
-    get leads() {
-      return leads();
-    },
-    get sequences() {
-      return sequences();
-    },
-    get replies() {
-      return replies();
-    },
-    get usage() {
-      return usage();
     },
     get jobs() {
       return jobs();
     },
     get team() {
       return team();
+    },
+    forOrg: (orgId) => {
+      try {
+        return forOrg(orgId);
+      } catch (error) {
+        throw toStorageError(error, info.path);
+      }
     },
     transaction: (fn) => {
       try {

@@ -72,7 +72,10 @@ export interface OrgPatch {
   settings?: LLMSettings;
 }
 
-/** Organizations. The first start creates one organization and its owner. */
+/**
+ * Organizations: which exist, and the first run. An organization's own row is read and changed
+ * through its scoped store (`store.forOrg(id).org`).
+ */
 export interface OrgRepository {
   /**
    * Creates the first organization and its owner when there is none, and makes the owner the
@@ -83,8 +86,13 @@ export interface OrgRepository {
   /** The first organization created, or null before the first run. */
   getDefault(): Organization | null;
   list(): Organization[];
-  /** Throws AppError('not_found') for an unknown id, AppError('validation') for bad settings. */
-  update(id: string, patch: OrgPatch): Organization;
+}
+
+/** The organization a scoped store is bound to. */
+export interface OrgRecord {
+  get(): Organization;
+  /** Throws AppError('validation') for bad settings. */
+  update(patch: OrgPatch): Organization;
 }
 
 export interface UserInput {
@@ -93,15 +101,15 @@ export interface UserInput {
   role: Role;
 }
 
-/** Users of an organization. Role checks happen in the services layer. */
+/** Users of one organization. Role checks happen in the services layer. */
 export interface UserRepository {
-  list(orgId: string): User[];
+  list(): User[];
   get(id: string): User | null;
-  /** Inserts without `id`, updates with one (AppError('not_found') if it does not exist). */
-  save(orgId: string, input: UserInput): User;
+  /** Inserts without `id`, updates with one (AppError('not_found') if it is not in this organization). */
+  save(input: UserInput): User;
   delete(id: string): boolean;
   /** How many users of the org hold a role, e.g. to keep the last owner. */
-  countByRole(orgId: string, role: Role): number;
+  countByRole(role: Role): number;
 }
 
 /** Small app-wide key/value settings, e.g. `currentUserId`. */
@@ -113,10 +121,11 @@ export interface MetaRepository {
 
 export type BusinessProfileInput = BusinessContext & { id?: string };
 
+/** One organization's business profiles. An id of another organization's profile is not found. */
 export interface ProfileRepository {
-  list(orgId: string): BusinessProfile[];
+  list(): BusinessProfile[];
   get(id: string): BusinessProfile | null;
-  save(orgId: string, input: BusinessProfileInput): BusinessProfile;
+  save(input: BusinessProfileInput): BusinessProfile;
   delete(id: string): boolean;
 }
 
@@ -127,36 +136,38 @@ export interface TemplateInput {
   options?: SequenceOptions | null;
 }
 
+/** One organization's templates. */
 export interface TemplateRepository {
-  list(orgId: string): Template[];
+  list(): Template[];
   get(id: string): Template | null;
-  save(orgId: string, input: TemplateInput): Template;
+  save(input: TemplateInput): Template;
   delete(id: string): boolean;
 }
 
 export type LeadInput = LeadContext & { id?: string };
 
+/** One organization's leads. */
 export interface LeadRepository {
   /** `query` matches name, email and company (case-insensitive substring). Newest first. */
-  list(orgId: string, query: PageQuery & { query?: string }): Page<Lead>;
+  list(query: PageQuery & { query?: string }): Page<Lead>;
   get(id: string): Lead | null;
-  /** The leads that exist, in the order of `ids`. */
+  /** The leads of this organization that exist, in the order of `ids`. */
   getMany(ids: readonly string[]): Lead[];
-  save(orgId: string, input: LeadInput): Lead;
+  save(input: LeadInput): Lead;
   delete(id: string): boolean;
   /**
    * Inserts every row in ONE transaction with one prepared statement: all rows or none. Each row
    * is validated with `leadContextSchema`; a bad row throws AppError('validation') with
    * `field = rows[i]…` and nothing is written. Returns the new ids in row order.
    */
-  importMany(orgId: string, rows: readonly LeadContext[]): string[];
+  importMany(rows: readonly LeadContext[]): string[];
   /** Every lead of the org that has an email, oldest first: what an import checks duplicates against. */
-  listEmails(orgId: string): Array<{ id: string; email: string }>;
+  listEmails(): Array<{ id: string; email: string }>;
   /**
    * Replaces the fields of existing leads of the org in ONE transaction, validated like
    * `importMany`: all or none. Throws not_found for a lead that is not there.
    */
-  updateMany(orgId: string, leads: ReadonlyArray<LeadContext & { id: string }>): void;
+  updateMany(leads: ReadonlyArray<LeadContext & { id: string }>): void;
 }
 
 export interface SequenceInput {
@@ -175,17 +186,20 @@ export interface SequenceInput {
   createdBy?: string | null;
 }
 
+/** One organization's sequences. */
 export interface SequenceRepository {
   /** Summaries without step bodies, newest change first. `query` matches the title and the lead's name. */
-  list(orgId: string, query: PageQuery & { query?: string; status?: SequenceStatus }): Page<SequenceSummary>;
+  list(query: PageQuery & { query?: string; status?: SequenceStatus }): Page<SequenceSummary>;
   get(id: string): Sequence | null;
-  /** The sequences that exist, in the order of `ids`. */
+  /** The sequences of this organization that exist, in the order of `ids`. */
   getMany(ids: readonly string[]): Sequence[];
   /**
    * Inserts without `id`; with one, replaces the row and its steps (AppError('not_found') if it is not in
    * this org). On update, an optional field left undefined keeps its stored value; pass null to clear it.
+   * The lead, business profile and author it names must be this organization's (AppError('not_found')
+   * with the field named otherwise).
    */
-  save(orgId: string, input: SequenceInput): Sequence;
+  save(input: SequenceInput): Sequence;
   delete(id: string): boolean;
   /** Every sequence written for a lead, oldest first. */
   findByLead(leadId: string): Sequence[];
@@ -208,11 +222,13 @@ export interface ReplyInput {
   model?: string | null;
 }
 
+/** One organization's classified replies. */
 export interface ReplyRepository {
-  insert(orgId: string, input: ReplyInput): Reply;
+  /** The lead and sequence it names must be this organization's (AppError('not_found') with the field named otherwise). */
+  insert(input: ReplyInput): Reply;
   get(id: string): Reply | null;
   /** Newest first. */
-  list(orgId: string, query: PageQuery & { classification?: ReplyClass }): Page<Reply>;
+  list(query: PageQuery & { classification?: ReplyClass }): Page<Reply>;
   delete(id: string): boolean;
 }
 
@@ -228,23 +244,28 @@ export interface UsageTimeseries {
   series: Array<{ key: string; tokens: number[]; costUsd: number[] }>;
 }
 
+/** A usage event as a scoped store records it: the organization is the store's. */
+export type UsageEventInput = Omit<UsageEvent, 'orgId'> & { orgId?: string };
+
 /**
- * The billing ledger. Costs are stored as integer nano-dollars so sums are exact; they come
- * back as USD numbers.
+ * One organization's part of the billing ledger. Costs are stored as integer nano-dollars so sums
+ * are exact; they come back as USD numbers.
  */
 export interface UsageRepository {
-  /** Inserts one row in its own transaction. Idempotent by `event.id`: returns false when already recorded. */
-  record(event: UsageEvent): boolean;
-  summary(orgId: string, query: UsageWindow & { groupBy: UsageGroupBy }): UsageSummary;
-  timeseries(orgId: string, query: { since?: string; until?: string; by: 'provider' | 'model' }): UsageTimeseries;
+  /**
+   * Inserts one row in its own transaction. Idempotent by `event.id`: returns false when already
+   * recorded. An event naming another organization is refused (AppError('validation')).
+   */
+  record(event: UsageEventInput): boolean;
+  summary(query: UsageWindow & { groupBy: UsageGroupBy }): UsageSummary;
+  timeseries(query: { since?: string; until?: string; by: 'provider' | 'model' }): UsageTimeseries;
   /** Spend in USD for a UTC month, `YYYY-MM`. */
-  monthSpend(orgId: string, month: string): number;
+  monthSpend(month: string): number;
   /** Every row in the window, oldest first, for the CSV export. */
-  rows(orgId: string, query?: UsageWindow): UsageEvent[];
+  rows(query?: UsageWindow): UsageEvent[];
 }
 
 export interface JobCreateInput {
-  orgId: string;
   kind: Job['kind'];
   provider: LLMProviderName | null;
   params: Record<string, unknown>;
@@ -317,9 +338,10 @@ export interface LeasedJob {
 }
 
 /**
- * Batch jobs and their items. Item status moves pending → done | failed | waiting; every move
- * is one statement or one transaction, so a crash leaves each item in exactly one state. Only
- * the lease holder changes a job once it exists (`acquireLease`, then `leased`).
+ * One organization's batch jobs and their items: what the job service creates, lists and reads.
+ * A job id of another organization is not found. Item status moves pending → done | failed |
+ * waiting; every move is one statement or one transaction, so a crash leaves each item in exactly
+ * one state. Only the lease holder changes a job once it exists (`JobRunRepository`).
  */
 export interface JobRepository {
   /** The job and all its items, in one transaction. */
@@ -331,11 +353,21 @@ export interface JobRepository {
   appendItems(jobId: string, items: Array<Record<string, unknown>>): number;
   get(id: string): Job | null;
   /** Newest first. */
-  list(orgId: string): Job[];
+  list(): Job[];
   /**
    * Items in order. `lean` leaves the message source (`sourceBase64`, a whole email) out of each
    * input: what lists and exports need, at a fraction of the reading.
    */
+  items(jobId: string, query: PageQuery & { status?: JobItemStatus; lean?: boolean }): JobItem[];
+  progress(jobId: string): JobItemCounts;
+}
+
+/**
+ * Jobs by id, for the job runner alone: it runs the job it is asked to run (the job service checks
+ * the organization first) and writes only through the job's lease.
+ */
+export interface JobRunRepository {
+  get(id: string): Job | null;
   items(jobId: string, query: PageQuery & { status?: JobItemStatus; lean?: boolean }): JobItem[];
   getItem(itemId: string): JobItem | null;
   progress(jobId: string): JobItemCounts;
@@ -349,6 +381,45 @@ export interface JobRepository {
   acquireLease(jobId: string, claim: JobLeaseClaim, canTakeOver: (current: JobLease) => boolean): JobLeaseAttempt;
   /** The writes of `owner`, checked against the lease on every call. */
   leased(jobId: string, owner: string): LeasedJob;
+}
+
+/** What the job runner may touch: jobs by id, through their leases. Nothing else of the store. */
+export interface RunnerStore {
+  readonly jobs: JobRunRepository;
+}
+
+/**
+ * Team mode's queue as far as one organization's rows go: what `team init` sends, and the usage
+ * not yet pushed (counted into the organization's spend).
+ */
+export interface OrgTeamRepository {
+  /** This desktop's team connection when it is this organization's; null in solo mode or for another organization. */
+  connection(): TeamState | null;
+  /** At `team init`: everything the organization has goes to the hub. Returns how many entries were added. */
+  enqueueContents(): number;
+  pendingUsageSummary(query: UsageWindow & { groupBy: UsageGroupBy }): PendingUsageGroup[];
+  /** USD of usage not yet pushed in a UTC month `YYYY-MM`. */
+  pendingMonthSpend(month: string): number;
+  pendingUsageRows(window: UsageWindow): UsageEvent[];
+}
+
+/**
+ * Everything of one organization, and nothing of any other: `store.forOrg(orgId)`. Every read by id
+ * answers null (or not_found, or false for a delete) for a row of another organization, in the same
+ * SQL statement, so a service cannot reach another organization's rows by forgetting a check.
+ */
+export interface OrgStore {
+  readonly orgId: string;
+  readonly org: OrgRecord;
+  readonly users: UserRepository;
+  readonly profiles: ProfileRepository;
+  readonly templates: TemplateRepository;
+  readonly leads: LeadRepository;
+  readonly sequences: SequenceRepository;
+  readonly replies: ReplyRepository;
+  readonly usage: UsageRepository;
+  readonly jobs: JobRepository;
+  readonly team: OrgTeamRepository;
 }
 
 /**
@@ -365,16 +436,16 @@ export interface Store {
   /** The schema version (`user_version`) after migrations. */
   readonly schemaVersion: number;
   readonly orgs: OrgRepository;
-  readonly users: UserRepository;
   readonly meta: MetaRepository;
-  readonly profiles: ProfileRepository;
-  readonly templates: TemplateRepository;
-  readonly leads: LeadRepository;
-  readonly sequences: SequenceRepository;
-  readonly replies: ReplyRepository;
-  readonly usage: UsageRepository;
-  readonly jobs: JobRepository;
+  /** This desktop's team connection (one at most). */
   readonly team: TeamRepository;
+  /** Jobs by id, for the job runner (see `RunnerStore`). */
+  readonly jobs: JobRunRepository;
+  /**
+   * The rows of one organization: the only way to its users, profiles, templates, leads, sequences,
+   * replies, usage and jobs. Throws AppError('not_found') for an organization that does not exist.
+   */
+  forOrg(orgId: string): OrgStore;
   /**
    * Runs `fn` in one transaction: everything it writes through the repositories commits
    * together or not at all. `fn` must be synchronous (no await inside). Nested calls are savepoints.
@@ -482,8 +553,6 @@ export interface TeamRepository {
   recordSync(patch: { lastSyncAt?: string; lastError?: AppErrorData | null; resetCursor?: boolean }): void;
   /** Items waiting to be pushed. */
   pendingCount(): number;
-  /** At `team init`: everything the organization has goes to the hub. Returns how many entries were added. */
-  enqueueOrgContents(orgId: string): number;
   /** The oldest usage rows waiting, in order. */
   usageBatch(limit: number): TeamPendingUsage[];
   /** Forgets outbox entries the hub acknowledged. */
@@ -515,8 +584,4 @@ export interface TeamRepository {
   shadow(kind: TeamRowKind, id: string): { version: number; data: Record<string, unknown> } | null;
   /** The organization's members as of the last pull. */
   members(): TeamMemberRow[];
-  pendingUsageSummary(orgId: string, query: UsageWindow & { groupBy: UsageGroupBy }): PendingUsageGroup[];
-  /** USD of usage not yet pushed in a UTC month `YYYY-MM`. */
-  pendingMonthSpend(orgId: string, month: string): number;
-  pendingUsageRows(orgId: string, window: UsageWindow): UsageEvent[];
 }

@@ -5,9 +5,10 @@ import type { Store } from '../storage';
  * ledger. Team: the organization's total on the hub as of the last sync, plus this desktop's
  * usage not yet pushed, so a budget holds across desktops and offline.
  */
-export function orgMonthSpend(store: Store, orgId: string, month: string): number {
-  const team = store.team.state();
-  if (!team || team.orgId !== orgId) return store.usage.monthSpend(orgId, month);
+export function orgMonthSpend(store: Pick<Store, 'forOrg'>, orgId: string, month: string): number {
+  const data = store.forOrg(orgId);
+  const team = data.team.connection();
+  if (!team) return data.usage.monthSpend(month);
   const onHub = team.spendMonth === month ? team.spendNanoUsd / 1_000_000_000 : 0;
-  return onHub + store.team.pendingMonthSpend(orgId, month);
+  return onHub + data.team.pendingMonthSpend(month);
 }

@@ -2,6 +2,9 @@ import type { UsageEvent } from '../../../shared/domain/usage';
 import { AppError } from '../errors';
 import type { Logger } from '../log';
 import type { Store, TeamHubRow, TeamOutboxEdit, TeamState } from '../storage';
+
+/** Sync touches the team connection's own tables (the outbox, the hub's rows) and nothing else. */
+type TeamStore = Pick<Store, 'team'>;
 import {
   applyHubEdit,
   pullHubChanges,
@@ -93,7 +96,7 @@ export function toTeamRow(change: HubChange, state: TeamState): TeamHubRow | nul
  * locally from the hub's value: a conflict is kept for the admin to settle; a forbidden one
  * (a member's edit, however it got into the outbox) just disappears.
  */
-export async function pushOutbox(hub: HubConnection, store: Store, state: TeamState, logger: Logger, options: PushOptions = {}): Promise<PushReport> {
+export async function pushOutbox(hub: HubConnection, store: TeamStore, state: TeamState, logger: Logger, options: PushOptions = {}): Promise<PushReport> {
   const report: PushReport = { usage: 0, edits: 0, refused: null };
   for (;;) {
     const batch = store.team.usageBatch(USAGE_BATCH);
@@ -127,7 +130,7 @@ export async function pushOutbox(hub: HubConnection, store: Store, state: TeamSt
   return report;
 }
 
-async function sendEdit(hub: HubConnection, store: Store, state: TeamState, edit: TeamOutboxEdit, data: Record<string, unknown> | null): Promise<'applied' | AppError> {
+async function sendEdit(hub: HubConnection, store: TeamStore, state: TeamState, edit: TeamOutboxEdit, data: Record<string, unknown> | null): Promise<'applied' | AppError> {
   let version: number | null = null;
   let refusedByPolicy = false;
   try {
@@ -189,7 +192,7 @@ export interface PullReport {
  */
 export async function pullChanges(
   hub: HubConnection,
-  store: Store,
+  store: TeamStore,
   state: TeamState,
   month: string,
   openShares: (shares: PullReport['keyShares']) => Promise<void>,

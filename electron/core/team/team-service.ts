@@ -292,7 +292,7 @@ export function createTeamService(deps: ServiceDeps, session: SessionService, ke
         await deps.secrets.set(teamSecretAccount(org.id, 'hub-password'), input.password);
         store.transaction(() => {
           store.team.connect({ orgId: org.id, hubOrgId: org.id, hubUrl: url.display, login: url.login, memberId, email, role: 'owner' });
-          store.team.enqueueOrgContents(org.id);
+          store.forOrg(org.id).team.enqueueContents();
         });
         logger.info('team hub set up', { hub: url.display, profile: user.id });
       } catch (error) {
@@ -460,16 +460,16 @@ export function createTeamService(deps: ServiceDeps, session: SessionService, ke
   /** Writes my side of a conflict back into the working copy; the triggers queue it on the hub's current version. */
   function applyMine(conflict: TeamConflict): void {
     const mine = conflict.mine!;
-    const team = requireTeam();
+    const data = store.forOrg(requireTeam().orgId);
     if (conflict.kind === 'org') {
-      store.orgs.update(team.orgId, { name: mine.name as string, provider: mine.provider as LLMProviderName, settings: mine.settings as never });
+      data.org.update({ name: mine.name as string, provider: mine.provider as LLMProviderName, settings: mine.settings as never });
     } else if (conflict.kind === 'profile') {
       // Deleted on the hub meanwhile: mine comes back as a new profile.
-      const id = store.profiles.get(conflict.id) ? conflict.id : undefined;
-      store.profiles.save(team.orgId, { ...(mine.context as object), id } as never);
+      const id = data.profiles.get(conflict.id) ? conflict.id : undefined;
+      data.profiles.save({ ...(mine.context as object), id } as never);
     } else {
-      const id = store.templates.get(conflict.id) ? conflict.id : undefined;
-      store.templates.save(team.orgId, { id, name: mine.name as string, steps: mine.steps as never, options: (mine.options ?? null) as never });
+      const id = data.templates.get(conflict.id) ? conflict.id : undefined;
+      data.templates.save({ id, name: mine.name as string, steps: mine.steps as never, options: (mine.options ?? null) as never });
     }
   }
 }

@@ -43,7 +43,7 @@ export type TeamUsageSummary = UsageSummary & Required<Pick<UsageSummary, 'scope
  * owners and admins, your own for members, as the hub's policies decide) plus this desktop's rows
  * not yet pushed. When the hub is unreachable, this desktop's ledger, said so.
  */
-export function createTeamUsage(store: Store, session: SessionService, withHub: WithHub) {
+export function createTeamUsage(store: Pick<Store, 'forOrg'>, session: SessionService, withHub: WithHub) {
   const offlineNote = "The team hub can't be reached: these are this desktop's calls only. The organization's figures come back with the next sync.";
 
   async function fromHub<T>(fn: (hub: HubConnection, team: TeamState) => Promise<T>): Promise<T | null> {
@@ -62,10 +62,10 @@ export function createTeamUsage(store: Store, session: SessionService, withHub: 
         groups: await summarizeHubUsage(h, team.hubOrgId, query),
         labels: await listHubMemberNames(h, team.hubOrgId),
       }));
-      if (!hub) return { ...store.usage.summary(org.id, query), scope: 'desktop', labels: {}, note: offlineNote };
+      if (!hub) return { ...store.forOrg(org.id).usage.summary(query), scope: 'desktop', labels: {}, note: offlineNote };
       const byKey = new Map<string, Totals>();
       for (const g of hub.groups) byKey.set(g.key, { ...g });
-      for (const p of store.team.pendingUsageSummary(org.id, query)) {
+      for (const p of store.forOrg(org.id).team.pendingUsageSummary(query)) {
         const t = byKey.get(p.key) ?? zero();
         add(t, {
           calls: p.calls,
@@ -96,7 +96,7 @@ export function createTeamUsage(store: Store, session: SessionService, withHub: 
     async timeseries(query: { since?: string; by: 'provider' | 'model' }): Promise<UsageTimeseries> {
       const { org } = session.current();
       const hubRows = await fromHub((h, team) => hubUsageTimeseries(h, team.hubOrgId, query));
-      if (!hubRows) return store.usage.timeseries(org.id, query);
+      if (!hubRows) return store.forOrg(org.id).usage.timeseries(query);
       const cells = new Map<string, { tokens: number; nano: number }>();
       const put = (day: string, key: string, tokens: number, nano: number) => {
         const cell = cells.get(`${day}\u0000${key}`) ?? { tokens: 0, nano: 0 };
@@ -105,7 +105,7 @@ export function createTeamUsage(store: Store, session: SessionService, withHub: 
         cells.set(`${day}\u0000${key}`, cell);
       };
       for (const r of hubRows) put(r.day, r.key, r.tokens, r.costNanoUsd);
-      for (const e of store.team.pendingUsageRows(org.id, query)) {
+      for (const e of store.forOrg(org.id).team.pendingUsageRows(query)) {
         put(e.createdAt.slice(0, 10), query.by === 'provider' ? e.provider : `${e.provider}/${e.model}`, e.inputTokens + e.outputTokens, Math.round(e.costUsd * NANO));
       }
       const days = [...new Set([...cells.keys()].map((k) => k.split('\u0000')[0]!))].sort();
@@ -128,8 +128,8 @@ export function createTeamUsage(store: Store, session: SessionService, withHub: 
     async rows(window: { since?: string; until?: string }): Promise<UsageEvent[]> {
       const { org } = session.current();
       const hubRows = await fromHub((h, team) => listHubUsageRows(h, team.hubOrgId, window));
-      const pending = store.team.pendingUsageRows(org.id, window);
-      if (!hubRows) return store.usage.rows(org.id, window);
+      const pending = store.forOrg(org.id).team.pendingUsageRows(window);
+      if (!hubRows) return store.forOrg(org.id).usage.rows(window);
       const fromHubRows: UsageEvent[] = hubRows.map((r) => ({
         id: r.id,
         orgId: org.id,

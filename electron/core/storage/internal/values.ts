@@ -50,8 +50,8 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what:
   });
 }
 
-export function notFound(what: string, id: string): AppError {
-  return new AppError('not_found', `No ${what} with id ${id}: it may have been deleted. Reload and try again.`);
+export function notFound(what: string, id: string, field?: string): AppError {
+  return new AppError('not_found', `No ${what} with id ${id}: it may have been deleted. Reload and try again.`, { field });
 }
 
 /** Splits ids into chunks below SQLite's bound-parameter limit. */

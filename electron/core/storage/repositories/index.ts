@@ -1,11 +1,11 @@
 export { createJobRepository } from './jobs';
 export { createLeadRepository } from './leads';
 export { createMetaRepository } from './meta';
-export { createOrgRepository, CURRENT_USER_KEY } from './orgs';
+export { createOrgRecord, createOrgRepository, CURRENT_USER_KEY } from './orgs';
 export { createProfileRepository } from './profiles';
 export { createReplyRepository } from './replies';
 export { createSequenceRepository } from './sequences';
-export { createTeamRepository } from './team';
+export { createOrgTeamRepository, createTeamRepository } from './team';
 export { createTemplateRepository } from './templates';
 export { createUsageRepository } from './usage';
 export { createUserRepository } from './users';

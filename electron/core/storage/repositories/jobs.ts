@@ -4,7 +4,19 @@ import { jobKindSchema, jobProgramSchema, jobStatusSchema, type Job, type JobIte
 import { AppError } from '../../errors';
 import { guardMethods } from '../errors';
 import { fromJson, fromJsonOrNull, newId, notFound, nowIso, parseInput, toJson } from '../internal/values';
-import type { JobItemCompletion, JobItemCounts, JobLease, JobLeaseAttempt, JobLeaseClaim, JobRepository, LeasedJob, SqliteDatabase } from '../types';
+import type {
+  JobCreateInput,
+  JobItemCompletion,
+  JobItemCounts,
+  JobLease,
+  JobLeaseAttempt,
+  JobLeaseClaim,
+  JobRepository,
+  JobRunRepository,
+  LeasedJob,
+  PageQuery,
+  SqliteDatabase,
+} from '../types';
 
 interface JobRow {
   id: string;
@@ -79,8 +91,13 @@ function leaseLost(jobId: string): AppError {
   });
 }
 
-export function createJobRepository(db: SqliteDatabase, where: string): JobRepository {
+/**
+ * Jobs, two ways: `run`, by id, for the job runner (it writes only through a lease), and
+ * `forOrg(orgId)`, one organization's jobs, for the job service.
+ */
+export function createJobRepository(db: SqliteDatabase, where: string): { run: JobRunRepository; forOrg(orgId: string): JobRepository } {
   const getJobStmt = db.prepare<[string], JobRow>(`SELECT ${JOB_COLS} FROM jobs WHERE id = ?`);
+  const getOrgJobStmt = db.prepare<[string, string], JobRow>(`SELECT ${JOB_COLS} FROM jobs WHERE id = ? AND org_id = ?`);
   const listJobsStmt = db.prepare<[string], JobRow>(`SELECT ${JOB_COLS} FROM jobs WHERE org_id = ? ORDER BY created_at DESC, rowid DESC`);
   const insertJobStmt = db.prepare(`INSERT INTO jobs (${JOB_COLS}) VALUES (?, ?, ?, 'queued', NULL, ?, ?, ?, ?)`);
   const insertItemStmt = db.prepare(
@@ -171,18 +188,18 @@ export function createJobRepository(db: SqliteDatabase, where: string): JobRepos
     return row ? toJob(row) : null;
   };
 
-  const create = db.transaction((input: Parameters<JobRepository['create']>[0]): Job => {
+  const create = db.transaction((orgId: string, input: JobCreateInput): Job => {
     const kind = parseInput(jobKindSchema, input.kind, 'job', 'kind');
     const id = newId();
     const now = nowIso();
-    insertJobStmt.run(id, input.orgId, kind, input.provider, toJson(input.params), now, now);
+    insertJobStmt.run(id, orgId, kind, input.provider, toJson(input.params), now, now);
     input.items.forEach((item, seq) => insertItemStmt.run(newId(), id, seq, toJson(item), now));
     return get(id)!;
   });
 
   const maxSeqStmt = db.prepare<[string], { seq: number | null }>('SELECT max(seq) AS seq FROM job_items WHERE job_id = ?');
-  const appendItems = db.transaction((jobId: string, items: Array<Record<string, unknown>>): number => {
-    if (!getJobStmt.get(jobId)) throw notFound('job', jobId);
+  const appendItems = db.transaction((orgId: string, jobId: string, items: Array<Record<string, unknown>>): number => {
+    if (!getOrgJobStmt.get(jobId, orgId)) throw notFound('job', jobId);
     const now = nowIso();
     const first = (maxSeqStmt.get(jobId)?.seq ?? -1) + 1;
     items.forEach((item, index) => insertItemStmt.run(newId(), jobId, first + index, toJson(item), now));
@@ -263,16 +280,15 @@ export function createJobRepository(db: SqliteDatabase, where: string): JobRepos
     return guardMethods(writer, where);
   }
 
-  return {
-    create: (input) => create(input),
-    appendItems: (jobId, items) => appendItems(jobId, items),
+  const items = (jobId: string, { offset, limit, status, lean }: PageQuery & { status?: JobItemStatus; lean?: boolean }) =>
+    (status === undefined
+      ? (lean ? leanItemsStmt : itemsStmt).all({ job: jobId, limit, offset })
+      : (lean ? leanItemsByStatusStmt : itemsByStatusStmt).all({ job: jobId, status, limit, offset })
+    ).map(toItem);
+
+  const run: JobRunRepository = {
     get,
-    list: (orgId) => listJobsStmt.all(orgId).map(toJob),
-    items: (jobId, { offset, limit, status, lean }) =>
-      (status === undefined
-        ? (lean ? leanItemsStmt : itemsStmt).all({ job: jobId, limit, offset })
-        : (lean ? leanItemsByStatusStmt : itemsByStatusStmt).all({ job: jobId, status, limit, offset })
-      ).map(toItem),
+    items,
     getItem: (itemId) => {
       const row = getItemStmt.get(itemId);
       return row ? toItem(row) : null;
@@ -284,5 +300,27 @@ export function createJobRepository(db: SqliteDatabase, where: string): JobRepos
     },
     acquireLease: (jobId, claim, canTakeOver) => acquireLease.immediate(jobId, claim, canTakeOver),
     leased,
+  };
+
+  return {
+    run,
+    forOrg: (orgId) => {
+      /** The job's id when it is this organization's; not_found otherwise. */
+      const own = (jobId: string) => {
+        if (!getOrgJobStmt.get(jobId, orgId)) throw notFound('job', jobId, 'id');
+        return jobId;
+      };
+      return {
+        create: (input) => create(orgId, input),
+        appendItems: (jobId, added) => appendItems(orgId, jobId, added),
+        get: (id) => {
+          const row = getOrgJobStmt.get(id, orgId);
+          return row ? toJob(row) : null;
+        },
+        list: () => listJobsStmt.all(orgId).map(toJob),
+        items: (jobId, query) => items(own(jobId), query),
+        progress: (jobId) => progress(own(jobId)),
+      };
+    },
   };
 }

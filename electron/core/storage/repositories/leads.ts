@@ -57,8 +57,9 @@ const leadInputSchema = leadContextSchema.strict();
 
 const SEARCH = `(first_name LIKE @q ESCAPE '\\' OR last_name LIKE @q ESCAPE '\\' OR email LIKE @q ESCAPE '\\' OR company LIKE @q ESCAPE '\\')`;
 
-export function createLeadRepository(db: SqliteDatabase): LeadRepository {
-  const getStmt = db.prepare<[string], LeadRow>(`SELECT ${COLS} FROM leads WHERE id = ?`);
+/** The leads of one organization; statements are prepared once, for every organization. */
+export function createLeadRepository(db: SqliteDatabase): (orgId: string) => LeadRepository {
+  const getStmt = db.prepare<[string, string], LeadRow>(`SELECT ${COLS} FROM leads WHERE id = ? AND org_id = ?`);
   const insertStmt = db.prepare(
     `INSERT INTO leads (first_name, last_name, email, phone, company, job_title, industry, linkedin_url, custom_fields, id, org_id, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -67,7 +68,7 @@ export function createLeadRepository(db: SqliteDatabase): LeadRepository {
     `UPDATE leads SET first_name = ?, last_name = ?, email = ?, phone = ?, company = ?, job_title = ?, industry = ?,
      linkedin_url = ?, custom_fields = ? WHERE id = ? AND org_id = ?`,
   );
-  const deleteStmt = db.prepare('DELETE FROM leads WHERE id = ?');
+  const deleteStmt = db.prepare('DELETE FROM leads WHERE id = ? AND org_id = ?');
   const pageStmt = db.prepare<{ org: string; limit: number; offset: number }, LeadRow>(
     `SELECT ${COLS} FROM leads WHERE org_id = @org ORDER BY created_at DESC, rowid DESC LIMIT @limit OFFSET @offset`,
   );
@@ -82,11 +83,6 @@ export function createLeadRepository(db: SqliteDatabase): LeadRepository {
   const emailsStmt = db.prepare<{ org: string }, { id: string; email: string }>(
     'SELECT id, email FROM leads WHERE org_id = @org AND email IS NOT NULL ORDER BY created_at, rowid',
   );
-
-  const get = (id: string) => {
-    const row = getStmt.get(id);
-    return row ? toLead(row) : null;
-  };
 
   const importMany = db.transaction((orgId: string, rows: readonly LeadContext[]) => {
     const createdAt = nowIso();
@@ -107,41 +103,49 @@ export function createLeadRepository(db: SqliteDatabase): LeadRepository {
     });
   });
 
-  return {
-    list: (orgId, { query, offset, limit }) => {
-      const q = query?.trim();
-      if (!q) {
-        return { items: pageStmt.all({ org: orgId, limit, offset }).map(toLead), total: countStmt.get({ org: orgId })?.n ?? 0 };
-      }
-      const pattern = likePattern(q);
-      return {
-        items: searchStmt.all({ org: orgId, q: pattern, limit, offset }).map(toLead),
-        total: searchCountStmt.get({ org: orgId, q: pattern })?.n ?? 0,
-      };
-    },
-    get,
-    getMany: (ids) => {
-      const byId = new Map<string, Lead>();
-      for (const part of chunk(ids)) {
-        const rows = db.prepare<string[], LeadRow>(`SELECT ${COLS} FROM leads WHERE id IN (${part.map(() => '?').join(',')})`).all(...part);
-        for (const row of rows) byId.set(row.id, toLead(row));
-      }
-      return ids.flatMap((id) => byId.get(id) ?? []);
-    },
-    save: (orgId, input) => {
-      const { id, ...rest } = input;
-      const lead = parseInput(leadInputSchema, rest, 'lead');
-      if (id === undefined) {
-        const newLeadId = newId();
-        insertStmt.run(...toParams(lead), newLeadId, orgId, nowIso());
-        return get(newLeadId)!;
-      }
-      if (updateStmt.run(...toParams(lead), id, orgId).changes === 0) throw notFound('lead', id);
-      return get(id)!;
-    },
-    delete: (id) => deleteStmt.run(id).changes > 0,
-    importMany: (orgId, rows) => importMany(orgId, rows),
-    listEmails: (orgId) => emailsStmt.all({ org: orgId }),
-    updateMany: (orgId, leads) => updateMany(orgId, leads),
+  return (orgId) => {
+    const get = (id: string) => {
+      const row = getStmt.get(id, orgId);
+      return row ? toLead(row) : null;
+    };
+    return {
+      list: ({ query, offset, limit }) => {
+        const q = query?.trim();
+        if (!q) {
+          return { items: pageStmt.all({ org: orgId, limit, offset }).map(toLead), total: countStmt.get({ org: orgId })?.n ?? 0 };
+        }
+        const pattern = likePattern(q);
+        return {
+          items: searchStmt.all({ org: orgId, q: pattern, limit, offset }).map(toLead),
+          total: searchCountStmt.get({ org: orgId, q: pattern })?.n ?? 0,
+        };
+      },
+      get,
+      getMany: (ids) => {
+        const byId = new Map<string, Lead>();
+        for (const part of chunk(ids)) {
+          const marks = part.map(() => '?').join(',');
+          // `+org_id`: the lookup goes by primary key; a plain `org_id = ?` makes SQLite walk the org's whole index.
+          const rows = db.prepare<string[], LeadRow>(`SELECT ${COLS} FROM leads WHERE id IN (${marks}) AND +org_id = ?`).all(...part, orgId);
+          for (const row of rows) byId.set(row.id, toLead(row));
+        }
+        return ids.flatMap((id) => byId.get(id) ?? []);
+      },
+      save: (input) => {
+        const { id, ...rest } = input;
+        const lead = parseInput(leadInputSchema, rest, 'lead');
+        if (id === undefined) {
+          const newLeadId = newId();
+          insertStmt.run(...toParams(lead), newLeadId, orgId, nowIso());
+          return get(newLeadId)!;
+        }
+        if (updateStmt.run(...toParams(lead), id, orgId).changes === 0) throw notFound('lead', id);
+        return get(id)!;
+      },
+      delete: (id) => deleteStmt.run(id, orgId).changes > 0,
+      importMany: (rows) => importMany(orgId, rows),
+      listEmails: () => emailsStmt.all({ org: orgId }),
+      updateMany: (leads) => updateMany(orgId, leads),
+    };
   };
 }

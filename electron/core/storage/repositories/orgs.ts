@@ -1,7 +1,7 @@
 import { llmProviderNameSchema } from '../../../../shared/domain/llm';
 import { llmSettingsSchema, organizationSchema, type Organization } from '../../../../shared/domain/org';
 import { fromJson, newId, notFound, nowIso, parseInput, toJson } from '../internal/values';
-import type { MetaRepository, OrgRepository, SqliteDatabase, UserRepository } from '../types';
+import type { MetaRepository, OrgPatch, OrgRecord, OrgRepository, SqliteDatabase, UserRepository } from '../types';
 
 interface OrgRow {
   id: string;
@@ -24,13 +24,12 @@ function toOrganization(row: OrgRow): Organization {
   });
 }
 
-export function createOrgRepository(db: SqliteDatabase, users: UserRepository, meta: MetaRepository): OrgRepository {
+export function createOrgRepository(db: SqliteDatabase, usersOf: (orgId: string) => UserRepository, meta: MetaRepository): OrgRepository {
   const cols = 'id, name, provider, settings, created_at';
   const getStmt = db.prepare<[string], OrgRow>(`SELECT ${cols} FROM organizations WHERE id = ?`);
   const firstStmt = db.prepare<[], OrgRow>(`SELECT ${cols} FROM organizations ORDER BY created_at, rowid LIMIT 1`);
   const listStmt = db.prepare<[], OrgRow>(`SELECT ${cols} FROM organizations ORDER BY created_at, rowid`);
   const insertStmt = db.prepare('INSERT INTO organizations (id, name, provider, settings, created_at) VALUES (?, ?, ?, ?, ?)');
-  const updateStmt = db.prepare('UPDATE organizations SET name = ?, provider = ?, settings = ? WHERE id = ?');
   const ownerStmt = db.prepare<[string], { id: string }>(
     "SELECT id FROM users WHERE org_id = ? AND role = 'owner' ORDER BY created_at, rowid LIMIT 1",
   );
@@ -45,17 +44,17 @@ export function createOrgRepository(db: SqliteDatabase, users: UserRepository, m
     if (existing) {
       const org = toOrganization(existing);
       const ownerId = ownerStmt.get(org.id)?.id;
-      const owner = ownerId ? users.get(ownerId) : null;
+      const owner = ownerId ? usersOf(org.id).get(ownerId) : null;
       if (owner) return { org, owner, created: false };
       // An org without an owner (every owner was removed by hand) gets one back, so the app stays manageable.
-      const restored = users.save(org.id, { name: input.ownerName ?? 'Owner', role: 'owner' });
+      const restored = usersOf(org.id).save({ name: input.ownerName ?? 'Owner', role: 'owner' });
       if (!meta.get(CURRENT_USER_KEY)) meta.set(CURRENT_USER_KEY, restored.id);
       return { org, owner: restored, created: false };
     }
     const id = newId();
     const name = parseInput(organizationSchema.shape.name, input.orgName ?? 'My organization', 'organization', 'name');
     insertStmt.run(id, name, 'anthropic', toJson(llmSettingsSchema.parse({})), nowIso());
-    const owner = users.save(id, { name: input.ownerName ?? 'Owner', role: 'owner' });
+    const owner = usersOf(id).save({ name: input.ownerName ?? 'Owner', role: 'owner' });
     meta.set(CURRENT_USER_KEY, owner.id);
     return { org: get(id)!, owner, created: true };
   });
@@ -68,16 +67,31 @@ export function createOrgRepository(db: SqliteDatabase, users: UserRepository, m
       return row ? toOrganization(row) : null;
     },
     list: () => listStmt.all().map(toOrganization),
-    update: (id, patch) => {
-      const current = get(id);
-      if (!current) throw notFound('organization', id);
-      const name = patch.name === undefined ? current.name : parseInput(organizationSchema.shape.name, patch.name, 'organization', 'name');
-      const provider =
-        patch.provider === undefined ? current.provider : parseInput(llmProviderNameSchema, patch.provider, 'organization', 'provider');
-      const settings =
-        patch.settings === undefined ? current.settings : parseInput(llmSettingsSchema, patch.settings, 'LLM settings', 'settings');
-      updateStmt.run(name, provider, toJson(settings), id);
-      return get(id)!;
-    },
+  };
+}
+
+/** An organization's own row, for its scoped store. */
+export function createOrgRecord(db: SqliteDatabase): (orgId: string) => OrgRecord {
+  const getStmt = db.prepare<[string], OrgRow>('SELECT id, name, provider, settings, created_at FROM organizations WHERE id = ?');
+  const updateStmt = db.prepare('UPDATE organizations SET name = ?, provider = ?, settings = ? WHERE id = ?');
+  return (orgId) => {
+    const get = () => {
+      const row = getStmt.get(orgId);
+      if (!row) throw notFound('organization', orgId);
+      return toOrganization(row);
+    };
+    return {
+      get,
+      update: (patch: OrgPatch) => {
+        const current = get();
+        const name = patch.name === undefined ? current.name : parseInput(organizationSchema.shape.name, patch.name, 'organization', 'name');
+        const provider =
+          patch.provider === undefined ? current.provider : parseInput(llmProviderNameSchema, patch.provider, 'organization', 'provider');
+        const settings =
+          patch.settings === undefined ? current.settings : parseInput(llmSettingsSchema, patch.settings, 'LLM settings', 'settings');
+        updateStmt.run(name, provider, toJson(settings), orgId);
+        return get();
+      },
+    };
   };
 }

@@ -23,36 +23,38 @@ function toProfile(row: ProfileRow): BusinessProfile {
 
 const profileInputSchema = businessContextSchema.strict();
 
-export function createProfileRepository(db: SqliteDatabase): ProfileRepository {
+/** The business profiles of one organization; statements are prepared once, for every organization. */
+export function createProfileRepository(db: SqliteDatabase): (orgId: string) => ProfileRepository {
   const cols = 'id, org_id, context, created_at, updated_at';
-  const getStmt = db.prepare<[string], ProfileRow>(`SELECT ${cols} FROM business_profiles WHERE id = ?`);
+  const getStmt = db.prepare<[string, string], ProfileRow>(`SELECT ${cols} FROM business_profiles WHERE id = ? AND org_id = ?`);
   const listStmt = db.prepare<[string], ProfileRow>(
     `SELECT ${cols} FROM business_profiles WHERE org_id = ? ORDER BY updated_at DESC, rowid DESC`,
   );
   const insertStmt = db.prepare('INSERT INTO business_profiles (id, org_id, context, created_at, updated_at) VALUES (?, ?, ?, ?, ?)');
   const updateStmt = db.prepare('UPDATE business_profiles SET context = ?, updated_at = ? WHERE id = ? AND org_id = ?');
-  const deleteStmt = db.prepare('DELETE FROM business_profiles WHERE id = ?');
+  const deleteStmt = db.prepare('DELETE FROM business_profiles WHERE id = ? AND org_id = ?');
 
-  const get = (id: string) => {
-    const row = getStmt.get(id);
-    return row ? toProfile(row) : null;
-  };
-
-  return {
-    list: (orgId) => listStmt.all(orgId).map(toProfile),
-    get,
-    save: (orgId, input) => {
-      const { id, ...rest } = input;
-      const context = toJson(parseInput(profileInputSchema, rest, 'business profile'));
-      const now = nowIso();
-      if (id === undefined) {
-        const newProfileId = newId();
-        insertStmt.run(newProfileId, orgId, context, now, now);
-        return get(newProfileId)!;
-      }
-      if (updateStmt.run(context, now, id, orgId).changes === 0) throw notFound('business profile', id);
-      return get(id)!;
-    },
-    delete: (id) => deleteStmt.run(id).changes > 0,
+  return (orgId) => {
+    const get = (id: string) => {
+      const row = getStmt.get(id, orgId);
+      return row ? toProfile(row) : null;
+    };
+    return {
+      list: () => listStmt.all(orgId).map(toProfile),
+      get,
+      save: (input) => {
+        const { id, ...rest } = input;
+        const context = toJson(parseInput(profileInputSchema, rest, 'business profile'));
+        const now = nowIso();
+        if (id === undefined) {
+          const newProfileId = newId();
+          insertStmt.run(newProfileId, orgId, context, now, now);
+          return get(newProfileId)!;
+        }
+        if (updateStmt.run(context, now, id, orgId).changes === 0) throw notFound('business profile', id);
+        return get(id)!;
+      },
+      delete: (id) => deleteStmt.run(id, orgId).changes > 0,
+    };
   };
 }

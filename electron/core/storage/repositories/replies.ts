@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { llmProviderNameSchema } from '../../../../shared/domain/llm';
 import { replySchema, type Reply } from '../../../../shared/domain/records';
-import { newId, nowIso, parseInput } from '../internal/values';
+import { newId, notFound, nowIso, parseInput } from '../internal/values';
 import type { ReplyInput, ReplyRepository, SqliteDatabase } from '../types';
 
 interface ReplyRow {
@@ -61,13 +61,14 @@ function toReply(row: ReplyRow): Reply {
   });
 }
 
-export function createReplyRepository(db: SqliteDatabase): ReplyRepository {
-  const getStmt = db.prepare<[string], ReplyRow>(`SELECT ${COLS} FROM replies WHERE id = ?`);
+/** The replies of one organization; statements are prepared once, for every organization. */
+export function createReplyRepository(db: SqliteDatabase): (orgId: string) => ReplyRepository {
+  const getStmt = db.prepare<[string, string], ReplyRow>(`SELECT ${COLS} FROM replies WHERE id = ? AND org_id = ?`);
   const insertStmt = db.prepare(
     `INSERT INTO replies (${COLS}) VALUES (@id, @org_id, @lead_id, @sequence_id, @from_address, @subject, @raw_text, @parsed_text,
      @classification, @confidence, @reason, @suggested_action, @decided_by, @return_date, @provider, @model, @created_at)`,
   );
-  const deleteStmt = db.prepare('DELETE FROM replies WHERE id = ?');
+  const deleteStmt = db.prepare('DELETE FROM replies WHERE id = ? AND org_id = ?');
   const pageStmt = db.prepare<{ org: string; limit: number; offset: number }, ReplyRow>(
     `SELECT ${COLS} FROM replies WHERE org_id = @org ORDER BY created_at DESC, rowid DESC LIMIT @limit OFFSET @offset`,
   );
@@ -78,47 +79,57 @@ export function createReplyRepository(db: SqliteDatabase): ReplyRepository {
   const classCountStmt = db.prepare<{ org: string; cls: string }, { n: number }>(
     'SELECT count(*) AS n FROM replies WHERE org_id = @org AND classification = @cls',
   );
+  // What a reply points at must be its organization's: a foreign key alone would accept another organization's row.
+  const references = [
+    { field: 'leadId', what: 'lead', stmt: db.prepare<[string, string], { n: number }>('SELECT 1 AS n FROM leads WHERE id = ? AND org_id = ?') },
+    { field: 'sequenceId', what: 'sequence', stmt: db.prepare<[string, string], { n: number }>('SELECT 1 AS n FROM sequences WHERE id = ? AND org_id = ?') },
+  ] as const;
 
-  const get = (id: string) => {
-    const row = getStmt.get(id);
-    return row ? toReply(row) : null;
-  };
-
-  return {
-    insert: (orgId, input: ReplyInput) => {
-      const valid = parseInput(replyInputSchema, input, 'reply');
-      const id = newId();
-      insertStmt.run({
-        id,
-        org_id: orgId,
-        lead_id: valid.leadId,
-        sequence_id: valid.sequenceId,
-        from_address: valid.fromAddress,
-        subject: valid.subject,
-        raw_text: valid.rawText,
-        parsed_text: valid.parsedText,
-        classification: valid.classification,
-        confidence: valid.confidence,
-        reason: valid.reason,
-        suggested_action: valid.suggestedAction,
-        decided_by: valid.decidedBy,
-        return_date: valid.returnDate,
-        provider: valid.provider,
-        model: valid.model,
-        created_at: nowIso(),
-      });
-      return get(id)!;
-    },
-    get,
-    list: (orgId, { classification, offset, limit }) => {
-      if (classification === undefined) {
-        return { items: pageStmt.all({ org: orgId, limit, offset }).map(toReply), total: countStmt.get({ org: orgId })?.n ?? 0 };
-      }
-      return {
-        items: classPageStmt.all({ org: orgId, cls: classification, limit, offset }).map(toReply),
-        total: classCountStmt.get({ org: orgId, cls: classification })?.n ?? 0,
-      };
-    },
-    delete: (id) => deleteStmt.run(id).changes > 0,
+  return (orgId) => {
+    const get = (id: string) => {
+      const row = getStmt.get(id, orgId);
+      return row ? toReply(row) : null;
+    };
+    return {
+      insert: (input: ReplyInput) => {
+        const valid = parseInput(replyInputSchema, input, 'reply');
+        for (const { field, what, stmt } of references) {
+          const ref = valid[field];
+          if (ref !== null && !stmt.get(ref, orgId)) throw notFound(what, ref, field);
+        }
+        const id = newId();
+        insertStmt.run({
+          id,
+          org_id: orgId,
+          lead_id: valid.leadId,
+          sequence_id: valid.sequenceId,
+          from_address: valid.fromAddress,
+          subject: valid.subject,
+          raw_text: valid.rawText,
+          parsed_text: valid.parsedText,
+          classification: valid.classification,
+          confidence: valid.confidence,
+          reason: valid.reason,
+          suggested_action: valid.suggestedAction,
+          decided_by: valid.decidedBy,
+          return_date: valid.returnDate,
+          provider: valid.provider,
+          model: valid.model,
+          created_at: nowIso(),
+        });
+        return get(id)!;
+      },
+      get,
+      list: ({ classification, offset, limit }) => {
+        if (classification === undefined) {
+          return { items: pageStmt.all({ org: orgId, limit, offset }).map(toReply), total: countStmt.get({ org: orgId })?.n ?? 0 };
+        }
+        return {
+          items: classPageStmt.all({ org: orgId, cls: classification, limit, offset }).map(toReply),
+          total: classCountStmt.get({ org: orgId, cls: classification })?.n ?? 0,
+        };
+      },
+      delete: (id) => deleteStmt.run(id, orgId).changes > 0,
+    };
   };
 }

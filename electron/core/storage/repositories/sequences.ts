@@ -111,8 +111,9 @@ function toSummary(row: SummaryRow): SequenceSummary {
   };
 }
 
-export function createSequenceRepository(db: SqliteDatabase): SequenceRepository {
-  const getStmt = db.prepare<[string], SequenceRow>(`SELECT ${COLS} FROM sequences WHERE id = ?`);
+/** The sequences of one organization; statements are prepared once, for every organization. */
+export function createSequenceRepository(db: SqliteDatabase): (orgId: string) => SequenceRepository {
+  const getStmt = db.prepare<[string, string], SequenceRow>(`SELECT ${COLS} FROM sequences WHERE id = ? AND org_id = ?`);
   const stepsStmt = db.prepare<[string], StepRow>('SELECT * FROM sequence_steps WHERE sequence_id = ? ORDER BY step');
   const insertStmt = db.prepare(
     `INSERT INTO sequences (${COLS}) VALUES (@id, @org_id, @lead_id, @business_profile_id, @title, @status, @provider, @model,
@@ -128,8 +129,14 @@ export function createSequenceRepository(db: SqliteDatabase): SequenceRepository
   const insertStepStmt = db.prepare(
     'INSERT INTO sequence_steps (sequence_id, step, delay_days, channel, subject, body) VALUES (?, ?, ?, ?, ?, ?)',
   );
-  const deleteStmt = db.prepare('DELETE FROM sequences WHERE id = ?');
-  const byLeadStmt = db.prepare<[string], { id: string }>('SELECT id FROM sequences WHERE lead_id = ? ORDER BY created_at, rowid');
+  const deleteStmt = db.prepare('DELETE FROM sequences WHERE id = ? AND org_id = ?');
+  const byLeadStmt = db.prepare<[string, string], { id: string }>('SELECT id FROM sequences WHERE lead_id = ? AND +org_id = ? ORDER BY created_at, rowid');
+  // What a sequence points at must be its organization's: a foreign key alone would accept another organization's row.
+  const references = [
+    { field: 'leadId', what: 'lead', stmt: db.prepare<[string, string], { n: number }>('SELECT 1 AS n FROM leads WHERE id = ? AND org_id = ?') },
+    { field: 'businessProfileId', what: 'business profile', stmt: db.prepare<[string, string], { n: number }>('SELECT 1 AS n FROM business_profiles WHERE id = ? AND org_id = ?') },
+    { field: 'createdBy', what: 'user', stmt: db.prepare<[string, string], { n: number }>('SELECT 1 AS n FROM users WHERE id = ? AND org_id = ?') },
+  ] as const;
 
   const listStatements = new Map<string, { page: ReturnType<typeof db.prepare>; count: ReturnType<typeof db.prepare> }>();
   const listStatementsFor = (withStatus: boolean, withQuery: boolean) => {
@@ -145,7 +152,7 @@ export function createSequenceRepository(db: SqliteDatabase): SequenceRepository
       ]
         .filter(Boolean)
         .join(' AND ');
-      const from = `FROM sequences s LEFT JOIN leads l ON l.id = s.lead_id WHERE ${where}`;
+      const from = `FROM sequences s LEFT JOIN leads l ON l.id = s.lead_id AND l.org_id = s.org_id WHERE ${where}`;
       // Without a search the count needs no join, which keeps it an index-only count at 10,000+ rows.
       const countFrom = withQuery ? from : `FROM sequences s WHERE ${where}`;
       statements = {
@@ -162,23 +169,27 @@ export function createSequenceRepository(db: SqliteDatabase): SequenceRepository
     return statements;
   };
 
-  const get = (id: string) => {
-    const row = getStmt.get(id);
+  const get = (orgId: string, id: string) => {
+    const row = getStmt.get(id, orgId);
     return row ? toSequence(row, stepsStmt.all(id).map(toStep)) : null;
   };
 
-  const getMany = (ids: readonly string[]) => {
+  const getMany = (orgId: string, ids: readonly string[]) => {
     const byId = new Map<string, Sequence>();
     for (const part of chunk(ids)) {
       const marks = part.map(() => '?').join(',');
-      const rows = db.prepare<string[], SequenceRow>(`SELECT ${COLS} FROM sequences WHERE id IN (${marks})`).all(...part);
+      // `+org_id`: the lookup goes by primary key; a plain `org_id = ?` makes SQLite walk the org's whole index.
+      const rows = db.prepare<string[], SequenceRow>(`SELECT ${COLS} FROM sequences WHERE id IN (${marks}) AND +org_id = ?`).all(...part, orgId);
+      const found = rows.map((row) => row.id);
       const steps = new Map<string, SequenceStep[]>();
-      for (const step of db
-        .prepare<string[], StepRow>(`SELECT * FROM sequence_steps WHERE sequence_id IN (${marks}) ORDER BY sequence_id, step`)
-        .all(...part)) {
-        const list = steps.get(step.sequence_id) ?? [];
-        list.push(toStep(step));
-        steps.set(step.sequence_id, list);
+      if (found.length > 0) {
+        for (const step of db
+          .prepare<string[], StepRow>(`SELECT * FROM sequence_steps WHERE sequence_id IN (${found.map(() => '?').join(',')}) ORDER BY sequence_id, step`)
+          .all(...found)) {
+          const list = steps.get(step.sequence_id) ?? [];
+          list.push(toStep(step));
+          steps.set(step.sequence_id, list);
+        }
       }
       for (const row of rows) byId.set(row.id, toSequence(row, steps.get(row.id) ?? []));
     }
@@ -188,8 +199,12 @@ export function createSequenceRepository(db: SqliteDatabase): SequenceRepository
   const save = db.transaction((orgId: string, input: SequenceInput): Sequence => {
     const { id: givenId, ...rest } = input;
     const valid = parseInput(sequenceInputSchema, rest, 'sequence');
-    const existing = givenId === undefined ? null : getStmt.get(givenId);
-    if (givenId !== undefined && (!existing || existing.org_id !== orgId)) throw notFound('sequence', givenId);
+    const existing = givenId === undefined ? undefined : getStmt.get(givenId, orgId);
+    if (givenId !== undefined && !existing) throw notFound('sequence', givenId, 'id');
+    for (const { field, what, stmt } of references) {
+      const ref = valid[field];
+      if (typeof ref === 'string' && !stmt.get(ref, orgId)) throw notFound(what, ref, field);
+    }
     const now = nowIso();
     // On update, a field left undefined keeps its stored value.
     const keep = <T>(value: T | undefined, stored: T): T => (value === undefined ? stored : value);
@@ -222,11 +237,11 @@ export function createSequenceRepository(db: SqliteDatabase): SequenceRepository
     for (const step of valid.steps) {
       insertStepStmt.run(params.id, step.step, step.delay_days, step.channel, step.subject ?? null, step.body);
     }
-    return get(params.id)!;
+    return get(orgId, params.id)!;
   });
 
-  return {
-    list: (orgId, { query, status, offset, limit }) => {
+  return (orgId) => ({
+    list: ({ query, status, offset, limit }) => {
       const q = query?.trim();
       const statements = listStatementsFor(status !== undefined, Boolean(q));
       const params: Record<string, unknown> = { org: orgId };
@@ -236,10 +251,10 @@ export function createSequenceRepository(db: SqliteDatabase): SequenceRepository
       const total = (statements.count.get(params) as { n: number }).n;
       return { items, total };
     },
-    get,
-    getMany,
-    save: (orgId, input) => save(orgId, input),
-    delete: (id) => deleteStmt.run(id).changes > 0,
-    findByLead: (leadId) => getMany(byLeadStmt.all(leadId).map((r) => r.id)),
-  };
+    get: (id) => get(orgId, id),
+    getMany: (ids) => getMany(orgId, ids),
+    save: (input) => save(orgId, input),
+    delete: (id) => deleteStmt.run(id, orgId).changes > 0,
+    findByLead: (leadId) => getMany(orgId, byLeadStmt.all(leadId, orgId).map((r) => r.id)),
+  });
 }

@@ -9,6 +9,7 @@ import { canonicalJson } from '../internal/canonical-json';
 import { monthBounds, resolveUsageWindow } from '../internal/usage-window';
 import { fromJson, fromNanoUsd, nowIso, parseInput, toJson } from '../internal/values';
 import type {
+  OrgTeamRepository,
   SqliteDatabase,
   TeamConflict,
   TeamConnectInput,
@@ -209,21 +210,6 @@ export function createTeamRepository(db: SqliteDatabase): TeamRepository {
       }
     })();
 
-  function pendingUsageWhere(orgId: string, window: UsageWindow): { sql: string; params: Record<string, string> } {
-    const { from, to } = resolveUsageWindow(window);
-    const params: Record<string, string> = { org: orgId };
-    let sql = "org_id = @org AND id IN (SELECT row_id FROM team_outbox WHERE kind = 'usage')";
-    if (from) {
-      sql += ' AND created_at >= @since';
-      params.since = from;
-    }
-    if (to) {
-      sql += ' AND created_at < @until';
-      params.until = to;
-    }
-    return { sql, params };
-  }
-
   return {
     state,
 
@@ -260,32 +246,6 @@ export function createTeamRepository(db: SqliteDatabase): TeamRepository {
     },
 
     pendingCount: () => (db.prepare('SELECT count(*) AS n FROM team_outbox').get() as { n: number }).n,
-
-    enqueueOrgContents(orgId) {
-      return db.transaction(() => {
-        let n = 0;
-        for (const [table, kind] of [
-          ['business_profiles', 'profile'],
-          ['templates', 'template'],
-        ] as const) {
-          n += db
-            .prepare(
-              `INSERT INTO team_outbox (kind, row_id, base_version, edit_id, created_at)
-               SELECT '${kind}', id, NULL, lower(hex(randomblob(16))), @now FROM ${table} WHERE org_id = @org
-               ON CONFLICT (kind, row_id) WHERE kind <> 'usage' DO NOTHING`,
-            )
-            .run({ org: orgId, now: nowIso() }).changes;
-        }
-        n += db
-          .prepare(
-            `INSERT INTO team_outbox (kind, row_id, base_version, edit_id, created_at)
-             SELECT 'usage', id, NULL, id, created_at FROM usage_events WHERE org_id = @org
-               AND id NOT IN (SELECT row_id FROM team_outbox WHERE kind = 'usage') ORDER BY created_at, rowid`,
-          )
-          .run({ org: orgId }).changes;
-        return n;
-      })();
-    },
 
     usageBatch(limit) {
       const rows = db
@@ -430,14 +390,70 @@ export function createTeamRepository(db: SqliteDatabase): TeamRepository {
         .sort((a, b) => a.email.localeCompare(b.email));
     },
 
-    pendingUsageSummary(orgId, query) {
+  };
+}
+
+function pendingUsageWhere(orgId: string, window: UsageWindow): { sql: string; params: Record<string, string> } {
+  const { from, to } = resolveUsageWindow(window);
+  const params: Record<string, string> = { org: orgId };
+  let sql = "org_id = @org AND id IN (SELECT row_id FROM team_outbox WHERE kind = 'usage')";
+  if (from) {
+    sql += ' AND created_at >= @since';
+    params.since = from;
+  }
+  if (to) {
+    sql += ' AND created_at < @until';
+    params.until = to;
+  }
+  return { sql, params };
+}
+
+/**
+ * Team mode's queue as far as one organization's rows go: what `team init` sends, and its usage
+ * not yet pushed.
+ */
+export function createOrgTeamRepository(db: SqliteDatabase): (orgId: string) => OrgTeamRepository {
+  const stateStmt = db.prepare<[string], StateRow>('SELECT * FROM team_state WHERE id = 1 AND org_id = ?');
+  return (orgId) => ({
+    connection() {
+      const row = stateStmt.get(orgId);
+      return row ? toState(row) : null;
+    },
+
+    enqueueContents() {
+      return db.transaction(() => {
+        let n = 0;
+        for (const [table, kind] of [
+          ['business_profiles', 'profile'],
+          ['templates', 'template'],
+        ] as const) {
+          n += db
+            .prepare(
+              `INSERT INTO team_outbox (kind, row_id, base_version, edit_id, created_at)
+               SELECT '${kind}', id, NULL, lower(hex(randomblob(16))), @now FROM ${table} WHERE org_id = @org
+               ON CONFLICT (kind, row_id) WHERE kind <> 'usage' DO NOTHING`,
+            )
+            .run({ org: orgId, now: nowIso() }).changes;
+        }
+        n += db
+          .prepare(
+            `INSERT INTO team_outbox (kind, row_id, base_version, edit_id, created_at)
+             SELECT 'usage', id, NULL, id, created_at FROM usage_events WHERE org_id = @org
+               AND id NOT IN (SELECT row_id FROM team_outbox WHERE kind = 'usage') ORDER BY created_at, rowid`,
+          )
+          .run({ org: orgId }).changes;
+        return n;
+      })();
+    },
+
+    pendingUsageSummary(query) {
       const where = pendingUsageWhere(orgId, query);
       return db
         .prepare(`SELECT ${USAGE_GROUP_KEY[query.groupBy]} AS key, ${USAGE_TOTALS} FROM usage_events WHERE ${where.sql} GROUP BY key`)
-        .all(where.params) as ReturnType<TeamRepository['pendingUsageSummary']>;
+        .all(where.params) as ReturnType<OrgTeamRepository['pendingUsageSummary']>;
     },
 
-    pendingMonthSpend(orgId, month) {
+    pendingMonthSpend(month) {
       const bounds = monthBounds(month);
       if (!bounds) throw new AppError('validation', `The month must look like 2026-11, not "${month}".`, { field: 'month' });
       const where = pendingUsageWhere(orgId, { since: bounds.from, until: bounds.to });
@@ -445,11 +461,11 @@ export function createTeamRepository(db: SqliteDatabase): TeamRepository {
       return fromNanoUsd(row.nano ?? 0);
     },
 
-    pendingUsageRows(orgId, window) {
+    pendingUsageRows(window) {
       const where = pendingUsageWhere(orgId, window);
       return (db.prepare(`SELECT ${USAGE_COLUMNS} FROM usage_events WHERE ${where.sql} ORDER BY created_at, rowid`).all(where.params) as UsageRow[]).map(
         (r): UsageEvent => toUsageEvent(r),
       );
     },
-  };
+  });
 }

@@ -24,34 +24,36 @@ function toTemplate(row: TemplateRow): Template {
 
 const templateInputSchema = templateSchema.pick({ name: true, steps: true, options: true });
 
-export function createTemplateRepository(db: SqliteDatabase): TemplateRepository {
+/** The templates of one organization; statements are prepared once, for every organization. */
+export function createTemplateRepository(db: SqliteDatabase): (orgId: string) => TemplateRepository {
   const cols = 'id, org_id, name, steps, options, created_at';
-  const getStmt = db.prepare<[string], TemplateRow>(`SELECT ${cols} FROM templates WHERE id = ?`);
+  const getStmt = db.prepare<[string, string], TemplateRow>(`SELECT ${cols} FROM templates WHERE id = ? AND org_id = ?`);
   const listStmt = db.prepare<[string], TemplateRow>(`SELECT ${cols} FROM templates WHERE org_id = ? ORDER BY created_at DESC, rowid DESC`);
   const insertStmt = db.prepare('INSERT INTO templates (id, org_id, name, steps, options, created_at) VALUES (?, ?, ?, ?, ?, ?)');
   const updateStmt = db.prepare('UPDATE templates SET name = ?, steps = ?, options = ? WHERE id = ? AND org_id = ?');
-  const deleteStmt = db.prepare('DELETE FROM templates WHERE id = ?');
+  const deleteStmt = db.prepare('DELETE FROM templates WHERE id = ? AND org_id = ?');
 
-  const get = (id: string) => {
-    const row = getStmt.get(id);
-    return row ? toTemplate(row) : null;
-  };
-
-  return {
-    list: (orgId) => listStmt.all(orgId).map(toTemplate),
-    get,
-    save: (orgId, input) => {
-      const valid = parseInput(templateInputSchema, { name: input.name, steps: input.steps, options: input.options ?? null }, 'template');
-      const steps = toJson(valid.steps);
-      const options = valid.options === null ? null : toJson(valid.options);
-      if (input.id === undefined) {
-        const id = newId();
-        insertStmt.run(id, orgId, valid.name, steps, options, nowIso());
-        return get(id)!;
-      }
-      if (updateStmt.run(valid.name, steps, options, input.id, orgId).changes === 0) throw notFound('template', input.id);
-      return get(input.id)!;
-    },
-    delete: (id) => deleteStmt.run(id).changes > 0,
+  return (orgId) => {
+    const get = (id: string) => {
+      const row = getStmt.get(id, orgId);
+      return row ? toTemplate(row) : null;
+    };
+    return {
+      list: () => listStmt.all(orgId).map(toTemplate),
+      get,
+      save: (input) => {
+        const valid = parseInput(templateInputSchema, { name: input.name, steps: input.steps, options: input.options ?? null }, 'template');
+        const steps = toJson(valid.steps);
+        const options = valid.options === null ? null : toJson(valid.options);
+        if (input.id === undefined) {
+          const id = newId();
+          insertStmt.run(id, orgId, valid.name, steps, options, nowIso());
+          return get(id)!;
+        }
+        if (updateStmt.run(valid.name, steps, options, input.id, orgId).changes === 0) throw notFound('template', input.id);
+        return get(input.id)!;
+      },
+      delete: (id) => deleteStmt.run(id, orgId).changes > 0,
+    };
   };
 }

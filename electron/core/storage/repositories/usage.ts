@@ -97,7 +97,8 @@ function windowClause(window: UsageWindow): { sql: string; params: Record<string
   return { sql: parts.map((p) => ` AND ${p}`).join(''), params };
 }
 
-export function createUsageRepository(db: SqliteDatabase): UsageRepository {
+/** One organization's part of the ledger; statements are prepared once, for every organization. */
+export function createUsageRepository(db: SqliteDatabase): (orgId: string) => UsageRepository {
   const insertStmt = db.prepare(
     `INSERT INTO usage_events (${COLS}) VALUES (@id, @org_id, @user_id, @operation, @provider, @model, @input_tokens, @output_tokens,
      @cached_input_tokens, @cost_nano_usd, @price_table, @latency_ms, @outcome, @error_code, @request_id, @created_at)
@@ -116,9 +117,12 @@ export function createUsageRepository(db: SqliteDatabase): UsageRepository {
     return statement;
   };
 
-  return {
+  return (orgId) => ({
     record: (event) => {
-      const e = parseInput(usageEventSchema, event, 'usage event');
+      if (event.orgId !== undefined && event.orgId !== orgId) {
+        throw new AppError('validation', `A usage event of organization ${event.orgId} cannot be recorded in organization ${orgId}.`, { field: 'orgId' });
+      }
+      const e = parseInput(usageEventSchema, { ...event, orgId }, 'usage event');
       const result = insertStmt.run({
         id: e.id,
         org_id: e.orgId,
@@ -140,7 +144,7 @@ export function createUsageRepository(db: SqliteDatabase): UsageRepository {
       return result.changes > 0;
     },
 
-    summary: (orgId, { since, until, groupBy }) => {
+    summary: ({ since, until, groupBy }) => {
       const window = windowClause({ since, until });
       const key = GROUP_KEY[groupBy];
       const order = groupBy === 'day' ? 'key' : 'cost_nano_usd DESC, key';
@@ -165,7 +169,7 @@ export function createUsageRepository(db: SqliteDatabase): UsageRepository {
       };
     },
 
-    timeseries: (orgId, { since, until, by }) => {
+    timeseries: ({ since, until, by }) => {
       const window = windowClause({ since, until });
       const rows = prepared(
         `SELECT substr(created_at, 1, 10) AS day, ${GROUP_KEY[by]} AS key, sum(input_tokens + output_tokens) AS tokens,
@@ -188,13 +192,13 @@ export function createUsageRepository(db: SqliteDatabase): UsageRepository {
       return { days, series: [...series.values()] };
     },
 
-    monthSpend: (orgId, month) => {
+    monthSpend: (month) => {
       const bounds = monthBounds(month);
       if (!bounds) throw new AppError('validation', `The month must look like 2026-11, not "${month}".`, { field: 'month' });
       return fromNanoUsd(monthStmt.get({ org: orgId, ...bounds })?.nano ?? 0);
     },
 
-    rows: (orgId, window = {}) => {
+    rows: (window = {}) => {
       const w = windowClause(window);
       return (
         prepared(`SELECT ${COLS} FROM usage_events WHERE org_id = @org${w.sql} ORDER BY created_at, rowid`).all({
@@ -203,7 +207,7 @@ export function createUsageRepository(db: SqliteDatabase): UsageRepository {
         }) as UsageRow[]
       ).map(toEvent);
     },
-  };
+  });
 }
 
 // The ledger's columns and groupings, for the team outbox's view of usage not yet pushed.
