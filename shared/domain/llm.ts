@@ -52,9 +52,12 @@ export const llmResponseSchema = z.object({
 });
 export type LLMResponse = z.infer<typeof llmResponseSchema>;
 
+/** A piece of text as the model writes it. */
+export const textDeltaPartSchema = z.object({ type: z.literal('text-delta'), text: z.string() });
+
 /** A part of a streamed answer. The last part is always `finish`. */
 export const streamPartSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('text-delta'), text: z.string() }),
+  textDeltaPartSchema,
   z.object({
     type: z.literal('finish'),
     usage: tokenUsageSchema,
