@@ -77,13 +77,14 @@ export interface RateLimiter {
   penalize(provider: LLMProviderName, penalty: RateLimitPenalty): void;
   /** A call succeeded: correct the token debit and speed back up. */
   succeed(permit: RateLimitPermit, usedTokens?: number): void;
-  /** Changes a provider's budgets, e.g. after the org's settings changed. */
-  configure(provider: LLMProviderName, limits: Partial<ProviderRateLimits>): void;
   snapshot(provider: LLMProviderName): RateLimiterSnapshot;
 }
 
 export interface RateLimiterOptions {
-  /** Per-provider overrides of `DEFAULT_PROVIDER_LIMITS`. */
+  /**
+   * Per-provider overrides of `DEFAULT_PROVIDER_LIMITS`, for tests and the bench. The app has no
+   * such setting: it starts from the defaults and follows what each vendor declares.
+   */
   limits?: Partial<Record<LLMProviderName, Partial<ProviderRateLimits>>>;
   clock?: Clock;
 }
@@ -135,16 +136,19 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
   const clock = options.clock ?? systemClock;
   const states = new Map<LLMProviderName, ProviderState>();
 
-  function resolveLimits(provider: LLMProviderName, override?: Partial<ProviderRateLimits>): ProviderRateLimits {
-    const limits = { ...DEFAULT_PROVIDER_LIMITS[provider], ...options.limits?.[provider], ...override };
+  function resolveLimits(provider: LLMProviderName): ProviderRateLimits {
+    const limits = { ...DEFAULT_PROVIDER_LIMITS[provider], ...options.limits?.[provider] };
     if (!(limits.requestsPerMinute > 0)) {
-      throw new AppError('validation', `The requests-per-minute limit for ${provider} must be above 0.`, { field: `rateLimits.${provider}.requestsPerMinute` });
+      throw new AppError('validation', `The requests-per-minute limit for ${provider} must be above 0.`, { field: `limits.${provider}.requestsPerMinute` });
     }
     if (limits.tokensPerMinute !== null && !(limits.tokensPerMinute > 0)) {
-      throw new AppError('validation', `The tokens-per-minute limit for ${provider} must be above 0, or empty for none.`, { field: `rateLimits.${provider}.tokensPerMinute` });
+      throw new AppError('validation', `The tokens-per-minute limit for ${provider} must be above 0, or null for none.`, { field: `limits.${provider}.tokensPerMinute` });
     }
     return limits;
   }
+
+  // Every override is checked now, not at the provider's first request.
+  for (const provider of Object.keys(options.limits ?? {}) as LLMProviderName[]) resolveLimits(provider);
 
   function stateOf(provider: LLMProviderName): ProviderState {
     let state = states.get(provider);
@@ -247,7 +251,7 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
     }, delayMs);
   }
 
-  /** Re-plans the timer after the budget changed (a slow-down may push it later, a config change earlier). */
+  /** Re-plans the timer after the budget changed (a slow-down may push it later, a success or a declared limit earlier). */
   function replan(provider: LLMProviderName): void {
     const state = stateOf(provider);
     state.cancelTimer?.();
@@ -354,13 +358,6 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
         if (state.limits.tokensPerMinute !== null) state.tokenLevel -= usedTokens - permit.tokens;
       }
       replan(permit.provider);
-    },
-
-    configure(provider, limits) {
-      const state = stateOf(provider);
-      state.limits = resolveLimits(provider, { ...state.limits, ...limits });
-      state.tokenLevel = Math.min(state.tokenLevel, tokenCapacity(state.limits));
-      replan(provider);
     },
 
     snapshot(provider) {
