@@ -66,10 +66,6 @@ export function joinParts(parts: PromptMessage[]): string {
   return parts.length === 1 ? parts[0]!.content : parts.map((p) => p.content).join('\n\n');
 }
 
-export function emptyUsage(): TokenUsage {
-  return { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
-}
-
 export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
   return {
     inputTokens: a.inputTokens + b.inputTokens,

@@ -50,7 +50,6 @@ export const SEQUENCE_STATUS_LABELS: Record<SequenceStatus, string> = { draft: '
 export const SEQUENCE_STATUSES = Object.keys(SEQUENCE_STATUS_LABELS) as SequenceStatus[];
 
 export const ROLE_LABELS: Record<Role, string> = { owner: 'Owner', admin: 'Admin', member: 'Member' };
-export const ROLES = Object.keys(ROLE_LABELS) as Role[];
 /** Roles that may change settings; mirrors MANAGER_ROLES without pulling zod into the bundle. */
 export const MANAGER_ROLE_SET: ReadonlySet<Role> = new Set<Role>(['owner', 'admin']);
 
