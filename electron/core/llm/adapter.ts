@@ -63,7 +63,7 @@ export function mergeConsecutiveMessages(messages: PromptMessage[]): { role: Pro
 
 /** The text of merged parts, as vendors without content blocks take it. */
 export function joinParts(parts: PromptMessage[]): string {
-  return parts.length === 1 ? parts[0]!.content : parts.map((p) => p.content).join('\n\n');
+  return parts.map((p) => p.content).join('\n\n');
 }
 
 export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
