@@ -1,32 +1,18 @@
-import type { LLMProviderName } from '../../../shared/domain/llm';
+import { LLM_PROVIDER_NAMES, type LLMProviderName } from '../../../shared/domain/llm';
 import { AppError } from '../errors';
-import type { RateLimitInfo } from '../llm';
+import { PROVIDERS, type ProviderRateLimits, type RateLimitInfo } from '../llm';
 import { systemClock, type Clock } from './clock';
 
-/** The budgets the scheduler keeps to for one provider. */
-export interface ProviderRateLimits {
-  requestsPerMinute: number;
-  /** Input plus output tokens per minute; null when the provider has no token budget (local servers). */
-  tokensPerMinute: number | null;
-  /** Requests that may start back to back after a quiet spell; defaults to one second's worth. */
-  burst?: number;
-}
+export type { ProviderRateLimits } from '../llm';
 
 /**
- * Defaults per vendor: the entry paid tier's published limits for the default model, rounded
- * down, so a new account is not rate-limited out of the box. They hold only until the first
- * answer: the limiter then adopts the limits the vendor declares for the account
- * (`x-ratelimit-limit-*`, `anthropic-ratelimit-*-limit`), up or down, and slows down on 429s.
+ * Where each provider starts: its registry entry's `rateLimits` (see electron/core/llm/registry.ts).
+ * They hold only until the first answer: the limiter then adopts the limits the vendor declares for
+ * the account, up or down, and slows down on 429s.
  */
-export const DEFAULT_PROVIDER_LIMITS: Readonly<Record<LLMProviderName, ProviderRateLimits>> = {
-  anthropic: { requestsPerMinute: 50, tokensPerMinute: 40_000 },
-  openai: { requestsPerMinute: 500, tokensPerMinute: 200_000 },
-  gemini: { requestsPerMinute: 150, tokensPerMinute: 1_000_000 },
-  deepseek: { requestsPerMinute: 300, tokensPerMinute: null },
-  groq: { requestsPerMinute: 30, tokensPerMinute: 6_000 },
-  // A local server is bounded by its hardware; the runner's concurrency is what protects it.
-  local: { requestsPerMinute: 6_000, tokensPerMinute: null },
-};
+export const DEFAULT_PROVIDER_LIMITS: Readonly<Record<LLMProviderName, ProviderRateLimits>> = Object.fromEntries(
+  LLM_PROVIDER_NAMES.map((name) => [name, PROVIDERS[name].rateLimits]),
+) as Record<LLMProviderName, ProviderRateLimits>;
 
 /** A granted slot for one request. Pass it back to `succeed` so the token budget learns the real size. */
 export interface RateLimitPermit {

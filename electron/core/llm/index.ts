@@ -9,13 +9,14 @@ export type {
   LLMProvider,
   ProviderClientOptions,
   ProviderInfo,
+  ProviderRateLimits,
   RateLimitInfo,
   RegeneratedStep,
   RetryPolicy,
   SequenceCallOptions,
 } from './types';
 export { LLMError, isRetryableCode, providerLabel, type LLMErrorCode, type LLMErrorOptions } from './errors';
-export { PROVIDERS } from './providers-info';
+export { PROVIDERS, type ProviderSpec } from './registry';
 export { MODEL_CATALOG, PRICE_TABLE, computeCost, findModel, getCatalog } from './catalog';
 export { mergeModelLists } from './provider-core';
 export {
