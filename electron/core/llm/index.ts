@@ -2,7 +2,7 @@
  * The provider core: one interface over Anthropic, OpenAI, Gemini, DeepSeek, Groq and local
  * OpenAI-compatible servers. Read README.md for the retry, deadline and prompt-caching rules.
  */
-export { getLLMProvider } from './factory';
+export { createProviderClientPool, getLLMProvider, type ProviderClientPool } from './factory';
 export type {
   CallOptions,
   ClassifyResult,

@@ -1,14 +1,14 @@
 import type { JobProgram } from '../../../shared/domain/records';
 import type { EventName, EventPayload } from '../../../shared/ipc/events';
 import type { Logger } from '../log';
-import type { SecretStore } from '../secrets';
+import type { CachedSecretStore, SecretStore } from '../secrets';
 import type { Store } from '../storage';
 
 /** What every service is built from. */
 export interface ServiceDeps {
   store: Store;
-  /** The OS keychain (or, in unit tests only, a memory store). */
-  secrets: SecretStore;
+  /** The OS keychain (or, in unit tests only, a memory store), behind a read cache (see CachedSecretStore). */
+  secrets: CachedSecretStore;
   /** Keys the user chose to keep for this session only; never written anywhere. */
   sessionSecrets: SecretStore;
   keychainAvailable: boolean;
