@@ -1,13 +1,14 @@
 import { writeFile } from 'node:fs/promises';
 import type { ErrorCode } from '../../../shared/domain/errors';
 import type { Job, JobProgress } from '../../../shared/domain/records';
+import { channelsTakeSubjects } from '../../../shared/domain/sequence';
 import { jobChannels, MAX_BATCH_LEADS } from '../../../shared/ipc/jobs';
 import type { Core } from '../../core';
 import { renderProgressBar } from '../../core/jobs';
 import { parseCommandArgs, type Command } from '../context';
 import { readBusinessFile } from '../context-files';
 import { formatTable, parseInteger, unwrap, UsageError, type Output } from '../io';
-import { parseProvider } from './llm';
+import { parseChannels, parseProvider } from './llm';
 
 const noEvents = { emit: () => {} };
 /** A generate job's settings, checked before the import (the lead ids come from it). */
@@ -124,13 +125,13 @@ export const batchCommand: Command = async ({ core, io }, args) => {
   const kind = positionals[0];
   if (kind === 'generate') {
     if (!values.leads || !values.business || !values.out) throw new UsageError('batch generate needs --leads FILE.csv --business FILE.json --out FILE.csv.');
+    const channels = parseChannels(values.channels);
     const business = await readBusinessFile(values.business, io);
     const profile = unwrap(await core.dispatch('profiles:save', business, noEvents)) as { id: string };
     const steps = parseInteger(values.steps, '--steps') ?? 3;
-    const channels = values.channels?.split(',').map((c) => c.trim()) ?? ['email'];
     const jobInput = jobInputSchema.safeParse({
       businessProfileId: profile.id,
-      options: { numberOfSteps: steps, channels, includeSubjects: channels.includes('email') },
+      options: { numberOfSteps: steps, channels, includeSubjects: channelsTakeSubjects(channels) },
       provider: parseProvider(values.provider),
       concurrency: parseInteger(values.concurrency, '--concurrency'),
     });

@@ -10,7 +10,7 @@ import type {
   SequenceStatus,
   SuggestedAction,
 } from '../../../shared/domain';
-import { PROVIDER_DISPLAY_NAMES } from '../../../shared/domain';
+import { CHANNEL_SPECS, CHANNELS, PROVIDER_DISPLAY_NAMES } from '../../../shared/domain';
 
 /**
  * Display names for the closed sets in shared/domain. Each is a Record over the union,
@@ -19,8 +19,8 @@ import { PROVIDER_DISPLAY_NAMES } from '../../../shared/domain';
 
 export const PROVIDER_LABELS: Readonly<Record<LLMProviderName, string>> = PROVIDER_DISPLAY_NAMES;
 
-export const CHANNEL_LABELS: Record<Channel, string> = { email: 'Email', whatsapp: 'WhatsApp', sms: 'SMS' };
-export const CHANNELS = Object.keys(CHANNEL_LABELS) as Channel[];
+export const CHANNEL_LABELS: Readonly<Record<Channel, string>> = Object.fromEntries(CHANNELS.map((c) => [c, CHANNEL_SPECS[c].label])) as Record<Channel, string>;
+export { CHANNELS };
 
 export const REPLY_CLASS_LABELS: Record<ReplyClass, string> = {
   interested: 'Interested',
