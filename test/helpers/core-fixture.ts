@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LLM_PROVIDER_NAMES } from '../../shared/domain/llm';
 import { CHANNEL_NAMES, type ChannelInput, type ChannelName, type ChannelOutput } from '../../shared/ipc/contract';
 import type { EventName } from '../../shared/ipc/events';
 import { createCore, KeyringSecretStore, type Core, type SecretStore } from '../../electron/core';
@@ -48,7 +49,7 @@ export async function startCoreFixture(options: { secrets?: SecretStore; dataDir
     if (!result.ok) throw Object.assign(new Error(`${channel}: [${result.error!.code}] ${result.error!.message}`), { data: result.error });
     return result.value as ChannelOutput<C>;
   };
-  const baseUrls = Object.fromEntries((['anthropic', 'openai', 'gemini', 'deepseek', 'groq', 'local'] as const).map((p) => [p, fakes.baseURLFor(p)]));
+  const baseUrls = Object.fromEntries(LLM_PROVIDER_NAMES.map((p) => [p, fakes.baseURLFor(p)]));
   await call('settings:update-llm', { settings: { baseUrls } });
   return {
     core,

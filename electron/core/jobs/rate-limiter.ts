@@ -1,4 +1,4 @@
-import { LLM_PROVIDER_NAMES, type LLMProviderName } from '../../../shared/domain/llm';
+import { byProvider, type LLMProviderName } from '../../../shared/domain/llm';
 import { AppError } from '../errors';
 import { PROVIDERS, type ProviderRateLimits, type RateLimitInfo } from '../llm';
 import { systemClock, type Clock } from './clock';
@@ -10,9 +10,7 @@ export type { ProviderRateLimits } from '../llm';
  * They hold only until the first answer: the limiter then adopts the limits the vendor declares for
  * the account, up or down, and slows down on 429s.
  */
-export const DEFAULT_PROVIDER_LIMITS: Readonly<Record<LLMProviderName, ProviderRateLimits>> = Object.fromEntries(
-  LLM_PROVIDER_NAMES.map((name) => [name, PROVIDERS[name].rateLimits]),
-) as Record<LLMProviderName, ProviderRateLimits>;
+export const DEFAULT_PROVIDER_LIMITS: Readonly<Record<LLMProviderName, ProviderRateLimits>> = byProvider((name) => PROVIDERS[name].rateLimits);
 
 /** A granted slot for one request. Pass it back to `succeed` so the token budget learns the real size. */
 export interface RateLimitPermit {
