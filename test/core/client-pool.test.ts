@@ -124,6 +124,16 @@ describe('SDK clients and keychain reads are reused, and dropped when keys or se
     expect(reads()).toBe(1);
   });
 
+  it('reads the keychain again after listing models is refused (401)', async () => {
+    expect(await callDeepSeek()).toBe(KEY_A);
+    await keychain.inner.set(account, KEY_C);
+    f.fakes.openai.scriptFor('models', { status: 401, body: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } } });
+    const refused = await f.raw('llm:models', { provider: 'deepseek', refresh: true });
+    expect(refused.error?.code).toBe('auth');
+    expect(f.fakes.openai.calls.at(-1)!.headers.authorization).toBe(`Bearer ${KEY_A}`);
+    expect(await callDeepSeek()).toBe(KEY_C);
+  });
+
   it('reads a key set by another program after a call found none', async () => {
     await f.call('settings:update-llm', { apiKeys: { deepseek: '' } });
     expect((await f.raw('llm:test', { provider: 'deepseek' })).error?.code).toBe('no_key');
