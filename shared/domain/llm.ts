@@ -6,8 +6,8 @@ export type LLMProviderName = z.infer<typeof llmProviderNameSchema>;
 export const LLM_PROVIDER_NAMES = llmProviderNameSchema.options;
 
 /** A record with one value per provider, each computed from the provider's name. */
-export function byProvider<T>(valueOf: (provider: LLMProviderName) => T): Record<LLMProviderName, T> {
-  return Object.fromEntries(LLM_PROVIDER_NAMES.map((provider) => [provider, valueOf(provider)])) as Record<LLMProviderName, T>;
+export function byProvider<T>(valueFor: (provider: LLMProviderName) => T): Record<LLMProviderName, T> {
+  return Object.fromEntries(LLM_PROVIDER_NAMES.map((provider) => [provider, valueFor(provider)])) as Record<LLMProviderName, T>;
 }
 
 /** Each provider's name as people read it: in Settings, in error messages, in the CLI. */

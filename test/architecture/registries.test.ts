@@ -113,11 +113,21 @@ describe('the provider registry', () => {
       expect(streamed, name).not.toBe('');
       expect(finished, name).toBe(1);
       const models = await provider.listModels();
-      expect(models.some((m) => !m.unknownToCatalog), name).toBe(true);
+      expect(
+        models.some((m) => !m.unknownToCatalog),
+        name,
+      ).toBe(true);
       // A sequence over every registered channel, validated by the core.
       const options: SequenceOptions = { numberOfSteps: CHANNELS.length, channels: [...CHANNELS], includeSubjects: true };
-      const sequence = await provider.generateSequence({ firstName: 'Ana', company: 'Zeta' }, { companyName: 'Acme', valueProposition: 'Faster invoices', senderName: 'Bo' }, options);
-      expect(sequence.steps.map((s) => s.channel), name).toEqual(CHANNELS);
+      const sequence = await provider.generateSequence(
+        { firstName: 'Ana', company: 'Zeta' },
+        { companyName: 'Acme', valueProposition: 'Faster invoices', senderName: 'Bo' },
+        options,
+      );
+      expect(
+        sequence.steps.map((s) => s.channel),
+        name,
+      ).toEqual(CHANNELS);
       // The adapter speaks for its own provider: a refused key names this provider and its setting.
       fakes.forProvider(name).script({ status: 401, body: { error: { type: 'authentication_error', message: 'invalid key' } } });
       const refused: unknown = await provider.chat([{ role: 'user', content: 'Say hello.' }]).catch((e: unknown) => e);

@@ -127,7 +127,10 @@ describe('SDK clients and keychain reads are reused, and dropped when keys or se
   it('reads the keychain again after listing models is refused (401)', async () => {
     expect(await callDeepSeek()).toBe(KEY_A);
     await keychain.inner.set(account, KEY_C);
-    f.fakes.openai.scriptFor('models', { status: 401, body: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } } });
+    f.fakes.openai.scriptFor('models', {
+      status: 401,
+      body: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } },
+    });
     const refused = await f.raw('llm:models', { provider: 'deepseek', refresh: true });
     expect(refused.error?.code).toBe('auth');
     expect(f.fakes.openai.calls.at(-1)!.headers.authorization).toBe(`Bearer ${KEY_A}`);
