@@ -10,7 +10,7 @@ import { GoogleGenAI } from '@google/genai';
 import Groq from 'groq-sdk';
 import OpenAI from 'openai';
 import { getLLMProvider, PROVIDERS } from '../electron/core/llm';
-import type { LLMProviderName } from '../shared/domain/llm';
+import { LLM_PROVIDER_NAMES, type LLMProviderName } from '../shared/domain/llm';
 import { startFakeProviders, type FakeProviderSet } from '../test/fakes/fake-provider';
 
 const KEY = 'bench-key-0123456789';
@@ -18,7 +18,6 @@ const WARMUP = 100;
 /** Rounds per provider in all (`BENCH_ROUNDS`), split into passes. */
 const PASSES = 8;
 const ROUNDS_PER_PASS = Math.max(20, Math.round(Number(process.env.BENCH_ROUNDS ?? 800) / PASSES));
-const PROVIDER_NAMES: LLMProviderName[] = ['anthropic', 'openai', 'gemini', 'deepseek', 'groq', 'local'];
 const MESSAGES = [
   { role: 'system' as const, content: 'Be brief.' },
   { role: 'user' as const, content: 'Say hello in one sentence.' },
@@ -164,7 +163,7 @@ export async function runLlmOverhead(): Promise<void> {
   const fakes = await startFakeProviders({ latencyMs: 0 });
   let subjects: Subject[];
   try {
-    subjects = PROVIDER_NAMES.map((name) => subjectFor(name, fakes));
+    subjects = LLM_PROVIDER_NAMES.map((name) => subjectFor(name, fakes));
     for (const subject of subjects) {
       for (let i = 0; i < WARMUP; i++) {
         await subject.bare.call();

@@ -4,7 +4,7 @@ import type { ErrorSurface } from './errors';
 import { createAllHandlers } from './handlers';
 import { createCoreInvoke, createDispatch, type CoreInvoke, type Dispatch } from './handlers/dispatch';
 import { createLogger, type Logger } from './log';
-import { KeyringSecretStore, MemorySecretStore, probeKeychain, type SecretStore } from './secrets';
+import { CachedSecretStore, KeyringSecretStore, MemorySecretStore, probeKeychain, type SecretStore } from './secrets';
 import { createServices, type JobRunnerTuning, type Services } from './services';
 import { openStore, type Store } from './storage';
 import type { TeamServiceOptions } from './team';
@@ -78,9 +78,9 @@ export function createFileLogger(dataDir: string): Logger {
 export async function createCore(options: CoreOptions): Promise<Core> {
   mkdirSync(options.dataDir, { recursive: true });
   const logger = options.logger ?? createFileLogger(options.dataDir);
-  const secrets = options.secrets ?? new KeyringSecretStore();
+  const keychain = options.secrets ?? new KeyringSecretStore();
   // The keychain answers on another thread: probe it while the database opens (npm run bench -- startup).
-  const probing = probeKeychain(secrets);
+  const probing = probeKeychain(keychain);
   let store: Store;
   try {
     store = openStore({ dataDir: options.dataDir, onCorrupt: options.onCorrupt ?? 'fail', nativeBinding: options.sqliteNativeBinding });
@@ -98,7 +98,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const services = createServices({
     store,
     runnerStore: store,
-    secrets,
+    secrets: new CachedSecretStore(keychain),
     sessionSecrets: new MemorySecretStore(),
     keychainAvailable: probe.available,
     env: options.env ?? {},

@@ -5,6 +5,11 @@ export const llmProviderNameSchema = z.enum(['anthropic', 'openai', 'gemini', 'd
 export type LLMProviderName = z.infer<typeof llmProviderNameSchema>;
 export const LLM_PROVIDER_NAMES = llmProviderNameSchema.options;
 
+/** A record with one value per provider, each computed from the provider's name. */
+export function byProvider<T>(valueFor: (provider: LLMProviderName) => T): Record<LLMProviderName, T> {
+  return Object.fromEntries(LLM_PROVIDER_NAMES.map((provider) => [provider, valueFor(provider)])) as Record<LLMProviderName, T>;
+}
+
 /** Each provider's name as people read it: in Settings, in error messages, in the CLI. */
 export const PROVIDER_DISPLAY_NAMES: Readonly<Record<LLMProviderName, string>> = {
   anthropic: 'Anthropic',
@@ -52,9 +57,12 @@ export const llmResponseSchema = z.object({
 });
 export type LLMResponse = z.infer<typeof llmResponseSchema>;
 
+/** A piece of text as the model writes it. */
+export const textDeltaPartSchema = z.object({ type: z.literal('text-delta'), text: z.string() });
+
 /** A part of a streamed answer. The last part is always `finish`. */
 export const streamPartSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('text-delta'), text: z.string() }),
+  textDeltaPartSchema,
   z.object({
     type: z.literal('finish'),
     usage: tokenUsageSchema,

@@ -1,8 +1,37 @@
 import { z } from 'zod';
 import { costSchema, llmProviderNameSchema, tokenUsageSchema } from './llm';
 
-export const channelSchema = z.enum(['email', 'whatsapp', 'sms']);
+/** What the app needs to know about a channel a sequence step can go out on. */
+export interface ChannelSpec {
+  /** The channel's name as people read it: in the step editor, the draft and batch forms, exports. */
+  label: string;
+  /** Steps on this channel carry a subject line (when the sequence asks for subjects). */
+  hasSubject: boolean;
+}
+
+/**
+ * The channel registry: every channel a step can use, in the order forms list them. Adding a
+ * channel means an entry here plus a migration that lets `sequence_steps.channel` hold it (see
+ * electron/core/llm/README.md, "Adding a channel or a provider");
+ * test/architecture/registries.test.ts checks that nothing is half-registered.
+ */
+export const CHANNEL_SPECS = {
+  email: { label: 'Email', hasSubject: true },
+  whatsapp: { label: 'WhatsApp', hasSubject: false },
+  sms: { label: 'SMS', hasSubject: false },
+} as const satisfies Record<string, ChannelSpec>;
+
+type ChannelName = keyof typeof CHANNEL_SPECS;
+
+export const channelSchema = z.enum(Object.keys(CHANNEL_SPECS) as [ChannelName, ...ChannelName[]]);
 export type Channel = z.infer<typeof channelSchema>;
+/** Every channel, in the registry's order. */
+export const CHANNELS: readonly Channel[] = channelSchema.options;
+
+/** Whether a sequence on these channels can have subjects at all (one of them has subject lines). */
+export function channelsTakeSubjects(channels: readonly Channel[]): boolean {
+  return channels.some((c) => CHANNEL_SPECS[c].hasSubject);
+}
 
 export const MAX_STEPS = 10;
 

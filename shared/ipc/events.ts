@@ -1,12 +1,15 @@
 import { z } from 'zod';
-import { streamPartSchema } from '../domain/llm';
+import { textDeltaPartSchema } from '../domain/llm';
 import { jobProgressSchema } from '../domain/records';
 import { teamStatusSchema } from './team';
 
 /** Pushes from the core to the renderer. */
 export const events = {
-  /** A part of a streamed answer, tagged with the request id the renderer chose. */
-  'llm:stream': z.object({ requestId: z.string(), part: streamPartSchema }),
+  /**
+   * Text of a streamed draft as the model writes it, tagged with the request id the caller chose.
+   * There is no closing event: the call's own answer (the validated sequence) ends the stream.
+   */
+  'llm:stream': z.object({ requestId: z.string(), part: textDeltaPartSchema }),
   'jobs:progress': jobProgressSchema,
   /** After every team sync (or failed attempt): the header and Settings → Team refresh. */
   'team:status': teamStatusSchema,

@@ -2,10 +2,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LLM_PROVIDER_NAMES } from '../../shared/domain/llm';
 import { startFakeProviders, type FakeProviderSet } from '../fakes/fake-provider';
 import { runCli, type CliRun } from '../helpers/run-cli';
 
-const PROVIDERS = ['anthropic', 'openai', 'gemini', 'deepseek', 'groq', 'local'] as const;
+const PROVIDERS = LLM_PROVIDER_NAMES;
 const canary = (p: string) => `sk-canary-${p}-7f3a9c2e5b1d4e6f8a0b`;
 
 /** Every file below a folder (the database, its WAL, logs, backups). */

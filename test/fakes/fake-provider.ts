@@ -5,9 +5,17 @@
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { LLMProviderName } from '../../shared/domain/llm';
+import { CHANNEL_SPECS } from '../../shared/domain/sequence';
 
 export type FakeKind = 'anthropic' | 'openai' | 'gemini';
-export type FakeProviderName = 'anthropic' | 'openai' | 'gemini' | 'deepseek' | 'groq' | 'local';
+/** Every provider of the registry: each is served by one of the fake kinds (FAKE_KIND_OF). */
+export type FakeProviderName = LLMProviderName;
+
+/** Whether steps on this channel get a subject, as the prompt's channel asks (see CHANNEL_SPECS). */
+function hasSubject(channel: string): boolean {
+  return Object.hasOwn(CHANNEL_SPECS, channel) && CHANNEL_SPECS[channel as keyof typeof CHANNEL_SPECS].hasSubject;
+}
 
 /** An answer the fake formats in its vendor's shape, as JSON or SSE depending on the request. */
 export interface FakeReply {
@@ -159,7 +167,7 @@ function smartText(promptText: string, options: FakeProviderOptions): string {
         step: Number(rewrite[2]),
         delay_days: Number(rewrite[3]),
         channel,
-        subject: channel === 'email' ? 'A fresh angle for {{company}}' : null,
+        subject: hasSubject(channel) ? 'A fresh angle for {{company}}' : null,
         body: `Hi {{firstName}}, here is a rewritten step ${rewrite[1]}.`,
       },
     });
@@ -172,7 +180,7 @@ function smartText(promptText: string, options: FakeProviderOptions): string {
         step: i + 1,
         delay_days: s.delayDays[i],
         channel,
-        subject: channel === 'email' && s.includeSubjects ? `Idea ${i + 1} for {{company}}` : null,
+        subject: hasSubject(channel) && s.includeSubjects ? `Idea ${i + 1} for {{company}}` : null,
         body: `Hi {{firstName}}, this is step ${i + 1} about how we help {{company}}.`,
       };
     });

@@ -4,7 +4,8 @@
  * "baseURLs": {<provider>: url}}; stops on SIGTERM/SIGINT.
  * Flags: --latency MS, --rpm N (rate-limit mode).
  */
-import { startFakeProviders, type FakeProviderName } from './fake-provider';
+import { LLM_PROVIDER_NAMES } from '../../shared/domain/llm';
+import { startFakeProviders } from './fake-provider';
 
 function flag(name: string): number | undefined {
   const i = process.argv.indexOf(name);
@@ -13,13 +14,12 @@ function flag(name: string): number | undefined {
 }
 
 const fakes = await startFakeProviders({ latencyMs: flag('--latency'), requestsPerMinute: flag('--rpm') });
-const providers: FakeProviderName[] = ['anthropic', 'openai', 'gemini', 'deepseek', 'groq', 'local'];
 process.stdout.write(
   JSON.stringify({
     anthropic: fakes.anthropic.url,
     openai: fakes.openai.url,
     gemini: fakes.gemini.url,
-    baseURLs: Object.fromEntries(providers.map((p) => [p, fakes.baseURLFor(p)])),
+    baseURLs: Object.fromEntries(LLM_PROVIDER_NAMES.map((p) => [p, fakes.baseURLFor(p)])),
   }) + '\n',
 );
 const stop = () => {

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LLM_PROVIDER_NAMES } from '../../shared/domain/llm';
 import { CHANNEL_NAMES } from '../../shared/ipc/contract';
 import type { EventName } from '../../shared/ipc/events';
 import type { Invoke } from '../../shared/ipc/invoke';
@@ -41,7 +42,7 @@ export async function startCoreFixture(options: { secrets?: SecretStore; dataDir
     },
     onEnvelope: (envelope) => transcript.push(envelope),
   });
-  const baseUrls = Object.fromEntries((['anthropic', 'openai', 'gemini', 'deepseek', 'groq', 'local'] as const).map((p) => [p, fakes.baseURLFor(p)]));
+  const baseUrls = Object.fromEntries(LLM_PROVIDER_NAMES.map((p) => [p, fakes.baseURLFor(p)]));
   await call('settings:update-llm', { settings: { baseUrls } });
   return {
     core,

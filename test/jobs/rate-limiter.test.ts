@@ -180,17 +180,21 @@ describe('rate limiter', () => {
     expect(clock.pendingTimers()).toBe(0);
   });
 
-  it('refuses a budget of zero with the field named', () => {
-    const limiter = createRateLimiter();
-    const error = (() => {
+  it('refuses a budget of zero with the option named, when the limiter is created', () => {
+    const refusal = (limits: Parameters<typeof createRateLimiter>[0]) => {
       try {
-        limiter.configure('openai', { requestsPerMinute: 0 });
+        createRateLimiter(limits);
       } catch (e) {
         return e as AppError;
       }
       return null;
-    })();
-    expect(error?.code).toBe('validation');
-    expect(error?.field).toBe('rateLimits.openai.requestsPerMinute');
+    };
+    const requests = refusal({ limits: { openai: { requestsPerMinute: 0 } } });
+    expect(requests?.code).toBe('validation');
+    expect(requests?.field).toBe('limits.openai.requestsPerMinute');
+    const tokens = refusal({ limits: { groq: { tokensPerMinute: -1 } } });
+    expect(tokens?.code).toBe('validation');
+    expect(tokens?.field).toBe('limits.groq.tokensPerMinute');
+    expect(refusal({ limits: { local: { tokensPerMinute: null } } })).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getLLMProvider, type LLMProvider, type ProviderClientOptions } from '../../electron/core/llm';
-import type { LLMProviderName } from '../../shared/domain/llm';
+import { LLM_PROVIDER_NAMES, type LLMProviderName } from '../../shared/domain/llm';
 import { afterAll, afterEach } from 'vitest';
 import { startFakeProviders, type FakeKind, type FakeProviderSet } from '../fakes/fake-provider';
 
@@ -13,7 +13,7 @@ export async function useFakeProviders(): Promise<FakeProviderSet> {
   return fakes;
 }
 
-export const ALL_PROVIDERS: LLMProviderName[] = ['anthropic', 'openai', 'gemini', 'deepseek', 'groq', 'local'];
+export const ALL_PROVIDERS: readonly LLMProviderName[] = LLM_PROVIDER_NAMES;
 export const TEST_KEY = 'test-key-0123456789abcdef';
 
 export const lead = { firstName: 'Ana', lastName: 'Silva', company: 'Zeta Corp', jobTitle: 'CFO' };

@@ -2,7 +2,7 @@ import { cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { SequenceStep } from '../../shared/domain';
+import { CHANNEL_SPECS, CHANNELS, type SequenceStep } from '../../shared/domain';
 import { listPlaceholders, splitPlaceholders } from '../../renderer/src/components/HighlightedTextarea';
 import { moveStep, StepEditor } from '../../renderer/src/components/StepEditor';
 
@@ -65,6 +65,17 @@ describe('StepEditor', () => {
     render(<Harness initial={STEPS} />);
     expect(within(screen.getByRole('listitem', { name: 'Step 1' })).getByLabelText('Subject')).toHaveProperty('value', 'Quick idea for {{company}}');
     expect(within(screen.getByRole('listitem', { name: 'Step 2' })).queryByLabelText('Subject')).toBeNull();
+  });
+
+  it('offers every registered channel, with a subject field on the channels that have one', () => {
+    const steps: SequenceStep[] = CHANNELS.map((channel, i) => ({ step: i + 1, delay_days: i, channel, body: `Body ${i + 1}` }));
+    render(<Harness initial={steps} />);
+    CHANNELS.forEach((channel, i) => {
+      const card = within(screen.getByRole('listitem', { name: `Step ${i + 1}` }));
+      const options = within(card.getByRole('combobox', { name: 'Channel' })).getAllByRole('option');
+      expect(options.map((o) => o.textContent)).toEqual(CHANNELS.map((c) => CHANNEL_SPECS[c].label));
+      expect(card.queryByLabelText('Subject') !== null, channel).toBe(CHANNEL_SPECS[channel].hasSubject);
+    });
   });
 
   it('reorders steps, renumbers them, and keeps focus on the moved step', async () => {

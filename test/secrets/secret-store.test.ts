@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { AppError } from '../../electron/core/errors';
-import { KeyringSecretStore, MemorySecretStore, probeKeychain, secretAccount, type SecretStore } from '../../electron/core/secrets';
+import { CachedSecretStore, KeyringSecretStore, MemorySecretStore, probeKeychain, secretAccount, type SecretStore } from '../../electron/core/secrets';
 import { buildNodeEntry } from '../helpers/build-node-entry';
 
 const FIX = 'No OS keychain is available: install and start gnome-keyring (or KWallet) so Outreach Desk can store keys, or use a session-only key.';
@@ -96,5 +96,75 @@ describe('MemorySecretStore', () => {
     const probe = await probeKeychain(store);
     expect(probe.available).toBe(false);
     expect(probe.error?.code).toBe('keychain_unavailable');
+  });
+});
+
+describe('CachedSecretStore', () => {
+  /** A store that counts reads and can be made to fail. */
+  function countingStore() {
+    const inner = new MemorySecretStore();
+    const counted = {
+      reads: 0,
+      failNext: false,
+      get(account: string) {
+        counted.reads++;
+        if (counted.failNext) {
+          counted.failNext = false;
+          return Promise.reject(new AppError('keychain_unavailable', 'locked'));
+        }
+        return inner.get(account);
+      },
+      set: (account: string, secret: string) => inner.set(account, secret),
+      delete: (account: string) => inner.delete(account),
+    };
+    return { inner, counted };
+  }
+
+  it('behaves like the keychain', async () => {
+    await roundTrip(new CachedSecretStore(new MemorySecretStore()));
+  });
+
+  it('reads each account once, misses included, and once for concurrent reads', async () => {
+    const { inner, counted } = countingStore();
+    await inner.set('org/openai', 'sk-cached-key-1234');
+    const store = new CachedSecretStore(counted);
+    expect(await Promise.all([store.get('org/openai'), store.get('org/openai')])).toEqual(['sk-cached-key-1234', 'sk-cached-key-1234']);
+    expect(await store.get('org/openai')).toBe('sk-cached-key-1234');
+    expect(await store.get('org/groq')).toBeNull();
+    expect(await store.get('org/groq')).toBeNull();
+    expect(counted.reads).toBe(2);
+  });
+
+  it('writes and removals go through and update it; forget makes the next read ask again', async () => {
+    const { inner, counted } = countingStore();
+    const store = new CachedSecretStore(counted);
+    const changed: string[] = [];
+    store.onChange((account) => changed.push(account));
+    await store.set('org/openai', 'sk-written-key-1234');
+    expect(await inner.get('org/openai')).toBe('sk-written-key-1234');
+    expect(await store.get('org/openai')).toBe('sk-written-key-1234');
+    expect(await store.delete('org/openai')).toBe(true);
+    expect(await inner.get('org/openai')).toBeNull();
+    expect(await store.get('org/openai')).toBeNull();
+    expect(counted.reads).toBe(0);
+    expect(changed).toEqual(['org/openai', 'org/openai']);
+    // Another program writes the keychain: unseen until forgotten.
+    await inner.set('org/openai', 'sk-elsewhere-key-5678');
+    expect(await store.get('org/openai')).toBeNull();
+    store.forget(['org/openai']);
+    expect(await store.get('org/openai')).toBe('sk-elsewhere-key-5678');
+    await inner.set('org/openai', 'sk-third-key-9012');
+    store.forget();
+    expect(await store.get('org/openai')).toBe('sk-third-key-9012');
+    expect(counted.reads).toBe(2);
+  });
+
+  it('does not remember a failed read', async () => {
+    const { inner, counted } = countingStore();
+    await inner.set('org/openai', 'sk-cached-key-1234');
+    const store = new CachedSecretStore(counted);
+    counted.failNext = true;
+    await expect(store.get('org/openai')).rejects.toMatchObject({ code: 'keychain_unavailable' });
+    expect(await store.get('org/openai')).toBe('sk-cached-key-1234');
   });
 });

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { ErrorCode } from '../../../shared/domain/errors';
 import type { Job, JobItem, JobProgress } from '../../../shared/domain/records';
+import { channelsTakeSubjects } from '../../../shared/domain/sequence';
 import { isEvent } from '../../../shared/ipc/events';
 import { generateJobInputSchema, MAX_BATCH_LEADS } from '../../../shared/ipc/jobs';
 import type { Core } from '../../core';
@@ -9,7 +10,7 @@ import { renderProgressBar } from '../../core/jobs';
 import { parseCommandArgs, type Command } from '../context';
 import { readBusinessFile } from '../context-files';
 import { errnoCode, formatTable, parseInteger, UsageError, type Output } from '../io';
-import { parseProvider } from './llm';
+import { parseChannels, parseProvider } from './llm';
 
 /** A generate job's settings, checked before the import (the lead ids come from it). */
 const jobInputSchema = generateJobInputSchema.omit({ leadIds: true });
@@ -127,13 +128,13 @@ export const batchCommand: Command = async ({ core, io }, args) => {
   const kind = positionals[0];
   if (kind === 'generate') {
     if (!values.leads || !values.business || !values.out) throw new UsageError('batch generate needs --leads FILE.csv --business FILE.json --out FILE.csv.');
+    const channels = parseChannels(values.channels);
     const business = await readBusinessFile(values.business, io);
     const profile = await core.invoke('profiles:save', business);
     const steps = parseInteger(values.steps, '--steps') ?? 3;
-    const channels = values.channels?.split(',').map((c) => c.trim()) ?? ['email'];
     const jobInput = jobInputSchema.safeParse({
       businessProfileId: profile.id,
-      options: { numberOfSteps: steps, channels, includeSubjects: channels.includes('email') },
+      options: { numberOfSteps: steps, channels, includeSubjects: channelsTakeSubjects(channels) },
       provider: parseProvider(values.provider),
       concurrency: parseInteger(values.concurrency, '--concurrency'),
     });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { llmProviderNameSchema, type FinishReason, type LLMProviderName } from '../../../shared/domain/llm';
 import { MAX_TOKENS_LIMIT } from '../../../shared/domain/org';
-import { channelSchema } from '../../../shared/domain/sequence';
+import { channelSchema, type Channel } from '../../../shared/domain/sequence';
 import { isEvent } from '../../../shared/ipc/events';
 import { parseCommandArgs, type Command } from '../context';
 import { readBusinessFile, readLeadFile } from '../context-files';
@@ -14,6 +14,15 @@ export function parseProvider(value: string | undefined, flag = 'provider'): LLM
   const parsed = llmProviderNameSchema.safeParse(value);
   if (!parsed.success) throw new UsageError(`Unknown ${flag} "${value}": use one of ${llmProviderNameSchema.options.join(', ')}.`);
   return parsed.data;
+}
+
+/** `--channels email,sms` as channels; email when the flag is absent. */
+export function parseChannels(value: string | undefined): Channel[] {
+  return (parseList(value, '--channels') ?? ['email']).map((c) => {
+    const parsed = channelSchema.safeParse(c);
+    if (!parsed.success) throw new UsageError(`Unknown channel "${c}": use one of ${channelSchema.options.join(', ')}.`);
+    return parsed.data;
+  });
 }
 
 /**
@@ -153,11 +162,7 @@ export const generateCommand: Command = async ({ core, io }, args) => {
     'generate',
   );
   if (!values.lead || !values.business) throw new UsageError('generate needs --lead FILE.json and --business FILE.json.');
-  const channels = (parseList(values.channels, '--channels') ?? ['email']).map((c) => {
-    const channel = channelSchema.safeParse(c);
-    if (!channel.success) throw new UsageError(`Unknown channel "${c}": use email, sms or whatsapp.`);
-    return channel.data;
-  });
+  const channels = parseChannels(values.channels);
   const delays = parseList(values.delays, '--delays')?.map((d) => parseInteger(d, '--delays')!);
   const numberOfSteps = parseInteger(values.steps, '--steps') ?? delays?.length ?? 3;
   const requestId = randomUUID();

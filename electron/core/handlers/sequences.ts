@@ -13,14 +13,7 @@ function streamTo(ctx: HandlerContext, requestId: string) {
 export function createSequenceHandlers(services: Services): Pick<Handlers, SequenceChannels> {
   const { records } = services;
   return {
-    'sequences:generate': async ({ requestId, ...source }, ctx) => {
-      const result = await services.sequences.generate(source, requestId, streamTo(ctx, requestId));
-      ctx.emit('llm:stream', {
-        requestId,
-        part: { type: 'finish', usage: result.usage, finishReason: 'stop', model: result.model, latencyMs: result.latencyMs, requestId: null, cost: result.cost },
-      });
-      return result;
-    },
+    'sequences:generate': ({ requestId, ...source }, ctx) => services.sequences.generate(source, requestId, streamTo(ctx, requestId)),
     'sequences:regenerate-step': ({ requestId, steps, stepIndex, ...source }, ctx) =>
       services.sequences.regenerateStep(source, steps, stepIndex, requestId, streamTo(ctx, requestId)),
     'sequences:save': (input) => services.sequences.save(input),

@@ -1,32 +1,16 @@
-import type { LLMProviderName } from '../../../shared/domain/llm';
+import { byProvider, type LLMProviderName } from '../../../shared/domain/llm';
 import { AppError } from '../errors';
-import type { RateLimitInfo } from '../llm';
+import { PROVIDERS, type ProviderRateLimits, type RateLimitInfo } from '../llm';
 import { systemClock, type Clock } from './clock';
 
-/** The budgets the scheduler keeps to for one provider. */
-export interface ProviderRateLimits {
-  requestsPerMinute: number;
-  /** Input plus output tokens per minute; null when the provider has no token budget (local servers). */
-  tokensPerMinute: number | null;
-  /** Requests that may start back to back after a quiet spell; defaults to one second's worth. */
-  burst?: number;
-}
+export type { ProviderRateLimits } from '../llm';
 
 /**
- * Defaults per vendor: the entry paid tier's published limits for the default model, rounded
- * down, so a new account is not rate-limited out of the box. They hold only until the first
- * answer: the limiter then adopts the limits the vendor declares for the account
- * (`x-ratelimit-limit-*`, `anthropic-ratelimit-*-limit`), up or down, and slows down on 429s.
+ * Where each provider starts: its registry entry's `rateLimits` (see electron/core/llm/registry.ts).
+ * They hold only until the first answer: the limiter then adopts the limits the vendor declares for
+ * the account, up or down, and slows down on 429s.
  */
-export const DEFAULT_PROVIDER_LIMITS: Readonly<Record<LLMProviderName, ProviderRateLimits>> = {
-  anthropic: { requestsPerMinute: 50, tokensPerMinute: 40_000 },
-  openai: { requestsPerMinute: 500, tokensPerMinute: 200_000 },
-  gemini: { requestsPerMinute: 150, tokensPerMinute: 1_000_000 },
-  deepseek: { requestsPerMinute: 300, tokensPerMinute: null },
-  groq: { requestsPerMinute: 30, tokensPerMinute: 6_000 },
-  // A local server is bounded by its hardware; the runner's concurrency is what protects it.
-  local: { requestsPerMinute: 6_000, tokensPerMinute: null },
-};
+export const DEFAULT_PROVIDER_LIMITS: Readonly<Record<LLMProviderName, ProviderRateLimits>> = byProvider((name) => PROVIDERS[name].rateLimits);
 
 /** A granted slot for one request. Pass it back to `succeed` so the token budget learns the real size. */
 export interface RateLimitPermit {
@@ -77,13 +61,14 @@ export interface RateLimiter {
   penalize(provider: LLMProviderName, penalty: RateLimitPenalty): void;
   /** A call succeeded: correct the token debit and speed back up. */
   succeed(permit: RateLimitPermit, usedTokens?: number): void;
-  /** Changes a provider's budgets, e.g. after the org's settings changed. */
-  configure(provider: LLMProviderName, limits: Partial<ProviderRateLimits>): void;
   snapshot(provider: LLMProviderName): RateLimiterSnapshot;
 }
 
 export interface RateLimiterOptions {
-  /** Per-provider overrides of `DEFAULT_PROVIDER_LIMITS`. */
+  /**
+   * Per-provider overrides of `DEFAULT_PROVIDER_LIMITS`, for tests and the bench. The app has no
+   * such setting: it starts from the defaults and follows what each vendor declares.
+   */
   limits?: Partial<Record<LLMProviderName, Partial<ProviderRateLimits>>>;
   clock?: Clock;
 }
@@ -135,16 +120,19 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
   const clock = options.clock ?? systemClock;
   const states = new Map<LLMProviderName, ProviderState>();
 
-  function resolveLimits(provider: LLMProviderName, override?: Partial<ProviderRateLimits>): ProviderRateLimits {
-    const limits = { ...DEFAULT_PROVIDER_LIMITS[provider], ...options.limits?.[provider], ...override };
+  function resolveLimits(provider: LLMProviderName): ProviderRateLimits {
+    const limits = { ...DEFAULT_PROVIDER_LIMITS[provider], ...options.limits?.[provider] };
     if (!(limits.requestsPerMinute > 0)) {
-      throw new AppError('validation', `The requests-per-minute limit for ${provider} must be above 0.`, { field: `rateLimits.${provider}.requestsPerMinute` });
+      throw new AppError('validation', `The requests-per-minute limit for ${provider} must be above 0.`, { field: `limits.${provider}.requestsPerMinute` });
     }
     if (limits.tokensPerMinute !== null && !(limits.tokensPerMinute > 0)) {
-      throw new AppError('validation', `The tokens-per-minute limit for ${provider} must be above 0, or empty for none.`, { field: `rateLimits.${provider}.tokensPerMinute` });
+      throw new AppError('validation', `The tokens-per-minute limit for ${provider} must be above 0, or null for none.`, { field: `limits.${provider}.tokensPerMinute` });
     }
     return limits;
   }
+
+  // Every override is checked now, not at the provider's first request.
+  for (const provider of Object.keys(options.limits ?? {}) as LLMProviderName[]) resolveLimits(provider);
 
   function stateOf(provider: LLMProviderName): ProviderState {
     let state = states.get(provider);
@@ -247,7 +235,7 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
     }, delayMs);
   }
 
-  /** Re-plans the timer after the budget changed (a slow-down may push it later, a config change earlier). */
+  /** Re-plans the timer after the budget changed (a slow-down may push it later, a success or a declared limit earlier). */
   function replan(provider: LLMProviderName): void {
     const state = stateOf(provider);
     state.cancelTimer?.();
@@ -354,13 +342,6 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
         if (state.limits.tokensPerMinute !== null) state.tokenLevel -= usedTokens - permit.tokens;
       }
       replan(permit.provider);
-    },
-
-    configure(provider, limits) {
-      const state = stateOf(provider);
-      state.limits = resolveLimits(provider, { ...state.limits, ...limits });
-      state.tokenLevel = Math.min(state.tokenLevel, tokenCapacity(state.limits));
-      replan(provider);
     },
 
     snapshot(provider) {

@@ -4,6 +4,20 @@ import type { HttpObservation, ObserverStore } from './http-observer';
 import type { PromptMessage } from './prompts';
 import type { JsonFormat } from './structured';
 
+/**
+ * What a vendor file builds its SDK client from. Always explicit, so a user's shell
+ * (`OPENAI_BASE_URL`, `*_API_KEY`, `*_LOG`) never reaches an SDK.
+ */
+export interface AdapterConfig {
+  /** The provider's key, or a placeholder for a server that needs none (the SDKs insist on one). */
+  apiKey: string;
+  /** Without a trailing slash. */
+  baseURL: string;
+  logLevel: 'off';
+  /** The SDK's own timeout: only a backstop, since the core's deadline is the real bound. */
+  timeoutMs: number;
+}
+
 /** One request to a vendor, already resolved to a model and limits. */
 export interface AdapterRequest {
   messages: PromptMessage[];
@@ -63,11 +77,7 @@ export function mergeConsecutiveMessages(messages: PromptMessage[]): { role: Pro
 
 /** The text of merged parts, as vendors without content blocks take it. */
 export function joinParts(parts: PromptMessage[]): string {
-  return parts.length === 1 ? parts[0]!.content : parts.map((p) => p.content).join('\n\n');
-}
-
-export function emptyUsage(): TokenUsage {
-  return { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
+  return parts.map((p) => p.content).join('\n\n');
 }
 
 export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {

@@ -1,4 +1,4 @@
-import type { Cost, LLMProviderName, ModelInfo, PriceTableInfo, TokenUsage } from '../../../shared/domain/llm';
+import { byProvider, type Cost, type LLMProviderName, type ModelInfo, type PriceTableInfo, type TokenUsage } from '../../../shared/domain/llm';
 
 /**
  * Which prices the catalog holds. Prices are USD per million tokens, standard (non-batch)
@@ -90,14 +90,9 @@ function toModelInfo(provider: LLMProviderName, r: Row): ModelInfo {
 }
 
 /** The catalog, replacing the reference design's AVAILABLE_MODELS. */
-export const MODEL_CATALOG: Record<LLMProviderName, readonly ModelInfo[]> = {
-  anthropic: ROWS.anthropic.map((r) => toModelInfo('anthropic', r)),
-  openai: ROWS.openai.map((r) => toModelInfo('openai', r)),
-  gemini: ROWS.gemini.map((r) => toModelInfo('gemini', r)),
-  deepseek: ROWS.deepseek.map((r) => toModelInfo('deepseek', r)),
-  groq: ROWS.groq.map((r) => toModelInfo('groq', r)),
-  local: ROWS.local.map((r) => toModelInfo('local', r)),
-};
+export const MODEL_CATALOG: Readonly<Record<LLMProviderName, readonly ModelInfo[]>> = byProvider((provider) =>
+  ROWS[provider].map((r) => toModelInfo(provider, r)),
+);
 
 export function getCatalog(provider: LLMProviderName): ModelInfo[] {
   return MODEL_CATALOG[provider].map((m) => ({ ...m }));

@@ -1,5 +1,4 @@
 import type { LLMProviderName } from '../../../shared/domain/llm';
-import { PROVIDERS } from './providers-info';
 import { createLLMError, providerLabel, type LLMError, type LLMErrorCode } from './errors';
 import type { HttpObservation } from './http-observer';
 import { parseGeminiRetryDelay, parseRetryAfter, readHeader, type HeaderSource } from './rate-limit';
@@ -110,7 +109,7 @@ export function mapHttpError(
   const message = body.message ?? '';
   const retryAfterMs = parseRetryAfter(headers) ?? parseGeminiRetryDelay(body.details);
   const base = { model: context.model, requestId: context.requestId, cause: context.cause };
-  const make: Make = (code, extra = {}) => createLLMError(code, provider, { ...base, ...extra, envVar: PROVIDERS[provider].envVar });
+  const make: Make = (code, extra = {}) => createLLMError(code, provider, { ...base, ...extra });
 
   if (status === 0) return mapStreamError(kind, make, retryAfterMs);
   const errorInfoReasons = geminiDetailReason(body.details, 'ErrorInfo');

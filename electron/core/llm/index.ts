@@ -2,20 +2,21 @@
  * The provider core: one interface over Anthropic, OpenAI, Gemini, DeepSeek, Groq and local
  * OpenAI-compatible servers. Read README.md for the retry, deadline and prompt-caching rules.
  */
-export { getLLMProvider } from './factory';
+export { createProviderClientPool, getLLMProvider, type ProviderClientPool } from './factory';
 export type {
   CallOptions,
   ClassifyResult,
   LLMProvider,
   ProviderClientOptions,
   ProviderInfo,
+  ProviderRateLimits,
   RateLimitInfo,
   RegeneratedStep,
   RetryPolicy,
   SequenceCallOptions,
 } from './types';
 export { LLMError, isRetryableCode, providerLabel, type LLMErrorCode, type LLMErrorOptions } from './errors';
-export { PROVIDERS } from './providers-info';
+export { PROVIDERS, type ProviderSpec } from './registry';
 export { MODEL_CATALOG, PRICE_TABLE, computeCost, findModel, getCatalog } from './catalog';
 export { mergeModelLists } from './provider-core';
 export {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { LEAD_LIMITS, type BusinessContext, type LeadContext } from '../../../shared/domain/lead';
 import type { LLMMessage } from '../../../shared/domain/llm';
 import { replyClassSchema, suggestedActionSchema } from '../../../shared/domain/reply';
-import { resolveDelays, type SequenceOptions, type SequenceStep } from '../../../shared/domain/sequence';
+import { CHANNEL_SPECS, CHANNELS, resolveDelays, type SequenceOptions, type SequenceStep } from '../../../shared/domain/sequence';
 import { AppError } from '../errors';
 
 /**
@@ -42,6 +42,9 @@ Rules:
 - Always respond with valid JSON only, no markdown`;
 }
 
+/** The channels whose steps have subject lines, as the requirements name them ("email"). */
+const SUBJECT_CHANNELS = CHANNELS.filter((c) => CHANNEL_SPECS[c].hasSubject).join(' and ');
+
 function businessBlock(business: BusinessContext, options: SequenceOptions, template?: { steps: SequenceStep[] }): string {
   const delays = resolveDelays(options);
   const spec = {
@@ -66,7 +69,7 @@ function businessBlock(business: BusinessContext, options: SequenceOptions, temp
     `- Exactly ${options.numberOfSteps} steps, numbered 1 to ${options.numberOfSteps}`,
     `- Channels: ${options.channels.join(', ')} (use only these)`,
     `- delay_days of each step, in order: ${delays.join(', ')}`,
-    options.includeSubjects ? '- Include a subject on every email step' : '- Set "subject" to null',
+    options.includeSubjects ? `- Include a subject on every ${SUBJECT_CHANNELS} step` : '- Set "subject" to null',
     options.language ? `- Language: ${options.language}` : '',
     `- ${SEQUENCE_SPEC_MARKER} ${JSON.stringify(spec)}`,
   ];

@@ -55,8 +55,10 @@ interface Completed extends AdapterCompletion {
 /** A request before an attempt gives it its signal and observer. */
 type BaseRequest = Omit<AdapterRequest, 'signal' | 'observer'>;
 
-// The two builders below write their objects out rather than spreading: on the hot path a
-// spread with extra keys costs more than the rest of the core's bookkeeping together.
+// The two builders below name every field, and `satisfies` fails the typecheck when the type gains
+// a field a builder does not pass on, so nothing added later is dropped. Spreads would be as safe
+// but not free: on Node 20 a spread plus extra keys takes V8's slow cloning path, about 5 µs, so
+// twice a call is ~1% of a call to the zero-latency fakes of `npm run bench -- llm-overhead`.
 
 /** One attempt's request: the base, the call's signal and the attempt's own observer. */
 function attemptRequest(base: BaseRequest, signal: AbortSignal, observer: ObserverStore): AdapterRequest {
@@ -68,7 +70,7 @@ function attemptRequest(base: BaseRequest, signal: AbortSignal, observer: Observ
     json: base.json,
     signal,
     observer,
-  };
+  } satisfies Record<keyof AdapterRequest, unknown>;
 }
 
 /**
@@ -84,7 +86,7 @@ function completed(c: Omit<AdapterCompletion, 'text'>, text: string, latencyMs: 
     requestId: cleanVendorId(c.requestId) ?? null,
     filterDetail: c.filterDetail,
     latencyMs,
-  };
+  } satisfies Record<keyof Completed, unknown>;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { replyClassSchema, suggestedActionSchema, type ReplyClassification } from '../../../shared/domain/reply';
 import {
+  CHANNEL_SPECS,
   channelSchema,
   resolveDelays,
   type Channel,
@@ -149,15 +150,15 @@ function checkStep(
   if (body === '') issues.push(`${label} has an empty body`);
   if (body.length > 10_000) issues.push(`${label} body is longer than 10000 characters`);
   const subject = s.subject == null ? '' : normalizePlaceholders(s.subject.trim());
-  const isEmail = channel.success && channel.data === 'email';
-  if (isEmail && expected.includeSubjects && subject === '') issues.push(`${label} is an email and needs a subject`);
+  const hasSubject = channel.success && CHANNEL_SPECS[channel.data].hasSubject;
+  if (hasSubject && expected.includeSubjects && subject === '') issues.push(`${label} (${channel.data}) needs a subject`);
   if (subject.length > 300) issues.push(`${label} subject is longer than 300 characters`);
   for (const bad of findBrokenPlaceholders(`${subject}\n${body}`)) {
     issues.push(`${label} has a malformed placeholder "${bad}"; use tokens like {{firstName}}`);
   }
   if (issues.length > before || !channel.success) return undefined;
   const step: SequenceStep = { step: s.step, delay_days: s.delay_days, channel: channel.data, body };
-  if (isEmail && subject !== '') step.subject = subject;
+  if (hasSubject && subject !== '') step.subject = subject;
   return step;
 }
 

@@ -39,6 +39,15 @@ export interface ProviderClientOptions {
   retry?: Partial<RetryPolicy> | false;
 }
 
+/** The budgets the job scheduler keeps to for one provider. */
+export interface ProviderRateLimits {
+  requestsPerMinute: number;
+  /** Input plus output tokens per minute; null when the provider has no token budget (local servers). */
+  tokensPerMinute: number | null;
+  /** Requests that may start back to back after a quiet spell; defaults to one second's worth. */
+  burst?: number;
+}
+
 /** Rate-limit state a vendor reported, parsed from its response headers. */
 export interface RateLimitInfo {
   provider: LLMProviderName;

@@ -1,7 +1,7 @@
 import type { JobProgram } from '../../../shared/domain/records';
 import type { EventName, EventPayload } from '../../../shared/ipc/events';
 import type { Logger } from '../log';
-import type { SecretStore } from '../secrets';
+import type { CachedSecretStore, SecretStore } from '../secrets';
 import type { RunnerStore, Store } from '../storage';
 
 /**
@@ -16,8 +16,8 @@ export interface ServiceDeps {
   store: ServiceStore;
   /** Jobs by id, through their leases: for the job runner the job service makes, and nothing else. */
   runnerStore: RunnerStore;
-  /** The OS keychain (or, in unit tests only, a memory store). */
-  secrets: SecretStore;
+  /** The OS keychain (or, in unit tests only, a memory store), behind a read cache (see CachedSecretStore). */
+  secrets: CachedSecretStore;
   /** Keys the user chose to keep for this session only; never written anywhere. */
   sessionSecrets: SecretStore;
   keychainAvailable: boolean;

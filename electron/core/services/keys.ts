@@ -19,7 +19,9 @@ export function describeKeyTail(key: string): string | null {
 /**
  * Which key applies to a call: in team mode the key the organization shared through the hub
  * first, then the key set on this desktop (a session-only key first, then the OS keychain), then
- * the provider's environment variable. Asked at request time, so a changed key applies at once.
+ * the provider's environment variable. Asked at request time; keychain reads are cached
+ * (`CachedSecretStore`), so a key changed in this process applies at once, and one changed by
+ * another program once a provider refuses the old key, settings are saved, or the app restarts.
  * Keys leave this module only towards a provider client (or, sealed, towards the hub).
  */
 export function createKeyService(deps: ServiceDeps) {
@@ -43,6 +45,15 @@ export function createKeyService(deps: ServiceDeps) {
   }
 
   return {
+    /**
+     * Forgets what the keychain said about a provider's keys for an organization (or about every
+     * key), so the next call reads it again: after the provider refused the key or found none.
+     */
+    forget(orgId?: string, provider?: LLMProviderName): void {
+      if (orgId === undefined || provider === undefined) deps.secrets.forget();
+      else deps.secrets.forget([secretAccount(orgId, provider), sharedKeyAccount(orgId, provider)]);
+    },
+
     /** The organization's or this desktop's key for a provider, never the environment's: what an admin may share. */
     async shareable(orgId: string, provider: LLMProviderName): Promise<string | null> {
       return (await orgKey(orgId, provider))?.key ?? null;

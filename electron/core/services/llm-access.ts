@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { LLMProviderName, TokenUsage, Cost } from '../../../shared/domain/llm';
 import type { Operation } from '../../../shared/domain/usage';
 import { AppError } from '../errors';
-import { computeCost, getLLMProvider, LLMError, PROVIDERS, type LLMProvider, type ProviderClientOptions } from '../llm';
+import { computeCost, createProviderClientPool, LLMError, PROVIDERS, type LLMProvider, type ProviderClientOptions } from '../llm';
 import { orgMonthSpend } from '../team/budget';
 import type { ServiceDeps } from './context';
 import type { KeyService } from './keys';
@@ -30,8 +30,25 @@ const ZERO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0, cachedInputTok
  * The way every model call leaves the core: the org's provider, settings and key
  * (`getLLMProviderForOrg`), a budget check before the call, and exactly one usage row after it,
  * success or failure.
+ *
+ * SDK clients are reused per provider, key, base URL and timeout (`createProviderClientPool`). They
+ * are dropped when a key is written or removed, when settings are saved (`forget`), and, for one
+ * provider, when it refuses its key (401) or has none: that also makes the next call read the
+ * keychain again, which is how a key changed by another program is picked up.
  */
 export function createLLMAccess(deps: ServiceDeps, session: SessionService, keys: KeyService) {
+  const clients = createProviderClientPool();
+  // Any key written or removed (here, by a team sync, by the CLI's commands in this process).
+  deps.secrets.onChange(() => clients.drop());
+
+  /** After a refused or missing key: the next call reads the keychain again and builds a new client. */
+  function forgetRefusedKey(s: Session, name: LLMProviderName, error: unknown): void {
+    if (error instanceof LLMError && (error.code === 'auth' || error.code === 'no_key')) {
+      keys.forget(s.org.id, name);
+      clients.drop(name);
+    }
+  }
+
   function monthOf(date: Date): string {
     return date.toISOString().slice(0, 7);
   }
@@ -59,15 +76,22 @@ export function createLLMAccess(deps: ServiceDeps, session: SessionService, keys
     // The provider's own timeout, when the org set one, wins over the caller's default (the
     // connection test's 15 s): it is the setting timeout messages tell the user to raise.
     const timeoutSeconds = settings.timeouts[name];
-    const instance = getLLMProvider(name, {
-      apiKey: await keys.resolve(s.org.id, name),
-      baseURL: settings.baseUrls[name] ?? PROVIDERS[name].defaultBaseUrl ?? undefined,
-      defaultModel: model,
-      temperature: settings.temperature,
-      maxTokens: settings.maxTokens,
-      ...client,
-      ...(timeoutSeconds === undefined ? {} : { deadlineMs: timeoutSeconds * 1000 }),
-    });
+    const apiKey = await keys.resolve(s.org.id, name);
+    let instance: LLMProvider;
+    try {
+      instance = clients.get(name, {
+        apiKey,
+        baseURL: settings.baseUrls[name] ?? PROVIDERS[name].defaultBaseUrl ?? undefined,
+        defaultModel: model,
+        temperature: settings.temperature,
+        maxTokens: settings.maxTokens,
+        ...client,
+        ...(timeoutSeconds === undefined ? {} : { deadlineMs: timeoutSeconds * 1000 }),
+      });
+    } catch (error) {
+      forgetRefusedKey(s, name, error);
+      throw error;
+    }
     return { name, model, client: instance };
   }
 
@@ -115,6 +139,17 @@ export function createLLMAccess(deps: ServiceDeps, session: SessionService, keys
   return {
     getLLMProviderForOrg,
 
+    /** Reports a failed call made outside `call` (listing models), so a refused key is read again. */
+    failed(s: Session, name: LLMProviderName, error: unknown): void {
+      forgetRefusedKey(s, name, error);
+    },
+
+    /** Drops every SDK client and cached keychain read: settings were saved. */
+    forget(): void {
+      clients.drop();
+      keys.forget();
+    },
+
     /**
      * Runs one model call for the current profile: refuses it when the month's budget is spent,
      * then records one usage row whatever happens. A call that never reached a provider
@@ -138,6 +173,7 @@ export function createLLMAccess(deps: ServiceDeps, session: SessionService, keys
         if (error instanceof LLMError && error.code !== 'no_key') {
           record(s, operation, target, { error, latencyMs: performance.now() - started });
         }
+        forgetRefusedKey(s, target.name, error);
         throw error;
       }
     },

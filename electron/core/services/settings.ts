@@ -41,17 +41,28 @@ export function createSettingsService(deps: ServiceDeps, session: SessionService
         }
         deps.store.forOrg(org.id).org.update({ provider: input.provider, settings });
       }
+      // Saving reads the keychain afresh (a key set by another program shows up) and rebuilds clients.
+      llm.forget();
       return getLLM();
     },
 
     providers() {
-      return LLM_PROVIDER_NAMES.map((name) => ({ name, ...PROVIDERS[name] }));
+      return LLM_PROVIDER_NAMES.map((name) => {
+        const { displayName, defaultBaseUrl, defaultModel, envVar, keyRequired } = PROVIDERS[name];
+        return { name, displayName, defaultBaseUrl, defaultModel, envVar, keyRequired };
+      });
     },
 
     async models(provider: LLMProviderName, refresh: boolean) {
       if (!refresh) return { models: getCatalog(provider), priceTable: PRICE_TABLE, live: false };
-      const target = await llm.getLLMProviderForOrg(session.current(), { provider }, { deadlineMs: TEST_DEADLINE_MS });
-      return { models: await target.client.listModels(), priceTable: PRICE_TABLE, live: true };
+      const s = session.current();
+      const target = await llm.getLLMProviderForOrg(s, { provider }, { deadlineMs: TEST_DEADLINE_MS });
+      try {
+        return { models: await target.client.listModels(), priceTable: PRICE_TABLE, live: true };
+      } catch (error) {
+        llm.failed(s, provider, error);
+        throw error;
+      }
     },
 
     /** A short connection test: one attempt, a 15 s deadline (or the provider's own timeout), recorded like any call. */

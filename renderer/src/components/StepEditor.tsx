@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { Channel, SequenceStep } from '../../../shared/domain';
+import { CHANNEL_SPECS, type Channel, type SequenceStep } from '../../../shared/domain';
 import { CHANNEL_LABELS, CHANNELS } from '../lib/labels';
 import { HighlightedTextarea, listPlaceholders } from './HighlightedTextarea';
 import { Icon } from './Icon';
@@ -137,7 +137,7 @@ export function StepEditor({ steps, onChange, onRegenerate, regeneratingIndex = 
                 </div>
               )}
             </div>
-            {step.channel === 'email' && (
+            {CHANNEL_SPECS[step.channel].hasSubject && (
               <div className="field">
                 <label htmlFor={`${id}-subject`}>Subject</label>
                 <input

@@ -10,7 +10,7 @@ import type {
   SequenceStatus,
   SuggestedAction,
 } from '../../../shared/domain';
-import { PROVIDER_DISPLAY_NAMES } from '../../../shared/domain';
+import { CHANNEL_SPECS, CHANNELS, PROVIDER_DISPLAY_NAMES } from '../../../shared/domain';
 
 /**
  * Display names for the closed sets in shared/domain. Each is a Record over the union,
@@ -19,8 +19,8 @@ import { PROVIDER_DISPLAY_NAMES } from '../../../shared/domain';
 
 export const PROVIDER_LABELS: Readonly<Record<LLMProviderName, string>> = PROVIDER_DISPLAY_NAMES;
 
-export const CHANNEL_LABELS: Record<Channel, string> = { email: 'Email', whatsapp: 'WhatsApp', sms: 'SMS' };
-export const CHANNELS = Object.keys(CHANNEL_LABELS) as Channel[];
+export const CHANNEL_LABELS: Readonly<Record<Channel, string>> = Object.fromEntries(CHANNELS.map((c) => [c, CHANNEL_SPECS[c].label])) as Record<Channel, string>;
+export { CHANNELS };
 
 export const REPLY_CLASS_LABELS: Record<ReplyClass, string> = {
   interested: 'Interested',
@@ -50,7 +50,6 @@ export const SEQUENCE_STATUS_LABELS: Record<SequenceStatus, string> = { draft: '
 export const SEQUENCE_STATUSES = Object.keys(SEQUENCE_STATUS_LABELS) as SequenceStatus[];
 
 export const ROLE_LABELS: Record<Role, string> = { owner: 'Owner', admin: 'Admin', member: 'Member' };
-export const ROLES = Object.keys(ROLE_LABELS) as Role[];
 /** Roles that may change settings; mirrors MANAGER_ROLES without pulling zod into the bundle. */
 export const MANAGER_ROLE_SET: ReadonlySet<Role> = new Set<Role>(['owner', 'admin']);
 

@@ -1,11 +1,11 @@
-import type { SequenceStep } from '../../../shared/domain';
+import { CHANNEL_SPECS, type SequenceStep } from '../../../shared/domain';
 import { CHANNEL_LABELS } from './labels';
 
 /** A sequence as plain text for the clipboard: one block per step. */
 export function formatSequenceAsText(title: string, steps: SequenceStep[]): string {
   const blocks = steps.map((s) => {
     const head = `Step ${s.step} · ${CHANNEL_LABELS[s.channel]} · day +${s.delay_days}`;
-    const subject = s.channel === 'email' && s.subject ? `Subject: ${s.subject}\n\n` : '';
+    const subject = CHANNEL_SPECS[s.channel].hasSubject && s.subject ? `Subject: ${s.subject}\n\n` : '';
     return `${head}\n${subject}${s.body}`;
   });
   return `${title}\n\n${blocks.join('\n\n---\n\n')}\n`;

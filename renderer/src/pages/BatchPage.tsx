@@ -1,5 +1,5 @@
 import { type KeyboardEvent, useRef, useState } from 'react';
-import type { Channel, Job } from '../../../shared/domain';
+import { channelsTakeSubjects, type Channel, type Job } from '../../../shared/domain';
 import { MAX_BATCH_LEADS, type ChannelInput, type ChannelOutput } from '../../../shared/ipc';
 import { DropZone } from '../components/DropZone';
 import { ErrorMessage } from '../components/ErrorMessage';
@@ -475,7 +475,7 @@ function GenerateStep({ imported, onCreated }: { imported: ImportResult; onCreat
         await call('jobs:create-generate', {
           leadIds: imported.leadIds,
           businessProfileId: chosen,
-          options: { numberOfSteps: steps, channels, includeSubjects: channels.includes('email') },
+          options: { numberOfSteps: steps, channels, includeSubjects: channelsTakeSubjects(channels) },
           concurrency,
         }),
       );

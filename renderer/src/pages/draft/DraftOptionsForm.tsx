@@ -1,4 +1,4 @@
-import type { BusinessProfile, LLMProviderName, Template } from '../../../../shared/domain';
+import { channelsTakeSubjects, type BusinessProfile, type LLMProviderName, type Template } from '../../../../shared/domain';
 import type { ChannelOutput } from '../../../../shared/ipc';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Field } from '../../components/States';
@@ -137,8 +137,8 @@ export function DraftOptionsForm(props: {
         <label className="check">
           <input
             type="checkbox"
-            checked={form.includeSubjects && form.channels.includes('email')}
-            disabled={!form.channels.includes('email')}
+            checked={form.includeSubjects && channelsTakeSubjects(form.channels)}
+            disabled={!channelsTakeSubjects(form.channels)}
             onChange={(e) => update({ includeSubjects: e.target.checked })}
           />
           Write email subjects

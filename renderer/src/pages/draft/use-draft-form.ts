@@ -1,5 +1,15 @@
 import { useEffect, useState } from 'react';
-import type { BusinessContext, BusinessProfile, Channel, LLMProviderName, Lead, LeadContext, SequenceOptions, Template } from '../../../../shared/domain';
+import {
+  channelsTakeSubjects,
+  type BusinessContext,
+  type BusinessProfile,
+  type Channel,
+  type LLMProviderName,
+  type Lead,
+  type LeadContext,
+  type SequenceOptions,
+  type Template,
+} from '../../../../shared/domain';
 import type { ChannelInput } from '../../../../shared/ipc';
 import { parseDelays } from '../../lib/sequence-text';
 
@@ -79,7 +89,7 @@ export function useDraftForm(profiles: BusinessProfile[] | undefined): DraftForm
     numberOfSteps: form.numberOfSteps,
     channels: form.channels,
     ...(delays && delays.length ? { delayDays: delays } : {}),
-    includeSubjects: form.channels.includes('email') ? form.includeSubjects : false,
+    includeSubjects: channelsTakeSubjects(form.channels) ? form.includeSubjects : false,
     ...(form.language.trim() ? { language: form.language.trim() } : {}),
     ...(form.templateId ? { templateId: form.templateId } : {}),
   };

@@ -40,7 +40,7 @@ export function useGeneration(): Generation {
     active.current = requestId;
     setPhase({ kind: 'streaming', requestId, text: '' });
     const unsubscribe = subscribe('llm:stream', (event) => {
-      if (event.requestId !== requestId || event.part.type !== 'text-delta') return;
+      if (event.requestId !== requestId) return;
       const delta = event.part.text;
       setPhase((p) => (p.kind === 'streaming' && p.requestId === requestId ? { ...p, text: p.text + delta } : p));
     });
