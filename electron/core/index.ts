@@ -40,6 +40,8 @@ export interface CoreOptions {
   autoSync?: boolean | { intervalMs?: number; tickMs?: number };
   /** Team hooks for tests and the bench (see `TeamServiceOptions`). */
   team?: TeamServiceOptions;
+  /** The program's built reply analysis worker (see `ServiceDeps.replyWorkerFile`). */
+  replyWorkerFile?: string | URL;
 }
 
 /** A listener for pushes that concern every window, such as job progress. */
@@ -97,6 +99,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     now: options.now ?? (() => new Date()),
     orgId: options.orgId,
     program: options.program,
+    replyWorkerFile: options.replyWorkerFile,
     broadcast,
   }, { team: options.team });
   if (options.autoSync) services.team.startAutoSync(options.autoSync === true ? {} : options.autoSync);
@@ -118,8 +121,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     logger,
     keychainAvailable: probe.available,
     close: () => {
-      // The hub connection closes in the background; it never holds the process open.
+      // The hub connection and the analysis workers close in the background; neither holds the process open.
       void services.team.close();
+      void services.jobs.close();
       store.close();
     },
   };

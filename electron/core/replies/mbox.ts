@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../errors';
@@ -322,6 +322,15 @@ export async function* listReplySources(pathToDirOrMbox: string): AsyncGenerator
   }
 }
 
+/** The bytes of a listed message, from what was read of its span: an mbox message is unescaped. */
+function finishSource(ref: Pick<ReplySourceRef, 'path' | 'offset'>, buffer: Buffer, read: number, wanted: number): Buffer {
+  if (ref.offset === undefined) return buffer.subarray(0, read);
+  if (read < wanted) {
+    throw new AppError('validation', `${path.basename(ref.path)} is shorter than when the batch was made: it changed since. Start the batch again.`, { field: 'in' });
+  }
+  return unescapeMboxMessage(buffer);
+}
+
 /**
  * Reads the raw bytes of one listed message; an mbox message is read from its span and
  * unescaped. At most one byte more than the parser accepts is read, so an oversized message
@@ -344,13 +353,36 @@ export async function readReplySource(ref: Pick<ReplySourceRef, 'path' | 'offset
         if (bytesRead === 0) break;
         read += bytesRead;
       }
-      if (ref.offset === undefined) return buffer.subarray(0, read);
-      if (read < length) {
-        throw new AppError('validation', `${path.basename(ref.path)} is shorter than when the batch was made: it changed since. Start the batch again.`, { field: 'in' });
-      }
-      return unescapeMboxMessage(buffer);
+      return finishSource(ref, buffer, read, length);
     } finally {
       await handle.close();
+    }
+  } catch (error) {
+    throw readError(ref.path, error);
+  }
+}
+
+/**
+ * `readReplySource` with blocking reads, for a worker thread (the reply analyzer's), where a
+ * read holds up nothing else and four system calls cost less than four trips to the I/O pool.
+ */
+export function readReplySourceSync(ref: Pick<ReplySourceRef, 'path' | 'offset' | 'length'>): Buffer {
+  try {
+    const fd = openSync(ref.path, 'r');
+    try {
+      const offset = ref.offset ?? 0;
+      const size = ref.offset === undefined ? fstatSync(fd).size : ref.length;
+      const length = Math.min(size, MAX_SOURCE_BYTES + 1);
+      const buffer = Buffer.allocUnsafe(length);
+      let read = 0;
+      while (read < length) {
+        const bytesRead = readSync(fd, buffer, read, length - read, offset + read);
+        if (bytesRead === 0) break;
+        read += bytesRead;
+      }
+      return finishSource(ref, buffer, read, length);
+    } finally {
+      closeSync(fd);
     }
   } catch (error) {
     throw readError(ref.path, error);

@@ -5,7 +5,7 @@ import { exportReplyItemsCsv } from './replies-export';
 import { listReplyFiles, readMessageId, readReplyFiles, type ReplyFile } from './reply-files';
 import { AppError } from '../errors';
 import { createJobRunner, createRateLimiter, type ProcessItem } from '../jobs';
-import { readReplySource, splitMbox } from '../replies';
+import { createReplyAnalyzer, splitMbox, type ReplySourceInput } from '../replies';
 import type { ServiceDeps } from './context';
 import type { ExportFormat, ExportService } from './exports';
 import type { LLMAccess } from './llm-access';
@@ -38,11 +38,11 @@ const EXPORT_PAGE = 1000;
  * A classify item's raw message: the bytes of an upload (base64), or a reference into a file on
  * disk (an .eml file, or one message's span of an mbox) that is read only when the item runs.
  */
-async function readItemSource(input: Record<string, unknown>): Promise<Buffer> {
+function itemSource(input: Record<string, unknown>): ReplySourceInput {
   if (typeof input['path'] === 'string') {
-    return readReplySource({ path: input['path'], offset: typeof input['offset'] === 'number' ? input['offset'] : undefined, length: Number(input['length'] ?? 0) });
+    return { ref: { path: input['path'], offset: typeof input['offset'] === 'number' ? input['offset'] : undefined, length: Number(input['length'] ?? 0) } };
   }
-  return Buffer.from(String(input['sourceBase64'] ?? ''), 'base64');
+  return { bytes: Buffer.from(String(input['sourceBase64'] ?? ''), 'base64') };
 }
 
 function leadTitle(lead: { firstName?: string; lastName?: string; company?: string; email?: string }): string {
@@ -63,6 +63,11 @@ export function createJobService(
   exports: ExportService,
 ) {
   const { store } = deps;
+  /**
+   * Classify items are read, parsed and run through the rules on worker threads (when the
+   * program built one), while this thread commits results: the one writer keeps crash safety.
+   */
+  const analyzer = createReplyAnalyzer({ workerFile: deps.replyWorkerFile, logger: deps.logger });
 
   /** The session of the job's items, read again at most once a second: settings changed mid-job still apply. */
   let sessionMemo: { jobId: string; at: number; session: Session } | null = null;
@@ -128,9 +133,9 @@ export function createJobService(
     }
     const params = job.params as unknown as ClassifyParams;
     // Raw bytes: a reply in a non-UTF-8 charset must reach the MIME parser unchanged.
-    const source = await readItemSource(item.input);
+    const analysis = await analyzer.analyze(itemSource(item.input));
     const decision = await replies.decide(
-      { eml: source, rulesOnly: params.rulesOnly, provider, signal: call.signal, onRateLimit: call.onRateLimit, retry: false, beforeModelCall: call.acquireCall },
+      { analysis, rulesOnly: params.rulesOnly, provider, signal: call.signal, onRateLimit: call.onRateLimit, retry: false, beforeModelCall: call.acquireCall },
       s,
     );
     return {
@@ -160,6 +165,10 @@ export function createJobService(
     runner,
     /** What the runner does for one item; tests drive their own runner with it. */
     processItem,
+    /** Where classify items are analysed (worker threads or this one). */
+    analyzer,
+    /** Stops the analysis workers (the core is closing); a run still going analyses on this thread. */
+    close: () => analyzer.close(),
 
     createGenerate(input: { leadIds: string[]; businessProfileId: string; options: SequenceOptions; provider?: LLMProviderName; model?: string; concurrency?: number }): Job {
       const { org, user } = session.current();
@@ -188,6 +197,7 @@ export function createJobService(
           : [{ ...f, file: f.file ?? f.name, mboxIndex: f.mboxIndex ?? null }],
       );
       if (files.length === 0) throw new AppError('validation', 'The files hold no messages: drop .eml files or an .mbox file.', { field: 'files' });
+      analyzer.warm();
       const params: ClassifyParams = { userId: user.id, rulesOnly, fallbackOrder: org.settings.fallbackOrder.filter((p) => p !== org.provider) };
       const job = store.jobs.create({
         orgId: org.id,
@@ -214,6 +224,9 @@ export function createJobService(
      */
     async createClassifyFromPath(target: string, rulesOnly: boolean, options: { recursive?: boolean } = {}): Promise<Job> {
       const { org, user } = session.current();
+      const listStart = performance.now();
+      // The analysis workers load while the messages are listed.
+      analyzer.warm();
       const refs = listReplyFiles(target, options);
       const first = await refs.next();
       if (first.done) throw new AppError('validation', `"${target}" holds no messages: give a folder of .eml files or an mbox file.`, { field: 'in' });
@@ -236,6 +249,8 @@ export function createJobService(
         await runner.cancel(job.id).catch(() => undefined);
         throw error;
       }
+      // How long listing took, and where messages are parsed: `npm run bench` reads this line.
+      deps.logger.info('replies listed', { jobId: job.id, items: store.jobs.progress(job.id).total, listMs: Math.round(performance.now() - listStart), analysis: analyzer.mode() });
       runner.start(job.id);
       return store.jobs.get(job.id)!;
     },
