@@ -115,6 +115,26 @@ describe('reply analysis on worker threads', () => {
     expect(analyzer.mode()).toBe('workers');
   });
 
+  it('by default starts workers for a batch only when the machine has idle cores', async () => {
+    let load = 100;
+    const analyzer = open({ workerFile: worker.file, loadAverage: () => load });
+    const fixtures = listFixtures().slice(0, 10);
+    const want = await Promise.all(fixtures.map((path) => analyzeReply(readFileSync(path)).catch((e: unknown) => e)));
+    // A busy machine: this process's slice of it is all there is, and workers would only add work.
+    analyzer.warm();
+    expect(analyzer.mode()).toBe('this-thread');
+    expect(await Promise.all(fixtures.map((path) => analyzer.analyze(refOf(path)).catch((e: unknown) => e)))).toEqual(want);
+    expect(analyzer.mode()).toBe('this-thread');
+    // The next batch starts on an idle machine: it gets workers, and keeps them.
+    load = 0;
+    analyzer.warm();
+    expect(analyzer.mode()).toBe('workers');
+    expect(await Promise.all(fixtures.map((path) => analyzer.analyze(refOf(path)).catch((e: unknown) => e)))).toEqual(want);
+    load = 100;
+    analyzer.warm();
+    expect(analyzer.mode()).toBe('workers');
+  });
+
   it('analyses on this thread when the worker cannot start, and says so once in the log', async () => {
     const { logger, warnings } = recordingLogger();
     const analyzer = open({ workerFile: join(dir, 'no-such-worker.mjs'), threads: 2, logger });
@@ -148,8 +168,8 @@ describe('reply analysis on worker threads', () => {
         "import { BroadcastChannel, parentPort } from 'node:worker_threads';",
         "const channel = new BroadcastChannel('analyzer-budget');",
         'const held = [];',
-        "channel.onmessage = () => { const { id } = held.shift(); parentPort.postMessage({ id, analysis: { fromAddress: null, subject: null, rawText: String(id), parsedText: '', rule: null, damage: null } }); };",
-        "parentPort.on('message', ({ id, source }) => { held.push({ id, length: source.ref.length }); channel.postMessage({ id, held: held.length, bytes: held.reduce((sum, h) => sum + h.length, 0) }); });",
+        "channel.onmessage = () => { const { id } = held.shift(); parentPort.postMessage([{ id, analysis: { fromAddress: null, subject: null, rawText: String(id), parsedText: '', rule: null, damage: null } }]); };",
+        "parentPort.on('message', (requests) => { for (const { id, source } of requests) { held.push({ id, length: source.ref.length }); channel.postMessage({ id, held: held.length, bytes: held.reduce((sum, h) => sum + h.length, 0) }); } });",
       ].join('\n'),
     );
     const budget = 250;

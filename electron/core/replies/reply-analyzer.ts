@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ErrorCode } from '../../../shared/domain/errors';
 import { AppError } from '../errors';
@@ -10,7 +10,11 @@ import { MAX_SOURCE_BYTES } from './parse-email';
 /** A message to analyse: where it sits on disk (read where it is analysed), or its bytes. */
 export type ReplySourceInput = { ref: Pick<ReplySourceRef, 'path' | 'offset' | 'length'> } | { bytes: Uint8Array };
 
-/** What the main thread sends a worker. */
+/**
+ * What the main thread sends a worker, in arrays: the requests made in one turn of the event loop
+ * go together, and so do the answers ready in one turn of the worker's. Each message between
+ * threads wakes the other side, which a busy machine makes slow.
+ */
 export interface AnalysisRequest {
   id: number;
   source: ReplySourceInput;
@@ -40,9 +44,12 @@ export interface ReplyAnalyzer {
    * @throws AppError('validation') for a message that is no email, AppError('not_found') for a file that is gone.
    */
   analyze(source: ReplySourceInput): Promise<ReplyAnalysis>;
-  /** Starts the workers ahead of the first message (a batch is about to run): they load while it is listed. */
+  /**
+   * A batch is about to run: decides whether it gets workers (see `threads`) and starts them,
+   * so they load while it is listed.
+   */
   warm(): void;
-  /** Where analyses run now. */
+  /** Where analyses run now: 'this-thread' until a batch asked for workers, or when they failed. */
   mode(): 'workers' | 'this-thread';
   /** Stops the workers; what they held, and later analyses, run in this thread. */
   close(): Promise<void>;
@@ -51,8 +58,15 @@ export interface ReplyAnalyzer {
 export interface ReplyAnalyzerOptions {
   /** The built worker entry (`reply-worker` in out/node and out/main). Without one, analyses run in this thread. */
   workerFile?: string | URL;
-  /** How many workers; defaults to the machine's cores, at most 4. */
+  /**
+   * How many workers. By default, as many as the machine has idle cores when a batch starts
+   * (its cores less the 1-minute load average, rounded), at most 4; none when it has none, for
+   * then the workers would only share this process's slice of a busy machine with more work
+   * (their own start-up, copying results between threads).
+   */
   threads?: number;
+  /** The machine's 1-minute load average (os.loadavg); for tests. */
+  loadAverage?: () => number;
   /**
    * Bytes of messages being read and parsed at once, summed over their sizes; more wait their
    * turn (as a reference, unread). One message always goes, whatever its size. Defaults to 64 MB:
@@ -102,6 +116,8 @@ interface Task {
 interface Slot {
   worker: Worker;
   tasks: Map<number, Task>;
+  /** Requests of this turn, sent together at its end. */
+  outbox: AnalysisRequest[];
 }
 
 function weightOf(source: ReplySourceInput): number {
@@ -109,7 +125,14 @@ function weightOf(source: ReplySourceInput): number {
 }
 
 export function createReplyAnalyzer(options: ReplyAnalyzerOptions = {}): ReplyAnalyzer {
-  const threads = Math.max(1, Math.min(MAX_THREADS, options.threads ?? availableParallelism()));
+  const loadAverage = options.loadAverage ?? (() => loadavg()[0]!);
+  /** Workers for the next start: explicit, or the cores idle now. */
+  const threadsWanted = () =>
+    options.threads !== undefined
+      ? Math.min(MAX_THREADS, options.threads)
+      : Math.max(0, Math.min(MAX_THREADS, Math.round(availableParallelism() - loadAverage())));
+  /** Decided at the first request, or again when a batch starts while none run. */
+  let decided = false;
   const maxBytes = options.maxBytesInFlight ?? DEFAULT_BYTES_IN_FLIGHT;
   let slots: Slot[] | null = null;
   /** Set once the workers failed or were closed: from then on, everything runs here. */
@@ -142,7 +165,10 @@ export function createReplyAnalyzer(options: ReplyAnalyzerOptions = {}): ReplyAn
     const stopping = slots ?? [];
     slots = null;
     const orphans = stopping.flatMap((slot) => [...slot.tasks.values()]);
-    for (const slot of stopping) slot.tasks.clear();
+    for (const slot of stopping) {
+      slot.tasks.clear();
+      slot.outbox.length = 0;
+    }
     for (const task of orphans) runHere(task);
     return Promise.all(stopping.map((slot) => slot.worker.terminate()));
   }
@@ -157,29 +183,35 @@ export function createReplyAnalyzer(options: ReplyAnalyzerOptions = {}): ReplyAn
     const worker = new Worker(file, { name: 'outreach-desk reply analysis' });
     // An idle worker never keeps the process alive; one with work does (see `dispatch`).
     worker.unref();
-    const slot: Slot = { worker, tasks: new Map() };
-    worker.on('message', (answer: AnalysisAnswer) => {
-      const task = slot.tasks.get(answer.id);
-      if (!task) return;
-      slot.tasks.delete(answer.id);
-      if (slot.tasks.size === 0) worker.unref();
-      finish(task, 'analysis' in answer ? { analysis: answer.analysis } : { error: fromAnswer(answer) });
+    const slot: Slot = { worker, tasks: new Map(), outbox: [] };
+    worker.on('message', (answers: AnalysisAnswer[]) => {
+      for (const answer of answers) {
+        const task = slot.tasks.get(answer.id);
+        if (!task) continue;
+        slot.tasks.delete(answer.id);
+        if (slot.tasks.size === 0) worker.unref();
+        finish(task, 'analysis' in answer ? { analysis: answer.analysis } : { error: fromAnswer(answer) });
+      }
     });
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`The reply analysis worker exited with code ${code}.`)));
     return slot;
   }
 
-  function start(): Slot[] | null {
+  /** The running workers; starts them if this batch is to have them (`decide`), else null. */
+  function start(decide = false): Slot[] | null {
     if (here) return null;
-    if (!slots) {
-      try {
-        slots = [];
-        for (let i = 0; i < threads; i++) slots.push(spawnSlot(options.workerFile!));
-      } catch (error) {
-        fail(error);
-        return null;
-      }
+    if (slots) return slots;
+    if (decided && !decide) return null;
+    decided = true;
+    const threads = threadsWanted();
+    if (threads < 1) return null;
+    try {
+      slots = [];
+      for (let i = 0; i < threads; i++) slots.push(spawnSlot(options.workerFile!));
+    } catch (error) {
+      fail(error);
+      return null;
     }
     return slots;
   }
@@ -194,14 +226,25 @@ export function createReplyAnalyzer(options: ReplyAnalyzerOptions = {}): ReplyAn
     const id = nextId++;
     slot.tasks.set(id, task);
     slot.worker.ref();
+    if (slot.outbox.push({ id, source: task.source }) === 1) queueMicrotask(() => send(slot));
+  }
+
+  /** Sends a slot's requests of this turn in one message. */
+  function send(slot: Slot): void {
+    const requests = slot.outbox.splice(0);
+    // The worker stopped meanwhile: its tasks were handed to this thread.
+    if (!slots?.includes(slot)) return;
     try {
-      slot.worker.postMessage({ id, source: task.source } satisfies AnalysisRequest);
+      slot.worker.postMessage(requests);
     } catch (error) {
-      // A source that cannot be sent (never for plain bytes and paths): analyse it here.
-      slot.tasks.delete(id);
+      // Sources that cannot be sent (never plain bytes and paths): analysed here.
+      options.logger?.warn('messages could not be sent to a reply analysis worker', { error });
+      for (const { id } of requests) {
+        const task = slot.tasks.get(id);
+        slot.tasks.delete(id);
+        if (task) runHere(task);
+      }
       if (slot.tasks.size === 0) slot.worker.unref();
-      options.logger?.warn('a message could not be sent to a reply analysis worker', { error });
-      runHere(task);
     }
   }
 
@@ -223,9 +266,9 @@ export function createReplyAnalyzer(options: ReplyAnalyzerOptions = {}): ReplyAn
       });
     },
     warm() {
-      start();
+      start(true);
     },
-    mode: () => (here ? 'this-thread' : 'workers'),
+    mode: () => (slots ? 'workers' : 'this-thread'),
     async close() {
       await stopWorkers();
     },
