@@ -65,7 +65,8 @@ export function createJobService(
   const { store } = deps;
   /**
    * Classify items are read, parsed and run through the rules on worker threads (when the
-   * program built one), while this thread commits results: the one writer keeps crash safety.
+   * program built one and the machine has idle cores), while this thread commits results: one
+   * writer, so a crash loses at most the open batch of results.
    */
   const analyzer = createReplyAnalyzer({ workerFile: deps.replyWorkerFile, logger: deps.logger });
 
