@@ -115,7 +115,7 @@ describe('reply analysis on worker threads', () => {
     expect(analyzer.mode()).toBe('workers');
   });
 
-  it('by default starts workers for a batch only when the machine has idle cores', async () => {
+  it('by default starts a worker for a batch only when the machine has an idle core', async () => {
     let load = 100;
     const analyzer = open({ workerFile: worker.file, loadAverage: () => load });
     const fixtures = listFixtures().slice(0, 10);

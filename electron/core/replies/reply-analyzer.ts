@@ -59,10 +59,11 @@ export interface ReplyAnalyzerOptions {
   /** The built worker entry (`reply-worker` in out/node and out/main). Without one, analyses run in this thread. */
   workerFile?: string | URL;
   /**
-   * How many workers. By default, as many as the machine has idle cores when a batch starts
-   * (its cores less the 1-minute load average, rounded), at most 4; none when it has none, for
-   * then the workers would only share this process's slice of a busy machine with more work
-   * (their own start-up, copying results between threads).
+   * How many workers (at most 4). By default one, when the machine has an idle core as a batch
+   * starts (its cores less the 1-minute load average, rounded): none on a busy machine, where a
+   * worker only shares this process's slice of it with more work (its start-up, copying results
+   * between threads); and no more than one, for each costs a heap of its own with the parser
+   * loaded (about 70 MB), and a batch of any size stays under 400 MB (`npm run bench -- mbox`).
    */
   threads?: number;
   /** The machine's 1-minute load average (os.loadavg); for tests. */
@@ -103,6 +104,7 @@ function fromAnswer(answer: Exclude<AnalysisAnswer, { analysis: ReplyAnalysis }>
 }
 
 const MAX_THREADS = 4;
+const DEFAULT_THREADS = 1;
 const DEFAULT_BYTES_IN_FLIGHT = 64 * 1024 * 1024;
 
 interface Task {
@@ -126,11 +128,9 @@ function weightOf(source: ReplySourceInput): number {
 
 export function createReplyAnalyzer(options: ReplyAnalyzerOptions = {}): ReplyAnalyzer {
   const loadAverage = options.loadAverage ?? (() => loadavg()[0]!);
-  /** Workers for the next start: explicit, or the cores idle now. */
+  /** Workers for the next start: as many as asked, or one if a core is idle now. */
   const threadsWanted = () =>
-    options.threads !== undefined
-      ? Math.min(MAX_THREADS, options.threads)
-      : Math.max(0, Math.min(MAX_THREADS, Math.round(availableParallelism() - loadAverage())));
+    options.threads !== undefined ? Math.min(MAX_THREADS, options.threads) : Math.round(availableParallelism() - loadAverage()) >= 1 ? DEFAULT_THREADS : 0;
   /** Decided at the first request, or again when a batch starts while none run. */
   let decided = false;
   const maxBytes = options.maxBytesInFlight ?? DEFAULT_BYTES_IN_FLIGHT;
