@@ -8,7 +8,8 @@ export default defineConfig({
       externalizeDeps: true,
       outDir: 'out/main',
       rollupOptions: {
-        input: { index: resolve(__dirname, 'electron/main/index.ts') },
+        // The reply analysis worker is started from the main bundle's folder (batch classification).
+        input: { index: resolve(__dirname, 'electron/main/index.ts'), 'reply-worker': resolve(__dirname, 'electron/core/replies/reply-analyzer-worker.ts') },
         // What the core loads on demand (mailparser, papaparse) is required like every other
         // dependency of the CommonJS main bundle, rather than through import() (see lazy-adapter.ts).
         output: { dynamicImportInCjs: false },

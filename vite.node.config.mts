@@ -73,4 +73,6 @@ export default defineNodeBuild('out/node', {
   cli: resolve(import.meta.dirname, 'electron/cli/index.ts'),
   host: resolve(import.meta.dirname, 'electron/host/main.ts'),
   core: resolve(import.meta.dirname, 'electron/core/index.ts'),
+  // Batch classification parses on worker threads; the CLI and the host start them from here.
+  'reply-worker': resolve(import.meta.dirname, 'electron/core/replies/reply-analyzer-worker.ts'),
 });

@@ -17,6 +17,7 @@ const PROCESS_TESTS = [
   // These build a Node entry with vite, then start it.
   'test/storage/crash.test.ts',
   'test/secrets/secret-store.test.ts',
+  'test/replies/reply-analyzer.test.ts',
 ];
 
 export default defineConfig({

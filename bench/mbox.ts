@@ -170,7 +170,7 @@ async function timeSequentialRead(file: string): Promise<number> {
   return performance.now() - start;
 }
 
-/** Reports the child's VmHWM on file descriptor 3 as it exits: the exact peak, not a sample. */
+/** Reports the child's VmHWM (the whole process's, threads included) on file descriptor 3 as it exits: the exact peak, not a sample. */
 const PEAK_HOOK = `data:text/javascript,${encodeURIComponent(
   'import { readFileSync, writeSync } from "node:fs"; process.on("exit", () => { try { const m = /VmHWM:\\s+(\\d+)/.exec(readFileSync("/proc/self/status", "utf8")); writeSync(3, (m ? m[1] : "") + "\\n"); } catch {} });',
 )}`;
@@ -198,7 +198,9 @@ async function runCliMeasured(args: string[]): Promise<PeakRun> {
       }, 200);
     },
   }).finally(() => clearInterval(sampler));
-  return { ...run, peakKb: Number(run.fd3.trim()) || 0, sampledPeakKb };
+  // Worker threads load the hook too and report as they stop: the process's peak is the largest line.
+  const reported = run.fd3.split('\n').map(Number).filter((kb) => kb > 0);
+  return { ...run, peakKb: reported.length ? Math.max(...reported) : 0, sampledPeakKb };
 }
 
 export async function runMboxBench(): Promise<void> {
@@ -214,16 +216,20 @@ export async function runMboxBench(): Promise<void> {
     const readMs = await timeSequentialRead(file);
 
     const out = join(dir, 'results.csv');
+    const load = Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
     const run = await runCliMeasured(['--data-dir', join(dir, 'data'), 'batch', 'classify', '--in', file, '--out', out, '--rules-only']);
     const summary = /Job \S+: (\w+), (\d+) done, (\d+) failed of (\d+)\./.exec(run.stderr);
     if (run.code !== 0 || !summary) throw new Error(`the CLI run failed (exit ${run.code}):\n${run.stderr.slice(-2000)}`);
     const [, status, done, failed, total] = summary;
     const peakMb = (run.peakKb || run.sampledPeakKb) / 1024;
+    const log = join(dir, 'data', 'logs', 'outreach-desk.log');
+    const listed = existsSync(log) ? /"message":"replies listed".*?"analysis":"([\w-]+)"/.exec(readFileSync(log, 'utf8')) : null;
     const rows: Array<[string, string]> = [
       ['mbox', `${(bytes / 1024 ** 3).toFixed(2)} GB, ${messages} messages (seeded Takeout-like mix)`],
       ['job', `${status}, ${done} done, ${failed} failed of ${total}${messages > OVERSIZED_AT ? '  (1 failed expected: one message is over the 25 MB limit)' : ''}`],
       ['peak RSS of the CLI', `${peakMb.toFixed(0)} MB  (goal < ${RSS_GOAL_MB} MB: ${peakMb < RSS_GOAL_MB ? 'met' : 'NOT met'}; ${run.peakKb ? 'VmHWM at exit' : 'sampled every 200 ms'})`],
-      ['messages per second', `${(Number(total) / (run.wallMs / 1000)).toFixed(0)}  (${(run.wallMs / 1000).toFixed(1)} s end to end: scan, items, rules, CSV)`],
+      ['messages per second', `${(Number(total) / (run.wallMs / 1000)).toFixed(0)}  (${(run.wallMs / 1000).toFixed(1)} s end to end: scan, items, rules, CSV; load ${load.toFixed(1)} at the start)`],
+      ['messages parsed on', `${listed?.[1] ?? 'not in the log'}  (a worker thread when the machine had an idle core)`],
       ['wall time / one plain read', `${(run.wallMs / readMs).toFixed(1)}×  (a sequential read of the file took ${(readMs / 1000).toFixed(1)} s)`],
       ['results CSV', `${(statSync(out).size / 1024 ** 2).toFixed(1)} MB`],
     ];

@@ -125,6 +125,8 @@ export async function runCli(argv: string[]): Promise<number> {
       onCorrupt: flags.startFresh ? 'move-aside' : 'fail',
       // Errors name the command that fixes them, not a Settings screen.
       surface: 'cli',
+      // Built beside this file (vite.node.config.mts).
+      replyWorkerFile: new URL('./reply-worker.mjs', import.meta.url),
     });
     if (core.store.recoveredFrom) io.err(`The damaged database was moved to ${core.store.recoveredFrom}; started a new one.`);
     // Commands often end with `return io.out(…)`, whose value is no exit code: only a number is.

@@ -42,6 +42,8 @@ export interface CoreOptions {
   team?: TeamServiceOptions;
   /** How the job runner paces and retries, for tests and the bench (see `JobRunnerTuning`); production uses the defaults. */
   jobs?: JobRunnerTuning;
+  /** The program's built reply analysis worker (see `ServiceDeps.replyWorkerFile`). */
+  replyWorkerFile?: string | URL;
 }
 
 /** A listener for pushes that concern every window, such as job progress. */
@@ -106,6 +108,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     now: options.now ?? (() => new Date()),
     orgId: options.orgId,
     program: options.program,
+    replyWorkerFile: options.replyWorkerFile,
     broadcast,
   }, { team: options.team, jobs: options.jobs });
   if (options.autoSync) services.team.startAutoSync(options.autoSync === true ? {} : options.autoSync);
@@ -129,8 +132,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     logger,
     keychainAvailable: probe.available,
     close: () => {
-      // The hub connection closes in the background; it never holds the process open.
+      // The hub connection and the analysis workers close in the background; neither holds the process open.
       void services.team.close();
+      void services.jobs.close();
       store.close();
     },
   };

@@ -20,7 +20,9 @@ async function openCore(dataDir: string): Promise<Core | null> {
   // `npm start` builds an Electron-ABI copy beside it. Packaged apps are rebuilt by electron-builder.
   const devBinding = join(app.getAppPath(), 'node_modules', '.electron-native', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
   const sqliteNativeBinding = !app.isPackaged && existsSync(devBinding) ? devBinding : undefined;
-  const options = { dataDir, env: process.env, logger, version: app.getVersion(), sqliteNativeBinding, autoSync: true };
+  // The reply analysis worker is built beside this bundle (electron.vite.config.ts).
+  const replyWorkerFile = join(__dirname, 'reply-worker.js');
+  const options = { dataDir, env: process.env, logger, version: app.getVersion(), sqliteNativeBinding, autoSync: true, replyWorkerFile };
   try {
     return await createCore(options);
   } catch (error) {

@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeProvider, type FakeProvider } from '../fakes/fake-provider';
-import { REPO_ROOT, runCli } from '../helpers/run-cli';
+import { runCli } from '../helpers/run-cli';
+import { corpusPath } from '../replies/corpus';
 
-const CORPUS = join(REPO_ROOT, '..', 'shared', 'corpus', 'replies');
+// Beside the repository, or where REPLY_CORPUS says (as the corpus score test and the bench read it).
+const CORPUS = corpusPath;
 const HAS_CORPUS = existsSync(CORPUS);
 if (!HAS_CORPUS) process.stdout.write(`skipped: reply corpus not found at ${CORPUS} (batch classify CLI tests)\n`);
 

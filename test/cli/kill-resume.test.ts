@@ -110,3 +110,96 @@ describe('one job, one process: a second runner refuses naming the holder; after
     expect(csv[0]).toContain('step_1_body');
   }, 300_000);
 });
+
+const MESSAGES = 8000;
+
+/** Short human replies (the rules leave them undecided) and bounces (decided), as an mbox. */
+function writeInbox(file: string): void {
+  const parts: string[] = [];
+  for (let i = 0; i < MESSAGES; i++) {
+    const envelope = `From sender${i}@example.com Tue Mar  4 09:${String(i % 60).padStart(2, '0')}:00 2025`;
+    const message =
+      i % 3 === 2
+        ? `From: Mail Delivery System <MAILER-DAEMON@mx.example.net>\nTo: rep@seller.example\nSubject: Undelivered Mail Returned to Sender\nMessage-ID: <dsn-${i}@mx.example.net>\nContent-Type: multipart/report; report-type=delivery-status; boundary="b${i}"\n\n--b${i}\nContent-Type: text/plain\n\nYour message could not be delivered.\n--b${i}\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\nFinal-Recipient: rfc822; gone${i}@prospect.example\nAction: failed\nStatus: 5.1.1\n--b${i}--\n`
+        : `From: Dana ${i} <dana${i}@prospect.example>\nTo: rep@seller.example\nSubject: Re: Quick question ${i}\nMessage-ID: <reply-${i}@prospect.example>\nContent-Type: text/plain; charset=utf-8\n\nThanks, reply ${i}: can we talk on Thursday?\n`;
+    parts.push(`${envelope}\n${message}\n`);
+  }
+  writeFileSync(file, parts.join(''));
+}
+
+describe('rules-only classify: a kill -9 loses at most the uncommitted batch, which the resume redoes', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'outreach-classify-kill-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('kills a CLI mid-run, finds every committed item with its reply, resumes, and ends with exactly one reply per message', async () => {
+    const dataDir = join(dir, 'data');
+    const inbox = join(dir, 'inbox.mbox');
+    const out = join(dir, 'results.csv');
+    writeInbox(inbox);
+    const child = spawn(process.execPath, [CLI_BIN, '--data-dir', dataDir, 'batch', 'classify', '--in', inbox, '--out', out, '--rules-only'], {
+      env: cleanEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal === 'SIGKILL' ? -9 : code)));
+    // The progress lines (every 2 s off a terminal) count committed items: kill at the first that is part way.
+    const shown = await new Promise<number>((resolve, reject) => {
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString('utf8');
+        for (const [, done] of stderr.matchAll(/\] (\d+)\/(\d+)/g)) {
+          if (Number(done) > 0 && Number(done) < MESSAGES) {
+            child.kill('SIGKILL');
+            resolve(Number(done));
+            return;
+          }
+        }
+      });
+      child.on('exit', () => reject(new Error(`the run ended before it could be killed part way:\n${stderr}`)));
+    });
+    expect(await exited).toBe(-9);
+
+    const store = openStore({ dataDir });
+    let jobId: string;
+    try {
+      const data = store.forOrg(store.orgs.getDefault()!.id);
+      const [job] = data.jobs.list();
+      jobId = job!.id;
+      expect(job).toMatchObject({ status: 'running', total: MESSAGES });
+      const counts = store.jobs.progress(jobId);
+      // Nothing a progress line showed was lost; what was not committed is still pending.
+      expect(counts.done).toBeGreaterThanOrEqual(shown);
+      expect(counts).toMatchObject({ failed: 0, running: 0 });
+      expect(counts.pending).toBe(MESSAGES - counts.done);
+      // Each committed item has its reply, and no reply was committed without its item.
+      const replies = data.replies.list({ offset: 0, limit: 1 }).total;
+      expect(replies).toBe(counts.done);
+      expect(store.integrityCheck()).toEqual(['ok']);
+    } finally {
+      store.close();
+    }
+
+    const resumed = await runCli(['--data-dir', dataDir, 'jobs', 'resume', jobId]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain(`${MESSAGES} done, 0 failed of ${MESSAGES}`);
+
+    const after = openStore({ dataDir });
+    try {
+      const data = after.forOrg(after.orgs.getDefault()!.id);
+      const items = after.jobs.items(jobId, { offset: 0, limit: MESSAGES + 1 });
+      const resultIds = items.map((item) => item.resultId);
+      expect(resultIds.every((id) => id !== null)).toBe(true);
+      expect(new Set(resultIds).size).toBe(MESSAGES);
+      // The items lost with the open batch were redone, not stored twice.
+      expect(data.replies.list({ offset: 0, limit: 1 }).total).toBe(MESSAGES);
+      expect(data.replies.list({ classification: 'bounce', offset: 0, limit: 1 }).total).toBe(Math.floor(MESSAGES / 3));
+      expect(after.jobs.lease(jobId)).toBeNull();
+    } finally {
+      after.close();
+    }
+    // The resume wrote the results file the first run was asked for, one row per message.
+    expect(readFileSync(out, 'utf8').trim().split(/\r?\n/)).toHaveLength(MESSAGES + 1);
+  }, 600_000);
+});

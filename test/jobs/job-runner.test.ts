@@ -408,7 +408,7 @@ describe('job runner with the production processor, the real provider core and a
       const result = await production(item, context);
       if (++processed === 45) reached();
       return result;
-    }, { abandon: true, lease: { pid: deadPid() }, concurrency: 4, commitBatch: { size: 20, maxDelayMs: 3_600_000 } });
+    }, { abandon: true, lease: { pid: deadPid() }, localConcurrency: 4, commitBatch: { size: 20, maxDelayMs: 3_600_000 } });
     dying.runner.start(job.id);
     await fortyFive;
     expect(fixture.store.jobs.progress(job.id)).toMatchObject({ done: 40, pending: 10, running: 0 });
@@ -423,6 +423,24 @@ describe('job runner with the production processor, the real provider core and a
     expect(resultIds.every((id) => id !== null && reopened.data.replies.get(id) !== null)).toBe(true);
     // The five results lost with the open batch were redone, not saved twice.
     expect(reopened.data.replies.list({ offset: 0, limit: 1 }).total).toBe(50);
+  });
+
+  it('keeps more items in flight for a job with no model calls (rules only) than for one that calls a provider', async () => {
+    const fixture = await createFixture(0, fakeUrls());
+    const job = fixture.data.jobs.create({ kind: 'classify', provider: null, params: { userId: fixture.userId, rulesOnly: true, fallbackOrder: [] }, items: Array.from({ length: 30 }, (_, i) => ({ name: `m${i}.eml`, sourceBase64: Buffer.from(`From: a${i}@example.com\nSubject: Hi ${i}\n\nThanks, talk soon.\n`).toString('base64') })) });
+    const production = productionProcessor(fixture);
+    let inFlight = 0;
+    let most = 0;
+    // The runner launches what its limit allows at once; each item then waits a turn of the event loop.
+    const { runner } = createRunnerUnderTest(fixture, async (item, context) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setImmediate(resolve));
+      inFlight--;
+      return production(item, context);
+    }, { concurrency: 2, localConcurrency: 12 });
+    runner.start(job.id);
+    expect(await runner.settled(job.id)).toMatchObject({ status: 'completed', done: 30, failed: 0 });
+    expect(most).toBe(12);
   });
 
   it('refuses to start a job twice or resume a finished one', async () => {

@@ -150,6 +150,38 @@ describe('rate limiter', () => {
     expect(slow).toEqual([0, 12_000]);
   });
 
+  it('re-counts the requests it already let out at the default pace when it adopts a higher declared limit', async () => {
+    // Upwards: OpenAI's default is 500 a minute (8 at once, then one every 120 ms). The first
+    // answer, 100 ms in, declares 600: what went out is re-counted at the new pace, so by then a
+    // second's worth at 600 (10) is out, and the rest follow every 100 ms.
+    const clock = createManualClock();
+    const limiter = createRateLimiter({ clock, limits: { openai: { tokensPerMinute: null } } });
+    const { granted } = acquireMany(limiter, clock, 14);
+    await clock.advance(100);
+    expect(granted).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    limiter.report({ provider: 'openai', limitRequests: 600 });
+    await clock.advance(0);
+    expect(granted).toHaveLength(10);
+    await clock.advance(400);
+    expect(granted.slice(8).map(Math.round)).toEqual([100, 100, 117, 217, 317, 417]);
+  });
+
+  it('re-counts the requests it already let out at the default pace when it adopts a lower declared limit', async () => {
+    // Down: 8 went out at once under the default; the account allows 60 a minute (one a second,
+    // no burst). Those 8 are 8 seconds' worth at the declared limit: the next waits for them.
+    const down = createManualClock();
+    const slow = createRateLimiter({ clock: down, limits: { openai: { tokensPerMinute: null } } });
+    const first = acquireMany(slow, down, 8);
+    await down.advance(0);
+    expect(first.granted).toHaveLength(8);
+    slow.report({ provider: 'openai', limitRequests: 60 });
+    const next = acquireMany(slow, down, 1);
+    await down.advance(7_999);
+    expect(next.granted).toEqual([]);
+    await down.advance(1);
+    expect(next.granted).toEqual([8_000]);
+  });
+
   it('keeps 429s as the brake after adopting a higher declared limit', async () => {
     const clock = createManualClock();
     const limiter = createRateLimiter({ clock });

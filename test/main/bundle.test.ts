@@ -29,7 +29,8 @@ describe('the built bundles (what an installer ships)', () => {
     const { readdirSync } = require('node:fs') as typeof import('node:fs');
     const chunkDir = join(ROOT, 'out', 'main', 'chunks');
     const chunks = existsSync(chunkDir) ? readdirSync(chunkDir).filter((f) => f.endsWith('.js')).map((f) => `out/main/chunks/${f}`) : [];
-    const files = ['out/main/index.js', ...chunks];
+    // With the reply analysis worker, which the main bundle starts from its own folder.
+    const files = ['out/main/index.js', 'out/main/reply-worker.js', ...chunks];
     const external = files.flatMap(requiresOf).filter((s) => !BUILTINS.has(s) && s !== 'electron' && !s.startsWith('.'));
     expect(external.length).toBeGreaterThan(5);
     for (const specifier of external) {
@@ -44,7 +45,7 @@ describe('the built bundles (what an installer ships)', () => {
   it('the Node build of the core, CLI and host never loads electron', () => {
     const { readdirSync } = require('node:fs') as typeof import('node:fs');
     const chunks = readdirSync(join(ROOT, 'out', 'node', 'chunks')).filter((f) => f.endsWith('.mjs')).map((f) => `out/node/chunks/${f}`);
-    for (const file of ['out/node/core.mjs', 'out/node/cli.mjs', 'out/node/host.mjs', ...chunks]) {
+    for (const file of ['out/node/core.mjs', 'out/node/cli.mjs', 'out/node/host.mjs', 'out/node/reply-worker.mjs', ...chunks]) {
       const specifiers = requiresOf(file);
       expect(specifiers.some((s) => s === 'electron' || s.startsWith('electron/')), file).toBe(false);
       for (const s of specifiers.filter((x) => !BUILTINS.has(x) && !x.startsWith('.'))) {

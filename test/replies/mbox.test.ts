@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../electron/core/errors';
 import { applyReplyRules, listReplySources, parseEmail, readReplySource, readReplySources, scanMboxFile, splitMbox, type ParsedEmail, type ReplySourceRef } from '../../electron/core/replies';
-import { MboxScanner, unescapeMboxMessage } from '../../electron/core/replies/mbox';
+import { MboxScanner, readReplySourceSync, unescapeMboxMessage } from '../../electron/core/replies/mbox';
 import { MAX_SOURCE_BYTES } from '../../electron/core/replies/parse-email';
 import { buildEmail, replyHeaders } from './build-email';
 
@@ -161,6 +161,8 @@ describe('listReplySources and readReplySource (streaming)', () => {
     ]);
     const read = await Promise.all(refs.map((ref) => readReplySource(ref)));
     expect(read.map((message) => message.toString('utf8'))).toEqual(splitMbox(source));
+    // The blocking read a worker thread uses gives the same bytes.
+    expect(refs.map((ref) => readReplySourceSync(ref))).toEqual(read);
     let scanned = 0;
     for await (const span of scanMboxFile(file)) scanned += span.length > 0 ? 1 : 0;
     expect(scanned).toBe(4);
@@ -175,6 +177,7 @@ describe('listReplySources and readReplySource (streaming)', () => {
     expect(refs).toHaveLength(2);
     const big = await readReplySource(refs[0]!);
     expect(big.length).toBe(MAX_SOURCE_BYTES + 1);
+    expect(readReplySourceSync(refs[0]!).equals(big)).toBe(true);
     await expect(parseEmail(big)).rejects.toMatchObject({ code: 'validation', message: expect.stringMatching(/larger than 25 MB/) });
     expect((await parseEmail(await readReplySource(refs[1]!))).text).toContain('First reply.');
   });
@@ -186,7 +189,33 @@ describe('listReplySources and readReplySource (streaming)', () => {
     for await (const ref of listReplySources(file)) refs.push(ref);
     await truncate(file, refs[1]!.offset! + 10);
     await expect(readReplySource(refs[1]!)).rejects.toMatchObject({ code: 'validation', message: expect.stringMatching(/changed since/) });
+    expect(() => readReplySourceSync(refs[1]!)).toThrow(expect.objectContaining({ code: 'validation', message: expect.stringMatching(/changed since/) }));
     await rename(file, path.join(dir, 'elsewhere.mbox'));
     await expect(readReplySource(refs[0]!)).rejects.toMatchObject({ code: 'not_found', message: expect.stringMatching(/moved or deleted/) });
+    expect(() => readReplySourceSync(refs[0]!)).toThrow(expect.objectContaining({ code: 'not_found', message: expect.stringMatching(/moved or deleted/) }));
+  });
+
+  it('lists a big folder with blocking reads, and lets the event loop run between files', async () => {
+    const count = 3000;
+    await Promise.all(Array.from({ length: count }, (_, i) => writeFile(path.join(dir, `${String(i).padStart(5, '0')}.eml`), buildEmail(replyHeaders(), `Reply ${i}.`))));
+    // Turns of the event loop taken while the listing runs: none would be taken if it never yielded.
+    let turns = 0;
+    let listing = true;
+    const spin = () => {
+      if (!listing) return;
+      turns++;
+      setImmediate(spin);
+    };
+    setImmediate(spin);
+    const names: string[] = [];
+    for await (const ref of listReplySources(dir)) {
+      // Counted from the first file on: reading the folder itself took turns of its own.
+      if (names.push(ref.name) === 1) turns = 0;
+    }
+    listing = false;
+    expect(names).toHaveLength(count);
+    expect(names[0]).toBe('00000.eml');
+    // 3,000 stats take well over the yielder's 8 ms slice.
+    expect(turns).toBeGreaterThan(0);
   });
 });

@@ -227,6 +227,8 @@ describe('replies and transactions', () => {
     const human = data.replies.insert({ ...base, classification: 'interested', confidence: 0.9, reason: 'asks for a call', suggestedAction: 'escalate', decidedBy: 'model', provider: 'groq', model: 'llama' });
     expect(data.replies.get(ooo.id)).toMatchObject({ returnDate: '2026-12-01', leadId: null, provider: null });
     expect(human).toMatchObject({ confidence: 0.9, provider: 'groq', decidedBy: 'model' });
+    // What insert returns is the row as stored, field for field.
+    for (const inserted of [bounce, ooo, human]) expect(data.replies.get(inserted.id)).toStrictEqual(inserted);
     expect(data.replies.list({ offset: 0, limit: 10 }).total).toBe(3);
     expect(data.replies.list({ classification: 'bounce', offset: 0, limit: 10 }).items.map((r) => r.id)).toEqual([bounce.id]);
     expect(caught(() => data.replies.insert({ ...base, classification: null, confidence: 2, decidedBy: 'undecided' })).field).toBe('confidence');

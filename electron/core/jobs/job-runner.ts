@@ -60,6 +60,12 @@ export interface JobRunnerOptions {
   clock?: Clock;
   /** Items in flight per job unless the job's params say `concurrency`. Defaults to 8. */
   concurrency?: number;
+  /**
+   * Items in flight for a job without a provider (rules only): no call to pace, so only the
+   * machine bounds it, and more items in flight keep file reads and parsing overlapped (the
+   * processor bounds their memory). Defaults to 32; the job's params' `concurrency` wins.
+   */
+  localConcurrency?: number;
   /** Calls per item on one provider for transient errors before it falls back or fails. Defaults to 3. */
   attemptsPerProvider?: number;
   /** Backoff between probes while the network is down. Defaults to 2 s doubling to 60 s. */
@@ -202,6 +208,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const clock = options.clock ?? systemClock;
   const now = options.now ?? (() => clock.now());
   const defaultConcurrency = options.concurrency ?? 8;
+  const localConcurrency = options.localConcurrency ?? 32;
   const attemptsPerProvider = Math.max(1, options.attemptsPerProvider ?? 3);
   const probe = options.offlineProbe ?? { initialMs: 2000, maxMs: 60_000 };
   const progressIntervalMs = options.progressIntervalMs ?? 250;
@@ -591,7 +598,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       job,
       writer,
       providers: job.provider ? [...new Set([job.provider, ...readFallbackOrder(job.params)])] : [null],
-      concurrency: readConcurrency(job.params, defaultConcurrency),
+      concurrency: readConcurrency(job.params, job.provider ? defaultConcurrency : localConcurrency),
       inFlight: new Map(),
       tasks: new Set(),
       taken: new Set(),

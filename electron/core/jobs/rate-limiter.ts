@@ -244,6 +244,19 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
     drain(provider);
   }
 
+  /**
+   * Replaces a provider's limits. The requests already let out (the pacing's lead over now) were
+   * counted at the old pace; they are re-counted at the new one, so a lower limit waits for them
+   * and a higher one lets out at once what its own burst allows.
+   */
+  function setLimits(state: ProviderState, limits: ProviderRateLimits): void {
+    const now = clock.now();
+    const before = intervalOf(state, now);
+    state.limits = limits;
+    state.tokenLevel = Math.min(state.tokenLevel, tokenCapacity(state.limits));
+    if (state.nextAt > now) state.nextAt = now + ((state.nextAt - now) * intervalOf(state, now)) / before;
+  }
+
   /** The account's real limits, as the vendor declares them on each answer. */
   function adoptDeclaredLimits(state: ProviderState, info: RateLimitInfo): void {
     const requests = info.limitRequests;
@@ -254,8 +267,7 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
     if (next.requestsPerMinute === state.limits.requestsPerMinute && next.tokensPerMinute === state.limits.tokensPerMinute) return;
     // A burst the caller set for the old limit no longer fits the new one: it follows the new rate.
     if (requests !== undefined) delete next.burst;
-    state.limits = next;
-    state.tokenLevel = Math.min(state.tokenLevel, tokenCapacity(state.limits));
+    setLimits(state, next);
   }
 
   function hold(state: ProviderState, ms: number): void {

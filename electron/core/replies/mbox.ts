@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../errors';
@@ -314,12 +314,40 @@ export async function* listReplySources(pathToDirOrMbox: string): AsyncGenerator
     .filter((entry) => entry.isFile())
     .map((entry) => entry.name)
     .sort();
+  const yieldNow = createYielder();
   for (const name of names) {
     const extension = path.extname(name).toLowerCase();
     const file = path.join(target, name);
     if (MBOX_EXTENSIONS.has(extension)) yield* listMboxFile(file);
-    else if (MESSAGE_EXTENSIONS.has(extension)) yield { name, path: file, file: name, mboxIndex: null, length: (await stat(file)).size };
+    else if (MESSAGE_EXTENSIONS.has(extension)) {
+      // A blocking stat costs a fifth of a promised one; the event loop gets its turns from yieldNow.
+      yield { name, path: file, file: name, mboxIndex: null, length: statSync(file).size };
+      await yieldNow();
+    }
   }
+}
+
+/**
+ * Gives the event loop a turn once `everyMs` have passed since the last: a listing that reads
+ * with blocking calls (cheaper than promised ones, file after file) must not hold up the app's
+ * other work, whatever the size of the folder. The time counts what the caller does in between.
+ */
+export function createYielder(everyMs = 8): () => Promise<void> {
+  let last = performance.now();
+  return async () => {
+    if (performance.now() - last < everyMs) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    last = performance.now();
+  };
+}
+
+/** The bytes of a listed message, from what was read of its span: an mbox message is unescaped. */
+function finishSource(ref: Pick<ReplySourceRef, 'path' | 'offset'>, buffer: Buffer, read: number, wanted: number): Buffer {
+  if (ref.offset === undefined) return buffer.subarray(0, read);
+  if (read < wanted) {
+    throw new AppError('validation', `${path.basename(ref.path)} is shorter than when the batch was made: it changed since. Start the batch again.`, { field: 'in' });
+  }
+  return unescapeMboxMessage(buffer);
 }
 
 /**
@@ -344,13 +372,36 @@ export async function readReplySource(ref: Pick<ReplySourceRef, 'path' | 'offset
         if (bytesRead === 0) break;
         read += bytesRead;
       }
-      if (ref.offset === undefined) return buffer.subarray(0, read);
-      if (read < length) {
-        throw new AppError('validation', `${path.basename(ref.path)} is shorter than when the batch was made: it changed since. Start the batch again.`, { field: 'in' });
-      }
-      return unescapeMboxMessage(buffer);
+      return finishSource(ref, buffer, read, length);
     } finally {
       await handle.close();
+    }
+  } catch (error) {
+    throw readError(ref.path, error);
+  }
+}
+
+/**
+ * `readReplySource` with blocking reads, for a worker thread (the reply analyzer's), where a
+ * read holds up nothing else and four system calls cost less than four trips to the I/O pool.
+ */
+export function readReplySourceSync(ref: Pick<ReplySourceRef, 'path' | 'offset' | 'length'>): Buffer {
+  try {
+    const fd = openSync(ref.path, 'r');
+    try {
+      const offset = ref.offset ?? 0;
+      const size = ref.offset === undefined ? fstatSync(fd).size : ref.length;
+      const length = Math.min(size, MAX_SOURCE_BYTES + 1);
+      const buffer = Buffer.allocUnsafe(length);
+      let read = 0;
+      while (read < length) {
+        const bytesRead = readSync(fd, buffer, read, length - read, offset + read);
+        if (bytesRead === 0) break;
+        read += bytesRead;
+      }
+      return finishSource(ref, buffer, read, length);
+    } finally {
+      closeSync(fd);
     }
   } catch (error) {
     throw readError(ref.path, error);

@@ -29,6 +29,12 @@ export interface ServiceDeps {
   orgId?: string;
   /** Which program this process is, as job leases name it ("running in the CLI (pid …)"). Defaults to the app. */
   program?: JobProgram;
+  /**
+   * The reply analysis worker this program was built with (`reply-worker` beside its entry), so
+   * batch classification parses on worker threads. Without it (tests on the sources) it parses
+   * on the main thread.
+   */
+  replyWorkerFile?: string | URL;
   /** Pushes an event to every window (job progress). */
   broadcast: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 }

@@ -5,7 +5,7 @@ import { exportReplyItemsCsv } from './replies-export';
 import { listReplyFiles, readMessageId, readReplyFiles, type ReplyFile } from './reply-files';
 import { AppError } from '../errors';
 import { createJobRunner, createRateLimiter, type JobRunnerOptions, type ProcessItem } from '../jobs';
-import { readReplySource, splitMbox } from '../replies';
+import { createReplyAnalyzer, splitMbox, type ReplySourceInput } from '../replies';
 import type { ServiceDeps } from './context';
 import type { ExportService } from './exports';
 import { classifyJobParamsSchema, generateJobParamsSchema, readJobParams, type ClassifyJobParams, type GenerateJobParams } from './job-params';
@@ -34,11 +34,11 @@ const EXPORT_PAGE = 1000;
  * A classify item's raw message: the bytes of an upload (base64), or a reference into a file on
  * disk (an .eml file, or one message's span of an mbox) that is read only when the item runs.
  */
-async function readItemSource(input: Record<string, unknown>): Promise<Buffer> {
+function itemSource(input: Record<string, unknown>): ReplySourceInput {
   if (typeof input['path'] === 'string') {
-    return readReplySource({ path: input['path'], offset: typeof input['offset'] === 'number' ? input['offset'] : undefined, length: Number(input['length'] ?? 0) });
+    return { ref: { path: input['path'], offset: typeof input['offset'] === 'number' ? input['offset'] : undefined, length: Number(input['length'] ?? 0) } };
   }
-  return Buffer.from(String(input['sourceBase64'] ?? ''), 'base64');
+  return { bytes: Buffer.from(String(input['sourceBase64'] ?? ''), 'base64') };
 }
 
 function leadTitle(lead: { firstName?: string; lastName?: string; company?: string; email?: string }): string {
@@ -60,6 +60,12 @@ export function createJobService(
   tuning: JobRunnerTuning = {},
 ) {
   const { store } = deps;
+  /**
+   * Classify items are read, parsed and run through the rules on worker threads (when the
+   * program built one and the machine has idle cores), while this thread commits results: one
+   * writer, so a crash loses at most the open batch of results.
+   */
+  const analyzer = createReplyAnalyzer({ workerFile: deps.replyWorkerFile, logger: deps.logger });
 
   /** The session of the job's items, read again at most once a second: settings changed mid-job still apply. */
   let sessionMemo: { jobId: string; at: number; session: Session } | null = null;
@@ -128,9 +134,9 @@ export function createJobService(
     }
     const params = readJobParams(job, classifyJobParamsSchema);
     // Raw bytes: a reply in a non-UTF-8 charset must reach the MIME parser unchanged.
-    const source = await readItemSource(item.input);
+    const analysis = await analyzer.analyze(itemSource(item.input));
     const decision = await replies.decide(
-      { eml: source, rulesOnly: params.rulesOnly, provider, signal: call.signal, onRateLimit: call.onRateLimit, retry: false, beforeModelCall: call.acquireCall },
+      { analysis, rulesOnly: params.rulesOnly, provider, signal: call.signal, onRateLimit: call.onRateLimit, retry: false, beforeModelCall: call.acquireCall },
       s,
     );
     return {
@@ -165,6 +171,10 @@ export function createJobService(
     runner,
     /** What the runner does for one item; tests drive their own runner with it. */
     processItem,
+    /** Where classify items are analysed (worker threads or this one). */
+    analyzer,
+    /** Stops the analysis workers (the core is closing); a run still going analyses on this thread. */
+    close: () => analyzer.close(),
 
     createGenerate(input: GenerateJobInput, { start = true }: CreateJobOptions = {}): Job {
       const { org, user } = session.current();
@@ -198,6 +208,7 @@ export function createJobService(
           : [{ ...f, file: f.file ?? f.name, mboxIndex: f.mboxIndex ?? null }],
       );
       if (files.length === 0) throw new AppError('validation', 'The files hold no messages: drop .eml files or an .mbox file.', { field: 'files' });
+      analyzer.warm();
       const params: ClassifyJobParams = { userId: user.id, rulesOnly, fallbackOrder: org.settings.fallbackOrder.filter((p) => p !== org.provider) };
       const job = store.forOrg(org.id).jobs.create({
         kind: 'classify',
@@ -223,6 +234,9 @@ export function createJobService(
      */
     async createClassifyFromPath(target: string, rulesOnly: boolean, options: { recursive?: boolean } & CreateJobOptions = {}): Promise<Job> {
       const { org, user } = session.current();
+      const listStart = performance.now();
+      // The analysis workers load while the messages are listed.
+      analyzer.warm();
       const refs = listReplyFiles(target, options);
       const first = await refs.next();
       if (first.done) throw new AppError('validation', `"${target}" holds no messages: give a folder of .eml files or an mbox file.`, { field: 'in' });
@@ -246,6 +260,8 @@ export function createJobService(
         await runner.cancel(job.id).catch(() => undefined);
         throw error;
       }
+      // How long listing took, and where messages are parsed: `npm run bench` reads this line.
+      deps.logger.info('replies listed', { jobId: job.id, items: jobs.progress(job.id).total, listMs: Math.round(performance.now() - listStart), analysis: analyzer.mode() });
       if (options.start ?? true) runner.start(job.id);
       return jobs.get(job.id)!;
     },

@@ -3,7 +3,7 @@ import type { CallOptions } from '../llm';
 import type { Reply } from '../../../shared/domain/records';
 import type { ReplyClass } from '../../../shared/domain/reply';
 import { AppError } from '../errors';
-import { applyReplyRules, extractReplyText, parseEmail, type ParsedEmail } from '../replies';
+import { analyzeEmail, analyzeReply, extractReplyText, parseEmail, type ParsedEmail, type ReplyAnalysis } from '../replies';
 import type { PageQuery, ReplyInput } from '../storage';
 import type { ServiceDeps } from './context';
 import type { LLMAccess } from './llm-access';
@@ -13,6 +13,8 @@ import { toLeadContext } from './sequences';
 export interface ClassifyRequest {
   text?: string;
   eml?: string | Buffer;
+  /** A message already read and analysed (on a worker thread, by the job runner's analyzer): decided as an `eml`. */
+  analysis?: ReplyAnalysis;
   originalOutreach?: string;
   leadId?: string;
   sequenceId?: string;
@@ -45,9 +47,6 @@ async function parsePastedReply(text: string): Promise<ParsedEmail> {
   };
 }
 
-/** How much of a raw message a reply keeps (`rawText`). */
-const RAW_TEXT_LIMIT = 64 * 1024;
-
 /** How a reply was decided, before it is stored. */
 export type ReplyDecision = Omit<ReplyInput, 'leadId' | 'sequenceId'>;
 
@@ -58,15 +57,16 @@ export type ReplyDecision = Omit<ReplyInput, 'leadId' | 'sequenceId'>;
 export function createReplyService(deps: ServiceDeps, session: SessionService, llm: LLMAccess) {
   const { store } = deps;
 
-  async function parse(request: ClassifyRequest): Promise<{ email: ParsedEmail; raw: string }> {
-    if (request.eml !== undefined) {
-      // The stored raw text is the message's start: an attachment can make a message megabytes,
-      // and a batch of an mbox would otherwise copy the whole mbox into the database.
-      const raw = typeof request.eml === 'string' ? request.eml.slice(0, RAW_TEXT_LIMIT) : request.eml.subarray(0, RAW_TEXT_LIMIT).toString('utf8');
-      return { email: await parseEmail(request.eml), raw };
-    }
+  /**
+   * The message's analysis. Of a raw message, the stored raw text is its start (RAW_TEXT_LIMIT):
+   * an attachment can make a message megabytes, and a batch of an mbox would otherwise copy the
+   * whole mbox into the database.
+   */
+  async function analyze(request: ClassifyRequest): Promise<ReplyAnalysis> {
+    if (request.analysis) return request.analysis;
+    if (request.eml !== undefined) return analyzeReply(request.eml);
     if (request.text === undefined) throw new AppError('validation', 'Paste a reply or drop an .eml file.', { field: 'text' });
-    return { email: await parsePastedReply(request.text), raw: request.text };
+    return analyzeEmail(await parsePastedReply(request.text), request.text);
   }
 
   /**
@@ -82,9 +82,8 @@ export function createReplyService(deps: ServiceDeps, session: SessionService, l
     if (request.sequenceId !== undefined && !data.sequences.get(request.sequenceId)) {
       throw new AppError('not_found', 'That sequence no longer exists: pick another, or classify the reply without one.', { field: 'sequenceId' });
     }
-    const { email, raw } = await parse(request);
-    const common = { fromAddress: email.from, subject: email.subject, rawText: raw, parsedText: email.replyText || email.text };
-    const rule = applyReplyRules(email);
+    const { rule, damage, ...common } = await analyze(request);
+    const field = request.eml !== undefined || request.analysis ? 'eml' : 'text';
     if (rule) {
       return {
         ...common,
@@ -98,14 +97,13 @@ export function createReplyService(deps: ServiceDeps, session: SessionService, l
     }
     // A damaged message the rules could not place is reported, not guessed at: a model would
     // classify half a message, and "undecided" would hide that it is broken.
-    const damage = email.warnings.find((w) => /truncat|cut off|incomplete/i.test(w));
     if (damage) {
-      throw new AppError('validation', `This message is damaged (${damage.replace(/\.$/, '')}): export it again from the mail client and classify the new file; retrying this copy gives the same result.`, { field: request.eml ? 'eml' : 'text' });
+      throw new AppError('validation', `This message is damaged (${damage.replace(/\.$/, '')}): export it again from the mail client and classify the new file; retrying this copy gives the same result.`, { field });
     }
     if (request.rulesOnly) {
       return { ...common, classification: null, confidence: null, reason: 'The rules could not decide; no model was asked (--rules-only).', suggestedAction: null, decidedBy: 'undecided' };
     }
-    if (!common.parsedText.trim()) throw new AppError('validation', 'The reply has no text to classify.', { field: request.eml ? 'eml' : 'text' });
+    if (!common.parsedText.trim()) throw new AppError('validation', 'The reply has no text to classify.', { field });
     await request.beforeModelCall?.();
     const result = await llm.call(
       'classify',

@@ -1,4 +1,5 @@
-import { open, readdir, stat } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../errors';
 import { listReplySources, readReplySource, type ReplySourceRef } from '../replies';
@@ -27,15 +28,19 @@ async function listSubfolders(dir: string): Promise<string[]> {
   return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
 }
 
-/** The Message-ID of a whole-file message, from its first bytes. */
-async function readFileMessageId(file: string): Promise<string | null> {
-  const handle = await open(file, 'r');
+/**
+ * The Message-ID of a whole-file message, from its first bytes. Blocking reads, as the listing
+ * that calls it stats: a fifth of the cost of promised ones, and the listing yields to the event
+ * loop between files (`listReplySources`).
+ */
+function readFileMessageId(file: string): string | null {
+  const fd = openSync(file, 'r');
   try {
     const head = Buffer.allocUnsafe(HEADER_SCAN_BYTES);
-    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    const bytesRead = readSync(fd, head, 0, head.length, 0);
     return readMessageId(head.subarray(0, bytesRead));
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
@@ -47,7 +52,7 @@ async function* listFolderMessages(target: string, relative: string): AsyncGener
       name: ref.mboxIndex === null ? file : `${file}#${ref.mboxIndex}`,
       file,
       mboxIndex: ref.mboxIndex,
-      messageId: ref.mboxIndex === null ? await readFileMessageId(ref.path) : ref.messageId ?? null,
+      messageId: ref.mboxIndex === null ? readFileMessageId(ref.path) : ref.messageId ?? null,
       source: { path: ref.path, offset: ref.offset, length: ref.length },
     };
   }

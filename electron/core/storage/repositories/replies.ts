@@ -97,27 +97,28 @@ export function createReplyRepository(db: SqliteDatabase): (orgId: string) => Re
           const ref = valid[field];
           if (ref !== null && !stmt.get(ref, orgId)) throw notFound(what, ref, field);
         }
-        const id = newId();
+        const reply: Reply = { id: newId(), orgId, ...valid, createdAt: nowIso() };
         insertStmt.run({
-          id,
+          id: reply.id,
           org_id: orgId,
-          lead_id: valid.leadId,
-          sequence_id: valid.sequenceId,
-          from_address: valid.fromAddress,
-          subject: valid.subject,
-          raw_text: valid.rawText,
-          parsed_text: valid.parsedText,
-          classification: valid.classification,
-          confidence: valid.confidence,
-          reason: valid.reason,
-          suggested_action: valid.suggestedAction,
-          decided_by: valid.decidedBy,
-          return_date: valid.returnDate,
-          provider: valid.provider,
-          model: valid.model,
-          created_at: nowIso(),
+          lead_id: reply.leadId,
+          sequence_id: reply.sequenceId,
+          from_address: reply.fromAddress,
+          subject: reply.subject,
+          raw_text: reply.rawText,
+          parsed_text: reply.parsedText,
+          classification: reply.classification,
+          confidence: reply.confidence,
+          reason: reply.reason,
+          suggested_action: reply.suggestedAction,
+          decided_by: reply.decidedBy,
+          return_date: reply.returnDate,
+          provider: reply.provider,
+          model: reply.model,
+          created_at: reply.createdAt,
         });
-        return get(id)!;
+        // The row as stored, from the values just checked: no read back (a batch inserts thousands).
+        return reply;
       },
       get,
       list: ({ classification, offset, limit }) => {
