@@ -1,11 +1,11 @@
 import { builtinModules, createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, type Plugin, type UserConfig } from 'vite';
 import pkg from './package.json' with { type: 'json' };
 
 /**
  * The Node-runnable build of the core: the CLI, the loopback browser host and the core's
- * public face, in out/node/. It imports no `electron`, so plain `node` runs it and tests
+ * public face, in out/node/ (and, with `--mode bench`, the benchmark in out/bench/). It imports no `electron`, so plain `node` runs it and tests
  * and benchmarks can import it.
  *
  * Two things keep a cold start short (`npm run bench -- startup`):
@@ -48,9 +48,9 @@ function requireCommonJs(): Plugin {
   };
 }
 
-/** A Node ESM build of some entries, dependencies left external (the bench build reuses it). */
-export function defineNodeBuild(outDir: string, input: Record<string, string>) {
-  return defineConfig({
+/** A Node ESM build of some entries, dependencies left external. */
+function nodeBuild(outDir: string, input: Record<string, string>): UserConfig {
+  return {
     plugins: [requireCommonJs()],
     ssr: { noExternal: BUNDLED },
     build: {
@@ -66,13 +66,25 @@ export function defineNodeBuild(outDir: string, input: Record<string, string>) {
         output: { format: 'esm', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs' },
       },
     },
-  });
+  };
 }
 
-export default defineNodeBuild('out/node', {
-  cli: resolve(import.meta.dirname, 'electron/cli/index.ts'),
-  host: resolve(import.meta.dirname, 'electron/host/main.ts'),
-  core: resolve(import.meta.dirname, 'electron/core/index.ts'),
-  // Batch classification parses on worker threads; the CLI and the host start them from here.
-  'reply-worker': resolve(import.meta.dirname, 'electron/core/replies/reply-analyzer-worker.ts'),
-});
+export default defineConfig(({ mode }) =>
+  mode === 'bench'
+    ? /**
+       * `--mode bench`: bench/run.ts (and the fake vendors it starts) as out/bench/run.mjs, with the
+       * same external dependencies so the real SDKs are measured; and the stand-in `electron` module
+       * the start-up bench runs the main bundle with.
+       */
+      nodeBuild('out/bench', {
+        run: resolve(import.meta.dirname, 'bench/run.ts'),
+        'electron-stand-in': resolve(import.meta.dirname, 'bench/electron-stand-in.ts'),
+      })
+    : nodeBuild('out/node', {
+        cli: resolve(import.meta.dirname, 'electron/cli/index.ts'),
+        host: resolve(import.meta.dirname, 'electron/host/main.ts'),
+        core: resolve(import.meta.dirname, 'electron/core/index.ts'),
+        // Batch classification parses on worker threads; the CLI and the host start them from here.
+        'reply-worker': resolve(import.meta.dirname, 'electron/core/replies/reply-analyzer-worker.ts'),
+      }),
+);
