@@ -262,8 +262,10 @@ function MembersCard() {
   const { busy, error } = actions;
   const canManage = app.canManage;
 
-  const setMemberRole = (m: TeamMember, next: 'admin' | 'member') =>
-    actions.run(
+  // The select stays enabled, so a keyboard user changing it keeps focus; a change while another runs is dropped.
+  const setMemberRole = async (m: TeamMember, next: 'admin' | 'member') => {
+    if (busy) return;
+    await actions.run(
       'role',
       async () => {
         await call('team:set-role', { memberId: m.id, role: next });
@@ -271,6 +273,7 @@ function MembersCard() {
       },
       `${m.email} is now ${ROLE_LABELS[next]}`,
     );
+  };
 
   const sendInvite = () =>
     actions.run('invite', async () => {
@@ -352,7 +355,6 @@ function MembersCard() {
                         <select
                           id={`team-role-${m.id}`}
                           value={m.role}
-                          disabled={busy !== null}
                           onChange={(e) => void setMemberRole(m, e.target.value as 'admin' | 'member')}
                         >
                           <option value="admin">{ROLE_LABELS.admin}</option>
