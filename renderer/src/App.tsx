@@ -180,12 +180,12 @@ function Shell() {
         </nav>
         <main className="main" id="main" ref={main} tabIndex={-1}>
           {switching.error && (
-            <div className="page">
+            <div className="page page-notice">
               <ErrorMessage error={switching.error} />
             </div>
           )}
           {info.data?.recoveredFrom && (
-            <div className="page">
+            <div className="page page-notice">
               <p className="notice notice-warn">
                 The database could not be opened and was moved aside to {info.data.recoveredFrom}. You are working in a fresh database.
               </p>
