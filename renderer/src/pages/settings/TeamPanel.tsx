@@ -352,11 +352,7 @@ function MembersCard() {
                         <label className="sr-only" htmlFor={`team-role-${m.id}`}>
                           Role of {m.email}
                         </label>
-                        <select
-                          id={`team-role-${m.id}`}
-                          value={m.role}
-                          onChange={(e) => void setMemberRole(m, e.target.value as 'admin' | 'member')}
-                        >
+                        <select id={`team-role-${m.id}`} value={m.role} onChange={(e) => void setMemberRole(m, e.target.value as 'admin' | 'member')}>
                           <option value="admin">{ROLE_LABELS.admin}</option>
                           <option value="member">{ROLE_LABELS.member}</option>
                         </select>
