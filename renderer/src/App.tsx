@@ -4,11 +4,12 @@ import { Icon, type IconName } from './components/Icon';
 import { Loading } from './components/States';
 import type { User } from '../../shared/domain';
 import type { TeamStatus } from '../../shared/ipc/team';
-import { call, hasBridge, subscribe, toApiError } from './lib/api';
+import { call, hasBridge, subscribe } from './lib/api';
 import { AppContext, type AppContextValue, type PageName, type Route } from './lib/app-context';
 import { formatDateTime } from './lib/format';
 import { MANAGER_ROLE_SET, ROLE_LABELS } from './lib/labels';
-import { ToastProvider, useToast } from './lib/toast';
+import { ToastProvider } from './lib/toast';
+import { useAction } from './lib/use-action';
 import { useLoad } from './lib/use-load';
 import { BatchPage } from './pages/BatchPage';
 import { DraftPage } from './pages/draft';
@@ -53,12 +54,18 @@ function Shell() {
   }, [setTeam, reloadSession]);
   const [route, setRoute] = useState<Route>({ page: 'draft' });
   const main = useRef<HTMLElement>(null);
-  const notify = useToast();
+  const switching = useAction<'switch'>();
+  const clearSwitchError = switching.setError;
 
-  const navigate = useCallback((next: Route) => {
-    setRoute(next);
-    main.current?.scrollTo({ top: 0 });
-  }, []);
+  const navigate = useCallback(
+    (next: Route) => {
+      setRoute(next);
+      // A failed profile switch is about the screen it happened on.
+      clearSwitchError(null);
+      main.current?.scrollTo({ top: 0 });
+    },
+    [clearSwitchError],
+  );
 
   useEffect(() => {
     const names: Record<PageName, string> = { draft: 'Draft', sequences: 'Sequences', replies: 'Replies', batch: 'Batch', usage: 'Usage', settings: 'Settings' };
@@ -82,14 +89,18 @@ function Shell() {
     };
   }, [session.data, session.reload, navigate, team.data, team.reload]);
 
+  // The select stays enabled, so a keyboard user keeps focus; a change while a switch runs is dropped.
   const switchUser = async (userId: string) => {
-    try {
-      const user = await call('session:switch-user', { userId });
-      await session.reload();
-      notify(`Switched to ${user.name}`);
-    } catch (err) {
-      notify(toApiError(err).message);
-    }
+    if (switching.busy) return;
+    await switching.run(
+      'switch',
+      async () => {
+        const user = await call('session:switch-user', { userId });
+        await session.reload();
+        return user;
+      },
+      (user) => `Switched to ${user.name}`,
+    );
   };
 
   if (!context) {
@@ -168,8 +179,13 @@ function Shell() {
           )}
         </nav>
         <main className="main" id="main" ref={main} tabIndex={-1}>
+          {switching.error && (
+            <div className="page page-notice">
+              <ErrorMessage error={switching.error} />
+            </div>
+          )}
           {info.data?.recoveredFrom && (
-            <div className="page">
+            <div className="page page-notice">
               <p className="notice notice-warn">
                 The database could not be opened and was moved aside to {info.data.recoveredFrom}. You are working in a fresh database.
               </p>

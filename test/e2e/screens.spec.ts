@@ -83,3 +83,38 @@ for (const theme of THEMES) {
     await check(page, 'settings-templates', theme);
   });
 }
+
+test('error states: a refused profile switch, and a job download the host never got', async ({ page, app }) => {
+  await seedWorkspace(app);
+  await openApp(page, app);
+
+  // Sam's profile is removed elsewhere (the CLI, another window) while this header still lists it.
+  const sam = (await app.call('users:list', undefined)).find((u) => u.name === 'Sam Rivera');
+  expect(sam).toBeDefined();
+  await app.call('users:delete', { id: sam?.id ?? '' });
+  await page.getByLabel('Profile', { exact: true }).selectOption({ label: 'Sam Rivera' });
+  const refused = page.getByRole('main').getByRole('alert');
+  await expect(refused).toContainText('That profile does not exist in this organization.');
+  await check(page, 'error-profile-switch', 'light');
+  // The failure belongs to the screen it happened on.
+  await goTo(page, 'Replies');
+  await expect(refused).toHaveCount(0);
+
+  await goTo(page, 'Batch');
+  await page.getByRole('tab', { name: 'Classify replies' }).click();
+  await page.getByLabel('Choose .eml or .mbox files').setInputFiles(
+    ['bounce-dsn.eml', 'bounce-mailbox-full.eml'].map((name) => ({ name, mimeType: 'message/rfc822', buffer: readFileSync(join(MAIL_DIR, name)) })),
+  );
+  await page.getByLabel('Rules only (no model calls)').check();
+  await page.getByRole('button', { name: 'Classify 2 files' }).click();
+  const job = page.getByTestId('job-view');
+  await expect(job).toHaveAttribute('data-job-status', 'completed');
+  await page.route(
+    (url) => decodeURIComponent(url.pathname) === '/api/jobs:export',
+    (route) => route.abort('connectionrefused'),
+  );
+  await job.getByRole('button', { name: 'Download results (CSV)' }).click();
+  await expect(job.getByRole('alert')).toContainText('The Outreach Desk host is not reachable');
+  await expect(job.getByRole('button', { name: 'Download results (CSV)' })).toBeEnabled();
+  await check(page, 'error-batch-job-download', 'light');
+});

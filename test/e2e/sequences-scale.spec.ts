@@ -85,3 +85,41 @@ test('sequences: 10,000 rows, virtualized, scroll to the end, search, filter, op
   await expect(page.getByLabel('Sequence title')).toHaveValue(titleOf(9997));
   await expect(page.getByRole('list', { name: 'Sequence steps' }).getByRole('listitem')).toHaveCount(2);
 });
+
+test('sequences: a page that fails to load says so, and Try again fetches the pages in view', async ({ page, app }) => {
+  const sequences = app.core.store.forOrg(app.core.store.orgs.ensureFirstRun().org.id).sequences;
+  const steps = [{ step: 1, delay_days: 0, channel: 'email' as const, subject: 'Hello', body: 'Hi {{firstName}}.' }];
+  app.core.store.transaction(() => {
+    for (let n = 1; n <= 600; n++) sequences.save({ title: titleOf(n), status: 'draft', steps, provider: 'openai', model: 'gpt-6-sol' });
+  });
+  // The first request for a later page never reaches the host, as when it was restarted meanwhile.
+  let dropped = 0;
+  await page.route(
+    (url) => decodeURIComponent(url.pathname) === '/api/sequences:list',
+    async (route) => {
+      const input = route.request().postDataJSON() as { offset: number };
+      if (input.offset > 0 && dropped === 0) {
+        dropped++;
+        await route.abort('connectionrefused');
+      } else {
+        await route.continue();
+      }
+    },
+  );
+  await openApp(page, app);
+  await goTo(page, 'Sequences');
+  await expect(page.getByTestId('sequence-count')).toHaveText('600 saved sequences');
+
+  const list = page.getByRole('list', { name: 'Saved sequences' });
+  await list.focus();
+  await page.keyboard.press('End');
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText('The Outreach Desk host is not reachable');
+  expect(dropped).toBe(1);
+  await expect(list.getByRole('listitem').last()).toContainText('Loading…');
+  await saveScreen(page, 'sequences-page-error', 'light');
+
+  await alert.getByRole('button', { name: 'Try again' }).click();
+  await expect(list.getByRole('button', { name: titleOf(1), exact: true })).toBeVisible();
+  await expect(alert).toHaveCount(0);
+});

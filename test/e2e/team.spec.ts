@@ -189,4 +189,17 @@ test.describe.serial('Settings → Team and the header, against a real PostgreSQ
       await checkScreen(page, 'settings-team-solo', theme);
     });
   }
+
+  test('solo: a refused connect shows the hub’s answer and leaves the desktop solo', async ({ page }) => {
+    await open(page, solo, 'light');
+    await teamTab(page);
+    await page.getByLabel('Hub URL').fill(`postgres://hub_admin@127.0.0.1:${cluster?.port}/northwind`);
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Connect' }).click();
+    const form = page.getByRole('form', { name: 'Join a team hub' });
+    await expect(form.getByRole('alert')).toBeVisible();
+    await expect(form.getByRole('button', { name: 'Connect' })).toBeEnabled();
+    await checkScreen(page, 'settings-team-connect-error', 'light');
+    expect((await solo.call('team:status', undefined)).mode).toBe('solo');
+  });
 });

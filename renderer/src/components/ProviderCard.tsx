@@ -8,16 +8,16 @@ import {
   type ModelInfo,
 } from '../../../shared/domain';
 import type { ChannelInput, ChannelOutput, LLMSettingsView } from '../../../shared/ipc';
-import { type ApiError, call, toApiError } from '../lib/api';
+import { call } from '../lib/api';
 import { formatInt, formatLatency, formatPricePerMTok, formatUsd } from '../lib/format';
 import { useAction } from '../lib/use-action';
+import { useLoad } from '../lib/use-load';
 import { ErrorMessage } from './ErrorMessage';
 import { Badge, Loading } from './States';
 
 /** One row of `llm:providers`. */
 export type ProviderInfo = ChannelOutput<'llm:providers'>[number];
 type TestResult = ChannelOutput<'llm:test'>;
-type ModelList = ChannelOutput<'llm:models'>;
 
 /** Props of one provider's settings card. */
 export interface ProviderCardProps {
@@ -61,9 +61,12 @@ export function ProviderCard({ info, view, onViewChange, highlighted = false }: 
   const savedTimeout = view.settings.timeouts[provider];
   const [timeoutDraft, setTimeoutDraft] = useState(savedTimeout === undefined ? '' : String(savedTimeout));
   const actions = useAction<'key' | 'remove' | 'url' | 'model' | 'timeout' | 'test' | 'models'>();
-  const { busy, error } = actions;
-  const [test, setTest] = useState<{ ok: true; result: TestResult } | { ok: false; error: ApiError } | null>(null);
-  const [models, setModels] = useState<{ status: 'loading' } | { status: 'ready'; list: ModelList } | { status: 'error'; error: ApiError }>({ status: 'loading' });
+  const { busy } = actions;
+  // A failed test is the test's result, shown under its button; any other failure is the card's.
+  const testError = actions.failed === 'test' ? actions.error : null;
+  const error = actions.failed === 'test' ? null : actions.error;
+  const [tested, setTested] = useState<TestResult | null>(null);
+  const models = useLoad(() => call('llm:models', { provider }), [provider]);
 
   useEffect(() => setBaseUrlDraft(view.settings.baseUrls[provider] ?? ''), [view.settings.baseUrls, provider]);
   useEffect(() => setTimeoutDraft(savedTimeout === undefined ? '' : String(savedTimeout)), [savedTimeout]);
@@ -74,17 +77,6 @@ export function ProviderCard({ info, view, onViewChange, highlighted = false }: 
     card.current?.scrollIntoView({ block: 'start' });
     card.current?.querySelector<HTMLInputElement>('input[type="password"]')?.focus({ preventScroll: true });
   }, [highlighted]);
-
-  useEffect(() => {
-    let live = true;
-    call('llm:models', { provider }).then(
-      (list) => live && setModels({ status: 'ready', list }),
-      (err) => live && setModels({ status: 'error', error: toApiError(err) }),
-    );
-    return () => {
-      live = false;
-    };
-  }, [provider]);
 
   // Held only to retry the same key as session-only when the keychain is unavailable; never rendered.
   const pendingKey = useRef<string | null>(null);
@@ -128,22 +120,17 @@ export function ProviderCard({ info, view, onViewChange, highlighted = false }: 
 
   const refreshModels = async () => {
     const list = await actions.run('models', () => call('llm:models', { provider, refresh: true }));
-    if (list) setModels({ status: 'ready', list });
+    if (list) models.set(list);
   };
 
-  // The test's outcome, failure included, is the result shown under the button, not the card's error.
-  const runTest = () =>
-    actions.run('test', async () => {
-      setTest(null);
-      try {
-        setTest({ ok: true, result: await call('llm:test', { provider }) });
-      } catch (err) {
-        setTest({ ok: false, error: toApiError(err) });
-      }
-    });
+  const runTest = async () => {
+    setTested(null);
+    const result = await actions.run('test', () => call('llm:test', { provider }));
+    if (result) setTested(result);
+  };
 
   const currentModel = view.settings.models[provider] ?? info.defaultModel;
-  const modelList = models.status === 'ready' ? models.list.models : [];
+  const modelList = models.data?.models ?? [];
   const selected = modelList.find((m) => m.id === currentModel);
   const isDefault = view.provider === provider;
 
@@ -229,7 +216,7 @@ export function ProviderCard({ info, view, onViewChange, highlighted = false }: 
               id={`${uid}-model`}
               className="grow"
               value={currentModel}
-              disabled={readOnly || busy !== null || models.status !== 'ready'}
+              disabled={readOnly || busy !== null || !models.data}
               onChange={(e) => setModel(e.target.value)}
             >
               {!selected && <option value={currentModel}>{currentModel}</option>}
@@ -250,9 +237,9 @@ export function ProviderCard({ info, view, onViewChange, highlighted = false }: 
             </button>
           </div>
           <span className="field-hint model-hint">
-            {models.status === 'loading' && 'Loading models…'}
+            {models.status === 'loading' && !models.data && 'Loading models…'}
             {models.status === 'error' && `Could not load models: ${models.error.message}`}
-            {models.status === 'ready' && <ModelDetails model={selected} live={models.list.live} asOf={models.list.priceTable.pricesAsOf} />}
+            {models.status !== 'error' && models.data && <ModelDetails model={selected} live={models.data.live} asOf={models.data.priceTable.pricesAsOf} />}
           </span>
         </div>
 
@@ -300,14 +287,14 @@ export function ProviderCard({ info, view, onViewChange, highlighted = false }: 
         </button>
         <div className="test-result" aria-live="polite">
           {busy === 'test' && <Loading label={`Calling ${info.displayName}…`} />}
-          {test?.ok === true && (
+          {tested && (
             <p className="test-ok">
-              <Badge tone="good">Connected</Badge> {formatLatency(test.result.latencyMs)} · <code>{test.result.model}</code> ·{' '}
-              {formatInt(test.result.usage.inputTokens + test.result.usage.outputTokens)} tokens · {formatUsd(test.result.cost.usd)}
-              <span className="test-reply">“{test.result.response}”</span>
+              <Badge tone="good">Connected</Badge> {formatLatency(tested.latencyMs)} · <code>{tested.model}</code> ·{' '}
+              {formatInt(tested.usage.inputTokens + tested.usage.outputTokens)} tokens · {formatUsd(tested.cost.usd)}
+              <span className="test-reply">“{tested.response}”</span>
             </p>
           )}
-          {test?.ok === false && <ErrorMessage error={test.error} compact />}
+          {testError && <ErrorMessage error={testError} compact />}
         </div>
       </div>
     </section>

@@ -25,10 +25,13 @@ export function RepliesPage() {
   const nextKey = useRef(1);
   const history = useLoad(() => call('replies:list', { ...(filter ? { classification: filter } : {}), limit: 100 }), [filter]);
 
-  const classify = async (source: string, input: { text: string } | { emlBase64: string }) => {
+  // Not useAction: several replies are classified at once, and each one's failure is its own
+  // result in the list, next to the others, rather than the screen's one error.
+  const classify = async (source: string, read: () => Promise<{ text: string } | { emlBase64: string }>) => {
     setPending((n) => n + 1);
     const key = nextKey.current++;
     try {
+      const input = await read();
       const reply = await call('replies:classify', { ...input, ...(original.trim() ? { originalOutreach: original.trim() } : {}) });
       setOutcomes((list) => [{ key, source, ok: true as const, reply }, ...list].slice(0, 20));
     } catch (err) {
@@ -51,12 +54,7 @@ export function RepliesPage() {
     }
     // One at a time: each is a model call, and the core schedules within the provider's limits anyway.
     for (const file of emls) {
-      try {
-        await classify(file.name, { emlBase64: await readFileAsBase64(file) });
-      } catch (err) {
-        const key = nextKey.current++;
-        setOutcomes((o) => [{ key, source: file.name, ok: false as const, error: toApiError(err) }, ...o]);
-      }
+      await classify(file.name, async () => ({ emlBase64: await readFileAsBase64(file) }));
     }
     void history.reload();
   };
@@ -77,7 +75,8 @@ export function RepliesPage() {
             onSubmit={(e) => {
               e.preventDefault();
               if (!text.trim()) return;
-              void classify('Pasted reply', { text: text.trim() }).then(() => history.reload());
+              const pasted = text.trim();
+              void classify('Pasted reply', async () => ({ text: pasted })).then(() => history.reload());
             }}
           >
             <div className="field">

@@ -34,6 +34,8 @@ export function SequencesPage() {
     return () => clearTimeout(timer);
   }, [query]);
 
+  // Not useLoad or useAction: pages of one list load on demand as they scroll into view, and a
+  // page that failed is forgotten, so it is asked for again rather than kept as the screen's value.
   const loadPage = useCallback(
     async (page: number, gen: number) => {
       if (requested.current.has(page)) return;
@@ -84,6 +86,13 @@ export function SequencesPage() {
       void loadPage(page, generation.current);
     }
   }, [firstIndex, lastIndex, loadPage]);
+
+  // Asks again for the pages in view (the first when nothing is listed yet), wherever the failure was.
+  const retry = () => {
+    for (let page = Math.floor((firstIndex ?? 0) / PAGE); page <= Math.floor((lastIndex ?? 0) / PAGE); page++) {
+      void loadPage(page, generation.current);
+    }
+  };
 
   const open = (id: string) => app.navigate({ page: 'draft', sequenceId: id });
 
@@ -136,7 +145,7 @@ export function SequencesPage() {
           ))}
         </select>
       </div>
-      {list.error && <ErrorMessage error={list.error} onRetry={() => void loadPage(0, generation.current)} />}
+      {list.error && <ErrorMessage error={list.error} onRetry={retry} />}
       {list.total === null && !list.error && <Loading label="Loading sequences…" />}
       {list.total === 0 && (
         <div className="card">

@@ -3,11 +3,12 @@ import type { Job, JobHolder, JobItem, JobProgress } from '../../../../shared/do
 import type { ExportFormat } from '../../../../shared/ipc';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Badge, Loading, Meter } from '../../components/States';
-import { ApiError, call, subscribe, toApiError } from '../../lib/api';
+import { ApiError, call, subscribe } from '../../lib/api';
 import { downloadFile } from '../../lib/download';
 import { formatDateTime, formatEta, formatInt } from '../../lib/format';
 import { ERROR_CODE_LABELS, JOB_ITEM_STATUS_LABELS, JOB_STATUS_LABELS } from '../../lib/labels';
-import { useToast } from '../../lib/toast';
+import { useAction } from '../../lib/use-action';
+import { useLoad } from '../../lib/use-load';
 
 const EXPORT_LABELS: Record<ExportFormat, string> = {
   'csv-per-lead': 'CSV, one row per lead',
@@ -55,105 +56,71 @@ export function JobView({ jobId, stepLabel, onUpdate }: JobViewProps) {
   // Read through a ref: the progress subscription lives as long as the job view, not one render.
   const onUpdateRef = useRef(onUpdate);
   onUpdateRef.current = onUpdate;
-  const notify = useToast();
-  const [job, setJob] = useState<Job | null>(null);
-  const [progress, setProgress] = useState<JobProgress | null>(null);
-  const [items, setItems] = useState<JobItem[]>([]);
-  const [holder, setHolder] = useState<JobHolder | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
+  // Only the failed items are listed, so only those are fetched, however long the job.
+  const read = useLoad(() => call('jobs:get', { id: jobId, limit: FAILED_PAGE, status: 'failed' }), [jobId]);
+  // A progress event is newer than the last read until the next read lands.
+  const [pushed, setPushed] = useState<JobProgress | null>(null);
+  // A failed read stays on screen while the next one runs, so a failing poll does not blink.
+  const [lastReadError, setLastReadError] = useState<ApiError | null>(null);
+  const actions = useAction<'jobs:pause' | 'jobs:resume' | 'jobs:cancel' | 'export' | `retry:${string}`>();
+  const { busy } = actions;
   const [format, setFormat] = useState<ExportFormat>('csv-per-lead');
   const [fill, setFill] = useState(false);
-  const loading = useRef(false);
-  const again = useRef(false);
-
   // One jobs:get at a time; progress events that arrive meanwhile ask for one more afterwards.
-  const refresh = async () => {
-    if (loading.current) {
-      again.current = true;
-      return;
-    }
-    loading.current = true;
-    try {
-      // Only the failed items are listed, so only those are fetched, however long the job.
-      const result = await call('jobs:get', { id: jobId, limit: FAILED_PAGE, status: 'failed' });
-      setJob(result.job);
-      onUpdateRef.current(result.job);
-      setProgress(result.progress);
-      setHolder(result.holder);
-      setItems(result.items);
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      loading.current = false;
-      if (again.current) {
-        again.current = false;
-        void refresh();
-      }
-    }
-  };
+  const refresh = read.refresh;
 
   useEffect(() => {
-    void refresh();
+    if (!read.data) return;
+    setPushed(null);
+    onUpdateRef.current(read.data.job);
+  }, [read.data]);
+
+  const failedRead = read.status === 'error' ? read.error : null;
+  useEffect(() => {
+    if (read.status !== 'loading') setLastReadError(failedRead);
+  }, [read.status, failedRead]);
+  const readError = failedRead ?? (read.status === 'loading' ? lastReadError : null);
+
+  useEffect(() => {
     const unsubscribe = subscribe('jobs:progress', (p) => {
       if (p.jobId !== jobId) return;
-      setProgress(p);
+      setPushed(p);
       void refresh();
     });
     return unsubscribe;
-    // refresh reads jobId only; re-subscribing per render would drop events.
-  }, [jobId]);
+    // refresh is stable; re-subscribing per render would drop events.
+  }, [jobId, refresh]);
 
+  const job = read.data?.job ?? null;
+  const holder = read.data?.holder ?? null;
+  const items = read.data?.items ?? [];
+  const progress = pushed ?? read.data?.progress ?? null;
   const elsewhere = holder !== null && holder.live && !holder.self;
   useEffect(() => {
     if (!elsewhere) return;
     const timer = setInterval(() => void refresh(), ELSEWHERE_REFRESH_MS);
     return () => clearInterval(timer);
-    // refresh reads jobId only.
-  }, [elsewhere, jobId]);
+  }, [elsewhere, refresh]);
 
-  const control = async (action: 'jobs:pause' | 'jobs:resume' | 'jobs:cancel', done: string) => {
-    setBusy(action);
-    setError(null);
-    try {
-      const updated = await call(action, { id: jobId });
-      setJob(updated);
-      onUpdateRef.current(updated);
-      notify(done);
-      await refresh();
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setBusy(null);
-    }
-  };
+  const control = (action: 'jobs:pause' | 'jobs:resume' | 'jobs:cancel', done: string) =>
+    actions.run(
+      action,
+      async () => {
+        onUpdateRef.current(await call(action, { id: jobId }));
+        await refresh();
+      },
+      done,
+    );
 
-  const retry = async (item: JobItem) => {
-    setBusy(item.id);
-    setError(null);
-    try {
+  const retry = (item: JobItem) =>
+    actions.run(`retry:${item.id}`, async () => {
       await call('jobs:retry-item', { jobId, itemId: item.id });
       await refresh();
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setBusy(null);
-    }
-  };
+    });
 
-  const exportJob = async () => {
-    setBusy('export');
-    setError(null);
-    try {
-      downloadFile(await call('jobs:export', { id: jobId, format, fillPlaceholders: fill }));
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setBusy(null);
-    }
-  };
+  const exportJob = () => actions.run('export', async () => downloadFile(await call('jobs:export', { id: jobId, format, fillPlaceholders: fill })));
 
-  if (!job || !progress) return error ? <ErrorMessage error={error} onRetry={() => void refresh()} /> : <Loading label="Opening the job…" />;
+  if (!job || !progress) return readError ? <ErrorMessage error={readError} onRetry={() => void refresh()} /> : <Loading label="Opening the job…" />;
 
   const finished = progress.done + progress.failed;
   const status = progress.status;
@@ -228,7 +195,8 @@ export function JobView({ jobId, stepLabel, onUpdate }: JobViewProps) {
           <ErrorMessage error={new ApiError(progress.pauseReason)} />
         </div>
       )}
-      {error && <ErrorMessage error={error} />}
+      {readError && <ErrorMessage error={readError} onRetry={() => void refresh()} />}
+      {actions.error && <ErrorMessage error={actions.error} />}
 
       {progress.failed > failedItems.length && failedItems.length > 0 && (
         <p className="field-hint">

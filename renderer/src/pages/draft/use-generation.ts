@@ -28,6 +28,7 @@ export function useGeneration(): Generation {
   const active = useRef<string | null>(null);
 
   // Leaving the screen mid-stream stops the call, so no tokens are spent on text nobody sees.
+  // Nothing is left on screen to show a failed cancel, hence the empty catch.
   useEffect(
     () => () => {
       if (active.current) void call('llm:cancel', { requestId: active.current }).catch(() => undefined);
@@ -44,6 +45,8 @@ export function useGeneration(): Generation {
       const delta = event.part.text;
       setPhase((p) => (p.kind === 'streaming' && p.requestId === requestId ? { ...p, text: p.text + delta } : p));
     });
+    // Not useAction: how the stream ended is its phase, and a cancel the user asked for ends it
+    // as cancelled, not as an error; the stream's listener goes whatever happened.
     try {
       const generated = await call('sequences:generate', { ...input, requestId });
       setPhase({ kind: 'idle' });

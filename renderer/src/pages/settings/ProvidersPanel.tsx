@@ -1,23 +1,22 @@
-import { useState } from 'react';
 import type { LLMProviderName } from '../../../../shared/domain';
 import type { ChannelInput, LLMSettingsView } from '../../../../shared/ipc';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Icon } from '../../components/Icon';
 import { ProviderCard } from '../../components/ProviderCard';
 import { Field, Loading } from '../../components/States';
-import { type ApiError, call, toApiError } from '../../lib/api';
+import { call } from '../../lib/api';
 import { useApp } from '../../lib/app-context';
 import { PROVIDER_LABELS } from '../../lib/labels';
-import { useToast } from '../../lib/toast';
+import { useAction } from '../../lib/use-action';
 import { useLoad } from '../../lib/use-load';
 
 /** The default provider, the fallback order, and a card per provider. */
 export function ProvidersPanel({ focus }: { focus?: LLMProviderName }) {
   const app = useApp();
-  const notify = useToast();
   const providers = useLoad(() => call('llm:providers', undefined), []);
   const view = useLoad(() => call('settings:get-llm', undefined), []);
-  const [error, setError] = useState<ApiError | null>(null);
+  const actions = useAction<'routing'>();
+  const { busy, error } = actions;
 
   if (providers.status === 'error' || view.status === 'error') {
     const err = providers.status === 'error' ? providers.error : view.status === 'error' ? view.error : null;
@@ -33,14 +32,12 @@ export function ProvidersPanel({ focus }: { focus?: LLMProviderName }) {
     if (next.provider !== current.provider) void app.refreshSession();
   };
 
+  // One change at a time, each made to the settings the last one returned. The controls stay
+  // enabled, so a keyboard user reordering with Enter or a select's arrow keys keeps focus.
   const updateSettings = async (input: ChannelInput<'settings:update-llm'>, done: string) => {
-    setError(null);
-    try {
-      onViewChange(await call('settings:update-llm', input));
-      notify(done);
-    } catch (err) {
-      setError(toApiError(err));
-    }
+    if (busy) return;
+    const next = await actions.run('routing', () => call('settings:update-llm', input), done);
+    if (next) onViewChange(next);
   };
 
   const order = current.settings.fallbackOrder;

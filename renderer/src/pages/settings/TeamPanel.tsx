@@ -3,11 +3,11 @@ import type { LLMProviderName } from '../../../../shared/domain';
 import type { TeamConflictView, TeamMember } from '../../../../shared/ipc/team';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Badge, CardLoadState, Field } from '../../components/States';
-import { ApiError, call, toApiError } from '../../lib/api';
+import { ApiError, call } from '../../lib/api';
 import { useApp } from '../../lib/app-context';
 import { formatDateTime } from '../../lib/format';
 import { PROVIDER_LABELS, ROLE_LABELS } from '../../lib/labels';
-import { useToast } from '../../lib/toast';
+import { useAction } from '../../lib/use-action';
 import { useLoad } from '../../lib/use-load';
 
 const URL_HINT = 'postgres://LOGIN@HOST:5432/DATABASE: no password in the URL. A hub off this machine is reached over TLS with its certificate checked (sslmode=verify-full).';
@@ -33,29 +33,24 @@ function WhatIsShared() {
 /** Solo mode: join a team's hub, or set one up on your own PostgreSQL (15 or newer, or a managed one). */
 function ConnectForms() {
   const app = useApp();
-  const notify = useToast();
   const [mode, setMode] = useState<'connect' | 'init'>('connect');
   const [url, setUrl] = useState('');
   const [password, setPassword] = useState('');
   const [email, setEmail] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const actions = useAction<'connect'>();
 
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const status =
-        mode === 'connect' ? await call('team:connect', { url, password }) : await call('team:init', { url, password, email: email.trim() || undefined });
-      setPassword('');
-      await app.refreshTeam();
-      notify(status.error ? `Connected; the first sync failed: ${status.error.message}` : `Connected as ${status.email} (${ROLE_LABELS[status.role!]})`);
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const submit = () =>
+    actions.run(
+      'connect',
+      async () => {
+        const status =
+          mode === 'connect' ? await call('team:connect', { url, password }) : await call('team:init', { url, password, email: email.trim() || undefined });
+        setPassword('');
+        await app.refreshTeam();
+        return status;
+      },
+      (status) => (status.error ? `Connected; the first sync failed: ${status.error.message}` : `Connected as ${status.email} (${ROLE_LABELS[status.role!]})`),
+    );
 
   return (
     <section className="card" aria-labelledby="team-connect-title">
@@ -104,10 +99,10 @@ function ConnectForms() {
             </Field>
           )}
         </div>
-        {error && <ErrorMessage error={error} />}
+        {actions.error && <ErrorMessage error={actions.error} />}
         <div>
-          <button type="submit" className="btn btn-primary" disabled={busy || !url.trim() || !password}>
-            {busy ? 'Connecting…' : mode === 'connect' ? 'Connect' : 'Set up the hub'}
+          <button type="submit" className="btn btn-primary" disabled={actions.busy !== null || !url.trim() || !password}>
+            {actions.busy ? 'Connecting…' : mode === 'connect' ? 'Connect' : 'Set up the hub'}
           </button>
         </div>
       </form>
@@ -118,32 +113,20 @@ function ConnectForms() {
 /** Connected: who is signed in, the last sync, what waits, the last error; sync now and disconnect. */
 function StatusCard() {
   const app = useApp();
-  const notify = useToast();
   const team = app.team!;
-  const [busy, setBusy] = useState<null | 'sync' | 'disconnect'>(null);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [confirmForce, setConfirmForce] = useState(false);
+  const actions = useAction<'sync' | 'disconnect'>();
+  const { busy, error } = actions;
+  // Changes still waiting for the hub: the core refuses, and the user may drop them.
+  const confirmForce = actions.failed === 'disconnect' && error?.code === 'conflict';
 
-  const run = async (what: 'sync' | 'disconnect', force = false) => {
-    setBusy(what);
-    setError(null);
-    try {
-      if (what === 'sync') {
-        await call('team:sync', undefined);
-        notify('Synced with the hub');
-      } else {
-        await call('team:disconnect', { force });
-        notify('Disconnected: this desktop is solo again');
-      }
-      setConfirmForce(false);
-    } catch (err) {
-      const e = toApiError(err);
-      setError(e);
-      if (what === 'disconnect' && e.code === 'conflict') setConfirmForce(true);
-    } finally {
-      setBusy(null);
-      await app.refreshTeam();
-    }
+  // The status is read again whatever happened: a failed sync changes it too.
+  const sync = async () => {
+    await actions.run('sync', () => call('team:sync', undefined), 'Synced with the hub');
+    await app.refreshTeam();
+  };
+  const disconnect = async (force: boolean) => {
+    await actions.run('disconnect', () => call('team:disconnect', { force }), 'Disconnected: this desktop is solo again');
+    await app.refreshTeam();
   };
 
   return (
@@ -151,10 +134,10 @@ function StatusCard() {
       <div className="card-head">
         <h2 id="team-status-title">Team hub</h2>
         <div className="row">
-          <button type="button" className="btn btn-small" disabled={busy !== null} onClick={() => void run('sync')}>
+          <button type="button" className="btn btn-small" disabled={busy !== null} onClick={() => void sync()}>
             {busy === 'sync' ? 'Syncing…' : 'Sync now'}
           </button>
-          <button type="button" className="btn btn-small btn-danger-ghost" disabled={busy !== null} onClick={() => void run('disconnect')}>
+          <button type="button" className="btn btn-small btn-danger-ghost" disabled={busy !== null} onClick={() => void disconnect(false)}>
             Disconnect
           </button>
         </div>
@@ -192,7 +175,7 @@ function StatusCard() {
           <ErrorMessage error={error} />
           {confirmForce && (
             <div>
-              <button type="button" className="btn btn-small btn-danger" onClick={() => void run('disconnect', true)}>
+              <button type="button" className="btn btn-small btn-danger" disabled={busy !== null} onClick={() => void disconnect(true)}>
                 Disconnect anyway and drop them
               </button>
             </div>
@@ -210,18 +193,18 @@ function summarize(value: Record<string, unknown> | null): string {
 /** Edits the hub refused because someone else changed the row first: both values, and the admin's choice. */
 function ConflictsCard({ conflicts }: { conflicts: TeamConflictView[] }) {
   const app = useApp();
-  const notify = useToast();
-  const [error, setError] = useState<ApiError | null>(null);
-  const resolve = async (c: TeamConflictView, keep: 'hub' | 'mine') => {
-    setError(null);
-    try {
-      await call('team:resolve-conflict', { kind: c.kind, id: c.id, keep });
-      notify(keep === 'hub' ? 'Kept the hub’s value' : 'Sent your value to the hub');
-      await app.refreshTeam();
-    } catch (err) {
-      setError(toApiError(err));
-    }
-  };
+  // One conflict at a time, named by its row.
+  const actions = useAction<`${TeamConflictView['kind']}/${string}`>();
+  const { busy, error } = actions;
+  const resolve = (c: TeamConflictView, keep: 'hub' | 'mine') =>
+    actions.run(
+      `${c.kind}/${c.id}`,
+      async () => {
+        await call('team:resolve-conflict', { kind: c.kind, id: c.id, keep });
+        await app.refreshTeam();
+      },
+      keep === 'hub' ? 'Kept the hub’s value' : 'Sent your value to the hub',
+    );
   return (
     <section className="card" aria-labelledby="team-conflicts-title">
       <div className="card-head">
@@ -250,10 +233,15 @@ function ConflictsCard({ conflicts }: { conflicts: TeamConflictView[] }) {
             </div>
           </div>
           <div className="row">
-            <button type="button" className="btn btn-small" onClick={() => void resolve(c, 'hub')}>
+            <button type="button" className="btn btn-small" onClick={() => void resolve(c, 'hub')} disabled={busy !== null}>
               Keep the hub’s
             </button>
-            <button type="button" className="btn btn-small btn-primary" onClick={() => void resolve(c, 'mine')} disabled={!app.canManage || c.mine === null}>
+            <button
+              type="button"
+              className="btn btn-small btn-primary"
+              onClick={() => void resolve(c, 'mine')}
+              disabled={busy !== null || !app.canManage || c.mine === null}
+            >
               Apply mine on top
             </button>
           </div>
@@ -266,51 +254,45 @@ function ConflictsCard({ conflicts }: { conflicts: TeamConflictView[] }) {
 /** Members: everyone reads the list; owners and admins invite, change roles and remove. */
 function MembersCard() {
   const app = useApp();
-  const notify = useToast();
   const members = useLoad(() => call('team:members', undefined), []);
-  const [error, setError] = useState<ApiError | null>(null);
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<'admin' | 'member'>('member');
   const [invite, setInvite] = useState<{ email: string; login: string; password: string; url: string } | null>(null);
-  const [busy, setBusy] = useState(false);
+  const actions = useAction<'invite' | 'role' | 'remove'>();
+  const { busy, error } = actions;
   const canManage = app.canManage;
 
-  const act = async (action: () => Promise<unknown>, done: string) => {
-    setError(null);
-    try {
-      await action();
-      await Promise.all([members.reload(), app.refreshTeam()]);
-      notify(done);
-    } catch (err) {
-      setError(toApiError(err));
-    }
+  // The select stays enabled, so a keyboard user changing it keeps focus; a change while another runs is dropped.
+  const setMemberRole = async (m: TeamMember, next: 'admin' | 'member') => {
+    if (busy) return;
+    await actions.run(
+      'role',
+      async () => {
+        await call('team:set-role', { memberId: m.id, role: next });
+        await Promise.all([members.reload(), app.refreshTeam()]);
+      },
+      `${m.email} is now ${ROLE_LABELS[next]}`,
+    );
   };
 
-  const sendInvite = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const sendInvite = () =>
+    actions.run('invite', async () => {
       const created = await call('team:invite', { email: email.trim(), role });
       setInvite(created);
       setEmail('');
       await members.reload();
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
-  const remove = async (m: TeamMember) => {
-    setError(null);
-    try {
-      const result = await call('team:remove', { memberId: m.id });
-      await Promise.all([members.reload(), app.refreshTeam()]);
-      notify(result.message);
-    } catch (err) {
-      setError(toApiError(err));
-    }
-  };
+  const remove = (m: TeamMember) =>
+    actions.run(
+      'remove',
+      async () => {
+        const result = await call('team:remove', { memberId: m.id });
+        await Promise.all([members.reload(), app.refreshTeam()]);
+        return result;
+      },
+      (result) => result.message,
+    );
 
   return (
     <section className="card" aria-labelledby="team-members-title">
@@ -370,14 +352,7 @@ function MembersCard() {
                         <label className="sr-only" htmlFor={`team-role-${m.id}`}>
                           Role of {m.email}
                         </label>
-                        <select
-                          id={`team-role-${m.id}`}
-                          value={m.role}
-                          onChange={(e) => {
-                            const next = e.target.value as 'admin' | 'member';
-                            void act(() => call('team:set-role', { memberId: m.id, role: next }), `${m.email} is now ${ROLE_LABELS[next]}`);
-                          }}
-                        >
+                        <select id={`team-role-${m.id}`} value={m.role} onChange={(e) => void setMemberRole(m, e.target.value as 'admin' | 'member')}>
                           <option value="admin">{ROLE_LABELS.admin}</option>
                           <option value="member">{ROLE_LABELS.member}</option>
                         </select>
@@ -400,7 +375,7 @@ function MembersCard() {
                   {canManage && (
                     <td className="num">
                       {m.role !== 'owner' && m.id !== app.user.id && (
-                        <button type="button" className="btn btn-small btn-danger-ghost" onClick={() => void remove(m)}>
+                        <button type="button" className="btn btn-small btn-danger-ghost" disabled={busy !== null} onClick={() => void remove(m)}>
                           Remove
                         </button>
                       )}
@@ -432,8 +407,8 @@ function MembersCard() {
             <option value="member">{ROLE_LABELS.member}</option>
             <option value="admin">{ROLE_LABELS.admin}</option>
           </select>
-          <button type="submit" className="btn btn-small btn-primary" disabled={busy || !email.includes('@')}>
-            {busy ? 'Inviting…' : 'Invite'}
+          <button type="submit" className="btn btn-small btn-primary" disabled={busy !== null || !email.includes('@')}>
+            {busy === 'invite' ? 'Inviting…' : 'Invite'}
           </button>
         </form>
       )}
@@ -443,26 +418,22 @@ function MembersCard() {
 
 /** Owners and admins: seal a provider key from this desktop to every member's public key. */
 function ShareKeysCard() {
-  const notify = useToast();
   const llm = useLoad(() => call('settings:get-llm', undefined), []);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState<LLMProviderName | null>(null);
-  const share = async (provider: LLMProviderName) => {
-    setBusy(provider);
-    setError(null);
-    try {
-      const result = await call('team:share-key', { provider });
-      notify(
+  // Named by the provider whose key is being shared, so its own button says so.
+  const actions = useAction<LLMProviderName>();
+  const { busy, error } = actions;
+  const share = (provider: LLMProviderName) =>
+    actions.run(
+      provider,
+      async () => {
+        const result = await call('team:share-key', { provider });
+        await llm.reload();
+        return result;
+      },
+      (result) =>
         `Shared the ${PROVIDER_LABELS[provider]} key with ${result.sharedWith.length} member${result.sharedWith.length === 1 ? '' : 's'}` +
-          (result.waiting.length ? `; ${result.waiting.length} get it once their desktop connects` : ''),
-      );
-      await llm.reload();
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setBusy(null);
-    }
-  };
+        (result.waiting.length ? `; ${result.waiting.length} get it once their desktop connects` : ''),
+    );
   const shareable = llm.data?.keys.filter((k) => k.source === 'keychain' || k.source === 'session' || k.source === 'organization') ?? [];
   return (
     <section className="card" aria-labelledby="team-keys-title">

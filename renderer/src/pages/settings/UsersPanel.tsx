@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Badge, CardLoadState } from '../../components/States';
-import { type ApiError, call, toApiError } from '../../lib/api';
+import { call } from '../../lib/api';
 import { useApp } from '../../lib/app-context';
 import { formatDate } from '../../lib/format';
 import { ROLE_LABELS } from '../../lib/labels';
-import { useToast } from '../../lib/toast';
+import { useAction } from '../../lib/use-action';
 import { useLoad } from '../../lib/use-load';
 
 /**
@@ -14,22 +14,33 @@ import { useLoad } from '../../lib/use-load';
  */
 export function UsersPanel() {
   const app = useApp();
-  const notify = useToast();
   const users = useLoad(() => call('users:list', undefined), [app.mode]);
-  const [error, setError] = useState<ApiError | null>(null);
+  const actions = useAction<'add' | 'remove'>();
+  const { busy, error } = actions;
   const [newName, setNewName] = useState('');
   const team = app.mode === 'team';
 
-  const act = async (action: () => Promise<unknown>, done: string) => {
-    setError(null);
-    try {
-      await action();
-      await Promise.all([users.reload(), app.refreshSession()]);
-      notify(done);
-    } catch (err) {
-      setError(toApiError(err));
-    }
-  };
+  const add = (name: string) =>
+    actions.run(
+      'add',
+      async () => {
+        await call('users:save', { name, role: 'owner' });
+        // Cleared only once it is saved, so a refused name can be corrected.
+        setNewName('');
+        await Promise.all([users.reload(), app.refreshSession()]);
+      },
+      `${name} added`,
+    );
+
+  const remove = (id: string, name: string) =>
+    actions.run(
+      'remove',
+      async () => {
+        await call('users:delete', { id });
+        await Promise.all([users.reload(), app.refreshSession()]);
+      },
+      `${name} removed`,
+    );
 
   return (
     <div className="stack">
@@ -87,8 +98,8 @@ export function UsersPanel() {
                         <button
                           type="button"
                           className="btn btn-small btn-danger-ghost"
-                          disabled={u.id === app.user.id}
-                          onClick={() => void act(() => call('users:delete', { id: u.id }), `${u.name} removed`)}
+                          disabled={busy !== null || u.id === app.user.id}
+                          onClick={() => void remove(u.id, u.name)}
                         >
                           Remove
                         </button>
@@ -106,16 +117,15 @@ export function UsersPanel() {
             onSubmit={(e) => {
               e.preventDefault();
               const name = newName.trim();
-              if (!name) return;
-              void act(() => call('users:save', { name, role: 'owner' }), `${name} added`).then(() => setNewName(''));
+              if (name) void add(name);
             }}
           >
             <label className="sr-only" htmlFor="new-user-name">
               New profile’s name
             </label>
             <input id="new-user-name" className="grow" placeholder="Add a profile by name" value={newName} maxLength={200} onChange={(e) => setNewName(e.target.value)} />
-            <button type="submit" className="btn btn-small btn-primary" disabled={!newName.trim()}>
-              Add profile
+            <button type="submit" className="btn btn-small btn-primary" disabled={busy !== null || !newName.trim()}>
+              {busy === 'add' ? 'Adding…' : 'Add profile'}
             </button>
           </form>
         )}
