@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { jobHolderSchema, jobItemSchema, jobItemStatusSchema, jobProgressSchema, jobSchema } from '../domain/records';
 import { defineChannel } from './envelope';
 import { draftSettingsShape, exportFormatSchema } from './sequences';
+import { uploadIdSchema } from './uploads';
 
 const id = z.string().min(1).max(100);
 
@@ -24,9 +25,13 @@ export type CsvEncodingChoice = z.infer<typeof csvEncodingSchema>;
 export const onDuplicateSchema = z.enum(['skip', 'update', 'keep']);
 export type OnDuplicate = z.infer<typeof onDuplicateSchema>;
 
-/** A lead file as raw bytes, base64, so the core decodes every encoding the same way for every door. */
+/**
+ * A lead file, uploaded first (`uploads:begin`, `uploads:chunk`, `uploads:finish`): its raw
+ * bytes, so the core decodes every encoding the same way for every door, and a file of any size
+ * costs the call nothing. A successful import deletes the upload; a preview keeps it for the import.
+ */
 const csvFileShape = {
-  csvBase64: z.string().min(1).max(270_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64'),
+  uploadId: uploadIdSchema,
   encoding: csvEncodingSchema.optional(),
   /** Forces the delimiter; otherwise a `sep=` first line, else the one detected. */
   delimiter: z.enum([',', ';', '\t']).optional(),
@@ -90,22 +95,15 @@ export const jobChannels = {
     }),
   ),
   'jobs:create-generate': defineChannel(generateJobInputSchema, jobSchema),
+  /**
+   * A reply batch over uploaded files (.eml files, mbox files): each message becomes an item that
+   * refers to its place in the uploaded file, read only when it runs, so an mbox of many GB costs
+   * bounded memory. The uploads stay until the job is done with them (completed without failures,
+   * or cancelled).
+   */
   'jobs:create-classify': defineChannel(
     z.object({
-      files: z
-        .array(
-          z
-            .object({
-              name: z.string().max(500),
-              content: z.string().max(20_000_000).optional(),
-              /** The file's raw bytes, base64, so mail in any charset reaches the parser unchanged. */
-              contentBase64: z.string().max(27_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64').optional(),
-            })
-            .strict()
-            .refine((f) => (f.content === undefined) !== (f.contentBase64 === undefined), 'give exactly one of content or contentBase64'),
-        )
-        .min(1)
-        .max(10_000),
+      uploadIds: z.array(uploadIdSchema).min(1).max(10_000),
       rulesOnly: z.boolean().optional(),
     }).strict(),
     jobSchema,

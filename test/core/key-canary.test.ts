@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../electron/core/errors';
 import { LLM_PROVIDER_NAMES } from '../../shared/domain/llm';
 import { startCoreFixture, type CoreFixture } from '../helpers/core-fixture';
+import { uploadBytes } from '../helpers/upload';
 
 const canary = (p: string) => `sk-canary-${p}-0123456789abcdefWXYZ`;
 const lead = { firstName: 'Ada', company: 'Engines Ltd', email: 'ada@example.com' };
@@ -50,9 +51,9 @@ describe('key canary: a key set through IPC appears nowhere', () => {
     expect(broken.error?.code).toBe('invalid_output');
 
     // A batch item that fails stores its error (with the vendor's request id) in job_items.
-    const csvBase64 = Buffer.from('First name,Email,Company\nAda,ada@example.com,Engines Ltd\n').toString('base64');
-    const preview = await f.call('leads:import-preview', { csvBase64 });
-    const imported = await f.call('leads:import', { csvBase64, mapping: preview.suggestedMapping });
+    const uploadId = await uploadBytes(f.call, 'leads.csv', 'First name,Email,Company\nAda,ada@example.com,Engines Ltd\n');
+    const preview = await f.call('leads:import-preview', { uploadId });
+    const imported = await f.call('leads:import', { uploadId, mapping: preview.suggestedMapping });
     const profile = await f.call('profiles:save', business);
     f.fakes.openai.script({ status: 400, body: { error: { message: `Bad request for ${canary('openai')}`, type: 'invalid_request_error', code: 'context_length_exceeded' } } });
     const job = await f.call('jobs:create-generate', { leadIds: imported.leadIds, businessProfileId: profile.id, options: { numberOfSteps: 1, channels: ['email'] }, provider: 'openai' });

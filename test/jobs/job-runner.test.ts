@@ -395,8 +395,8 @@ describe('job runner with the production processor, the real provider core and a
 
   it('commits items settled without a model call in batches, and a crash loses at most the open batch', async () => {
     const fixture = await createFixture(0, fakeUrls());
-    const files = Array.from({ length: 50 }, (_, i) => ({ name: `m${i}.eml`, content: `From: a${i}@example.com\nSubject: Hi ${i}\n\nThanks, talk soon.\n` }));
-    const job = fixture.core.services.jobs.createClassify(files, true, { start: false });
+    const items = Array.from({ length: 50 }, (_, i) => ({ name: `m${i}.eml`, sourceBase64: Buffer.from(`From: a${i}@example.com\nSubject: Hi ${i}\n\nThanks, talk soon.\n`).toString('base64') }));
+    const job = fixture.data.jobs.create({ kind: 'classify', provider: null, params: { userId: fixture.userId, rulesOnly: true, fallbackOrder: [] }, items });
     const production = productionProcessor(fixture);
     // Batches of 20, flushed by size only: after 45 items, 40 are committed and 5 wait.
     let processed = 0;

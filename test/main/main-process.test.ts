@@ -200,7 +200,13 @@ describe('the main process, built, against a stand-in electron', () => {
       win.webContents.on('stand-in:sent', onSent);
     });
     const bounce = 'From: MAILER-DAEMON@example.com\r\nSubject: Undelivered Mail Returned to Sender\r\n\r\nThis is the mail system. I\'m sorry to have to inform you that your message could not be delivered.\r\n';
-    const created = await electron.ipcHandlers.get('jobs:create-classify')!(fromAppWindow(), { files: [{ name: 'bounce.eml', content: bounce }], rulesOnly: true });
+    // The file goes in as the renderer sends it: an upload, then the job made from it.
+    const send = (channel: string, input: unknown) => electron.ipcHandlers.get(channel)!(fromAppWindow(), input) as Promise<{ ok: boolean; value?: { uploadId?: string } }>;
+    const begun = await send('uploads:begin', { name: 'bounce.eml', size: Buffer.byteLength(bounce) });
+    const uploadId = begun.value!.uploadId!;
+    expect(await send('uploads:chunk', { uploadId, offset: 0, dataBase64: Buffer.from(bounce).toString('base64') })).toMatchObject({ ok: true });
+    expect(await send('uploads:finish', { uploadId })).toMatchObject({ ok: true });
+    const created = await send('jobs:create-classify', { uploadIds: [uploadId], rulesOnly: true });
     expect(created).toMatchObject({ ok: true });
     expect(await progress).toMatchObject({ total: 1, done: 1, failed: 0 });
   });

@@ -105,6 +105,15 @@ export async function* listReplyFiles(target: string, options: { recursive?: boo
 }
 
 /**
+ * The messages of several files, in the order given, by reference: the files of a batch sent
+ * through uploads. An mbox is scanned, never read whole; a file without any message adds none
+ * (the caller refuses a batch that has none at all).
+ */
+export async function* listReplyFilesOf(files: readonly string[]): AsyncGenerator<ReplyFileRef> {
+  for (const file of files) yield* listFolderMessages(file, '');
+}
+
+/**
  * Reads the replies of a batch into memory, as `listReplyFiles` lists them: for small inputs.
  * A batch of any size streams with `listReplyFiles` instead.
  */
