@@ -7,9 +7,7 @@ import { uploadIdSchema } from './uploads';
 const id = z.string().min(1).max(100);
 
 /** Maps a CSV column name onto a lead field; unmapped columns become custom fields. */
-export const leadFieldSchema = z.enum([
-  'firstName', 'lastName', 'email', 'phone', 'company', 'jobTitle', 'industry', 'linkedinUrl', 'custom', 'ignore',
-]);
+export const leadFieldSchema = z.enum(['firstName', 'lastName', 'email', 'phone', 'company', 'jobTitle', 'industry', 'linkedinUrl', 'custom', 'ignore']);
 /** Where a CSV column goes: a `LeadContext` field, `custom` (kept under its header), or `ignore`. */
 export type LeadField = z.infer<typeof leadFieldSchema>;
 
@@ -49,12 +47,17 @@ const csvReadingShape = {
 const concurrencySchema = z.number().int().min(1).max(64);
 
 /** A drafting batch: the leads, the saved business profile, and how to draft (as a single draft is). */
-export const generateJobInputSchema = z.object({
-  leadIds: z.array(id).min(1).max(MAX_BATCH_LEADS, `A batch drafts at most ${MAX_BATCH_LEADS.toLocaleString('en-US')} leads: split them into several batches.`),
-  businessProfileId: id,
-  ...draftSettingsShape,
-  concurrency: concurrencySchema.optional(),
-}).strict();
+export const generateJobInputSchema = z
+  .object({
+    leadIds: z
+      .array(id)
+      .min(1)
+      .max(MAX_BATCH_LEADS, `A batch drafts at most ${MAX_BATCH_LEADS.toLocaleString('en-US')} leads: split them into several batches.`),
+    businessProfileId: id,
+    ...draftSettingsShape,
+    concurrency: concurrencySchema.optional(),
+  })
+  .strict();
 export type GenerateJobInput = z.infer<typeof generateJobInputSchema>;
 
 export const jobChannels = {
@@ -73,13 +76,15 @@ export const jobChannels = {
    * Rows whose email is already a lead are skipped (or update it, or are kept) and counted.
    */
   'leads:import': defineChannel(
-    z.object({
-      ...csvFileShape,
-      mapping: z.record(z.string().max(200), leadFieldSchema),
-      onDuplicate: onDuplicateSchema.optional(),
-      /** The leads are for one drafting batch: refuse, before importing, a file with more than MAX_BATCH_LEADS. */
-      forBatch: z.boolean().optional(),
-    }).strict(),
+    z
+      .object({
+        ...csvFileShape,
+        mapping: z.record(z.string().max(200), leadFieldSchema),
+        onDuplicate: onDuplicateSchema.optional(),
+        /** The leads are for one drafting batch: refuse, before importing, a file with more than MAX_BATCH_LEADS. */
+        forBatch: z.boolean().optional(),
+      })
+      .strict(),
     z.object({
       ...csvReadingShape,
       imported: z.number().int(),
@@ -102,20 +107,24 @@ export const jobChannels = {
    * or cancelled).
    */
   'jobs:create-classify': defineChannel(
-    z.object({
-      uploadIds: z.array(uploadIdSchema).min(1).max(10_000),
-      rulesOnly: z.boolean().optional(),
-    }).strict(),
+    z
+      .object({
+        uploadIds: z.array(uploadIdSchema).min(1).max(10_000),
+        rulesOnly: z.boolean().optional(),
+      })
+      .strict(),
     jobSchema,
   ),
   'jobs:list': defineChannel(z.object({}).strict().optional(), z.array(jobSchema)),
   'jobs:get': defineChannel(
-    z.object({
-      id,
-      offset: z.number().int().min(0).default(0),
-      limit: z.number().int().min(1).max(500).default(100),
-      status: jobItemStatusSchema.optional(),
-    }).strict(),
+    z
+      .object({
+        id,
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(500).default(100),
+        status: jobItemStatusSchema.optional(),
+      })
+      .strict(),
     /** `holder`: the process running the job (its lease), so a screen can say "running in the CLI" or offer Resume. */
     z.object({ job: jobSchema, progress: jobProgressSchema, holder: jobHolderSchema.nullable(), items: z.array(jobItemSchema) }),
   ),

@@ -22,7 +22,8 @@ export const uploadNameSchema = z
   .string()
   .min(1)
   .max(255)
-  .regex(/^[^/\\\u0000-\u001f\u007f]+$/, 'must be a file name without folders ("/" or "\\") or control characters')
+  .refine((name) => !/[/\\]/.test(name), 'must be a file name without folders ("/" or "\\")')
+  .refine((name) => ![...name].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127), 'must be a file name without control characters')
   .refine((name) => name !== '.' && name !== '..', 'must be a file name, not "." or ".."');
 
 const base64 = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -42,11 +43,13 @@ export const uploadChannels = {
    * last chunk answered as `received`). At most UPLOAD_CHUNK_BYTES a chunk.
    */
   'uploads:chunk': defineChannel(
-    z.object({
-      uploadId: uploadIdSchema,
-      offset: z.number().int().min(0).max(MAX_UPLOAD_BYTES),
-      dataBase64: z.string().min(1).max(UPLOAD_CHUNK_BASE64_CHARS, `must be at most ${UPLOAD_CHUNK_BYTES} bytes a chunk`).regex(base64, 'must be base64'),
-    }).strict(),
+    z
+      .object({
+        uploadId: uploadIdSchema,
+        offset: z.number().int().min(0).max(MAX_UPLOAD_BYTES),
+        dataBase64: z.string().min(1).max(UPLOAD_CHUNK_BASE64_CHARS, `must be at most ${UPLOAD_CHUNK_BYTES} bytes a chunk`).regex(base64, 'must be base64'),
+      })
+      .strict(),
     z.object({ received: z.number().int() }),
   ),
   /** Checks every byte arrived; the upload can then be given to `leads:import` or `jobs:create-classify`. */

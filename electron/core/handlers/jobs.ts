@@ -3,8 +3,17 @@ import type { Services } from '../services';
 import type { Handlers } from './types';
 
 type JobChannels =
-  | 'leads:import-preview' | 'leads:import' | 'jobs:create-generate' | 'jobs:create-classify' | 'jobs:list' | 'jobs:get'
-  | 'jobs:pause' | 'jobs:resume' | 'jobs:cancel' | 'jobs:retry-item' | 'jobs:export';
+  | 'leads:import-preview'
+  | 'leads:import'
+  | 'jobs:create-generate'
+  | 'jobs:create-classify'
+  | 'jobs:list'
+  | 'jobs:get'
+  | 'jobs:pause'
+  | 'jobs:resume'
+  | 'jobs:cancel'
+  | 'jobs:retry-item'
+  | 'jobs:export';
 
 export function createJobHandlers(services: Services): Pick<Handlers, JobChannels> {
   const { jobs } = services;

@@ -19,7 +19,9 @@ import type { UploadService } from './uploads';
  * How the job service's runner paces and retries, when not the defaults: tests and the bench make
  * offline probes fast or give the limiter their own limits. Production uses the defaults.
  */
-export type JobRunnerTuning = Partial<Pick<JobRunnerOptions, 'limiter' | 'concurrency' | 'attemptsPerProvider' | 'offlineProbe' | 'progressIntervalMs' | 'commitBatch'>>;
+export type JobRunnerTuning = Partial<
+  Pick<JobRunnerOptions, 'limiter' | 'concurrency' | 'attemptsPerProvider' | 'offlineProbe' | 'progressIntervalMs' | 'commitBatch'>
+>;
 
 /** Whether a new job starts at once (the default), or waits, queued, for `runner.start`. */
 export interface CreateJobOptions {
@@ -111,7 +113,12 @@ export function createJobService(
       const result = await llm.call(
         'sequence',
         { provider, model: call.provider === job.provider ? params.model : undefined },
-        (target) => target.client.generateSequence(toLeadContext(lead), business, params.options, { model: target.model, signal: call.signal, onRateLimit: call.onRateLimit }),
+        (target) =>
+          target.client.generateSequence(toLeadContext(lead), business, params.options, {
+            model: target.model,
+            signal: call.signal,
+            onRateLimit: call.onRateLimit,
+          }),
         { retry: false },
         s,
       );
@@ -167,7 +174,10 @@ export function createJobService(
   function releaseUploads(jobId: string): void {
     for (const org of store.orgs.list()) {
       const job = store.forOrg(org.id).jobs.get(jobId);
-      if (job) return uploads.releaseJob(job);
+      if (job) {
+        uploads.releaseJob(job);
+        return;
+      }
     }
   }
 
@@ -218,7 +228,12 @@ export function createJobService(
       throw error;
     }
     // How long listing took, and where messages are parsed: `npm run bench` reads this line.
-    deps.logger.info('replies listed', { jobId: job.id, items: jobs.progress(job.id).total, listMs: Math.round(performance.now() - listStart), analysis: analyzer.mode() });
+    deps.logger.info('replies listed', {
+      jobId: job.id,
+      items: jobs.progress(job.id).total,
+      listMs: Math.round(performance.now() - listStart),
+      analysis: analyzer.mode(),
+    });
     if (options.start ?? true) runner.start(job.id);
     return jobs.get(job.id)!;
   }
@@ -343,7 +358,7 @@ export function createJobService(
       if (items.length === 0) throw new AppError('not_found', 'This job has no items to export.');
       const sequences = new Map(data.sequences.getMany(items.flatMap((i) => (i.status === 'done' && i.resultId ? [i.resultId] : []))).map((s) => [s.id, s]));
       const entries = items.map((item) => ({
-        sequence: item.resultId ? sequences.get(item.resultId) ?? null : null,
+        sequence: item.resultId ? (sequences.get(item.resultId) ?? null) : null,
         leadId: typeof item.input['leadId'] === 'string' ? item.input['leadId'] : null,
         outcome: { item: item.seq + 1, status: item.status, errorCode: item.error?.code ?? null, error: item.error?.message ?? null },
       }));

@@ -25,7 +25,10 @@ export interface ReplyFileRef extends Omit<ReplyFile, 'content'> {
 }
 
 async function listSubfolders(dir: string): Promise<string[]> {
-  return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return (await readdir(dir, { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
 }
 
 /**
@@ -52,7 +55,7 @@ async function* listFolderMessages(target: string, relative: string): AsyncGener
       name: ref.mboxIndex === null ? file : `${file}#${ref.mboxIndex}`,
       file,
       mboxIndex: ref.mboxIndex,
-      messageId: ref.mboxIndex === null ? readFileMessageId(ref.path) : ref.messageId ?? null,
+      messageId: ref.mboxIndex === null ? readFileMessageId(ref.path) : (ref.messageId ?? null),
       source: { path: ref.path, offset: ref.offset, length: ref.length },
     };
   }
@@ -74,7 +77,8 @@ export async function* listReplyFiles(target: string, options: { recursive?: boo
       count++;
       yield ref;
     }
-    if (count === 0) throw new AppError('validation', `${path.basename(target)} holds no messages: an mbox starts each one with a "From " line.`, { field: 'in' });
+    if (count === 0)
+      throw new AppError('validation', `${path.basename(target)} holds no messages: an mbox starts each one with a "From " line.`, { field: 'in' });
     return;
   }
   if (!options.recursive) {

@@ -88,7 +88,9 @@ export function toSafeFileName(name: string): string {
 }
 
 function gone(): AppError {
-  return new AppError('not_found', 'That upload is gone (it was used, discarded, or cleared when Outreach Desk started): choose the file again.', { field: 'uploadId' });
+  return new AppError('not_found', 'That upload is gone (it was used, discarded, or cleared when Outreach Desk started): choose the file again.', {
+    field: 'uploadId',
+  });
 }
 
 /** Whether a job still reads its uploaded files: until it is cancelled, or completed with nothing left to retry. */
@@ -180,7 +182,16 @@ export function createUploadService(deps: ServiceDeps, session: SessionService) 
       onDisk(() => {
         mkdirSync(folderOf(uploadId), { recursive: true });
         writeFileSync(path.join(folderOf(uploadId), fileName), '');
-        writeMeta(uploadId, { name: input.name, fileName, size: input.size, orgId: org.id, createdAt: deps.now().toISOString(), finishedAt: null, jobId: null, owner });
+        writeMeta(uploadId, {
+          name: input.name,
+          fileName,
+          size: input.size,
+          orgId: org.id,
+          createdAt: deps.now().toISOString(),
+          finishedAt: null,
+          jobId: null,
+          owner,
+        });
       });
       return { uploadId };
     },
@@ -188,24 +199,39 @@ export function createUploadService(deps: ServiceDeps, session: SessionService) 
     /** Appends the chunk that starts at `offset`: chunks arrive in order, and never past the size announced. */
     async chunk(uploadId: string, offset: number, data: Buffer): Promise<{ received: number }> {
       const meta = own(uploadId);
-      if (meta.finishedAt) throw new AppError('conflict', `The upload of ${meta.name} is finished: begin a new upload to send the file again.`, { field: 'uploadId' });
+      if (meta.finishedAt)
+        throw new AppError('conflict', `The upload of ${meta.name} is finished: begin a new upload to send the file again.`, { field: 'uploadId' });
       if (data.length > UPLOAD_CHUNK_BYTES) {
-        throw new AppError('validation', `A chunk holds at most ${UPLOAD_CHUNK_BYTES} bytes; this one has ${data.length}: send smaller chunks.`, { field: 'dataBase64' });
+        throw new AppError('validation', `A chunk holds at most ${UPLOAD_CHUNK_BYTES} bytes; this one has ${data.length}: send smaller chunks.`, {
+          field: 'dataBase64',
+        });
       }
-      if (writing.has(uploadId)) throw new AppError('conflict', `A chunk of ${meta.name} is being written: send the next one when it is done.`, { field: 'uploadId' });
+      if (writing.has(uploadId))
+        throw new AppError('conflict', `A chunk of ${meta.name} is being written: send the next one when it is done.`, { field: 'uploadId' });
       writing.add(uploadId);
       try {
         const file = path.join(folderOf(uploadId), meta.fileName);
-        const received = await stat(file).then((info) => info.size, (error: unknown) => Promise.reject(toStorageError(error, root)));
+        const received = await stat(file).then(
+          (info) => info.size,
+          (error: unknown) => Promise.reject(toStorageError(error, root)),
+        );
         if (offset !== received) {
-          throw new AppError('validation', `This chunk of ${meta.name} starts at byte ${offset}, but ${received} bytes have arrived: send the chunk that starts at byte ${received}.`, {
-            field: 'offset',
-          });
+          throw new AppError(
+            'validation',
+            `This chunk of ${meta.name} starts at byte ${offset}, but ${received} bytes have arrived: send the chunk that starts at byte ${received}.`,
+            {
+              field: 'offset',
+            },
+          );
         }
         if (received + data.length > meta.size) {
-          throw new AppError('validation', `The chunks of ${meta.name} add up to more than the ${meta.size} bytes its upload announced: begin a new upload with the file's size.`, {
-            field: 'dataBase64',
-          });
+          throw new AppError(
+            'validation',
+            `The chunks of ${meta.name} add up to more than the ${meta.size} bytes its upload announced: begin a new upload with the file's size.`,
+            {
+              field: 'dataBase64',
+            },
+          );
         }
         await appendFile(file, data).catch((error: unknown) => Promise.reject(toStorageError(error, root)));
         return { received: received + data.length };
@@ -219,9 +245,13 @@ export function createUploadService(deps: ServiceDeps, session: SessionService) 
       const meta = own(uploadId);
       const received = onDisk(() => statSync(path.join(folderOf(uploadId), meta.fileName)).size);
       if (received !== meta.size) {
-        throw new AppError('validation', `Only ${received} of the ${meta.size} bytes of ${meta.name} have arrived: send the rest (from byte ${received}), then finish.`, {
-          field: 'uploadId',
-        });
+        throw new AppError(
+          'validation',
+          `Only ${received} of the ${meta.size} bytes of ${meta.name} have arrived: send the rest (from byte ${received}), then finish.`,
+          {
+            field: 'uploadId',
+          },
+        );
       }
       if (!meta.finishedAt) onDisk(() => writeMeta(uploadId, { ...meta, finishedAt: deps.now().toISOString() }));
       return { uploadId, name: meta.name, size: meta.size };
@@ -238,8 +268,10 @@ export function createUploadService(deps: ServiceDeps, session: SessionService) 
     /** A finished upload of the current organization that no job uses yet, to read. */
     fileOf(uploadId: string): UploadedFile {
       const meta = own(uploadId);
-      if (!meta.finishedAt) throw new AppError('validation', `The upload of ${meta.name} is not finished: send its last chunks and finish it first.`, { field: 'uploadId' });
-      if (meta.jobId) throw new AppError('conflict', `${meta.name} is already read by a batch job: choose the file again for another batch.`, { field: 'uploadId' });
+      if (!meta.finishedAt)
+        throw new AppError('validation', `The upload of ${meta.name} is not finished: send its last chunks and finish it first.`, { field: 'uploadId' });
+      if (meta.jobId)
+        throw new AppError('conflict', `${meta.name} is already read by a batch job: choose the file again for another batch.`, { field: 'uploadId' });
       return { uploadId, name: meta.name, path: path.join(folderOf(uploadId), meta.fileName), size: meta.size };
     },
 
@@ -298,7 +330,8 @@ export function createUploadService(deps: ServiceDeps, session: SessionService) 
           // Not an upload's folder, or one whose record was never written: stale once untouched for a day.
           stale = !UUID.test(entry) || now - lastWrite(folder) > STALE_AFTER_MS;
         } else if (meta.jobId) {
-          stale = !jobs.has(meta.jobId) || !jobNeedsUploads(jobs.get(meta.jobId)!, now);
+          const job = jobs.get(meta.jobId);
+          stale = !job || !jobNeedsUploads(job, now);
         } else {
           stale = !isOwnerAlive(meta.owner) || now - lastWrite(folder) > STALE_AFTER_MS;
         }
