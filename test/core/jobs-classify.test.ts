@@ -70,7 +70,9 @@ describe('mail in other charsets reaches the parser byte for byte', () => {
       '',
       'Je suis absente du bureau jusqu\u2019au 7 d\u00e9cembre 2026. Pour toute urgence, contactez Andr\u00e9.',
       '',
-    ].join('\r\n').replace('\u2019', "'"),
+    ]
+      .join('\r\n')
+      .replace('\u2019', "'"),
     'latin1',
   );
 

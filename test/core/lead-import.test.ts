@@ -185,7 +185,12 @@ describe('leads:import of 100,000 rows through the dispatcher', () => {
 
     const page = await f.call('leads:list', { query: 'ana77777@', limit: 5 });
     expect(page.total).toBe(1);
-    expect(page.items[0]).toMatchObject({ firstName: 'Ana77777', lastName: 'Lee; Jr.', company: `Firma "${77777 % 97}"`, customFields: { Notes: 'line one\nline two' } });
+    expect(page.items[0]).toMatchObject({
+      firstName: 'Ana77777',
+      lastName: 'Lee; Jr.',
+      company: `Firma "${77777 % 97}"`,
+      customFields: { Notes: 'line one\nline two' },
+    });
     expect((await f.call('leads:list', {})).total).toBe(ROWS - 3);
 
     // The same 100,000 rows again: every one is a duplicate by email, and nothing is added.
