@@ -151,3 +151,21 @@ test('an upload cut off part way says where it stopped and what to do, and leave
   await expect(page.getByTestId('csv-reading')).toHaveText('25,000 rows, read as UTF-8, separated by comma.');
   await expect(alert).toHaveCount(0);
 });
+
+test('leaving the reply batch form mid-upload stops the upload: no job is made, nothing is left', async ({ page, app }) => {
+  await openApp(page, app);
+  await goTo(page, 'Batch');
+  await page.getByRole('tab', { name: 'Classify replies' }).click();
+  await page.getByLabel('Choose .eml or .mbox files').setInputFiles({ name: 'inbox.mbox', mimeType: 'application/mbox', buffer: bigMbox() });
+  const held = await holdChunk(page, 2);
+  await page.getByRole('button', { name: 'Classify 1 file' }).click();
+  await held.reached;
+  await expect(page.getByRole('progressbar', { name: 'Reply files upload' })).toHaveAttribute('aria-valuenow', String(UPLOAD_CHUNK_BYTES));
+  await page.getByRole('tab', { name: 'Draft for leads' }).click();
+  await expect(page.getByRole('heading', { name: '1. Import leads' })).toBeVisible();
+  held.release();
+  // The chunk in flight lands, then the upload stops there and is discarded.
+  await expect.poll(() => uploadsLeft(app.dataDir)).toEqual([]);
+  expect(await app.call('jobs:list', undefined)).toEqual([]);
+  await expect(page.getByRole('alert')).toHaveCount(0);
+});

@@ -62,7 +62,7 @@ export function createLeadImportService(deps: ServiceDeps, session: SessionServi
     /** Imports an uploaded lead file, then deletes the upload; a refused import keeps it, to try again with other choices. */
     async importUpload(uploadId: string, mapping: LeadColumnMapping, options: LeadImportOptions = {}) {
       const result = await service.import({ path: uploads.fileOf(uploadId).path }, mapping, options);
-      uploads.remove(uploadId);
+      uploads.removeUsed(uploadId);
       return result;
     },
 

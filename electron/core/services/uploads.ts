@@ -283,8 +283,17 @@ export function createUploadService(deps: ServiceDeps, session: SessionService) 
       }
     },
 
-    /** Deletes an upload that was used up (a lead file once imported). */
-    remove: (uploadId: string): boolean => onDisk(() => remove(uploadId)),
+    /**
+     * Deletes an upload that was used up (a lead file once imported). What used it succeeded, so a
+     * file that will not go is left to the next start, not reported as a failure.
+     */
+    removeUsed(uploadId: string): void {
+      try {
+        remove(uploadId);
+      } catch (error) {
+        deps.logger.warn('could not remove a used upload', { uploadId, error });
+      }
+    },
 
     /** Deletes a job's uploads once it no longer reads them (cancelled, or completed with nothing to retry). */
     releaseJob(job: Job): void {

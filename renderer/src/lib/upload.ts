@@ -28,14 +28,20 @@ export function discardUploads(uploadIds: readonly string[]): void {
   for (const uploadId of uploadIds) void call('uploads:discard', { uploadId }).catch(() => undefined);
 }
 
+/** Thrown by `uploadFiles` when its signal aborts (the screen that started it closed). */
+export class UploadAborted extends Error {
+  override readonly name = 'UploadAborted';
+}
+
 /**
  * Sends files to the core a chunk at a time (`uploads:begin`, `uploads:chunk` of at most 1 MB read
  * with `File.slice`, `uploads:finish`), so no file is ever read whole into memory or sent in one
  * call, and returns their upload ids, in order. `onProgress` hears after every chunk. When a chunk
  * fails, what was sent is discarded and the error says which file, how far it got, and the core's
- * fix (a full disk, a stopped host), with the advice to choose the file again.
+ * fix (a full disk, a stopped host), with the advice to choose the file again. `signal` stops it
+ * between chunks (the screen closed): what was sent is discarded and UploadAborted thrown.
  */
-export async function uploadFiles(files: readonly File[], onProgress: (progress: UploadProgress) => void): Promise<string[]> {
+export async function uploadFiles(files: readonly File[], onProgress: (progress: UploadProgress) => void, signal?: AbortSignal): Promise<string[]> {
   const total = files.reduce((sum, f) => sum + f.size, 0);
   const uploadIds: string[] = [];
   let sent = 0;
@@ -43,11 +49,13 @@ export async function uploadFiles(files: readonly File[], onProgress: (progress:
     let fileSent = 0;
     onProgress({ name: file.name, sent, total });
     try {
+      if (signal?.aborted) throw new UploadAborted();
       const { uploadId } = await call('uploads:begin', { name: file.name, size: file.size });
       uploadIds.push(uploadId);
       while (fileSent < file.size) {
         const part = file.slice(fileSent, Math.min(file.size, fileSent + UPLOAD_CHUNK_BYTES));
         const dataBase64 = await readBase64(part);
+        if (signal?.aborted) throw new UploadAborted();
         const { received } = await call('uploads:chunk', { uploadId, offset: fileSent, dataBase64 });
         sent += received - fileSent;
         fileSent = received;
@@ -56,6 +64,7 @@ export async function uploadFiles(files: readonly File[], onProgress: (progress:
       await call('uploads:finish', { uploadId });
     } catch (err) {
       discardUploads(uploadIds);
+      if (err instanceof UploadAborted) throw err;
       const cause = toApiError(err);
       const reason = /[.!?]$/.test(cause.message) ? cause.message : `${cause.message}.`;
       throw new ApiError({

@@ -100,12 +100,16 @@ export function BatchPage({ initialMode = 'generate' }: { initialMode?: Mode }) 
     if (unused.current) discardUploads([unused.current]);
     unused.current = null;
   };
-  useEffect(
-    () => () => {
+  // Leaving the page stops an upload under way and discards one not imported.
+  const leaving = useRef(new AbortController());
+  useEffect(() => {
+    const controller = new AbortController();
+    leaving.current = controller;
+    return () => {
+      controller.abort();
       if (unused.current) discardUploads([unused.current]);
-    },
-    [],
-  );
+    };
+  }, []);
 
   const current = MODES.find((m) => m.id === mode)!;
   const step = jobId ? current.steps.length : mode === 'generate' && imported ? 2 : 1;
@@ -135,10 +139,10 @@ export function BatchPage({ initialMode = 'generate' }: { initialMode?: Mode }) 
     setCsv(null);
     setPreview(null);
     setImported(null);
-    const uploaded = await actions.run('upload', () => uploadFiles([file], setUploading));
+    const uploaded = await actions.run('upload', () => uploadFiles([file], setUploading, leaving.current.signal));
     setUploading(null);
     const uploadId = uploaded?.[0];
-    if (!uploadId) return;
+    if (!uploadId || leaving.current.signal.aborted) return;
     unused.current = uploadId;
     await loadPreview({ name: file.name, uploadId }, { encoding: 'auto', delimiter: 'auto' });
   };

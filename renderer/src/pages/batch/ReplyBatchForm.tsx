@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Job } from '../../../../shared/domain';
 import { DropZone } from '../../components/DropZone';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -50,11 +50,20 @@ export function ReplyBatchForm({ onCreated }: { onCreated(job: Job): void }) {
     });
   };
 
+  // Leaving the form (another tab, another page) stops an upload under way: no job is made.
+  const leaving = useRef(new AbortController());
+  useEffect(() => {
+    const controller = new AbortController();
+    leaving.current = controller;
+    return () => controller.abort();
+  }, []);
+
   const start = async () => {
     const job = await actions.run('start', async () => {
       const uploadIds = await uploadFiles(
         files.map((f) => f.file),
         setProgress,
+        leaving.current.signal,
       );
       try {
         return await call('jobs:create-classify', { uploadIds, rulesOnly });
