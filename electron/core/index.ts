@@ -99,6 +99,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   };
   const services = createServices({
     store,
+    dataDir: options.dataDir,
     runnerStore: store,
     secrets: new CachedSecretStore(keychain),
     sessionSecrets: new MemorySecretStore(),
@@ -135,6 +136,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       // The hub connection and the analysis workers close in the background; neither holds the process open.
       void services.team.close();
       void services.jobs.close();
+      services.uploads.close();
       store.close();
     },
   };

@@ -2,7 +2,9 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ChannelName } from '../../shared/ipc/contract';
 import type { EventName } from '../../shared/ipc/events';
+import { UPLOAD_CHUNK_BASE64_CHARS } from '../../shared/ipc/uploads';
 import type { Dispatch } from '../core/handlers/dispatch';
 import type { Logger } from '../core/log';
 import { CONTENT_SECURITY_POLICY, mimeTypeFor, resolveRendererFile } from '../core/renderer-files';
@@ -30,7 +32,35 @@ export interface BrowserHost {
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 256 * 1024 * 1024;
+const MB = 1024 * 1024;
+/**
+ * What one call's body may weigh. Files never travel inside a call: they go as uploads, a chunk at
+ * a time, so a body is small and six calls at once cost a few MB, not GB.
+ */
+const DEFAULT_BODY_LIMIT = 1 * MB;
+/** The channels whose largest valid input is bigger, each sized from its schema. */
+const BODY_LIMITS: Partial<Record<ChannelName, number>> = {
+  // One chunk as base64, with room for the rest of the JSON.
+  'uploads:chunk': UPLOAD_CHUNK_BASE64_CHARS + 64 * 1024,
+  // One .eml classified on its own: up to 7,000,000 characters of base64.
+  'replies:classify': 8 * MB,
+  // Up to 100,000 lead ids (MAX_BATCH_LEADS), or sequence ids, of 36 characters each.
+  'jobs:create-generate': 5 * MB,
+  'sequences:export': 5 * MB,
+};
+
+/** The body limit of a channel (an unknown name gets the default, and its refusal from the dispatcher). */
+export function bodyLimitOf(channel: string): number {
+  return (Object.hasOwn(BODY_LIMITS, channel) ? BODY_LIMITS[channel as ChannelName] : undefined) ?? DEFAULT_BODY_LIMIT;
+}
+
+function describeLimit(bytes: number): string {
+  return bytes % MB === 0 ? `${bytes / MB} MB` : `${(bytes / MB).toFixed(1)} MB`;
+}
+
+/** A body over its channel's limit: answered 413 without reading the rest. */
+class BodyTooLarge extends Error {}
+
 const BRIDGE_PATH = '/__outreach/bridge.js';
 
 function sameSecret(a: string, b: string): boolean {
@@ -58,15 +88,59 @@ function refuse(res: ServerResponse, status: number, message: string): void {
   sendJson(res, status, { ok: false, error: { code: 'forbidden', message, retryable: false } });
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new Error('too large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/**
+ * 413 for a body over its channel's limit, and the connection closed once it is sent: the rest of
+ * the body is never read (to keep a connection alive, Node would read it all and drop it).
+ */
+function refuseTooLarge(res: ServerResponse, channel: string, limit: number): void {
+  res.setHeader('connection', 'close');
+  sendJson(res, 413, {
+    ok: false,
+    error: {
+      code: 'validation',
+      message: `The request to ${channel.slice(0, 80)} is larger than its ${describeLimit(limit)} limit: send files as uploads (uploads:begin, then uploads:chunk a part at a time) instead of inside a call.`,
+      retryable: false,
+    },
+  });
+}
+
+/**
+ * Reads a body of at most `limit` bytes, counting as it reads. Past the limit it stops reading
+ * (the request is paused, and its connection closed once the 413 is sent) and rejects with
+ * BodyTooLarge: a client sending 256 MB gets its answer after the first MB, and nothing more is held.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        cleanup();
+        req.pause();
+        chunks.length = 0;
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  });
 }
 
 /**
@@ -103,14 +177,31 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       const given = req.headers['x-outreach-token'];
       if (typeof given !== 'string' || !sameSecret(given, token)) return refuse(res, 401, 'Missing or wrong token: open the address the host printed.');
       if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return refuse(res, 415, 'Send JSON.');
+      let channel: string;
+      try {
+        channel = decodeURIComponent(url.pathname.slice('/api/'.length));
+      } catch {
+        return sendJson(res, 400, {
+          ok: false,
+          error: {
+            code: 'validation',
+            message: 'The channel name in the address is not valid percent-encoding: call /api/<channel>, e.g. /api/app:info.',
+            retryable: false,
+          },
+        });
+      }
+      const limit = bodyLimitOf(channel);
+      // A declared length over the limit is refused before a byte of the body is read.
+      const declared = Number(req.headers['content-length'] ?? 0);
+      if (declared > limit) return refuseTooLarge(res, channel, limit);
       let input: unknown;
       try {
-        const raw = await readBody(req);
+        const raw = await readBody(req, limit);
         input = raw.length === 0 ? undefined : JSON.parse(raw);
-      } catch {
-        return sendJson(res, 400, { ok: false, error: { code: 'validation', message: 'The request body is not valid JSON (or is too large).', retryable: false } });
+      } catch (error) {
+        if (error instanceof BodyTooLarge) return refuseTooLarge(res, channel, limit);
+        return sendJson(res, 400, { ok: false, error: { code: 'validation', message: 'The request body is not valid JSON.', retryable: false } });
       }
-      const channel = decodeURIComponent(url.pathname.slice('/api/'.length));
       const clientId = String(req.headers['x-outreach-client'] ?? '');
       const result = await options.dispatch(channel, input, {
         emit: (event: EventName, payload: unknown) => {
@@ -121,6 +212,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     }
 
     if (url.pathname === '/events') {
+      if (req.method !== 'GET') return refuse(res, 405, 'Open the event stream with GET.');
       const given = url.searchParams.get('token') ?? '';
       if (!sameSecret(given, token)) return refuse(res, 401, 'Missing or wrong token.');
       const fetchSite = req.headers['sec-fetch-site'];

@@ -6,6 +6,7 @@ import { replyChannels } from './replies';
 import { sequenceChannels } from './sequences';
 import { settingsChannels } from './settings';
 import { teamChannels } from './team';
+import { uploadChannels } from './uploads';
 import { usageChannels } from './usage';
 
 /** Every channel between the renderer and the core, by domain. */
@@ -18,6 +19,7 @@ export const contract = {
   ...usageChannels,
   ...jobChannels,
   ...teamChannels,
+  ...uploadChannels,
 };
 
 export type Contract = typeof contract;

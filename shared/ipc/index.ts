@@ -11,3 +11,4 @@ export type { DraftSource, ExportFormat } from './sequences';
 export { csvEncodingSchema, generateJobInputSchema, leadFieldSchema, MAX_BATCH_LEADS, onDuplicateSchema } from './jobs';
 export type { CsvEncodingChoice, GenerateJobInput, LeadField, OnDuplicate } from './jobs';
 export type { LLMSettingsView } from './settings';
+export { MAX_UPLOAD_BYTES, UPLOAD_CHUNK_BYTES, uploadIdSchema, uploadNameSchema } from './uploads';

@@ -2,13 +2,12 @@ import { z } from 'zod';
 import { jobHolderSchema, jobItemSchema, jobItemStatusSchema, jobProgressSchema, jobSchema } from '../domain/records';
 import { defineChannel } from './envelope';
 import { draftSettingsShape, exportFormatSchema } from './sequences';
+import { uploadIdSchema } from './uploads';
 
 const id = z.string().min(1).max(100);
 
 /** Maps a CSV column name onto a lead field; unmapped columns become custom fields. */
-export const leadFieldSchema = z.enum([
-  'firstName', 'lastName', 'email', 'phone', 'company', 'jobTitle', 'industry', 'linkedinUrl', 'custom', 'ignore',
-]);
+export const leadFieldSchema = z.enum(['firstName', 'lastName', 'email', 'phone', 'company', 'jobTitle', 'industry', 'linkedinUrl', 'custom', 'ignore']);
 /** Where a CSV column goes: a `LeadContext` field, `custom` (kept under its header), or `ignore`. */
 export type LeadField = z.infer<typeof leadFieldSchema>;
 
@@ -24,9 +23,13 @@ export type CsvEncodingChoice = z.infer<typeof csvEncodingSchema>;
 export const onDuplicateSchema = z.enum(['skip', 'update', 'keep']);
 export type OnDuplicate = z.infer<typeof onDuplicateSchema>;
 
-/** A lead file as raw bytes, base64, so the core decodes every encoding the same way for every door. */
+/**
+ * A lead file, uploaded first (`uploads:begin`, `uploads:chunk`, `uploads:finish`): its raw
+ * bytes, so the core decodes every encoding the same way for every door, and a file of any size
+ * costs the call nothing. A successful import deletes the upload; a preview keeps it for the import.
+ */
 const csvFileShape = {
-  csvBase64: z.string().min(1).max(270_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64'),
+  uploadId: uploadIdSchema,
   encoding: csvEncodingSchema.optional(),
   /** Forces the delimiter; otherwise a `sep=` first line, else the one detected. */
   delimiter: z.enum([',', ';', '\t']).optional(),
@@ -44,12 +47,17 @@ const csvReadingShape = {
 const concurrencySchema = z.number().int().min(1).max(64);
 
 /** A drafting batch: the leads, the saved business profile, and how to draft (as a single draft is). */
-export const generateJobInputSchema = z.object({
-  leadIds: z.array(id).min(1).max(MAX_BATCH_LEADS, `A batch drafts at most ${MAX_BATCH_LEADS.toLocaleString('en-US')} leads: split them into several batches.`),
-  businessProfileId: id,
-  ...draftSettingsShape,
-  concurrency: concurrencySchema.optional(),
-}).strict();
+export const generateJobInputSchema = z
+  .object({
+    leadIds: z
+      .array(id)
+      .min(1)
+      .max(MAX_BATCH_LEADS, `A batch drafts at most ${MAX_BATCH_LEADS.toLocaleString('en-US')} leads: split them into several batches.`),
+    businessProfileId: id,
+    ...draftSettingsShape,
+    concurrency: concurrencySchema.optional(),
+  })
+  .strict();
 export type GenerateJobInput = z.infer<typeof generateJobInputSchema>;
 
 export const jobChannels = {
@@ -68,13 +76,15 @@ export const jobChannels = {
    * Rows whose email is already a lead are skipped (or update it, or are kept) and counted.
    */
   'leads:import': defineChannel(
-    z.object({
-      ...csvFileShape,
-      mapping: z.record(z.string().max(200), leadFieldSchema),
-      onDuplicate: onDuplicateSchema.optional(),
-      /** The leads are for one drafting batch: refuse, before importing, a file with more than MAX_BATCH_LEADS. */
-      forBatch: z.boolean().optional(),
-    }).strict(),
+    z
+      .object({
+        ...csvFileShape,
+        mapping: z.record(z.string().max(200), leadFieldSchema),
+        onDuplicate: onDuplicateSchema.optional(),
+        /** The leads are for one drafting batch: refuse, before importing, a file with more than MAX_BATCH_LEADS. */
+        forBatch: z.boolean().optional(),
+      })
+      .strict(),
     z.object({
       ...csvReadingShape,
       imported: z.number().int(),
@@ -90,34 +100,31 @@ export const jobChannels = {
     }),
   ),
   'jobs:create-generate': defineChannel(generateJobInputSchema, jobSchema),
+  /**
+   * A reply batch over uploaded files (.eml files, mbox files): each message becomes an item that
+   * refers to its place in the uploaded file, read only when it runs, so an mbox of many GB costs
+   * bounded memory. The uploads stay until the job is done with them (completed without failures,
+   * or cancelled).
+   */
   'jobs:create-classify': defineChannel(
-    z.object({
-      files: z
-        .array(
-          z
-            .object({
-              name: z.string().max(500),
-              content: z.string().max(20_000_000).optional(),
-              /** The file's raw bytes, base64, so mail in any charset reaches the parser unchanged. */
-              contentBase64: z.string().max(27_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64').optional(),
-            })
-            .strict()
-            .refine((f) => (f.content === undefined) !== (f.contentBase64 === undefined), 'give exactly one of content or contentBase64'),
-        )
-        .min(1)
-        .max(10_000),
-      rulesOnly: z.boolean().optional(),
-    }).strict(),
+    z
+      .object({
+        uploadIds: z.array(uploadIdSchema).min(1).max(10_000),
+        rulesOnly: z.boolean().optional(),
+      })
+      .strict(),
     jobSchema,
   ),
   'jobs:list': defineChannel(z.object({}).strict().optional(), z.array(jobSchema)),
   'jobs:get': defineChannel(
-    z.object({
-      id,
-      offset: z.number().int().min(0).default(0),
-      limit: z.number().int().min(1).max(500).default(100),
-      status: jobItemStatusSchema.optional(),
-    }).strict(),
+    z
+      .object({
+        id,
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(500).default(100),
+        status: jobItemStatusSchema.optional(),
+      })
+      .strict(),
     /** `holder`: the process running the job (its lease), so a screen can say "running in the CLI" or offer Resume. */
     z.object({ job: jobSchema, progress: jobProgressSchema, holder: jobHolderSchema.nullable(), items: z.array(jobItemSchema) }),
   ),

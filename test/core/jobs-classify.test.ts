@@ -4,6 +4,7 @@ import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemorySecretStore } from '../../electron/core';
 import { startCoreFixture, type CoreFixture } from '../helpers/core-fixture';
+import { uploadBytes } from '../helpers/upload';
 import { REPO_ROOT } from '../helpers/run-cli';
 
 const CORPUS = join(REPO_ROOT, '..', 'shared', 'corpus', 'replies');
@@ -24,10 +25,10 @@ describe('jobs:create-classify through the dispatcher', () => {
       .map((m) => `From someone@example.com Thu Nov 26 10:00:00 2026\n${m.replace(/\r\n/g, '\n').replace(/^From /gm, '>From ')}\n`)
       .join('');
     const job = await f.call('jobs:create-classify', {
-      files: [
-        { name: 'inbox.mbox', content: mbox },
-        { name: 'ooo.eml', content: read('out_of_office', 1) },
-        { name: 'bounce.eml', content: read('bounce', 2) },
+      uploadIds: [
+        await uploadBytes(f.call, 'inbox.mbox', mbox),
+        await uploadBytes(f.call, 'ooo.eml', read('out_of_office', 1)),
+        await uploadBytes(f.call, 'bounce.eml', read('bounce', 2)),
       ],
       rulesOnly: true,
     });
@@ -44,8 +45,8 @@ describe('jobs:create-classify through the dispatcher', () => {
   });
 
   it('refuses files that hold no message', async () => {
-    const result = await f.raw('jobs:create-classify', { files: [{ name: 'empty.mbox', content: '   ' }] });
-    expect(result.error).toMatchObject({ code: 'validation', field: 'files' });
+    const result = await f.raw('jobs:create-classify', { uploadIds: [await uploadBytes(f.call, 'empty.mbox', '   ')] });
+    expect(result.error).toMatchObject({ code: 'validation', field: 'uploadIds' });
   });
 });
 
@@ -69,7 +70,9 @@ describe('mail in other charsets reaches the parser byte for byte', () => {
       '',
       'Je suis absente du bureau jusqu\u2019au 7 d\u00e9cembre 2026. Pour toute urgence, contactez Andr\u00e9.',
       '',
-    ].join('\r\n').replace('\u2019', "'"),
+    ]
+      .join('\r\n')
+      .replace('\u2019', "'"),
     'latin1',
   );
 
@@ -82,7 +85,7 @@ describe('mail in other charsets reaches the parser byte for byte', () => {
   });
 
   it('keeps the bytes through a classify job too', async () => {
-    const job = await f.call('jobs:create-classify', { files: [{ name: 'absente.eml', contentBase64: latin1.toString('base64') }], rulesOnly: true });
+    const job = await f.call('jobs:create-classify', { uploadIds: [await uploadBytes(f.call, 'absente.eml', latin1)], rulesOnly: true });
     await f.core.services.jobs.runner.settled(job.id);
     const detail = await f.call('jobs:get', { id: job.id, status: 'done' });
     expect(detail.items).toHaveLength(1);

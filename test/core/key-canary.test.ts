@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../electron/core/errors';
 import { LLM_PROVIDER_NAMES } from '../../shared/domain/llm';
 import { startCoreFixture, type CoreFixture } from '../helpers/core-fixture';
+import { uploadBytes } from '../helpers/upload';
 
 const canary = (p: string) => `sk-canary-${p}-0123456789abcdefWXYZ`;
 const lead = { firstName: 'Ada', company: 'Engines Ltd', email: 'ada@example.com' };
@@ -36,32 +37,67 @@ describe('key canary: a key set through IPC appears nowhere', () => {
     const sequenceIds: string[] = [];
     for (const provider of LLM_PROVIDER_NAMES) {
       await f.call('llm:test', { provider });
-      const draft = await f.call('sequences:generate', { requestId: `canary-${provider}-0001`, lead, business, options: { numberOfSteps: 2, channels: ['email'], includeSubjects: true }, provider });
-      const saved = await f.call('sequences:save', { title: `Draft ${provider}`, status: 'draft', steps: draft.steps, provider, model: draft.model, usage: draft.usage, costUsd: draft.cost.usd });
+      const draft = await f.call('sequences:generate', {
+        requestId: `canary-${provider}-0001`,
+        lead,
+        business,
+        options: { numberOfSteps: 2, channels: ['email'], includeSubjects: true },
+        provider,
+      });
+      const saved = await f.call('sequences:save', {
+        title: `Draft ${provider}`,
+        status: 'draft',
+        steps: draft.steps,
+        provider,
+        model: draft.model,
+        usage: draft.usage,
+        costUsd: draft.cost.usd,
+      });
       sequenceIds.push(saved.id);
       await f.call('replies:classify', { text: 'Yes please, send me times for a call.', provider });
     }
     // The vendor's 401 echoes the key back, as OpenAI's does with a masked tail.
-    f.fakes.openai.script({ status: 401, body: { error: { message: `Incorrect API key provided: ${canary('openai')}.`, type: 'invalid_request_error', code: 'invalid_api_key' } } });
+    f.fakes.openai.script({
+      status: 401,
+      body: { error: { message: `Incorrect API key provided: ${canary('openai')}.`, type: 'invalid_request_error', code: 'invalid_api_key' } },
+    });
     const failed = await f.raw('llm:test', { provider: 'openai' });
     expect(failed.error?.code).toBe('auth');
-    f.fakes.anthropic.script({ reply: { text: `not json, but here is a key ${canary('anthropic')}` } }, { reply: { text: `still not json ${canary('anthropic')}` } });
-    const broken = await f.raw('sequences:generate', { requestId: 'canary-broken-0001', lead, business, options: { numberOfSteps: 1, channels: ['email'] }, provider: 'anthropic' });
+    f.fakes.anthropic.script(
+      { reply: { text: `not json, but here is a key ${canary('anthropic')}` } },
+      { reply: { text: `still not json ${canary('anthropic')}` } },
+    );
+    const broken = await f.raw('sequences:generate', {
+      requestId: 'canary-broken-0001',
+      lead,
+      business,
+      options: { numberOfSteps: 1, channels: ['email'] },
+      provider: 'anthropic',
+    });
     expect(broken.error?.code).toBe('invalid_output');
 
     // A batch item that fails stores its error (with the vendor's request id) in job_items.
-    const csvBase64 = Buffer.from('First name,Email,Company\nAda,ada@example.com,Engines Ltd\n').toString('base64');
-    const preview = await f.call('leads:import-preview', { csvBase64 });
-    const imported = await f.call('leads:import', { csvBase64, mapping: preview.suggestedMapping });
+    const uploadId = await uploadBytes(f.call, 'leads.csv', 'First name,Email,Company\nAda,ada@example.com,Engines Ltd\n');
+    const preview = await f.call('leads:import-preview', { uploadId });
+    const imported = await f.call('leads:import', { uploadId, mapping: preview.suggestedMapping });
     const profile = await f.call('profiles:save', business);
-    f.fakes.openai.script({ status: 400, body: { error: { message: `Bad request for ${canary('openai')}`, type: 'invalid_request_error', code: 'context_length_exceeded' } } });
-    const job = await f.call('jobs:create-generate', { leadIds: imported.leadIds, businessProfileId: profile.id, options: { numberOfSteps: 1, channels: ['email'] }, provider: 'openai' });
+    f.fakes.openai.script({
+      status: 400,
+      body: { error: { message: `Bad request for ${canary('openai')}`, type: 'invalid_request_error', code: 'context_length_exceeded' } },
+    });
+    const job = await f.call('jobs:create-generate', {
+      leadIds: imported.leadIds,
+      businessProfileId: profile.id,
+      options: { numberOfSteps: 1, channels: ['email'] },
+      provider: 'openai',
+    });
     await f.core.services.jobs.runner.settled(job.id);
     const jobView = await f.call('jobs:get', { id: job.id });
     expect(jobView.items.map((i) => i.status)).toEqual(['failed']);
     expect(jobView.items[0]!.error?.code).toBe('context_length');
 
-    for (const format of ['csv-per-lead', 'csv-per-step', 'json'] as const) await f.call('sequences:export', { ids: sequenceIds, format, fillPlaceholders: true });
+    for (const format of ['csv-per-lead', 'csv-per-step', 'json'] as const)
+      await f.call('sequences:export', { ids: sequenceIds, format, fillPlaceholders: true });
     await f.call('usage:export-csv', {});
     await f.call('settings:get-llm', undefined);
     await f.call('llm:providers', undefined);

@@ -4,10 +4,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MemorySecretStore } from '../../electron/core';
 import { AppError } from '../../electron/core/errors';
 import { startCoreFixture, type CoreFixture } from '../helpers/core-fixture';
+import { uploadBytes } from '../helpers/upload';
 import { EXCEL_CSV_WINDOWS_1252, EXCEL_UNICODE_TEXT, HUBSPOT_CONTACTS, LINKEDIN_CONNECTIONS, OUTLOOK_CONTACTS, SEP_LINE_CSV, utf8 } from '../csv/lead-files';
 
 const ROWS = 100_000;
-const b64 = (bytes: Uint8Array | string) => Buffer.from(bytes).toString('base64');
 
 describe('leads:import through the dispatcher', () => {
   let f: CoreFixture;
@@ -26,22 +26,26 @@ describe('leads:import through the dispatcher', () => {
   }
   beforeEach(clearLeads);
 
+  /** Uploads a lead file, as the app's import step does; an import uses its upload up. */
+  const upload = (bytes: Uint8Array | string) => uploadBytes(f.call, 'leads.csv', bytes);
+
   /** Previews, then imports with the suggested mapping, as the app's import step does by default. */
   async function importFile(bytes: Uint8Array, extra: { onDuplicate?: 'skip' | 'update' | 'keep' } = {}) {
-    const preview = await f.call('leads:import-preview', { csvBase64: b64(bytes) });
-    const result = await f.call('leads:import', { csvBase64: b64(bytes), mapping: preview.suggestedMapping, ...extra });
+    const uploadId = await upload(bytes);
+    const preview = await f.call('leads:import-preview', { uploadId });
+    const result = await f.call('leads:import', { uploadId, mapping: preview.suggestedMapping, ...extra });
     return { preview, result };
   }
 
   it('returns the refused rows as CSV from the core, and none when every row imported', async () => {
     const csv = 'First name,Email\nAda,ada@example.com\n=HYPERLINK("http://x"),=1+1\n';
-    const result = await f.call('leads:import', { csvBase64: b64(csv), mapping: { 'First name': 'firstName', Email: 'email' } });
+    const result = await f.call('leads:import', { uploadId: await upload(csv), mapping: { 'First name': 'firstName', Email: 'email' } });
     expect(result.imported).toBe(1);
     expect(result.errors.map((e) => e.row)).toEqual([3]);
     const lines = result.errorsCsv!.trim().split(/\r?\n/);
     expect(lines[0]).toBe('row,message');
     expect(lines[1]).toMatch(/^3,/);
-    const clean = await f.call('leads:import', { csvBase64: b64('First name\nGrace\n'), mapping: { 'First name': 'firstName' } });
+    const clean = await f.call('leads:import', { uploadId: await upload('First name\nGrace\n'), mapping: { 'First name': 'firstName' } });
     expect(clean.errorsCsv).toBeNull();
   });
 
@@ -70,7 +74,7 @@ describe('leads:import through the dispatcher', () => {
   it('skips duplicates by email within the file and against existing leads by default, case-insensitively', async () => {
     await f.call('leads:save', { firstName: 'Old', email: 'dana@contoso.example', company: 'Old Co' });
     const csv = utf8('Name,Email,Company\nDana,DANA@Contoso.Example,Contoso\nLee,lee@x.example,X\nLee again, lee@X.EXAMPLE ,X2\nMo,mo@y.example,Y\n');
-    const result = await f.call('leads:import', { csvBase64: b64(csv), mapping: { Name: 'firstName', Email: 'email', Company: 'company' } });
+    const result = await f.call('leads:import', { uploadId: await upload(csv), mapping: { Name: 'firstName', Email: 'email', Company: 'company' } });
     expect(result).toMatchObject({ imported: 2, updated: 0, skipped: 2 });
     expect(result.warnings.join(' ')).toMatch(/Skipped 2 rows whose email is already a lead \(rows 2, 4\)/);
     expect(result.leadIds).toHaveLength(3);
@@ -83,16 +87,16 @@ describe('leads:import through the dispatcher', () => {
   it('updates duplicates with --on-duplicate update, and imports them again with keep', async () => {
     const first = utf8('Name,Email,Company,Segment\nDana,dana@contoso.example,Contoso,SMB\n');
     const mapping = { Name: 'firstName', Email: 'email', Company: 'company', Segment: 'custom' } as const;
-    const created = await f.call('leads:import', { csvBase64: b64(first), mapping });
+    const created = await f.call('leads:import', { uploadId: await upload(first), mapping });
     const second = utf8('Name,Email,Company,Segment,Owner\nDana,dana@contoso.example,Contoso Retail,Enterprise,kim\n');
-    const updated = await f.call('leads:import', { csvBase64: b64(second), mapping: { ...mapping, Owner: 'custom' }, onDuplicate: 'update' });
+    const updated = await f.call('leads:import', { uploadId: await upload(second), mapping: { ...mapping, Owner: 'custom' }, onDuplicate: 'update' });
     expect(updated).toMatchObject({ imported: 0, updated: 1, skipped: 0 });
     expect(updated.leadIds).toEqual(created.leadIds);
     const page = await f.call('leads:list', {});
     expect(page.total).toBe(1);
     expect(page.items[0]).toMatchObject({ company: 'Contoso Retail', customFields: { Segment: 'Enterprise', Owner: 'kim' } });
 
-    const kept = await f.call('leads:import', { csvBase64: b64(second), mapping, onDuplicate: 'keep' });
+    const kept = await f.call('leads:import', { uploadId: await upload(second), mapping, onDuplicate: 'keep' });
     expect(kept).toMatchObject({ imported: 1, updated: 0, skipped: 0 });
     expect((await f.call('leads:list', {})).total).toBe(2);
   });
@@ -102,8 +106,9 @@ describe('leads:import through the dispatcher', () => {
     const headers = ['Email', ...Array.from({ length: 9_999 }, (_, i) => `Col${i + 1}`)];
     const row = (n: number) => [`lead${n}@example.com`, ...Array.from({ length: 9_999 }, (_, i) => `v${i}`)].join(',');
     const csv = utf8([headers.join(','), row(1), row(2)].join('\n') + '\n');
-    const preview = await f.call('leads:import-preview', { csvBase64: b64(csv) });
-    const result = await f.call('leads:import', { csvBase64: b64(csv), mapping: preview.suggestedMapping });
+    const uploadId = await upload(csv);
+    const preview = await f.call('leads:import-preview', { uploadId });
+    const result = await f.call('leads:import', { uploadId, mapping: preview.suggestedMapping });
     expect(result.imported).toBe(2);
     expect(result.capped.map((c) => c.row)).toEqual([2, 3]);
     expect(result.capped[0]!.message).toMatch(/^Row 2: kept 50 of 9,999 custom fields .*left out "Col51", "Col52", "Col53" and 9,946 more/);
@@ -133,8 +138,8 @@ describe('leads:import through the dispatcher', () => {
   it('refuses a file of more leads than one batch takes before importing anything (issue 10, point 13)', async () => {
     const lines = ['Email'];
     for (let i = 0; i <= ROWS; i++) lines.push(`lead${i}@example.com`);
-    const csv = b64(lines.join('\n') + '\n');
-    const refused = await f.raw('leads:import', { csvBase64: csv, mapping: { Email: 'email' }, forBatch: true });
+    const uploadId = await upload(lines.join('\n') + '\n');
+    const refused = await f.raw('leads:import', { uploadId, mapping: { Email: 'email' }, forBatch: true });
     expect(refused.ok).toBe(false);
     expect(refused.error).toMatchObject({ code: 'validation' });
     expect(refused.error!.message).toMatch(/names 100,001 leads, but one batch drafts at most 100,000\. Nothing was imported/);
@@ -163,14 +168,15 @@ describe('leads:import of 100,000 rows through the dispatcher', () => {
       else lines.push(`Ana${i};"Lee; Jr.";ana${i}@example.com;"Firma ""${i % 97}""";Retail;"line one\nline two"`);
     }
     const csv = lines.join('\r\n') + '\r\n';
-    const preview = await f.call('leads:import-preview', { csvBase64: b64(csv) });
+    const uploadId = await uploadBytes(f.call, 'leads.csv', csv);
+    const preview = await f.call('leads:import-preview', { uploadId });
     expect(preview.delimiter).toBe(';');
     expect(preview.encoding).toBe('utf-8');
     // Rows 10 and 99,999 hold only delimiters: blank lines, not data.
     expect(preview.rowCount).toBe(ROWS - 2);
     expect(preview.suggestedMapping).toMatchObject({ Vorname: 'firstName', Nachname: 'lastName', 'E-Mail': 'email', Firma: 'company' });
 
-    const result = await f.call('leads:import', { csvBase64: b64(csv), mapping: preview.suggestedMapping });
+    const result = await f.call('leads:import', { uploadId, mapping: preview.suggestedMapping });
     expect(result.imported + result.errors.length).toBe(ROWS - 2);
     expect(result.errors.map((e) => e.row)).toEqual([5_001]);
     expect(result.errors[0]!.message).toMatch(/not-an-email/);
@@ -179,11 +185,16 @@ describe('leads:import of 100,000 rows through the dispatcher', () => {
 
     const page = await f.call('leads:list', { query: 'ana77777@', limit: 5 });
     expect(page.total).toBe(1);
-    expect(page.items[0]).toMatchObject({ firstName: 'Ana77777', lastName: 'Lee; Jr.', company: `Firma "${77777 % 97}"`, customFields: { Notes: 'line one\nline two' } });
+    expect(page.items[0]).toMatchObject({
+      firstName: 'Ana77777',
+      lastName: 'Lee; Jr.',
+      company: `Firma "${77777 % 97}"`,
+      customFields: { Notes: 'line one\nline two' },
+    });
     expect((await f.call('leads:list', {})).total).toBe(ROWS - 3);
 
     // The same 100,000 rows again: every one is a duplicate by email, and nothing is added.
-    const again = await f.call('leads:import', { csvBase64: b64(csv), mapping: preview.suggestedMapping });
+    const again = await f.call('leads:import', { uploadId: await uploadBytes(f.call, 'leads.csv', csv), mapping: preview.suggestedMapping });
     expect(again).toMatchObject({ imported: 0, updated: 0, skipped: ROWS - 3 });
     expect(again.leadIds).toEqual(result.leadIds);
     expect((await f.call('leads:list', {})).total).toBe(ROWS - 3);

@@ -9,6 +9,7 @@ import type { ChannelInput, ChannelName, ChannelOutput } from '../../shared/ipc/
 import { createCore, MemorySecretStore, silentLogger, type Core } from '../../electron/core';
 import { DEFAULT_DB_FILE } from '../../electron/core/storage';
 import { startFakeProviders, type FakeProviderSet } from '../fakes/fake-provider';
+import { uploadBytes } from '../helpers/upload';
 
 /**
  * Two organizations in one data file, as `--org` (and the team hub) make possible. The door of
@@ -49,7 +50,7 @@ let fakes: FakeProviderSet;
 let A: Door;
 let B: Door;
 /** Organization A's rows. */
-const a = { leadId: '', profileId: '', templateId: '', sequenceId: '', replyId: '', jobId: '', itemId: '', userId: '' };
+const a = { leadId: '', profileId: '', templateId: '', sequenceId: '', replyId: '', jobId: '', itemId: '', userId: '', uploadId: '' };
 let bProfileId: string;
 
 async function openDoor(orgId?: string): Promise<Door> {
@@ -74,12 +75,19 @@ beforeAll(async () => {
   await A.core.services.jobs.runner.settled(job.id);
   a.jobId = job.id;
   a.itemId = (await A.call('jobs:get', { id: job.id, offset: 0, limit: 10 })).items[0]!.id;
+  a.uploadId = await uploadBytes(A.call, 'a-leads.csv', 'First name,Email\nGrace,grace@a.example\n');
 
   // A second organization in the same file, with its owner.
   const orgB = randomUUID();
   const db = new Database(join(dir, 'data', DEFAULT_DB_FILE));
   const now = new Date().toISOString();
-  db.prepare('INSERT INTO organizations (id, name, provider, settings, created_at) VALUES (?, ?, ?, ?, ?)').run(orgB, 'Org B', 'anthropic', JSON.stringify(llmSettingsSchema.parse({})), now);
+  db.prepare('INSERT INTO organizations (id, name, provider, settings, created_at) VALUES (?, ?, ?, ?, ?)').run(
+    orgB,
+    'Org B',
+    'anthropic',
+    JSON.stringify(llmSettingsSchema.parse({})),
+    now,
+  );
   db.prepare("INSERT INTO users (id, org_id, name, role, created_at) VALUES (?, ?, 'Bea Owner', 'owner', ?)").run(randomUUID(), orgB, now);
   db.close();
   B = await openDoor(orgB);
@@ -106,6 +114,7 @@ async function snapshotOfA() {
     replies: await A.call('replies:list', { offset: 0, limit: 100 }),
     users: await A.call('users:list', undefined),
     job: await A.call('jobs:get', { id: a.jobId, offset: 0, limit: 10 }),
+    upload: await A.call('leads:import-preview', { uploadId: a.uploadId }),
   };
 }
 
@@ -144,6 +153,11 @@ describe('one organization cannot reach another organization’s rows', () => {
       ['jobs:export', { id: a.jobId, format: 'csv-per-lead', fillPlaceholders: false }],
       ['users:save', { id: a.userId, name: 'Taken over', role: 'owner' }],
       ['session:switch-user', { userId: a.userId }],
+      ['uploads:chunk', { uploadId: a.uploadId, offset: 0, dataBase64: 'eA==' }],
+      ['uploads:finish', { uploadId: a.uploadId }],
+      ['leads:import-preview', { uploadId: a.uploadId }],
+      ['leads:import', { uploadId: a.uploadId, mapping: { Email: 'email' } }],
+      ['jobs:create-classify', { uploadIds: [a.uploadId], rulesOnly: true }],
     ];
     for (const [channel, input] of attempts) {
       const error = await B.refused(channel, input);
@@ -151,6 +165,7 @@ describe('one organization cannot reach another organization’s rows', () => {
     }
     // A delete of a row that is not there says so rather than failing.
     expect((await B.call('users:delete', { id: a.userId })).deleted).toBe(false);
+    expect((await B.call('uploads:discard', { uploadId: a.uploadId })).discarded).toBe(false);
     expect(await snapshotOfA()).toEqual(before);
   });
 
@@ -172,7 +187,13 @@ describe('one organization cannot reach another organization’s rows', () => {
     const calls = fakes.forProvider('anthropic').calls.length;
     const error = await B.refused('replies:classify', { text: 'Sounds interesting, tell me more about pricing.', leadId: a.leadId });
     expect(error).toMatchObject({ code: 'not_found', field: 'leadId' });
-    expect(fakes.forProvider('anthropic').calls.slice(calls).map((c) => c.promptText).join('\n')).not.toContain('Lovelace');
+    expect(
+      fakes
+        .forProvider('anthropic')
+        .calls.slice(calls)
+        .map((c) => c.promptText)
+        .join('\n'),
+    ).not.toContain('Lovelace');
     const sequenceError = await B.refused('replies:classify', { text: 'Please unsubscribe me.', sequenceId: a.sequenceId });
     expect(sequenceError).toMatchObject({ code: 'not_found', field: 'sequenceId' });
     expect((await B.call('replies:list', { offset: 0, limit: 100 })).total).toBe(0);

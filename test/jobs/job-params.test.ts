@@ -3,6 +3,7 @@ import type { Job } from '../../shared/domain/records';
 import { classifyJobParamsSchema, generateJobParamsSchema } from '../../electron/core/services/job-params';
 import { startFakeProviders, type FakeProviderSet } from '../fakes/fake-provider';
 import { createFixture, createGenerateJob, OPTIONS, type Fixture } from './harness';
+import { uploadBytes } from '../helpers/upload';
 
 let fakes: FakeProviderSet;
 
@@ -55,7 +56,7 @@ describe('job params are read back through their schema', () => {
     expect(generateJobParamsSchema.parse(harnessJob.params)).toEqual(harnessJob.params);
 
     const classify = await fixture.core.invoke('jobs:create-classify', {
-      files: [{ name: 'a.eml', content: 'From: a@example.com\nSubject: Hi\n\nThanks, talk soon.\n' }],
+      uploadIds: [await uploadBytes(fixture.core.invoke, 'a.eml', 'From: a@example.com\nSubject: Hi\n\nThanks, talk soon.\n')],
       rulesOnly: true,
     });
     expect((await fixture.core.services.jobs.runner.settled(classify.id)).status).toBe('completed');

@@ -133,7 +133,17 @@ describe('job runner with the production processor, the real provider core and a
     const fixture = await createFixture(12, fakeUrls());
     const job = createGenerateJob(fixture, 'openai', { concurrency: 1 });
     // Three calls succeed, then the account runs out of credit.
-    const quota = { status: 429, body: { error: { message: 'You exceeded your current quota, please check your plan and billing details.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } } };
+    const quota = {
+      status: 429,
+      body: {
+        error: {
+          message: 'You exceeded your current quota, please check your plan and billing details.',
+          type: 'insufficient_quota',
+          param: null,
+          code: 'insufficient_quota',
+        },
+      },
+    };
     const inner = productionProcessor(fixture);
     let calls = 0;
     const gated = createRunnerUnderTest(fixture, async (item, context) => {
@@ -165,7 +175,10 @@ describe('job runner with the production processor, the real provider core and a
     fake.reset();
     const fixture = await createFixture(5, fakeUrls());
     const authJob = createGenerateJob(fixture, 'openai', { concurrency: 2 });
-    fake.script({ status: 401, body: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } } });
+    fake.script({
+      status: 401,
+      body: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } },
+    });
     const { runner } = fixture.core.services.jobs;
     runner.start(authJob.id);
     const paused = await runner.settled(authJob.id);
@@ -248,14 +261,24 @@ describe('job runner with the production processor, the real provider core and a
     for (const format of ['csv-per-lead', 'csv-per-step'] as const) {
       const exported = fixture.core.services.jobs.export(job.id, format, false);
       const rows = Papa.parse<Record<string, string>>(exported.content.trim(), { header: true }).data;
-      expect(rows.filter((r) => r['status'] === 'done').map((r) => r['item'])).toEqual(format === 'csv-per-lead' ? ['2', '3', '4', '5', '6'] : ['2', '2', '3', '3', '4', '4', '5', '5', '6', '6']);
+      expect(rows.filter((r) => r['status'] === 'done').map((r) => r['item'])).toEqual(
+        format === 'csv-per-lead' ? ['2', '3', '4', '5', '6'] : ['2', '2', '3', '3', '4', '4', '5', '5', '6', '6'],
+      );
       const failedRows = rows.filter((r) => r['status'] === 'failed');
       expect(failedRows).toHaveLength(1);
       expect(failedRows[0]).toMatchObject({ item: '1', first_name: 'Lead-0', error_code: 'invalid_request' });
       expect(failedRows[0]![format === 'csv-per-lead' ? 'step_1_body' : 'body']).toBe('');
     }
-    const json = JSON.parse(fixture.core.services.jobs.export(job.id, 'json', false).content) as Array<{ item: number; itemStatus: string; error: { code: string } | null; steps: unknown[] }>;
-    expect(json.map((d) => [d.item, d.itemStatus, d.error?.code ?? null, d.steps.length])).toEqual([[1, 'failed', 'invalid_request', 0], ...[2, 3, 4, 5, 6].map((n) => [n, 'done', null, 2])]);
+    const json = JSON.parse(fixture.core.services.jobs.export(job.id, 'json', false).content) as Array<{
+      item: number;
+      itemStatus: string;
+      error: { code: string } | null;
+      steps: unknown[];
+    }>;
+    expect(json.map((d) => [d.item, d.itemStatus, d.error?.code ?? null, d.steps.length])).toEqual([
+      [1, 'failed', 'invalid_request', 0],
+      ...[2, 3, 4, 5, 6].map((n) => [n, 'done', null, 2]),
+    ]);
     const callsBefore = generateCalls('openai');
 
     const retried = fixture.core.services.jobs.retryItem(job.id, failed!.id);
@@ -365,11 +388,15 @@ describe('job runner with the production processor, the real provider core and a
     let started!: () => void;
     const firstCallStarted = new Promise<void>((resolve) => (started = resolve));
     const production = productionProcessor(fixture);
-    const first = createRunnerUnderTest(fixture, async (item, context) => {
-      started();
-      await gate;
-      return production(item, context);
-    }, { lease: { program: 'cli' } });
+    const first = createRunnerUnderTest(
+      fixture,
+      async (item, context) => {
+        started();
+        await gate;
+        return production(item, context);
+      },
+      { lease: { program: 'cli' } },
+    );
     first.runner.start(job.id);
     await firstCallStarted;
     const before = fixture.store.jobs.items(job.id, { offset: 0, limit: 10 });
@@ -378,10 +405,15 @@ describe('job runner with the production processor, the real provider core and a
     const second = await reopen(fixture, fakeUrls());
     const { jobs } = second.core.services;
     for (const attempt of [() => jobs.resume(job.id), () => jobs.pause(job.id), () => jobs.cancel(job.id)]) {
-      const error = await attempt().then(() => null, (e: unknown) => e);
+      const error = await attempt().then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(AppError);
       expect((error as AppError).code).toBe('conflict');
-      expect((error as AppError).message).toMatch(new RegExp(`is already running in the CLI \\(pid ${process.pid}\\) since \\d\\d:\\d\\d\\. Nothing was changed`));
+      expect((error as AppError).message).toMatch(
+        new RegExp(`is already running in the CLI \\(pid ${process.pid}\\) since \\d\\d:\\d\\d\\. Nothing was changed`),
+      );
     }
     expect(() => jobs.retryItem(job.id, before[0]!.id)).toThrow(/already running in the CLI/);
     expect(jobs.get(job.id, { offset: 0, limit: 10 }).holder).toMatchObject({ pid: process.pid, program: 'cli', live: true, self: false });
@@ -395,20 +427,27 @@ describe('job runner with the production processor, the real provider core and a
 
   it('commits items settled without a model call in batches, and a crash loses at most the open batch', async () => {
     const fixture = await createFixture(0, fakeUrls());
-    const files = Array.from({ length: 50 }, (_, i) => ({ name: `m${i}.eml`, content: `From: a${i}@example.com\nSubject: Hi ${i}\n\nThanks, talk soon.\n` }));
-    const job = fixture.core.services.jobs.createClassify(files, true, { start: false });
+    const items = Array.from({ length: 50 }, (_, i) => ({
+      name: `m${i}.eml`,
+      sourceBase64: Buffer.from(`From: a${i}@example.com\nSubject: Hi ${i}\n\nThanks, talk soon.\n`).toString('base64'),
+    }));
+    const job = fixture.data.jobs.create({ kind: 'classify', provider: null, params: { userId: fixture.userId, rulesOnly: true, fallbackOrder: [] }, items });
     const production = productionProcessor(fixture);
     // Batches of 20, flushed by size only: after 45 items, 40 are committed and 5 wait.
     let processed = 0;
     let reached!: () => void;
     const fortyFive = new Promise<void>((resolve) => (reached = resolve));
     const never = new Promise<never>(() => {});
-    const dying = createRunnerUnderTest(fixture, async (item, context) => {
-      if (processed >= 45) return never;
-      const result = await production(item, context);
-      if (++processed === 45) reached();
-      return result;
-    }, { abandon: true, lease: { pid: deadPid() }, localConcurrency: 4, commitBatch: { size: 20, maxDelayMs: 3_600_000 } });
+    const dying = createRunnerUnderTest(
+      fixture,
+      async (item, context) => {
+        if (processed >= 45) return never;
+        const result = await production(item, context);
+        if (++processed === 45) reached();
+        return result;
+      },
+      { abandon: true, lease: { pid: deadPid() }, localConcurrency: 4, commitBatch: { size: 20, maxDelayMs: 3_600_000 } },
+    );
     dying.runner.start(job.id);
     await fortyFive;
     expect(fixture.store.jobs.progress(job.id)).toMatchObject({ done: 40, pending: 10, running: 0 });
@@ -427,17 +466,29 @@ describe('job runner with the production processor, the real provider core and a
 
   it('keeps more items in flight for a job with no model calls (rules only) than for one that calls a provider', async () => {
     const fixture = await createFixture(0, fakeUrls());
-    const job = fixture.data.jobs.create({ kind: 'classify', provider: null, params: { userId: fixture.userId, rulesOnly: true, fallbackOrder: [] }, items: Array.from({ length: 30 }, (_, i) => ({ name: `m${i}.eml`, sourceBase64: Buffer.from(`From: a${i}@example.com\nSubject: Hi ${i}\n\nThanks, talk soon.\n`).toString('base64') })) });
+    const job = fixture.data.jobs.create({
+      kind: 'classify',
+      provider: null,
+      params: { userId: fixture.userId, rulesOnly: true, fallbackOrder: [] },
+      items: Array.from({ length: 30 }, (_, i) => ({
+        name: `m${i}.eml`,
+        sourceBase64: Buffer.from(`From: a${i}@example.com\nSubject: Hi ${i}\n\nThanks, talk soon.\n`).toString('base64'),
+      })),
+    });
     const production = productionProcessor(fixture);
     let inFlight = 0;
     let most = 0;
     // The runner launches what its limit allows at once; each item then waits a turn of the event loop.
-    const { runner } = createRunnerUnderTest(fixture, async (item, context) => {
-      most = Math.max(most, ++inFlight);
-      await new Promise((resolve) => setImmediate(resolve));
-      inFlight--;
-      return production(item, context);
-    }, { concurrency: 2, localConcurrency: 12 });
+    const { runner } = createRunnerUnderTest(
+      fixture,
+      async (item, context) => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((resolve) => setImmediate(resolve));
+        inFlight--;
+        return production(item, context);
+      },
+      { concurrency: 2, localConcurrency: 12 },
+    );
     runner.start(job.id);
     expect(await runner.settled(job.id)).toMatchObject({ status: 'completed', done: 30, failed: 0 });
     expect(most).toBe(12);

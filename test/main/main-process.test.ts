@@ -6,7 +6,14 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../../electron/core/renderer-files';
 import { CHANNEL_NAMES } from '../../shared/ipc/contract';
-import { createElectronStandIn, loadWithStandIn, type ElectronStandIn, type LoadedModule, type StandInIpcEvent, type StandInWindow } from '../helpers/electron-stand-in';
+import {
+  createElectronStandIn,
+  loadWithStandIn,
+  type ElectronStandIn,
+  type LoadedModule,
+  type StandInIpcEvent,
+  type StandInWindow,
+} from '../helpers/electron-stand-in';
 import { REPO_ROOT } from '../helpers/run-cli';
 
 /**
@@ -25,7 +32,13 @@ function requireBuild(): void {
 
 /** The vendor SDK a load belongs to (by name, or by a file inside its package), or undefined. */
 function vendorSdkOf(load: { specifier: string; resolved: string }): string | undefined {
-  return VENDOR_SDKS.find((sdk) => load.specifier === sdk || load.specifier.startsWith(`${sdk}/`) || load.resolved.includes(`node_modules/${sdk}/`) || load.resolved.includes(`node_modules${sep}${sdk}${sep}`));
+  return VENDOR_SDKS.find(
+    (sdk) =>
+      load.specifier === sdk ||
+      load.specifier.startsWith(`${sdk}/`) ||
+      load.resolved.includes(`node_modules/${sdk}/`) ||
+      load.resolved.includes(`node_modules${sep}${sdk}${sep}`),
+  );
 }
 
 describe('the main process, built, against a stand-in electron', () => {
@@ -159,7 +172,14 @@ describe('the main process, built, against a stand-in electron', () => {
 
     const open = contents.windowOpenHandler!;
     const opened = () => electron.callsTo('shell.openExternal').map((c) => c.args[0]);
-    for (const url of ['https://example.com/docs', 'mailto:ada@example.com', 'http://example.com/', 'file:///etc/passwd', 'javascript:alert(1)', 'app://outreach-desk/index.html']) {
+    for (const url of [
+      'https://example.com/docs',
+      'mailto:ada@example.com',
+      'http://example.com/',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'app://outreach-desk/index.html',
+    ]) {
       expect(open({ url }), url).toEqual({ action: 'deny' });
     }
     expect(opened()).toEqual(['https://example.com/docs', 'mailto:ada@example.com']);
@@ -184,7 +204,15 @@ describe('the main process, built, against a stand-in electron', () => {
 
   it('registers no certificate-error handler that could trust a bad certificate', () => {
     let trusted = false;
-    electron.app.emit('certificate-error', { preventDefault: () => undefined }, win.webContents, 'https://x', 'net::ERR_CERT_INVALID', {}, (ok: boolean) => (trusted = ok));
+    electron.app.emit(
+      'certificate-error',
+      { preventDefault: () => undefined },
+      win.webContents,
+      'https://x',
+      'net::ERR_CERT_INVALID',
+      {},
+      (ok: boolean) => (trusted = ok),
+    );
     expect(trusted).toBe(false);
     expect(process.env['ELECTRON_DISABLE_SECURITY_WARNINGS']).toBeUndefined();
   });
@@ -199,8 +227,16 @@ describe('the main process, built, against a stand-in electron', () => {
       };
       win.webContents.on('stand-in:sent', onSent);
     });
-    const bounce = 'From: MAILER-DAEMON@example.com\r\nSubject: Undelivered Mail Returned to Sender\r\n\r\nThis is the mail system. I\'m sorry to have to inform you that your message could not be delivered.\r\n';
-    const created = await electron.ipcHandlers.get('jobs:create-classify')!(fromAppWindow(), { files: [{ name: 'bounce.eml', content: bounce }], rulesOnly: true });
+    const bounce =
+      "From: MAILER-DAEMON@example.com\r\nSubject: Undelivered Mail Returned to Sender\r\n\r\nThis is the mail system. I'm sorry to have to inform you that your message could not be delivered.\r\n";
+    // The file goes in as the renderer sends it: an upload, then the job made from it.
+    const send = (channel: string, input: unknown) =>
+      electron.ipcHandlers.get(channel)!(fromAppWindow(), input) as Promise<{ ok: boolean; value?: { uploadId?: string } }>;
+    const begun = await send('uploads:begin', { name: 'bounce.eml', size: Buffer.byteLength(bounce) });
+    const uploadId = begun.value!.uploadId!;
+    expect(await send('uploads:chunk', { uploadId, offset: 0, dataBase64: Buffer.from(bounce).toString('base64') })).toMatchObject({ ok: true });
+    expect(await send('uploads:finish', { uploadId })).toMatchObject({ ok: true });
+    const created = await send('jobs:create-classify', { uploadIds: [uploadId], rulesOnly: true });
     expect(created).toMatchObject({ ok: true });
     expect(await progress).toMatchObject({ total: 1, done: 1, failed: 0 });
   });

@@ -6,6 +6,7 @@ import { createSequenceHandlers } from './sequences';
 import { createSettingsHandlers } from './settings';
 import { createTeamHandlers } from './team';
 import type { Handlers } from './types';
+import { createUploadHandlers } from './uploads';
 import { createUsageHandlers } from './usage';
 
 /** The handler of every channel. A channel missing here is a compile error. */
@@ -18,6 +19,7 @@ export function createAllHandlers(services: Services, facts: AppFacts): Handlers
     ...createUsageHandlers(services),
     ...createJobHandlers(services),
     ...createTeamHandlers(services),
+    ...createUploadHandlers(services),
   };
 }
 

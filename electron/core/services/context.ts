@@ -14,6 +14,8 @@ export type ServiceStore = Pick<Store, 'forOrg' | 'orgs' | 'meta' | 'team' | 'tr
 /** What every service is built from. */
 export interface ServiceDeps {
   store: ServiceStore;
+  /** The data directory: the database's folder, where uploads wait until they are used. */
+  dataDir: string;
   /** Jobs by id, through their leases: for the job runner the job service makes, and nothing else. */
   runnerStore: RunnerStore;
   /** The OS keychain (or, in unit tests only, a memory store), behind a read cache (see CachedSecretStore). */

@@ -10,6 +10,7 @@ import { createSequenceService } from './sequences';
 import { createSessionService } from './session';
 import { createSettingsService } from './settings';
 import { createTeamService, type TeamServiceOptions } from '../team';
+import { createUploadService } from './uploads';
 import { createUsageService } from './usage';
 import { createUserService } from './users';
 
@@ -25,6 +26,9 @@ export function createServices(deps: ServiceDeps, options: { team?: TeamServiceO
   const llm = createLLMAccess(deps, session, keys);
   const replies = createReplyService(deps, session, llm);
   const exports = createExportService(deps, session);
+  const uploads = createUploadService(deps, session);
+  // Uploads a closed program left behind, and those of jobs that are done with them, go at start-up.
+  uploads.sweep();
   return {
     session,
     keys,
@@ -36,8 +40,9 @@ export function createServices(deps: ServiceDeps, options: { team?: TeamServiceO
     replies,
     usage: createUsageService(deps, session, team),
     exports,
-    jobs: createJobService(deps, session, llm, replies, exports, options.jobs),
-    leadImport: createLeadImportService(deps, session),
+    uploads,
+    jobs: createJobService(deps, session, llm, replies, exports, uploads, options.jobs),
+    leadImport: createLeadImportService(deps, session, uploads),
     team,
   };
 }
@@ -47,4 +52,5 @@ export type { ServiceDeps, ServiceStore } from './context';
 export type { CreateJobOptions, JobRunnerTuning } from './jobs';
 export type { ClassifyRequest, ReplyDecision } from './replies';
 export type { Session } from './session';
+export type { UploadedFile, UploadService } from './uploads';
 export { toLeadContext } from './sequences';

@@ -27,6 +27,8 @@ export const classifyJobParamsSchema = z.object({
   ...jobRunShape,
   /** Decide by the rules alone: no model call for any item. */
   rulesOnly: z.boolean(),
+  /** The uploads its items read (a batch of uploaded files): removed when the job is done with them. */
+  uploadIds: z.array(z.string()).optional(),
 });
 export type ClassifyJobParams = z.infer<typeof classifyJobParamsSchema>;
 

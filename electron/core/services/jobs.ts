@@ -2,10 +2,10 @@ import type { Job, JobItem } from '../../../shared/domain/records';
 import type { GenerateJobInput } from '../../../shared/ipc/jobs';
 import type { ExportFormat } from '../../../shared/ipc/sequences';
 import { exportReplyItemsCsv } from './replies-export';
-import { listReplyFiles, readMessageId, readReplyFiles, type ReplyFile } from './reply-files';
+import { listReplyFiles, listReplyFilesOf, readReplyFiles, type ReplyFile, type ReplyFileRef } from './reply-files';
 import { AppError } from '../errors';
 import { createJobRunner, createRateLimiter, type JobRunnerOptions, type ProcessItem } from '../jobs';
-import { createReplyAnalyzer, splitMbox, type ReplySourceInput } from '../replies';
+import { createReplyAnalyzer, type ReplySourceInput } from '../replies';
 import type { ServiceDeps } from './context';
 import type { ExportService } from './exports';
 import { classifyJobParamsSchema, generateJobParamsSchema, readJobParams, type ClassifyJobParams, type GenerateJobParams } from './job-params';
@@ -13,12 +13,15 @@ import type { LLMAccess } from './llm-access';
 import type { ReplyService } from './replies';
 import type { Session, SessionService } from './session';
 import { toLeadContext } from './sequences';
+import type { UploadService } from './uploads';
 
 /**
  * How the job service's runner paces and retries, when not the defaults: tests and the bench make
  * offline probes fast or give the limiter their own limits. Production uses the defaults.
  */
-export type JobRunnerTuning = Partial<Pick<JobRunnerOptions, 'limiter' | 'concurrency' | 'attemptsPerProvider' | 'offlineProbe' | 'progressIntervalMs' | 'commitBatch'>>;
+export type JobRunnerTuning = Partial<
+  Pick<JobRunnerOptions, 'limiter' | 'concurrency' | 'attemptsPerProvider' | 'offlineProbe' | 'progressIntervalMs' | 'commitBatch'>
+>;
 
 /** Whether a new job starts at once (the default), or waits, queued, for `runner.start`. */
 export interface CreateJobOptions {
@@ -31,8 +34,9 @@ const APPEND_SLICE = 1000;
 const EXPORT_PAGE = 1000;
 
 /**
- * A classify item's raw message: the bytes of an upload (base64), or a reference into a file on
- * disk (an .eml file, or one message's span of an mbox) that is read only when the item runs.
+ * A classify item's raw message: a reference into a file on disk (an .eml file, or one message's
+ * span of an mbox) that is read only when the item runs; or, in a job an earlier version made,
+ * the message's bytes (base64) in the item itself.
  */
 function itemSource(input: Record<string, unknown>): ReplySourceInput {
   if (typeof input['path'] === 'string') {
@@ -57,6 +61,7 @@ export function createJobService(
   llm: LLMAccess,
   replies: ReplyService,
   exports: ExportService,
+  uploads: UploadService,
   tuning: JobRunnerTuning = {},
 ) {
   const { store } = deps;
@@ -108,7 +113,12 @@ export function createJobService(
       const result = await llm.call(
         'sequence',
         { provider, model: call.provider === job.provider ? params.model : undefined },
-        (target) => target.client.generateSequence(toLeadContext(lead), business, params.options, { model: target.model, signal: call.signal, onRateLimit: call.onRateLimit }),
+        (target) =>
+          target.client.generateSequence(toLeadContext(lead), business, params.options, {
+            model: target.model,
+            signal: call.signal,
+            onRateLimit: call.onRateLimit,
+          }),
         { retry: false },
         s,
       );
@@ -154,8 +164,79 @@ export function createJobService(
     limiter: tuning.limiter ?? createRateLimiter(),
     logger: deps.logger,
     lease: { program: deps.program ?? 'app' },
-    onProgress: (progress) => deps.broadcast('jobs:progress', progress),
+    onProgress: (progress) => {
+      deps.broadcast('jobs:progress', progress);
+      if (progress.status === 'completed' || progress.status === 'cancelled') releaseUploads(progress.jobId);
+    },
   });
+
+  /** A job that ended deletes the uploads its items read, once it is done with them (see UploadService.releaseJob). */
+  function releaseUploads(jobId: string): void {
+    for (const org of store.orgs.list()) {
+      const job = store.forOrg(org.id).jobs.get(jobId);
+      if (job) {
+        uploads.releaseJob(job);
+        return;
+      }
+    }
+  }
+
+  /**
+   * A classify job over messages listed as a stream, each item referring to its place on disk,
+   * written a slice at a time. Nothing is made when the listing holds no message (`whenEmpty`);
+   * a listing that fails part way cancels the partial job. `onCreated` runs once the job exists,
+   * before its items are listed.
+   */
+  async function createClassifyFromRefs(
+    refs: AsyncGenerator<ReplyFileRef>,
+    rulesOnly: boolean,
+    options: CreateJobOptions & { whenEmpty: () => AppError; uploadIds?: string[]; onCreated?: (job: Job) => void },
+  ): Promise<Job> {
+    const { org, user } = session.current();
+    const listStart = performance.now();
+    // The analysis workers load while the messages are listed.
+    analyzer.warm();
+    const first = await refs.next();
+    if (first.done) throw options.whenEmpty();
+    const params: ClassifyJobParams = {
+      userId: user.id,
+      rulesOnly,
+      fallbackOrder: org.settings.fallbackOrder.filter((p) => p !== org.provider),
+      ...(options.uploadIds ? { uploadIds: options.uploadIds } : {}),
+    };
+    const jobs = store.forOrg(org.id).jobs;
+    const job = jobs.create({ kind: 'classify', provider: rulesOnly ? null : org.provider, params: { ...params }, items: [] });
+    // Each item names its source (file, mbox position, Message-ID), so every result and every
+    // failure can be traced back to the message it came from.
+    const toItem = (ref: ReplyFileRef) => ({ name: ref.name, file: ref.file, mboxIndex: ref.mboxIndex, messageId: ref.messageId, ...ref.source });
+    try {
+      options.onCreated?.(job);
+      let slice: Array<Record<string, unknown>> = [toItem(first.value)];
+      for await (const ref of refs) {
+        slice.push(toItem(ref));
+        if (slice.length === APPEND_SLICE) {
+          jobs.appendItems(job.id, slice);
+          slice = [];
+        }
+      }
+      if (slice.length > 0) jobs.appendItems(job.id, slice);
+    } catch (error) {
+      // Reading stopped part way (a file vanished, a disk error): the partial job is cancelled
+      // (never run), and the caller gets the reason.
+      const cancelled = await runner.cancel(job.id).catch(() => null);
+      if (cancelled) uploads.releaseJob(cancelled);
+      throw error;
+    }
+    // How long listing took, and where messages are parsed: `npm run bench` reads this line.
+    deps.logger.info('replies listed', {
+      jobId: job.id,
+      items: jobs.progress(job.id).total,
+      listMs: Math.round(performance.now() - listStart),
+      analysis: analyzer.mode(),
+    });
+    if (options.start ?? true) runner.start(job.id);
+    return jobs.get(job.id)!;
+  }
 
   /** The current organization's jobs. */
   const jobsOf = () => store.forOrg(session.current().org.id).jobs;
@@ -195,34 +276,22 @@ export function createJobService(
       return job;
     },
 
-    createClassify(
-      uploaded: Array<{ name: string; content: string | Buffer; file?: string; mboxIndex?: number | null }>,
-      rulesOnly: boolean,
-      { start = true }: CreateJobOptions = {},
-    ): Job {
-      const { org, user } = session.current();
-      // An uploaded .mbox holds many messages: one item each, named after the file and position.
-      const files = uploaded.flatMap((f) =>
-        /\.mbox$/i.test(f.name)
-          ? splitMbox(f.content).map((message, i) => ({ name: `${f.name}#${i + 1}`, file: f.name, mboxIndex: i + 1, content: message }))
-          : [{ ...f, file: f.file ?? f.name, mboxIndex: f.mboxIndex ?? null }],
-      );
-      if (files.length === 0) throw new AppError('validation', 'The files hold no messages: drop .eml files or an .mbox file.', { field: 'files' });
-      analyzer.warm();
-      const params: ClassifyJobParams = { userId: user.id, rulesOnly, fallbackOrder: org.settings.fallbackOrder.filter((p) => p !== org.provider) };
-      const job = store.forOrg(org.id).jobs.create({
-        kind: 'classify',
-        provider: rulesOnly ? null : org.provider,
-        params: { ...params },
-        // Each item names its source (file, mbox position, Message-ID), so every result and every
-        // failure can be traced back to the message it came from.
-        items: files.map((f) => {
-          const content = Buffer.from(f.content);
-          return { name: f.name, file: f.file, mboxIndex: f.mboxIndex, messageId: readMessageId(content), sourceBase64: content.toString('base64') };
-        }),
+    /**
+     * A classify job over uploaded files (`uploads:*`): .eml files, mbox files, in the order
+     * given. Like `createClassifyFromPath`, each message becomes an item that refers to its place
+     * in the uploaded file, read only when it runs, so an mbox of many GB costs bounded memory.
+     * The uploads are the job's from then on: they stay through a restart and are deleted once
+     * the job is done with them. Files without any message are refused before a job is made.
+     */
+    async createClassifyFromUploads(uploadIds: readonly string[], rulesOnly: boolean, options: CreateJobOptions = {}): Promise<Job> {
+      const ids = [...new Set(uploadIds)];
+      const files = ids.map((id) => uploads.fileOf(id));
+      return createClassifyFromRefs(listReplyFilesOf(files.map((f) => f.path)), rulesOnly, {
+        ...options,
+        uploadIds: ids,
+        whenEmpty: () => new AppError('validation', 'The files hold no messages: choose .eml files or an .mbox file.', { field: 'uploadIds' }),
+        onCreated: (job) => uploads.claim(ids, job.id),
       });
-      if (start) runner.start(job.id);
-      return job;
     },
 
     /**
@@ -233,37 +302,10 @@ export function createJobService(
      * without messages is refused before any job is made.
      */
     async createClassifyFromPath(target: string, rulesOnly: boolean, options: { recursive?: boolean } & CreateJobOptions = {}): Promise<Job> {
-      const { org, user } = session.current();
-      const listStart = performance.now();
-      // The analysis workers load while the messages are listed.
-      analyzer.warm();
-      const refs = listReplyFiles(target, options);
-      const first = await refs.next();
-      if (first.done) throw new AppError('validation', `"${target}" holds no messages: give a folder of .eml files or an mbox file.`, { field: 'in' });
-      const params: ClassifyJobParams = { userId: user.id, rulesOnly, fallbackOrder: org.settings.fallbackOrder.filter((p) => p !== org.provider) };
-      const jobs = store.forOrg(org.id).jobs;
-      const job = jobs.create({ kind: 'classify', provider: rulesOnly ? null : org.provider, params: { ...params }, items: [] });
-      const toItem = (ref: typeof first.value) => ({ name: ref.name, file: ref.file, mboxIndex: ref.mboxIndex, messageId: ref.messageId, ...ref.source });
-      try {
-        let slice: Array<Record<string, unknown>> = [toItem(first.value)];
-        for await (const ref of refs) {
-          slice.push(toItem(ref));
-          if (slice.length === APPEND_SLICE) {
-            jobs.appendItems(job.id, slice);
-            slice = [];
-          }
-        }
-        if (slice.length > 0) jobs.appendItems(job.id, slice);
-      } catch (error) {
-        // Reading stopped part way (a file vanished, a disk error): the partial job is cancelled
-        // (never run), and the caller gets the reason.
-        await runner.cancel(job.id).catch(() => undefined);
-        throw error;
-      }
-      // How long listing took, and where messages are parsed: `npm run bench` reads this line.
-      deps.logger.info('replies listed', { jobId: job.id, items: jobs.progress(job.id).total, listMs: Math.round(performance.now() - listStart), analysis: analyzer.mode() });
-      if (options.start ?? true) runner.start(job.id);
-      return jobs.get(job.id)!;
+      return createClassifyFromRefs(listReplyFiles(target, options), rulesOnly, {
+        ...options,
+        whenEmpty: () => new AppError('validation', `"${target}" holds no messages: give a folder of .eml files or an mbox file.`, { field: 'in' }),
+      });
     },
 
     list: () => jobsOf().list(),
@@ -275,7 +317,12 @@ export function createJobService(
     },
     pause: (id: string) => runner.pause(owned(id).id),
     resume: (id: string) => runner.resume(owned(id).id),
-    cancel: (id: string) => runner.cancel(owned(id).id),
+    async cancel(id: string): Promise<Job> {
+      const job = await runner.cancel(owned(id).id);
+      // A job cancelled while no run held it changes status without a progress event.
+      uploads.releaseJob(job);
+      return job;
+    },
     retryItem(jobId: string, itemId: string): JobItem {
       owned(jobId);
       return runner.retryItem(jobId, itemId);
@@ -311,7 +358,7 @@ export function createJobService(
       if (items.length === 0) throw new AppError('not_found', 'This job has no items to export.');
       const sequences = new Map(data.sequences.getMany(items.flatMap((i) => (i.status === 'done' && i.resultId ? [i.resultId] : []))).map((s) => [s.id, s]));
       const entries = items.map((item) => ({
-        sequence: item.resultId ? sequences.get(item.resultId) ?? null : null,
+        sequence: item.resultId ? (sequences.get(item.resultId) ?? null) : null,
         leadId: typeof item.input['leadId'] === 'string' ? item.input['leadId'] : null,
         outcome: { item: item.seq + 1, status: item.status, errorCode: item.error?.code ?? null, error: item.error?.message ?? null },
       }));

@@ -15,6 +15,7 @@ import {
 import { AppError } from '../errors';
 import type { ServiceDeps } from './context';
 import type { SessionService } from './session';
+import type { UploadService } from './uploads';
 
 export interface LeadImportOptions extends LeadCsvOptions {
   /** `skip` (the default): count the row and leave the lead as it is. `update`: fill the lead from the row. `keep`: import it again. */
@@ -49,11 +50,21 @@ function listRows(rows: readonly number[]): string {
  * mapping, then every good row in one transaction, with duplicates by email (within the file and
  * against the organization's leads) skipped, updated or kept.
  */
-export function createLeadImportService(deps: ServiceDeps, session: SessionService) {
+export function createLeadImportService(deps: ServiceDeps, session: SessionService, uploads: UploadService) {
   const { store } = deps;
 
-  return {
+  const service = {
     preview: (source: LeadCsvSource, options: LeadCsvOptions = {}) => previewLeadCsv(source, options),
+
+    /** Previews an uploaded lead file; the upload stays for the import. */
+    previewUpload: (uploadId: string, options: LeadCsvOptions = {}) => previewLeadCsv({ path: uploads.fileOf(uploadId).path }, options),
+
+    /** Imports an uploaded lead file, then deletes the upload; a refused import keeps it, to try again with other choices. */
+    async importUpload(uploadId: string, mapping: LeadColumnMapping, options: LeadImportOptions = {}) {
+      const result = await service.import({ path: uploads.fileOf(uploadId).path }, mapping, options);
+      uploads.removeUsed(uploadId);
+      return result;
+    },
 
     /**
      * Imports a lead file. `andThen`, given, runs inside the import's transaction with every lead
@@ -174,6 +185,7 @@ export function createLeadImportService(deps: ServiceDeps, session: SessionServi
       };
     },
   };
+  return service;
 }
 
 export type LeadImportService = ReturnType<typeof createLeadImportService>;

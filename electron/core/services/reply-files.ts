@@ -25,7 +25,10 @@ export interface ReplyFileRef extends Omit<ReplyFile, 'content'> {
 }
 
 async function listSubfolders(dir: string): Promise<string[]> {
-  return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return (await readdir(dir, { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
 }
 
 /**
@@ -52,7 +55,7 @@ async function* listFolderMessages(target: string, relative: string): AsyncGener
       name: ref.mboxIndex === null ? file : `${file}#${ref.mboxIndex}`,
       file,
       mboxIndex: ref.mboxIndex,
-      messageId: ref.mboxIndex === null ? readFileMessageId(ref.path) : ref.messageId ?? null,
+      messageId: ref.mboxIndex === null ? readFileMessageId(ref.path) : (ref.messageId ?? null),
       source: { path: ref.path, offset: ref.offset, length: ref.length },
     };
   }
@@ -74,7 +77,8 @@ export async function* listReplyFiles(target: string, options: { recursive?: boo
       count++;
       yield ref;
     }
-    if (count === 0) throw new AppError('validation', `${path.basename(target)} holds no messages: an mbox starts each one with a "From " line.`, { field: 'in' });
+    if (count === 0)
+      throw new AppError('validation', `${path.basename(target)} holds no messages: an mbox starts each one with a "From " line.`, { field: 'in' });
     return;
   }
   if (!options.recursive) {
@@ -102,6 +106,15 @@ export async function* listReplyFiles(target: string, options: { recursive?: boo
   if (count === 0) {
     throw new AppError('validation', `The folder ${target} and the folders inside it hold no .eml or .mbox files.`, { field: 'in' });
   }
+}
+
+/**
+ * The messages of several files, in the order given, by reference: the files of a batch sent
+ * through uploads. An mbox is scanned, never read whole; a file without any message adds none
+ * (the caller refuses a batch that has none at all).
+ */
+export async function* listReplyFilesOf(files: readonly string[]): AsyncGenerator<ReplyFileRef> {
+  for (const file of files) yield* listFolderMessages(file, '');
 }
 
 /**

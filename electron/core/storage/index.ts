@@ -1,5 +1,5 @@
 export { openStore, DEFAULT_DB_FILE } from './open-store';
-export { CorruptDatabaseError } from './errors';
+export { CorruptDatabaseError, toStorageError } from './errors';
 export { MIGRATIONS, LATEST_SCHEMA_VERSION } from './migrations';
 export { CURRENT_USER_KEY } from './repositories';
 export type {

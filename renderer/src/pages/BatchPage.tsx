@@ -1,14 +1,17 @@
-import { type KeyboardEvent, useRef, useState } from 'react';
+import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { channelsTakeSubjects, type Channel, type Job } from '../../../shared/domain';
 import { MAX_BATCH_LEADS, type ChannelInput, type ChannelOutput } from '../../../shared/ipc';
 import { DropZone } from '../components/DropZone';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Badge, CardLoadState, Empty, Field, Loading } from '../components/States';
-import { type ApiError, call, toApiError } from '../lib/api';
+import { UploadProgressBar } from '../components/UploadProgress';
+import { call } from '../lib/api';
 import { useApp } from '../lib/app-context';
-import { downloadFile, readFileAsBase64 } from '../lib/download';
+import { downloadFile } from '../lib/download';
 import { formatDateTime, formatInt } from '../lib/format';
 import { CHANNEL_LABELS, CHANNELS } from '../lib/labels';
+import { discardUploads, type UploadProgress, uploadFiles } from '../lib/upload';
+import { useAction } from '../lib/use-action';
 import { useLoad } from '../lib/use-load';
 import { JobStatusBadge, JobView, ReplyBatchForm } from './batch';
 
@@ -19,6 +22,13 @@ type Mode = Job['kind'];
 type Encoding = NonNullable<ChannelInput<'leads:import-preview'>['encoding']>;
 type Delimiter = NonNullable<ChannelInput<'leads:import-preview'>['delimiter']>;
 type OnDuplicate = NonNullable<ChannelInput<'leads:import'>['onDuplicate']>;
+/** What the import step is doing: sending the file, reading it, or importing it. */
+type ImportBusy = 'upload' | 'read' | 'import';
+/** The lead file, uploaded to the core, which reads it from there for the preview and the import. */
+interface CsvFile {
+  name: string;
+  uploadId: string;
+}
 /** How to read the file: chosen by the core unless the user overrides it. */
 interface Reading {
   encoding: Encoding;
@@ -73,79 +83,95 @@ const MODES: { id: Mode; label: string; intro: string; steps: string[] }[] = [
  */
 export function BatchPage({ initialMode = 'generate' }: { initialMode?: Mode }) {
   const [mode, setMode] = useState<Mode>(initialMode);
-  const [csv, setCsv] = useState<{ name: string; base64: string } | null>(null);
+  const [csv, setCsv] = useState<CsvFile | null>(null);
   const [preview, setPreview] = useState<Preview | null>(null);
   const [mapping, setMapping] = useState<Record<string, LeadField>>({});
   const [reading, setReading] = useState<Reading>({ encoding: 'auto', delimiter: 'auto' });
   const [onDuplicate, setOnDuplicate] = useState<OnDuplicate>('skip');
   const [imported, setImported] = useState<ImportResult | null>(null);
   const [jobId, setJobId] = useState<string | null>(null);
-  const [busy, setBusy] = useState<null | 'read' | 'import'>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const [uploading, setUploading] = useState<UploadProgress | null>(null);
+  const actions = useAction<ImportBusy>();
   const jobs = useLoad(() => call('jobs:list', undefined), [jobId]);
   const tabRefs = useRef(new Map<Mode, HTMLButtonElement>());
+  // The upload not imported yet: the core deletes it once imported; otherwise this page discards it.
+  const unused = useRef<string | null>(null);
+  const dropUnused = () => {
+    if (unused.current) discardUploads([unused.current]);
+    unused.current = null;
+  };
+  // Leaving the page stops an upload under way and discards one not imported.
+  const leaving = useRef(new AbortController());
+  useEffect(() => {
+    const controller = new AbortController();
+    leaving.current = controller;
+    return () => {
+      controller.abort();
+      if (unused.current) discardUploads([unused.current]);
+    };
+  }, []);
 
   const current = MODES.find((m) => m.id === mode)!;
   const step = jobId ? current.steps.length : mode === 'generate' && imported ? 2 : 1;
 
-  /** Reads the file's bytes (the core decodes them), previews them and proposes a mapping. */
-  const loadPreview = async (file: { name: string; base64: string }, how: Reading) => {
-    setBusy('read');
-    setError(null);
+  /** Has the core read the uploaded file (it decodes the bytes), previews it and proposes a mapping. */
+  const loadPreview = async (file: CsvFile, how: Reading) => {
     setImported(null);
-    try {
-      const p = await call('leads:import-preview', {
-        csvBase64: file.base64,
+    const p = await actions.run('read', () =>
+      call('leads:import-preview', {
+        uploadId: file.uploadId,
         encoding: how.encoding,
         ...(how.delimiter === 'auto' ? {} : { delimiter: how.delimiter }),
-      });
-      setCsv(file);
-      setReading(how);
-      setPreview(p);
-      setMapping(p.suggestedMapping);
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setBusy(null);
-    }
+      }),
+    );
+    if (!p) return;
+    setCsv(file);
+    setReading(how);
+    setPreview(p);
+    setMapping(p.suggestedMapping);
   };
 
+  /** Sends the file to the core a chunk at a time (with a progress bar), then previews it. */
   const readCsv = async (file: File) => {
-    try {
-      await loadPreview({ name: file.name, base64: await readFileAsBase64(file) }, { encoding: 'auto', delimiter: 'auto' });
-    } catch (err) {
-      setError(toApiError(err));
-    }
+    // One file at a time: a file dropped while another is sent or read waits for the user to drop it again.
+    if (actions.busy) return;
+    dropUnused();
+    setCsv(null);
+    setPreview(null);
+    setImported(null);
+    const uploaded = await actions.run('upload', () => uploadFiles([file], setUploading, leaving.current.signal));
+    setUploading(null);
+    const uploadId = uploaded?.[0];
+    if (!uploadId || leaving.current.signal.aborted) return;
+    unused.current = uploadId;
+    await loadPreview({ name: file.name, uploadId }, { encoding: 'auto', delimiter: 'auto' });
   };
 
   const runImport = async () => {
     if (!csv) return;
-    setBusy('import');
-    setError(null);
-    try {
-      setImported(
-        await call('leads:import', {
-          csvBase64: csv.base64,
-          mapping,
-          encoding: reading.encoding,
-          ...(reading.delimiter === 'auto' ? {} : { delimiter: reading.delimiter }),
-          onDuplicate,
-          forBatch: true,
-        }),
-      );
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setBusy(null);
-    }
+    const result = await actions.run('import', () =>
+      call('leads:import', {
+        uploadId: csv.uploadId,
+        mapping,
+        encoding: reading.encoding,
+        ...(reading.delimiter === 'auto' ? {} : { delimiter: reading.delimiter }),
+        onDuplicate,
+        forBatch: true,
+      }),
+    );
+    if (!result) return;
+    // Imported: the core deleted the upload.
+    unused.current = null;
+    setImported(result);
   };
 
   const reset = () => {
+    dropUnused();
     setCsv(null);
     setPreview(null);
     setImported(null);
     setJobId(null);
-    setError(null);
+    actions.setError(null);
   };
 
   const switchMode = (next: Mode) => {
@@ -215,7 +241,7 @@ export function BatchPage({ initialMode = 'generate' }: { initialMode?: Mode }) 
             </li>
           ))}
         </ol>
-        {error && <ErrorMessage error={error} />}
+        {actions.error && <ErrorMessage error={actions.error} />}
         {mode === 'generate' && step === 1 && (
           <ImportStep
             csvName={csv?.name ?? null}
@@ -223,7 +249,8 @@ export function BatchPage({ initialMode = 'generate' }: { initialMode?: Mode }) 
             mapping={mapping}
             reading={reading}
             onDuplicate={onDuplicate}
-            busy={busy}
+            busy={actions.busy}
+            uploading={uploading}
             onFile={(f) => void readCsv(f)}
             onReading={(how) => csv && void loadPreview(csv, how)}
             onDuplicateChange={setOnDuplicate}
@@ -304,7 +331,14 @@ export function BatchPage({ initialMode = 'generate' }: { initialMode?: Mode }) 
 }
 
 /** A labelled select over the keys of a labels record. */
-function ChoiceField<K extends string>(props: { id: string; label: string; labels: Record<K, string>; value: K; disabled?: boolean; onChange(value: K): void }) {
+function ChoiceField<K extends string>(props: {
+  id: string;
+  label: string;
+  labels: Record<K, string>;
+  value: K;
+  disabled?: boolean;
+  onChange(value: K): void;
+}) {
   return (
     <Field label={props.label} htmlFor={props.id}>
       <select id={props.id} value={props.value} disabled={props.disabled} onChange={(e) => props.onChange(e.target.value as K)}>
@@ -326,7 +360,9 @@ function ImportStep(props: {
   mapping: Record<string, LeadField>;
   reading: Reading;
   onDuplicate: OnDuplicate;
-  busy: null | 'read' | 'import';
+  busy: ImportBusy | null;
+  /** The file being sent, while it is. */
+  uploading: UploadProgress | null;
   onFile(file: File): void;
   onReading(reading: Reading): void;
   onDuplicateChange(value: OnDuplicate): void;
@@ -343,7 +379,7 @@ function ImportStep(props: {
       <h2 id="import-title">1. Import leads</h2>
       <DropZone
         testId="csv-dropzone"
-        prompt={props.csvName ? `Loaded ${props.csvName}` : 'Drop a CSV of leads here'}
+        prompt={props.uploading ? `Sending ${props.uploading.name}…` : props.csvName ? `Loaded ${props.csvName}` : 'Drop a CSV of leads here'}
         buttonLabel={props.csvName ? 'Choose another CSV' : 'Choose a CSV file'}
         pickerLabel="Choose a CSV file"
         accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values,text/plain"
@@ -353,12 +389,13 @@ function ImportStep(props: {
           A CSV or Excel “Unicode text” export from a CRM or spreadsheet, with a header row. Its encoding and separator are detected.
         </span>
       </DropZone>
+      {props.uploading && <UploadProgressBar progress={props.uploading} label="Lead file upload" />}
       {props.busy === 'read' && <Loading label="Reading the CSV…" />}
       {preview && (
         <>
           <p data-testid="csv-reading">
-            <strong>{formatInt(preview.rowCount)}</strong> rows, read as <strong>{ENCODING_LABELS[preview.encoding as Encoding] ?? preview.encoding}</strong>, separated by{' '}
-            <strong>{DELIMITER_LABELS[preview.delimiter as Delimiter]?.toLowerCase() ?? <code>{preview.delimiter}</code>}</strong>
+            <strong>{formatInt(preview.rowCount)}</strong> rows, read as <strong>{ENCODING_LABELS[preview.encoding as Encoding] ?? preview.encoding}</strong>,
+            separated by <strong>{DELIMITER_LABELS[preview.delimiter as Delimiter]?.toLowerCase() ?? <code>{preview.delimiter}</code>}</strong>
             {preview.headerRow > 1 ? `, header on row ${preview.headerRow}` : ''}.
           </p>
           {preview.warnings.map((warning) => (
@@ -368,15 +405,34 @@ function ImportStep(props: {
           ))}
           {tooMany && (
             <p className="notice notice-warn" role="alert">
-              This file has {formatInt(preview.rowCount)} rows, but one batch drafts at most {formatInt(MAX_BATCH_LEADS)} leads. Split the file and run a batch for each part.
+              This file has {formatInt(preview.rowCount)} rows, but one batch drafts at most {formatInt(MAX_BATCH_LEADS)} leads. Split the file and run a batch
+              for each part.
             </p>
           )}
           <div className="grid-3">
-            <ChoiceField id="csv-encoding" label="Encoding" labels={ENCODING_LABELS} value={props.reading.encoding} disabled={props.busy !== null}
-              onChange={(encoding) => props.onReading({ ...props.reading, encoding })} />
-            <ChoiceField id="csv-delimiter" label="Separator" labels={DELIMITER_LABELS} value={props.reading.delimiter} disabled={props.busy !== null}
-              onChange={(delimiter) => props.onReading({ ...props.reading, delimiter })} />
-            <ChoiceField id="csv-duplicates" label="Duplicates (same email)" labels={DUPLICATE_LABELS} value={props.onDuplicate} onChange={props.onDuplicateChange} />
+            <ChoiceField
+              id="csv-encoding"
+              label="Encoding"
+              labels={ENCODING_LABELS}
+              value={props.reading.encoding}
+              disabled={props.busy !== null}
+              onChange={(encoding) => props.onReading({ ...props.reading, encoding })}
+            />
+            <ChoiceField
+              id="csv-delimiter"
+              label="Separator"
+              labels={DELIMITER_LABELS}
+              value={props.reading.delimiter}
+              disabled={props.busy !== null}
+              onChange={(delimiter) => props.onReading({ ...props.reading, delimiter })}
+            />
+            <ChoiceField
+              id="csv-duplicates"
+              label="Duplicates (same email)"
+              labels={DUPLICATE_LABELS}
+              value={props.onDuplicate}
+              onChange={props.onDuplicateChange}
+            />
           </div>
           <div>
             <p className="section-title" id="field-sources-title">
@@ -459,8 +515,7 @@ function GenerateStep({ imported, onCreated }: { imported: ImportResult; onCreat
   const [steps, setSteps] = useState(3);
   const [channels, setChannels] = useState<Channel[]>(['email']);
   const [concurrency, setConcurrency] = useState(4);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const actions = useAction<'create'>();
   const chosen = profileId || profiles.data?.[0]?.id || '';
 
   const exportErrors = () => {
@@ -468,22 +523,15 @@ function GenerateStep({ imported, onCreated }: { imported: ImportResult; onCreat
   };
 
   const create = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      onCreated(
-        await call('jobs:create-generate', {
-          leadIds: imported.leadIds,
-          businessProfileId: chosen,
-          options: { numberOfSteps: steps, channels, includeSubjects: channelsTakeSubjects(channels) },
-          concurrency,
-        }),
-      );
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setBusy(false);
-    }
+    const job = await actions.run('create', () =>
+      call('jobs:create-generate', {
+        leadIds: imported.leadIds,
+        businessProfileId: chosen,
+        options: { numberOfSteps: steps, channels, includeSubjects: channelsTakeSubjects(channels) },
+        concurrency,
+      }),
+    );
+    if (job) onCreated(job);
   };
 
   return (
@@ -491,9 +539,21 @@ function GenerateStep({ imported, onCreated }: { imported: ImportResult; onCreat
       <h2 id="generate-title">2. Draft sequences</h2>
       <p data-testid="import-summary">
         <Badge tone="good">{formatInt(imported.imported)} imported</Badge>{' '}
-        {imported.updated > 0 && <><Badge tone="info">{formatInt(imported.updated)} updated</Badge>{' '}</>}
-        {imported.skipped > 0 && <><Badge tone="neutral">{formatInt(imported.skipped)} already imported, skipped</Badge>{' '}</>}
-        {imported.capped.length > 0 && <><Badge tone="warn">{formatInt(imported.capped.length)} with custom fields cut</Badge>{' '}</>}
+        {imported.updated > 0 && (
+          <>
+            <Badge tone="info">{formatInt(imported.updated)} updated</Badge>{' '}
+          </>
+        )}
+        {imported.skipped > 0 && (
+          <>
+            <Badge tone="neutral">{formatInt(imported.skipped)} already imported, skipped</Badge>{' '}
+          </>
+        )}
+        {imported.capped.length > 0 && (
+          <>
+            <Badge tone="warn">{formatInt(imported.capped.length)} with custom fields cut</Badge>{' '}
+          </>
+        )}
         {imported.errors.length > 0 ? (
           <>
             <Badge tone="bad">{formatInt(imported.errors.length)} rows with errors</Badge>{' '}
@@ -564,24 +624,46 @@ function GenerateStep({ imported, onCreated }: { imported: ImportResult; onCreat
               </select>
             </Field>
             <Field label="Steps per lead" htmlFor="batch-steps">
-              <input id="batch-steps" type="number" min={1} max={10} value={steps} onChange={(e) => setSteps(Math.min(10, Math.max(1, Number(e.target.value) || 1)))} />
+              <input
+                id="batch-steps"
+                type="number"
+                min={1}
+                max={10}
+                value={steps}
+                onChange={(e) => setSteps(Math.min(10, Math.max(1, Number(e.target.value) || 1)))}
+              />
             </Field>
             <Field label="Parallel requests" htmlFor="batch-concurrency" hint="The scheduler stays within the provider’s rate limits.">
-              <input id="batch-concurrency" type="number" min={1} max={64} value={concurrency} onChange={(e) => setConcurrency(Math.min(64, Math.max(1, Number(e.target.value) || 1)))} />
+              <input
+                id="batch-concurrency"
+                type="number"
+                min={1}
+                max={64}
+                value={concurrency}
+                onChange={(e) => setConcurrency(Math.min(64, Math.max(1, Number(e.target.value) || 1)))}
+              />
             </Field>
           </div>
           <div className="checks" role="group" aria-label="Channels">
             {CHANNELS.map((c) => (
               <label key={c} className="check">
-                <input type="checkbox" checked={channels.includes(c)} onChange={(e) => setChannels(e.target.checked ? [...channels, c] : channels.filter((x) => x !== c))} />
+                <input
+                  type="checkbox"
+                  checked={channels.includes(c)}
+                  onChange={(e) => setChannels(e.target.checked ? [...channels, c] : channels.filter((x) => x !== c))}
+                />
                 {CHANNEL_LABELS[c]}
               </label>
             ))}
           </div>
-          {error && <ErrorMessage error={error} />}
+          {actions.error && <ErrorMessage error={actions.error} />}
           <div>
-            <button type="submit" className="btn btn-primary" disabled={busy || !chosen || channels.length === 0 || imported.leadIds.length === 0}>
-              {busy ? 'Starting…' : `Draft ${formatInt(imported.leadIds.length)} sequences`}
+            <button
+              type="submit"
+              className="btn btn-primary"
+              disabled={actions.busy !== null || !chosen || channels.length === 0 || imported.leadIds.length === 0}
+            >
+              {actions.busy ? 'Starting…' : `Draft ${formatInt(imported.leadIds.length)} sequences`}
             </button>
           </div>
         </form>

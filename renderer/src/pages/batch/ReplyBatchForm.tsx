@@ -1,11 +1,13 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Job } from '../../../../shared/domain';
 import { DropZone } from '../../components/DropZone';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Loading } from '../../components/States';
-import { type ApiError, call, toApiError } from '../../lib/api';
-import { readFileAsBase64 } from '../../lib/download';
-import { formatInt } from '../../lib/format';
+import { UploadProgressBar } from '../../components/UploadProgress';
+import { call } from '../../lib/api';
+import { formatBytes, formatInt } from '../../lib/format';
+import { discardUploads, type UploadProgress, uploadFiles } from '../../lib/upload';
+import { useAction } from '../../lib/use-action';
 
 /** Mail files the core reads: one message per .eml (or .txt export), many per .mbox, which the core splits. */
 const MAIL_FILE = /\.(eml|mbox|txt)$/i;
@@ -17,29 +19,29 @@ interface ChosenFile {
   file: File;
 }
 
-function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
-
 /**
  * Step 1 of a reply batch: many .eml files and/or .mbox files, dropped or chosen, and whether
- * the model may be asked at all. The files are read here and sent whole; the core splits an
- * mbox into messages and runs the rule pre-filter before any model call.
+ * the model may be asked at all. The files are uploaded a chunk at a time (a progress bar shows
+ * how far), then the core makes the job from them: it splits an mbox into messages where it lies,
+ * and runs the rule pre-filter before any model call.
  */
 export function ReplyBatchForm({ onCreated }: { onCreated(job: Job): void }) {
   const [files, setFiles] = useState<ChosenFile[]>([]);
   const [skipped, setSkipped] = useState<string[]>([]);
   const [rulesOnly, setRulesOnly] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const [progress, setProgress] = useState<UploadProgress | null>(null);
+  const actions = useAction<'start'>();
+  const busy = actions.busy !== null;
+  // Every byte is with the core: it is listing the messages and making the job.
+  const listing = busy && progress !== null && progress.sent === progress.total;
 
   const add = (list: FileList | File[]) => {
+    // The files being sent are the list as it was: more can be added once the job has started.
+    if (busy) return;
     const all = Array.from(list);
     const mail = all.filter((f) => MAIL_FILE.test(f.name) || f.type === 'message/rfc822' || f.type === 'application/mbox');
     setSkipped(all.filter((f) => !mail.includes(f)).map((f) => f.name));
-    setError(null);
+    actions.setError(null);
     setFiles((prev) => {
       // The same file chosen twice is one item, not two.
       const seen = new Set(prev.map((f) => `${f.name}:${f.size}`));
@@ -48,17 +50,31 @@ export function ReplyBatchForm({ onCreated }: { onCreated(job: Job): void }) {
     });
   };
 
+  // Leaving the form (another tab, another page) stops an upload under way: no job is made.
+  const leaving = useRef(new AbortController());
+  useEffect(() => {
+    const controller = new AbortController();
+    leaving.current = controller;
+    return () => controller.abort();
+  }, []);
+
   const start = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const read = await Promise.all(files.map(async (f) => ({ name: f.name, contentBase64: await readFileAsBase64(f.file) })));
-      onCreated(await call('jobs:create-classify', { files: read, rulesOnly }));
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setBusy(false);
-    }
+    const job = await actions.run('start', async () => {
+      const uploadIds = await uploadFiles(
+        files.map((f) => f.file),
+        setProgress,
+        leaving.current.signal,
+      );
+      try {
+        return await call('jobs:create-classify', { uploadIds, rulesOnly });
+      } catch (err) {
+        // No job reads them: they would only wait for the next start to be cleared.
+        discardUploads(uploadIds);
+        throw err;
+      }
+    });
+    setProgress(null);
+    if (job) onCreated(job);
   };
 
   const mboxCount = files.filter((f) => /\.mbox$/i.test(f.name)).length;
@@ -86,8 +102,13 @@ export function ReplyBatchForm({ onCreated }: { onCreated(job: Job): void }) {
       {files.length > 0 && (
         <div className="chosen-files">
           <p data-testid="reply-batch-summary">
-            <strong>{formatInt(files.length)}</strong> file{files.length === 1 ? '' : 's'} ({formatSize(totalBytes)})
-            {mboxCount > 0 && <span className="muted"> · {formatInt(mboxCount)} mbox{mboxCount === 1 ? '' : 'es'}, split into messages when the job starts</span>}
+            <strong>{formatInt(files.length)}</strong> file{files.length === 1 ? '' : 's'} ({formatBytes(totalBytes)})
+            {mboxCount > 0 && (
+              <span className="muted">
+                {' '}
+                · {formatInt(mboxCount)} mbox{mboxCount === 1 ? '' : 'es'}, split into messages when the job starts
+              </span>
+            )}
           </p>
           <ul className="file-chips" aria-label="Chosen files">
             {files.slice(0, 8).map((f) => (
@@ -95,7 +116,7 @@ export function ReplyBatchForm({ onCreated }: { onCreated(job: Job): void }) {
             ))}
             {files.length > 8 && <li className="muted">and {formatInt(files.length - 8)} more</li>}
           </ul>
-          <button type="button" className="btn-link" onClick={() => setFiles([])}>
+          <button type="button" className="btn-link" disabled={busy} onClick={() => setFiles([])}>
             Clear the list
           </button>
         </div>
@@ -116,12 +137,19 @@ export function ReplyBatchForm({ onCreated }: { onCreated(job: Job): void }) {
             ? 'Bounces, out-of-office and unsubscribes are decided by rules; everything else is marked undecided and costs nothing.'
             : 'Rules decide machine-made mail first, at no cost; only the rest goes to your default model.'}
         </span>
-        {error && <ErrorMessage error={error} />}
+        {progress && !listing && <UploadProgressBar progress={progress} label="Reply files upload" />}
+        {actions.error && <ErrorMessage error={actions.error} />}
         <div className="row">
           <button type="submit" className="btn btn-primary" disabled={busy || files.length === 0}>
-            {busy ? 'Starting…' : files.length === 0 ? 'Classify replies' : `Classify ${formatInt(files.length)} file${files.length === 1 ? '' : 's'}`}
+            {busy
+              ? listing
+                ? 'Starting…'
+                : 'Sending…'
+              : files.length === 0
+                ? 'Classify replies'
+                : `Classify ${formatInt(files.length)} file${files.length === 1 ? '' : 's'}`}
           </button>
-          {busy && <Loading label="Reading the files…" />}
+          {listing && <Loading label="Reading the messages…" />}
         </div>
       </form>
     </section>
