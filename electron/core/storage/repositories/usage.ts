@@ -104,6 +104,17 @@ export function createUsageRepository(db: SqliteDatabase): (orgId: string) => Us
      @cached_input_tokens, @cost_nano_usd, @price_table, @latency_ms, @outcome, @error_code, @request_id, @created_at)
      ON CONFLICT (id) DO NOTHING`,
   );
+  const beginStmt = db.prepare(
+    `INSERT INTO usage_pending (id, org_id, user_id, operation, provider, model, pid, host, created_at)
+     VALUES (@id, @org_id, @user_id, @operation, @provider, @model, @pid, @host, @created_at)`,
+  );
+  const endPendingStmt = db.prepare<{ id: string; org: string }>('DELETE FROM usage_pending WHERE id = @id AND org_id = @org');
+  // The usage row replaces the pending one atomically: a crash leaves one or the other, never both or neither.
+  const completeCall = db.transaction((row: Record<string, unknown>, pending: { id: string; org: string }) => {
+    const inserted = insertStmt.run(row).changes > 0;
+    endPendingStmt.run(pending);
+    return inserted;
+  });
   const monthStmt = db.prepare<{ org: string; from: string; to: string }, { nano: number | null }>(
     'SELECT sum(cost_nano_usd) AS nano FROM usage_events WHERE org_id = @org AND created_at >= @from AND created_at < @to',
   );
@@ -123,7 +134,7 @@ export function createUsageRepository(db: SqliteDatabase): (orgId: string) => Us
         throw new AppError('validation', `A usage event of organization ${event.orgId} cannot be recorded in organization ${orgId}.`, { field: 'orgId' });
       }
       const e = parseInput(usageEventSchema, { ...event, orgId }, 'usage event');
-      const result = insertStmt.run({
+      const row = {
         id: e.id,
         org_id: e.orgId,
         user_id: e.userId,
@@ -140,8 +151,26 @@ export function createUsageRepository(db: SqliteDatabase): (orgId: string) => Us
         error_code: e.errorCode,
         request_id: e.requestId,
         created_at: e.createdAt,
+      };
+      return completeCall(row, { id: e.id, org: orgId });
+    },
+
+    begin: (call) => {
+      beginStmt.run({
+        id: call.id,
+        org_id: orgId,
+        user_id: call.userId,
+        operation: call.operation,
+        provider: call.provider,
+        model: call.model,
+        pid: call.pid,
+        host: call.host,
+        created_at: call.createdAt,
       });
-      return result.changes > 0;
+    },
+
+    discard: (id) => {
+      endPendingStmt.run({ id, org: orgId });
     },
 
     summary: ({ since, until, groupBy }) => {
@@ -208,6 +237,43 @@ export function createUsageRepository(db: SqliteDatabase): (orgId: string) => Us
       ).map(toEvent);
     },
   });
+}
+
+interface PendingRow {
+  id: string;
+  org_id: string;
+  user_id: string | null;
+  operation: string;
+  provider: string;
+  model: string;
+  pid: number;
+  host: string;
+  created_at: string;
+}
+
+/**
+ * Turns the pending rows of calls that will never complete (`isGone` says whose) into usage rows:
+ * outcome `error`, code `storage`, tokens and cost unknown (0). The vendor may have billed such a
+ * call; the ledger keeps that it was made. Returns how many were settled.
+ */
+export function createInterruptedCallSettler(db: SqliteDatabase): (isGone: (call: { pid: number; host: string; createdAt: string }) => boolean) => number {
+  const pendingStmt = db.prepare('SELECT id, org_id, user_id, operation, provider, model, pid, host, created_at FROM usage_pending ORDER BY created_at');
+  const insertStmt = db.prepare(
+    `INSERT INTO usage_events (${COLS}) VALUES (@id, @org_id, @user_id, @operation, @provider, @model, 0, 0, 0, 0, NULL, 0, 'error', 'storage', NULL, @created_at)
+     ON CONFLICT (id) DO NOTHING`,
+  );
+  const deleteStmt = db.prepare('DELETE FROM usage_pending WHERE id = ?');
+  const settle = db.transaction((rows: PendingRow[]) => {
+    for (const row of rows) {
+      insertStmt.run({ id: row.id, org_id: row.org_id, user_id: row.user_id, operation: row.operation, provider: row.provider, model: row.model, created_at: row.created_at });
+      deleteStmt.run(row.id);
+    }
+    return rows.length;
+  });
+  return (isGone) => {
+    const gone = (pendingStmt.all() as PendingRow[]).filter((row) => isGone({ pid: row.pid, host: row.host, createdAt: row.created_at }));
+    return gone.length === 0 ? 0 : settle(gone);
+  };
 }
 
 // The ledger's columns and groupings, for the team outbox's view of usage not yet pushed.
