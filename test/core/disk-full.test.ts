@@ -104,7 +104,7 @@ describe.skipIf(reason !== null)('a full disk (issue 10, point 11)', () => {
     const openai = fakes.forProvider('openai');
     const before = (await c.invoke('usage:summary', { groupBy: 'provider' })).totals;
     // The vendor takes the call and holds its answer while the disk fills up.
-    openai.script({ reply: { text: 'pong', usage: { inputTokens: 12, outputTokens: 3 } }, holdAfter: 0 });
+    openai.script({ reply: { text: 'pong', usage: { input: 12, output: 3 } }, holdAfter: 0 });
     const callsBefore = openai.calls.length;
     const testing = caught(c.invoke('llm:test', { provider: 'openai' }));
     await openai.waitForCalls(callsBefore + 1);

@@ -111,7 +111,7 @@ export function createLLMAccess(deps: ServiceDeps, session: SessionService, keys
     const { operation } = base;
     if ('ok' in outcome) {
       const r = outcome.ok;
-      usage.record({
+      usage.complete({
         ...base,
         model: r.model,
         inputTokens: r.usage.inputTokens,
@@ -131,7 +131,7 @@ export function createLLMAccess(deps: ServiceDeps, session: SessionService, keys
     const tokens = error.usage ?? ZERO_USAGE;
     const model = error.model ?? target.model;
     const cost = computeCost(target.name, model, tokens);
-    usage.record({
+    usage.complete({
       ...base,
       model,
       inputTokens: tokens.inputTokens,

@@ -271,10 +271,12 @@ export interface UsageRepository {
    */
   record(event: UsageEventInput): boolean;
   /**
-   * Writes a call down before it is made; `record` with the same id completes it. Throws (a
+   * Writes a call down before it is made; `complete` with the same id records its usage. Throws (a
    * `storage` AppError: disk full, read-only) when it cannot, and then the call must not be made.
    */
   begin(call: PendingCallInput): void;
+  /** Records the usage of a call written down with `begin`, replacing its pending row in one transaction. */
+  complete(event: UsageEventInput): boolean;
   /** Forgets a pending call that reached no provider (no key); a no-op for an unknown id. */
   discard(id: string): void;
   summary(query: UsageWindow & { groupBy: UsageGroupBy }): UsageSummary;

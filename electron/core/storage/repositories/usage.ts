@@ -1,10 +1,11 @@
+import type { Statement } from 'better-sqlite3';
 import type { LLMProviderName } from '../../../../shared/domain/llm';
 import type { ErrorCode } from '../../../../shared/domain/errors';
 import { usageEventSchema, type UsageEvent, type UsageGroupBy, type UsageTotals } from '../../../../shared/domain/usage';
 import { AppError } from '../../errors';
 import { monthBounds, resolveUsageWindow } from '../internal/usage-window';
 import { fromNanoUsd, parseInput, toNanoUsd } from '../internal/values';
-import type { SqliteDatabase, UsageRepository, UsageWindow } from '../types';
+import type { SqliteDatabase, UsageEventInput, UsageRepository, UsageWindow } from '../types';
 
 interface UsageRow {
   id: string;
@@ -81,6 +82,28 @@ function toEvent(row: UsageRow): UsageEvent {
   };
 }
 
+/** A usage event as its row's named parameters. */
+function toRow(e: UsageEvent): Record<string, unknown> {
+  return {
+    id: e.id,
+    org_id: e.orgId,
+    user_id: e.userId,
+    operation: e.operation,
+    provider: e.provider,
+    model: e.model,
+    input_tokens: e.inputTokens,
+    output_tokens: e.outputTokens,
+    cached_input_tokens: e.cachedInputTokens,
+    cost_nano_usd: toNanoUsd(e.costUsd),
+    price_table: e.priceTable,
+    latency_ms: e.latencyMs,
+    outcome: e.outcome,
+    error_code: e.errorCode,
+    request_id: e.requestId,
+    created_at: e.createdAt,
+  };
+}
+
 /** `since` inclusive; `until` exclusive, except that a date-only `until` includes its whole UTC day. */
 function windowClause(window: UsageWindow): { sql: string; params: Record<string, string> } {
   const { from, to } = resolveUsageWindow(window);
@@ -104,17 +127,24 @@ export function createUsageRepository(db: SqliteDatabase): (orgId: string) => Us
      @cached_input_tokens, @cost_nano_usd, @price_table, @latency_ms, @outcome, @error_code, @request_id, @created_at)
      ON CONFLICT (id) DO NOTHING`,
   );
-  const beginStmt = db.prepare(
-    `INSERT INTO usage_pending (id, org_id, user_id, operation, provider, model, pid, host, created_at)
-     VALUES (@id, @org_id, @user_id, @operation, @provider, @model, @pid, @host, @created_at)`,
-  );
-  const endPendingStmt = db.prepare<{ id: string; org: string }>('DELETE FROM usage_pending WHERE id = @id AND org_id = @org');
-  // The usage row replaces the pending one atomically: a crash leaves one or the other, never both or neither.
-  const completeCall = db.transaction((row: Record<string, unknown>, pending: { id: string; org: string }) => {
-    const inserted = insertStmt.run(row).changes > 0;
-    endPendingStmt.run(pending);
-    return inserted;
-  });
+  // Prepared at first use: a store opened on an older schema (a backup, read in a test) has no usage_pending.
+  let pending: { begin: Statement; end: Statement<{ id: string; org: string }>; complete: (row: Record<string, unknown>, call: { id: string; org: string }) => boolean } | undefined;
+  const pendingStatements = () => {
+    if (pending) return pending;
+    const begin = db.prepare(
+      `INSERT INTO usage_pending (id, org_id, user_id, operation, provider, model, pid, host, created_at)
+       VALUES (@id, @org_id, @user_id, @operation, @provider, @model, @pid, @host, @created_at)`,
+    );
+    const end = db.prepare<{ id: string; org: string }>('DELETE FROM usage_pending WHERE id = @id AND org_id = @org');
+    // The usage row replaces the pending one atomically: a crash leaves one or the other, never both or neither.
+    const complete = db.transaction((row: Record<string, unknown>, call: { id: string; org: string }) => {
+      const inserted = insertStmt.run(row).changes > 0;
+      end.run(call);
+      return inserted;
+    });
+    pending = { begin, end, complete };
+    return pending;
+  };
   const monthStmt = db.prepare<{ org: string; from: string; to: string }, { nano: number | null }>(
     'SELECT sum(cost_nano_usd) AS nano FROM usage_events WHERE org_id = @org AND created_at >= @from AND created_at < @to',
   );
@@ -128,35 +158,21 @@ export function createUsageRepository(db: SqliteDatabase): (orgId: string) => Us
     return statement;
   };
 
+  /** An event's row, refused when it names another organization. */
+  const rowOf = (event: UsageEventInput, orgId: string) => {
+    if (event.orgId !== undefined && event.orgId !== orgId) {
+      throw new AppError('validation', `A usage event of organization ${event.orgId} cannot be recorded in organization ${orgId}.`, { field: 'orgId' });
+    }
+    return toRow(parseInput(usageEventSchema, { ...event, orgId }, 'usage event'));
+  };
+
   return (orgId) => ({
-    record: (event) => {
-      if (event.orgId !== undefined && event.orgId !== orgId) {
-        throw new AppError('validation', `A usage event of organization ${event.orgId} cannot be recorded in organization ${orgId}.`, { field: 'orgId' });
-      }
-      const e = parseInput(usageEventSchema, { ...event, orgId }, 'usage event');
-      const row = {
-        id: e.id,
-        org_id: e.orgId,
-        user_id: e.userId,
-        operation: e.operation,
-        provider: e.provider,
-        model: e.model,
-        input_tokens: e.inputTokens,
-        output_tokens: e.outputTokens,
-        cached_input_tokens: e.cachedInputTokens,
-        cost_nano_usd: toNanoUsd(e.costUsd),
-        price_table: e.priceTable,
-        latency_ms: e.latencyMs,
-        outcome: e.outcome,
-        error_code: e.errorCode,
-        request_id: e.requestId,
-        created_at: e.createdAt,
-      };
-      return completeCall(row, { id: e.id, org: orgId });
-    },
+    record: (event) => insertStmt.run(rowOf(event, orgId)).changes > 0,
+
+    complete: (event) => pendingStatements().complete(rowOf(event, orgId), { id: event.id, org: orgId }),
 
     begin: (call) => {
-      beginStmt.run({
+      pendingStatements().begin.run({
         id: call.id,
         org_id: orgId,
         user_id: call.userId,
@@ -170,7 +186,7 @@ export function createUsageRepository(db: SqliteDatabase): (orgId: string) => Us
     },
 
     discard: (id) => {
-      endPendingStmt.run({ id, org: orgId });
+      pendingStatements().end.run({ id, org: orgId });
     },
 
     summary: ({ since, until, groupBy }) => {
