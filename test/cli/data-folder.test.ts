@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,7 +90,7 @@ describe('a read-only database file (issue 10, point 9)', () => {
     const first = await runCli(['--data-dir', dataDir, 'providers']);
     expect(first.code, first.stderr).toBe(0);
     const db = join(dataDir, 'outreach-desk.db');
-    for (const path of [dataDir, join(dataDir, 'logs'), join(dataDir, 'logs', 'outreach-desk.log'), db]) chownSync(path, NOBODY, NOBODY);
+    execFileSync('chown', ['-R', `${NOBODY}:${NOBODY}`, dataDir]);
     chmodSync(db, 0o444);
     // Before the fix: the command printed its table, then died at close with an uncaught SqliteError.
     for (const args of [['providers'], ['settings', 'set', 'provider=groq'], ['usage']]) {
