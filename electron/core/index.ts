@@ -1,9 +1,12 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { ErrorSurface } from './errors';
 import { createAllHandlers } from './handlers';
 import { createCoreInvoke, createDispatch, type CoreInvoke, type Dispatch } from './handlers/dispatch';
 import { createLogger, type Logger } from './log';
+import { isProcessAlive } from './jobs/job-lease';
+import { prepareDataDir } from './paths';
 import { CachedSecretStore, KeyringSecretStore, MemorySecretStore, probeKeychain, type SecretStore } from './secrets';
 import { createServices, type JobRunnerTuning, type Services } from './services';
 import { openStore, type Store } from './storage';
@@ -72,13 +75,44 @@ export function createFileLogger(dataDir: string): Logger {
   const dir = join(dataDir, 'logs');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'outreach-desk.log');
-  // Synchronous appends: a crash must not lose the line that explains it.
-  return createLogger({ sink: (line) => appendFileSync(file, line + '\n') });
+  // Synchronous appends: a crash must not lose the line that explains it. A line that cannot be
+  // written (a full disk) is dropped: logging never fails the work it describes.
+  return createLogger({
+    sink: (line) => {
+      try {
+        appendFileSync(file, line + '\n');
+      } catch {
+        // The storage error the work itself meets tells the user; the log cannot.
+      }
+    },
+  });
+}
+
+/** How long a call written down by another machine (a shared folder) may stay pending before it counts as interrupted. */
+const FOREIGN_PENDING_CALL_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Calls written down by a process that has ended (a crash, a full disk) go into the ledger as
+ * failed calls of unknown usage. A process on this host is gone when its pid is (or when it is
+ * ours: this start is newer than any call made with our pid); another host's, after a day.
+ */
+function settleInterruptedCalls(store: Store, logger: Logger): void {
+  const host = hostname();
+  const now = Date.now();
+  try {
+    const settled = store.settleInterruptedCalls((call) =>
+      call.host === host ? call.pid === process.pid || !isProcessAlive(call.pid) : now - Date.parse(call.createdAt) > FOREIGN_PENDING_CALL_MS,
+    );
+    if (settled > 0) logger.warn('model calls whose usage was never saved are in the ledger as failed calls of unknown usage', { calls: settled });
+  } catch (error) {
+    // Still pending: the next start settles them.
+    logger.warn('could not settle interrupted model calls', { error });
+  }
 }
 
 /** Opens the database, checks the keychain and wires every service and handler. */
 export async function createCore(options: CoreOptions): Promise<Core> {
-  mkdirSync(options.dataDir, { recursive: true });
+  prepareDataDir(options.dataDir);
   const logger = options.logger ?? createFileLogger(options.dataDir);
   const keychain = options.secrets ?? new KeyringSecretStore();
   // The keychain answers on another thread: probe it while the database opens (npm run bench -- startup).
@@ -93,6 +127,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const probe = await probing;
   if (!probe.available) logger.warn('no OS keychain: keys can be kept for this session only', { error: probe.error });
   store.orgs.ensureFirstRun();
+  settleInterruptedCalls(store, logger);
   const listeners = new Set<BroadcastListener>();
   const broadcast: BroadcastListener = (event, payload) => {
     for (const listener of listeners) listener(event, payload);

@@ -231,7 +231,7 @@ describe('write failures', () => {
     // query_only makes SQLite answer every write with SQLITE_READONLY, as a read-only file does (root ignores chmod).
     connection!.pragma('query_only = 1');
     const org = store.orgs.getDefault()!;
-    expectAppError(() => store.forOrg(org.id).org.update({ name: 'New name' }), 'storage', /cannot write its data .*writable/);
+    expectAppError(() => store.forOrg(org.id).org.update({ name: 'New name' }), 'storage', /The database file .* is read-only: make it writable/);
     expect(store.orgs.get(org.id)?.name).toBe(org.name);
     store.close();
   });

@@ -343,3 +343,36 @@ describe('one organization’s scoped store', () => {
     store.close();
   });
 });
+
+describe('calls written down before they are made (usage_pending)', () => {
+  const call = (id: string, pid: number) => ({ id, userId: null, operation: 'chat' as const, provider: 'openai', model: 'gpt-4o-mini', pid, host: 'desk-1', createdAt: `2026-12-0${pid}T10:00:00.000Z` });
+  const usage = (id: string) => ({
+    id, userId: null, operation: 'chat' as const, provider: 'openai' as const, model: 'gpt-4o-mini', inputTokens: 10, outputTokens: 5, cachedInputTokens: 0,
+    costUsd: 0.001, priceTable: null, latencyMs: 120, outcome: 'ok' as const, errorCode: null, requestId: null, createdAt: '2026-12-01T10:00:01.000Z',
+  });
+
+  it('complete replaces a pending call with its usage row; discard forgets one; settle bills only the calls of processes that are gone, once', () => {
+    const { store, data } = setup();
+    data.usage.begin(call('a', 1));
+    data.usage.begin(call('b', 2));
+    data.usage.begin(call('c', 3));
+    expect(data.usage.summary({ groupBy: 'provider' }).totals.calls).toBe(0);
+
+    expect(data.usage.complete(usage('a'))).toBe(true);
+    data.usage.discard('b');
+    // 'a' is done and 'b' forgotten: only 'c' is left, and only when its process is gone.
+    expect(store.settleInterruptedCalls(() => false)).toBe(0);
+    const seen: number[] = [];
+    expect(store.settleInterruptedCalls((p) => (seen.push(p.pid), true))).toBe(1);
+    expect(seen).toEqual([3]);
+    expect(store.settleInterruptedCalls(() => true)).toBe(0);
+
+    const rows = data.usage.rows();
+    expect(rows.map((r) => [r.id, r.outcome, r.errorCode, r.inputTokens, r.costUsd])).toEqual([
+      ['a', 'ok', null, 10, 0.001],
+      ['c', 'error', 'storage', 0, 0],
+    ]);
+    expect(rows[1]).toMatchObject({ createdAt: '2026-12-03T10:00:00.000Z', provider: 'openai', model: 'gpt-4o-mini', operation: 'chat' });
+    store.close();
+  });
+});

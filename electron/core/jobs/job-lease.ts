@@ -47,7 +47,8 @@ export function retireLeaseIdentity(identity: LeaseIdentity): void {
   liveOwners.delete(identity.owner);
 }
 
-function isProcessAlive(pid: number): boolean {
+/** Whether a process with this pid exists on this host. */
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

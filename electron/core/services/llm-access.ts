@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { LLMProviderName, TokenUsage, Cost } from '../../../shared/domain/llm';
 import type { Operation } from '../../../shared/domain/usage';
 import { AppError } from '../errors';
@@ -95,13 +96,22 @@ export function createLLMAccess(deps: ServiceDeps, session: SessionService, keys
     return { name, model, client: instance };
   }
 
-  function record(s: Session, operation: Operation, target: ResolvedProvider, outcome: { ok: Metered } | { error: LLMError; latencyMs: number }): void {
+  /** The call as the ledger first sees it: written down before it is made (see `call`). */
+  interface CallRecord {
+    id: string;
+    userId: string;
+    operation: Operation;
+    provider: LLMProviderName;
+    createdAt: string;
+  }
+
+  /** Completes the call's pending row with its usage row (one transaction), then logs it. */
+  function record(s: Session, base: CallRecord, target: ResolvedProvider, outcome: { ok: Metered } | { error: LLMError; latencyMs: number }): void {
     const usage = deps.store.forOrg(s.org.id).usage;
-    const base = { id: randomUUID(), userId: s.user.id, operation, provider: target.name, createdAt: deps.now().toISOString() };
+    const { operation } = base;
     if ('ok' in outcome) {
       const r = outcome.ok;
-      deps.logger.info('model call', { operation, provider: target.name, model: r.model, latencyMs: Math.round(r.latencyMs), tokens: r.usage, requestId: r.requestId ?? null });
-      usage.record({
+      usage.complete({
         ...base,
         model: r.model,
         inputTokens: r.usage.inputTokens,
@@ -114,14 +124,14 @@ export function createLLMAccess(deps: ServiceDeps, session: SessionService, keys
         errorCode: null,
         requestId: r.requestId ?? null,
       });
+      deps.logger.info('model call', { operation, provider: target.name, model: r.model, latencyMs: Math.round(r.latencyMs), tokens: r.usage, requestId: r.requestId ?? null });
       return;
     }
     const { error } = outcome;
-    deps.logger.warn('model call failed', { operation, provider: target.name, model: target.model, code: error.code, message: error.message, requestId: error.requestId ?? null, rawText: error.rawText?.slice(0, 2000) });
     const tokens = error.usage ?? ZERO_USAGE;
     const model = error.model ?? target.model;
     const cost = computeCost(target.name, model, tokens);
-    usage.record({
+    usage.complete({
       ...base,
       model,
       inputTokens: tokens.inputTokens,
@@ -134,6 +144,7 @@ export function createLLMAccess(deps: ServiceDeps, session: SessionService, keys
       errorCode: error.code,
       requestId: error.requestId ?? null,
     });
+    deps.logger.warn('model call failed', { operation, provider: target.name, model: target.model, code: error.code, message: error.message, requestId: error.requestId ?? null, rawText: error.rawText?.slice(0, 2000) });
   }
 
   return {
@@ -154,6 +165,12 @@ export function createLLMAccess(deps: ServiceDeps, session: SessionService, keys
      * Runs one model call for the current profile: refuses it when the month's budget is spent,
      * then records one usage row whatever happens. A call that never reached a provider
      * (no key) records nothing.
+     *
+     * The call is written down (a pending row) before it is made, and makes no call when that
+     * write fails (a full disk, a read-only file): the user gets the storage error. Its usage row
+     * replaces the pending one after it. If that second write fails, or the process dies during
+     * the call, the pending row stays, and the next start puts it in the ledger as a failed call
+     * of unknown usage (`Store.settleInterruptedCalls`): a call the vendor may bill is never lost.
      */
     async call<T extends Metered>(
       operation: Operation,
@@ -164,18 +181,25 @@ export function createLLMAccess(deps: ServiceDeps, session: SessionService, keys
     ): Promise<T> {
       checkBudget(s);
       const target = await getLLMProviderForOrg(s, choice, client);
+      const base: CallRecord = { id: randomUUID(), userId: s.user.id, operation, provider: target.name, createdAt: deps.now().toISOString() };
+      const usage = deps.store.forOrg(s.org.id).usage;
+      usage.begin({ ...base, model: target.model, pid: process.pid, host: hostname() });
       const started = performance.now();
+      let result: T;
       try {
-        const result = await run(target);
-        record(s, operation, target, { ok: result });
-        return result;
+        result = await run(target);
       } catch (error) {
         if (error instanceof LLMError && error.code !== 'no_key') {
-          record(s, operation, target, { error, latencyMs: performance.now() - started });
+          record(s, base, target, { error, latencyMs: performance.now() - started });
+        } else {
+          // No call reached a provider (no key), or the failure was ours: nothing to bill.
+          usage.discard(base.id);
         }
         forgetRefusedKey(s, target.name, error);
         throw error;
       }
+      record(s, base, target, { ok: result });
+      return result;
     },
   };
 }

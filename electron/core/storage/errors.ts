@@ -1,4 +1,6 @@
+import { dirname } from 'node:path';
 import { AppError } from '../errors';
+import { otherFolder } from '../paths';
 
 /**
  * Thrown by `openStore` with `onCorrupt: 'fail'` when the file is not a readable database.
@@ -17,6 +19,15 @@ export class CorruptDatabaseError extends AppError {
     );
     this.path = path;
   }
+}
+
+/** The database file itself cannot be written (its permissions, or a read-only disk). */
+export function readOnlyDatabaseError(path: string, cause: unknown): AppError {
+  return new AppError(
+    'storage',
+    (w) => `The database file ${path} is read-only: make it writable (on Linux and macOS: chmod u+w "${path}"), ${otherFolder(w)}.`,
+    { retryable: false, cause },
+  );
 }
 
 /** SQLite result codes and Node file errors, read off whatever was thrown. */
@@ -39,11 +50,13 @@ export function toStorageError(error: unknown, where: string): AppError {
   if (error instanceof AppError) return error;
   const code = errorCode(error);
   if (code === 'SQLITE_FULL' || code === 'ENOSPC') {
-    return new AppError('storage', `The disk holding ${where} is full: free some space, then try again. Nothing was saved.`, {
+    const folder = where.endsWith('.db') ? dirname(where) : where;
+    return new AppError('storage', (w) => `The disk holding ${folder} is full: free some space, then try again, ${otherFolder(w)}. Nothing was saved.`, {
       retryable: true,
       cause: error,
     });
   }
+  if (code === 'SQLITE_READONLY' && where.endsWith('.db')) return readOnlyDatabaseError(where, error);
   if (
     code.startsWith('SQLITE_READONLY') ||
     code.startsWith('SQLITE_CANTOPEN') ||

@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppError } from '../errors';
-import { CorruptDatabaseError, guardMethods, isCorruption, isSqliteError, toStorageError } from './errors';
+import { CorruptDatabaseError, guardMethods, isCorruption, isSqliteError, readOnlyDatabaseError, toStorageError } from './errors';
 import { MIGRATIONS } from './migrations';
 import { createOrgStores } from './org-store';
 import {
@@ -17,6 +17,7 @@ import {
   createSequenceRepository,
   createTeamRepository,
   createTemplateRepository,
+  createInterruptedCallSettler,
   createUsageRepository,
   createUserRepository,
 } from './repositories';
@@ -41,6 +42,16 @@ export function openStore(options: OpenStoreOptions): Store {
     mkdirSync(dataDir, { recursive: true });
   } catch (error) {
     throw toStorageError(error, dataDir);
+  }
+
+  // SQLite opens a file it may not write read-only without a word, and fails at the first write
+  // (or at close): say so before anything runs.
+  if (existsSync(path)) {
+    try {
+      accessSync(path, constants.W_OK);
+    } catch (error) {
+      throw readOnlyDatabaseError(path, error);
+    }
   }
 
   let recoveredFrom: string | null = null;
@@ -194,6 +205,7 @@ function createStore(db: SqliteDatabase, info: { path: string; recoveredFrom: st
     jobs: () => jobsOf().forOrg,
     team: once(() => createOrgTeamRepository(db)),
   });
+  const settleInterrupted = once(() => createInterruptedCallSettler(db));
   let closed = false;
   return {
     path: info.path,
@@ -235,13 +247,25 @@ function createStore(db: SqliteDatabase, info: { path: string; recoveredFrom: st
         throw toStorageError(error, info.path);
       }
     },
+    settleInterruptedCalls: (isGone) => {
+      try {
+        return settleInterrupted()(isGone);
+      } catch (error) {
+        throw toStorageError(error, info.path);
+      }
+    },
     close: () => {
       if (closed) return;
       closed = true;
       try {
         db.pragma('wal_checkpoint(TRUNCATE)');
-      } finally {
+      } catch {
+        // A read-only file or a full disk refuses the checkpoint; the WAL stays and is replayed at the next open.
+      }
+      try {
         db.close();
+      } catch {
+        // Nothing is left to lose: every write committed (or failed) when it was made.
       }
     },
   };

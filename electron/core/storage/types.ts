@@ -247,6 +247,19 @@ export interface UsageTimeseries {
 /** A usage event as a scoped store records it: the organization is the store's. */
 export type UsageEventInput = Omit<UsageEvent, 'orgId'> & { orgId?: string };
 
+/** A model call about to be made: what the ledger keeps if its result is never saved. */
+export interface PendingCallInput {
+  id: string;
+  userId: string | null;
+  operation: UsageEvent['operation'];
+  provider: string;
+  model: string;
+  /** The process making the call, so a later start can tell a call in flight from one that died with its process. */
+  pid: number;
+  host: string;
+  createdAt: string;
+}
+
 /**
  * One organization's part of the billing ledger. Costs are stored as integer nano-dollars so sums
  * are exact; they come back as USD numbers.
@@ -257,6 +270,15 @@ export interface UsageRepository {
    * recorded. An event naming another organization is refused (AppError('validation')).
    */
   record(event: UsageEventInput): boolean;
+  /**
+   * Writes a call down before it is made; `complete` with the same id records its usage. Throws (a
+   * `storage` AppError: disk full, read-only) when it cannot, and then the call must not be made.
+   */
+  begin(call: PendingCallInput): void;
+  /** Records the usage of a call written down with `begin`, replacing its pending row in one transaction. */
+  complete(event: UsageEventInput): boolean;
+  /** Forgets a pending call that reached no provider (no key); a no-op for an unknown id. */
+  discard(id: string): void;
   summary(query: UsageWindow & { groupBy: UsageGroupBy }): UsageSummary;
   timeseries(query: { since?: string; until?: string; by: 'provider' | 'model' }): UsageTimeseries;
   /** Spend in USD for a UTC month, `YYYY-MM`. */
@@ -453,7 +475,15 @@ export interface Store {
   transaction<T>(fn: () => T): T;
   /** `PRAGMA integrity_check`; `['ok']` when healthy. */
   integrityCheck(): string[];
-  /** Checkpoints the WAL and closes. Further calls throw. */
+  /**
+   * Puts the calls that were written down (`usage.begin`) but never completed, by processes
+   * `isGone` says have ended, into the ledger as failed calls of unknown usage; returns how many.
+   */
+  settleInterruptedCalls(isGone: (call: { pid: number; host: string; createdAt: string }) => boolean): number;
+  /**
+   * Checkpoints the WAL and closes. Never throws: a checkpoint the file refuses (read-only, disk
+   * full) is skipped, the WAL is kept and SQLite replays it at the next open. Further calls throw.
+   */
   close(): void;
 }
 

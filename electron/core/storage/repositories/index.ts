@@ -7,5 +7,5 @@ export { createReplyRepository } from './replies';
 export { createSequenceRepository } from './sequences';
 export { createOrgTeamRepository, createTeamRepository } from './team';
 export { createTemplateRepository } from './templates';
-export { createUsageRepository } from './usage';
+export { createInterruptedCallSettler, createUsageRepository } from './usage';
 export { createUserRepository } from './users';

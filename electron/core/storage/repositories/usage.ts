@@ -1,10 +1,11 @@
+import type { Statement } from 'better-sqlite3';
 import type { LLMProviderName } from '../../../../shared/domain/llm';
 import type { ErrorCode } from '../../../../shared/domain/errors';
 import { usageEventSchema, type UsageEvent, type UsageGroupBy, type UsageTotals } from '../../../../shared/domain/usage';
 import { AppError } from '../../errors';
 import { monthBounds, resolveUsageWindow } from '../internal/usage-window';
 import { fromNanoUsd, parseInput, toNanoUsd } from '../internal/values';
-import type { SqliteDatabase, UsageRepository, UsageWindow } from '../types';
+import type { SqliteDatabase, UsageEventInput, UsageRepository, UsageWindow } from '../types';
 
 interface UsageRow {
   id: string;
@@ -81,6 +82,28 @@ function toEvent(row: UsageRow): UsageEvent {
   };
 }
 
+/** A usage event as its row's named parameters. */
+function toRow(e: UsageEvent): Record<string, unknown> {
+  return {
+    id: e.id,
+    org_id: e.orgId,
+    user_id: e.userId,
+    operation: e.operation,
+    provider: e.provider,
+    model: e.model,
+    input_tokens: e.inputTokens,
+    output_tokens: e.outputTokens,
+    cached_input_tokens: e.cachedInputTokens,
+    cost_nano_usd: toNanoUsd(e.costUsd),
+    price_table: e.priceTable,
+    latency_ms: e.latencyMs,
+    outcome: e.outcome,
+    error_code: e.errorCode,
+    request_id: e.requestId,
+    created_at: e.createdAt,
+  };
+}
+
 /** `since` inclusive; `until` exclusive, except that a date-only `until` includes its whole UTC day. */
 function windowClause(window: UsageWindow): { sql: string; params: Record<string, string> } {
   const { from, to } = resolveUsageWindow(window);
@@ -104,6 +127,24 @@ export function createUsageRepository(db: SqliteDatabase): (orgId: string) => Us
      @cached_input_tokens, @cost_nano_usd, @price_table, @latency_ms, @outcome, @error_code, @request_id, @created_at)
      ON CONFLICT (id) DO NOTHING`,
   );
+  // Prepared at first use: a store opened on an older schema (a backup, read in a test) has no usage_pending.
+  let pending: { begin: Statement; end: Statement<{ id: string; org: string }>; complete: (row: Record<string, unknown>, call: { id: string; org: string }) => boolean } | undefined;
+  const pendingStatements = () => {
+    if (pending) return pending;
+    const begin = db.prepare(
+      `INSERT INTO usage_pending (id, org_id, user_id, operation, provider, model, pid, host, created_at)
+       VALUES (@id, @org_id, @user_id, @operation, @provider, @model, @pid, @host, @created_at)`,
+    );
+    const end = db.prepare<{ id: string; org: string }>('DELETE FROM usage_pending WHERE id = @id AND org_id = @org');
+    // The usage row replaces the pending one atomically: a crash leaves one or the other, never both or neither.
+    const complete = db.transaction((row: Record<string, unknown>, call: { id: string; org: string }) => {
+      const inserted = insertStmt.run(row).changes > 0;
+      end.run(call);
+      return inserted;
+    });
+    pending = { begin, end, complete };
+    return pending;
+  };
   const monthStmt = db.prepare<{ org: string; from: string; to: string }, { nano: number | null }>(
     'SELECT sum(cost_nano_usd) AS nano FROM usage_events WHERE org_id = @org AND created_at >= @from AND created_at < @to',
   );
@@ -117,31 +158,35 @@ export function createUsageRepository(db: SqliteDatabase): (orgId: string) => Us
     return statement;
   };
 
+  /** An event's row, refused when it names another organization. */
+  const rowOf = (event: UsageEventInput, orgId: string) => {
+    if (event.orgId !== undefined && event.orgId !== orgId) {
+      throw new AppError('validation', `A usage event of organization ${event.orgId} cannot be recorded in organization ${orgId}.`, { field: 'orgId' });
+    }
+    return toRow(parseInput(usageEventSchema, { ...event, orgId }, 'usage event'));
+  };
+
   return (orgId) => ({
-    record: (event) => {
-      if (event.orgId !== undefined && event.orgId !== orgId) {
-        throw new AppError('validation', `A usage event of organization ${event.orgId} cannot be recorded in organization ${orgId}.`, { field: 'orgId' });
-      }
-      const e = parseInput(usageEventSchema, { ...event, orgId }, 'usage event');
-      const result = insertStmt.run({
-        id: e.id,
-        org_id: e.orgId,
-        user_id: e.userId,
-        operation: e.operation,
-        provider: e.provider,
-        model: e.model,
-        input_tokens: e.inputTokens,
-        output_tokens: e.outputTokens,
-        cached_input_tokens: e.cachedInputTokens,
-        cost_nano_usd: toNanoUsd(e.costUsd),
-        price_table: e.priceTable,
-        latency_ms: e.latencyMs,
-        outcome: e.outcome,
-        error_code: e.errorCode,
-        request_id: e.requestId,
-        created_at: e.createdAt,
+    record: (event) => insertStmt.run(rowOf(event, orgId)).changes > 0,
+
+    complete: (event) => pendingStatements().complete(rowOf(event, orgId), { id: event.id, org: orgId }),
+
+    begin: (call) => {
+      pendingStatements().begin.run({
+        id: call.id,
+        org_id: orgId,
+        user_id: call.userId,
+        operation: call.operation,
+        provider: call.provider,
+        model: call.model,
+        pid: call.pid,
+        host: call.host,
+        created_at: call.createdAt,
       });
-      return result.changes > 0;
+    },
+
+    discard: (id) => {
+      pendingStatements().end.run({ id, org: orgId });
     },
 
     summary: ({ since, until, groupBy }) => {
@@ -208,6 +253,43 @@ export function createUsageRepository(db: SqliteDatabase): (orgId: string) => Us
       ).map(toEvent);
     },
   });
+}
+
+interface PendingRow {
+  id: string;
+  org_id: string;
+  user_id: string | null;
+  operation: string;
+  provider: string;
+  model: string;
+  pid: number;
+  host: string;
+  created_at: string;
+}
+
+/**
+ * Turns the pending rows of calls that will never complete (`isGone` says whose) into usage rows:
+ * outcome `error`, code `storage`, tokens and cost unknown (0). The vendor may have billed such a
+ * call; the ledger keeps that it was made. Returns how many were settled.
+ */
+export function createInterruptedCallSettler(db: SqliteDatabase): (isGone: (call: { pid: number; host: string; createdAt: string }) => boolean) => number {
+  const pendingStmt = db.prepare('SELECT id, org_id, user_id, operation, provider, model, pid, host, created_at FROM usage_pending ORDER BY created_at');
+  const insertStmt = db.prepare(
+    `INSERT INTO usage_events (${COLS}) VALUES (@id, @org_id, @user_id, @operation, @provider, @model, 0, 0, 0, 0, NULL, 0, 'error', 'storage', NULL, @created_at)
+     ON CONFLICT (id) DO NOTHING`,
+  );
+  const deleteStmt = db.prepare('DELETE FROM usage_pending WHERE id = ?');
+  const settle = db.transaction((rows: PendingRow[]) => {
+    for (const row of rows) {
+      insertStmt.run({ id: row.id, org_id: row.org_id, user_id: row.user_id, operation: row.operation, provider: row.provider, model: row.model, created_at: row.created_at });
+      deleteStmt.run(row.id);
+    }
+    return rows.length;
+  });
+  return (isGone) => {
+    const gone = (pendingStmt.all() as PendingRow[]).filter((row) => isGone({ pid: row.pid, host: row.host, createdAt: row.created_at }));
+    return gone.length === 0 ? 0 : settle(gone);
+  };
 }
 
 // The ledger's columns and groupings, for the team outbox's view of usage not yet pushed.
