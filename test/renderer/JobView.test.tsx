@@ -6,6 +6,7 @@ import type { ChannelOutput } from '../../shared/ipc';
 import { ToastProvider } from '../../renderer/src/lib/toast';
 import { JobView } from '../../renderer/src/pages/batch/JobView';
 import { FakeError, installFakeApi, uninstallFakeApi } from './fake-api';
+import { deferred } from '../helpers/deferred';
 
 afterEach(() => {
   cleanup();
@@ -13,17 +14,6 @@ afterEach(() => {
 });
 
 type JobRead = ChannelOutput<'jobs:get'>;
-
-/** A promise the test settles when it chooses, so "while it runs" is a state, not a race. */
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 function nth<T>(list: T[], index: number): T {
   const item = list[index];

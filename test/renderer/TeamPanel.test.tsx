@@ -7,22 +7,12 @@ import { AppContext, type AppContextValue } from '../../renderer/src/lib/app-con
 import { ToastProvider } from '../../renderer/src/lib/toast';
 import { TeamPanel } from '../../renderer/src/pages/settings/TeamPanel';
 import { FakeError, installFakeApi, uninstallFakeApi } from './fake-api';
+import { deferred } from '../helpers/deferred';
 
 afterEach(() => {
   cleanup();
   uninstallFakeApi();
 });
-
-/** A promise the test settles when it chooses, so "while it runs" is a state, not a race. */
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 const SOLO: TeamStatus = {
   mode: 'solo',

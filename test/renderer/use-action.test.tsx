@@ -4,19 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../renderer/src/lib/api';
 import { ToastProvider } from '../../renderer/src/lib/toast';
 import { useAction } from '../../renderer/src/lib/use-action';
+import { deferred } from '../helpers/deferred';
 
 afterEach(cleanup);
-
-/** A promise the test settles when it chooses, so "while it runs" is a state, not a race. */
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 const wrapper = ({ children }: { children: ReactNode }) => <ToastProvider>{children}</ToastProvider>;
 const toasts = () => screen.getByRole('status').textContent;
