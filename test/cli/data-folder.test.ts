@@ -99,4 +99,17 @@ describe('a read-only database file (issue 10, point 9)', () => {
       expect(run.stdout).toBe('');
     }
   });
+
+  it.skipIf(!isRoot)('names the -wal file beside it when that is the one that cannot be written', async () => {
+    const dataDir = join(root, 'ro-wal');
+    const first = await runCli(['--data-dir', dataDir, 'providers']);
+    expect(first.code, first.stderr).toBe(0);
+    const wal = join(dataDir, 'outreach-desk.db-wal');
+    writeFileSync(wal, '');
+    execFileSync('chown', ['-R', `${NOBODY}:${NOBODY}`, dataDir]);
+    chmodSync(wal, 0o444);
+    const run = await runAsNobody(['--data-dir', dataDir, 'providers']);
+    // chmod on the database itself would not help: the advice names the file that is read-only.
+    expectClearRefusal(run, new RegExp(`The database file ${wal} is read-only: make it writable \\(on Linux and macOS: chmod u\\+w "${wal}"\\)`));
+  });
 });

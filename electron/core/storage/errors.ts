@@ -1,3 +1,4 @@
+import { accessSync, constants } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppError } from '../errors';
 import { otherFolder } from '../paths';
@@ -21,11 +22,26 @@ export class CorruptDatabaseError extends AppError {
   }
 }
 
-/** The database file itself cannot be written (its permissions, or a read-only disk). */
+/** The files of the database (itself, its -wal and -shm) that exist and this process may not write. */
+function readOnlyFiles(path: string): string[] {
+  return [path, `${path}-wal`, `${path}-shm`].filter((file) => {
+    try {
+      accessSync(file, constants.W_OK);
+      return false;
+    } catch (error) {
+      return errorCode(error) !== 'ENOENT';
+    }
+  });
+}
+
+/** The database cannot be written: names the file that is read-only (the database, or its -wal or -shm beside it) and the fix. */
 export function readOnlyDatabaseError(path: string, cause: unknown): AppError {
+  const files = readOnlyFiles(path);
+  const named = files.length === 0 ? [path] : files;
+  const what = named.length === 1 ? `The database file ${named[0]} is read-only` : `The database files ${named.join(', ')} are read-only`;
   return new AppError(
     'storage',
-    (w) => `The database file ${path} is read-only: make it writable (on Linux and macOS: chmod u+w "${path}"), ${otherFolder(w)}.`,
+    (w) => `${what}: make ${named.length === 1 ? 'it' : 'them'} writable (on Linux and macOS: chmod u+w ${named.map((f) => `"${f}"`).join(' ')}), ${otherFolder(w)}.`,
     { retryable: false, cause },
   );
 }

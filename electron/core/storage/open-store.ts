@@ -46,9 +46,10 @@ export function openStore(options: OpenStoreOptions): Store {
 
   // SQLite opens a file it may not write read-only without a word, and fails at the first write
   // (or at close): say so before anything runs.
-  if (existsSync(path)) {
+  for (const file of [path, ...COMPANION_SUFFIXES.map((suffix) => path + suffix)]) {
+    if (!existsSync(file)) continue;
     try {
-      accessSync(path, constants.W_OK);
+      accessSync(file, constants.W_OK);
     } catch (error) {
       throw readOnlyDatabaseError(path, error);
     }
