@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Job } from '../../../shared/domain/records';
 import { UPLOAD_CHUNK_BYTES } from '../../../shared/ipc/uploads';
 import { AppError } from '../errors';
+import { isProcessAlive } from '../jobs/job-lease';
 import { toStorageError } from '../storage';
 import type { ServiceDeps } from './context';
 import { classifyJobParamsSchema } from './job-params';
@@ -54,16 +55,6 @@ export interface UploadedFile {
 
 /** Upload services alive in this process, to tell their uploads from those of an earlier process with the same pid. */
 const liveOwners = new Set<string>();
-
-function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i;
 
