@@ -1,5 +1,6 @@
 import { extractReturnDate } from './return-date';
 import type { ParsedEmail, RuleDecision } from './types';
+import { joinPatterns } from './join-patterns';
 
 /**
  * Rules for out-of-office and other automatic replies. A wrong label here pauses a live
@@ -12,26 +13,26 @@ import type { ParsedEmail, RuleDecision } from './types';
  */
 
 /** Subjects only auto-responders write, in the languages they are localised to. */
-const AUTO_REPLY_SUBJECT = new RegExp(
+const AUTO_REPLY_SUBJECT = joinPatterns(
   [
-    String.raw`\bauto(matic|matische?|matisk|matiske)?[- ]?(reply|response|respons|responder|answer|antwort|svar|risposta|resposta|respuesta|réponse|antwoord)\b`,
-    String.raw`\bautoreply\b|\bautoresponse\b|\bauto[- ]?respond(er)?\b|\bautomated (reply|response|answer)\b`,
-    String.raw`\baway from (my|the) (mail|e-?mail|desk|office)\b`,
-    String.raw`^\W*(auto|automatic|autom\.)\s*:`,
-    String.raw`^\W*(out of (the )?office|ooo|oof)\b`,
-    String.raw`\bout of (the )?office\s*(reply|response|notice|message|notification|auto|alert)\b|\bout of (the )?office\s*[:(\-–]|\bis out of the office\b`,
-    String.raw`^\W*(vacation|holiday|absence) (reply|response|notice|message|notification|auto-?reply)\b|^\W*(on vacation|on holiday|away|absent|abwesend|afwezig|ausente|assente)\s*[:\-–]|\b(i'm|i am) (away|on vacation|on holiday|out of (the )?office|on leave)\b`,
-    String.raw`abwesenheitsnotiz|abwesenheitsmeldung|automatische antwort|nicht im büro|außer haus\s*:`,
-    String.raw`réponse automatique|message d'absence|absent(e)? du bureau|absence du bureau`,
-    String.raw`respuesta automática|respuesta de ausencia|fuera de la oficina`,
-    String.raw`risposta automatica|risposta di assenza|fuori (ufficio|sede)`,
-    String.raw`automatisch antwoord|afwezigheidsbericht|niet op kantoor`,
-    String.raw`resposta automática|resposta de ausência|fora do escritório|resposta automàtica`,
-    String.raw`autosvar|automatisk svar|frånvaromeddelande|fraværsmelding|fraværsbesked|automaattinen vastaus|poissaoloviesti|lomavastaaja`,
-    String.raw`automatyczna odpowiedź|odpowiedź automatyczna|automatická odpověď|automatická odpoveď|automatikus válasz|răspuns automat|otomatik (yanıt|cevap)|automatski odgovor|samodejni odgovor|automatinis atsakymas|automātiskā atbilde|automaatvastus|trả lời tự động|balasan otomatis`,
-    String.raw`автоответ|автоматический ответ|автовідповідь|автоматична відповідь|αυτόματη απάντηση|מענה אוטומטי|رد تلقائي`,
-    String.raw`自動応答|自動返信|不在通知|不在のお知らせ|自动回复|自動回覆|自動回复|자동 ?응답|부재중`,
-  ].join('|'),
+    /\bauto(matic|matische?|matisk|matiske)?[- ]?(reply|response|respons|responder|answer|antwort|svar|risposta|resposta|respuesta|réponse|antwoord)\b/,
+    /\bautoreply\b|\bautoresponse\b|\bauto[- ]?respond(er)?\b|\bautomated (reply|response|answer)\b/,
+    /\baway from (my|the) (mail|e-?mail|desk|office)\b/,
+    /^\W*(auto|automatic|autom\.)\s*:/,
+    /^\W*(out of (the )?office|ooo|oof)\b/,
+    /\bout of (the )?office\s*(reply|response|notice|message|notification|auto|alert)\b|\bout of (the )?office\s*[:(\-–]|\bis out of the office\b/,
+    /^\W*(vacation|holiday|absence) (reply|response|notice|message|notification|auto-?reply)\b|^\W*(on vacation|on holiday|away|absent|abwesend|afwezig|ausente|assente)\s*[:\-–]|\b(i'm|i am) (away|on vacation|on holiday|out of (the )?office|on leave)\b/,
+    /abwesenheitsnotiz|abwesenheitsmeldung|automatische antwort|nicht im büro|außer haus\s*:/,
+    /réponse automatique|message d'absence|absent(e)? du bureau|absence du bureau/,
+    /respuesta automática|respuesta de ausencia|fuera de la oficina/,
+    /risposta automatica|risposta di assenza|fuori (ufficio|sede)/,
+    /automatisch antwoord|afwezigheidsbericht|niet op kantoor/,
+    /resposta automática|resposta de ausência|fora do escritório|resposta automàtica/,
+    /autosvar|automatisk svar|frånvaromeddelande|fraværsmelding|fraværsbesked|automaattinen vastaus|poissaoloviesti|lomavastaaja/,
+    /automatyczna odpowiedź|odpowiedź automatyczna|automatická odpověď|automatická odpoveď|automatikus válasz|răspuns automat|otomatik (yanıt|cevap)|automatski odgovor|samodejni odgovor|automatinis atsakymas|automātiskā atbilde|automaatvastus|trả lời tự động|balasan otomatis/,
+    /автоответ|автоматический ответ|автовідповідь|автоматична відповідь|αυτόματη απάντηση|מענה אוטומטי|رد تلقائي/,
+    /自動応答|自動返信|不在通知|不在のお知らせ|自动回复|自動回覆|自動回复|자동 ?응답|부재중/,
+  ],
   'i',
 );
 
@@ -39,18 +40,18 @@ const AUTO_REPLY_SUBJECT = new RegExp(
 const AWAY_SUBJECT = /\b(vacation|holidays?|annual leave|parental leave|leave of absence|absence|away|travell?ing)\b|abwesen|urlaub|congés?|vacaciones|ausente|ferie|assente|vakantie|afwezig|férias|ausência|frånvar|fravær|poissa|nieobecn|不在|休假|外出/i;
 
 /** Statements that the person is away now or will be. */
-const AWAY_TEXT = new RegExp(
+const AWAY_TEXT = joinPatterns(
   [
-    String.raw`\b(i am|i'm|i will be|i'll be|i shall be|we are|we're|currently)\b.{0,40}\b(out of (the )?office|away( from)?|on (vacation|holidays?|leave|annual leave|parental leave|maternity leave|paternity leave|sick leave|sabbatical|a business trip|business travel|pto)|travell?ing|out of town|off work|not in the office|unavailable|absent|off until|out until)`,
-    String.raw`\b(is|are) (currently )?(out of (the )?office|on (vacation|holidays?|leave|annual leave|parental leave|maternity leave|sabbatical)|away (from|until|till))\b`,
-    String.raw`\bout of (the )?office (until|till|from|on|and|through|returning|with)\b`,
-    String.raw`ich bin (derzeit |momentan |zurzeit |bis .{1,30})?(nicht im büro|abwesend|im urlaub|außer haus|nicht erreichbar)|\b(bin|sind) ich (wieder|ab .{1,30}) (erreichbar|im büro|zurück)|abwesenheitsnotiz`,
-    String.raw`je suis (actuellement )?(absent|absente|en congés?|en vacances|hors du bureau|en déplacement)|je serai (absent|absente|de retour)`,
-    String.raw`(estoy|estaré) (fuera de la oficina|de vacaciones|ausente)|regresaré el`,
-    String.raw`(sono|sarò) (fuori (ufficio|sede)|in ferie|assente)|rientrerò (il|in ufficio)`,
-    String.raw`ik ben (momenteel |tot .{1,30})?(afwezig|niet op kantoor|met vakantie)|ben ik (weer|terug) (aanwezig|op kantoor|bereikbaar)`,
-    String.raw`(estou|estarei) (fora do escritório|de férias|ausente)|retornarei (no dia|em|a partir)`,
-  ].join('|'),
+    /\b(i am|i'm|i will be|i'll be|i shall be|we are|we're|currently)\b.{0,40}\b(out of (the )?office|away( from)?|on (vacation|holidays?|leave|annual leave|parental leave|maternity leave|paternity leave|sick leave|sabbatical|a business trip|business travel|pto)|travell?ing|out of town|off work|not in the office|unavailable|absent|off until|out until)/,
+    /\b(is|are) (currently )?(out of (the )?office|on (vacation|holidays?|leave|annual leave|parental leave|maternity leave|sabbatical)|away (from|until|till))\b/,
+    /\bout of (the )?office (until|till|from|on|and|through|returning|with)\b/,
+    /ich bin (derzeit |momentan |zurzeit |bis .{1,30})?(nicht im büro|abwesend|im urlaub|außer haus|nicht erreichbar)|\b(bin|sind) ich (wieder|ab .{1,30}) (erreichbar|im büro|zurück)|abwesenheitsnotiz/,
+    /je suis (actuellement )?(absent|absente|en congés?|en vacances|hors du bureau|en déplacement)|je serai (absent|absente|de retour)/,
+    /(estoy|estaré) (fuera de la oficina|de vacaciones|ausente)|regresaré el/,
+    /(sono|sarò) (fuori (ufficio|sede)|in ferie|assente)|rientrerò (il|in ufficio)/,
+    /ik ben (momenteel |tot .{1,30})?(afwezig|niet op kantoor|met vakantie)|ben ik (weer|terug) (aanwezig|op kantoor|bereikbaar)/,
+    /(estou|estarei) (fora do escritório|de férias|ausente)|retornarei (no dia|em|a partir)/,
+  ],
   'i',
 );
 

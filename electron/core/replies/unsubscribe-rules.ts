@@ -1,4 +1,5 @@
 import type { ParsedEmail, RuleDecision } from './types';
+import { joinPatterns } from './join-patterns';
 
 /**
  * Rules for opt-out requests: spam complaints that mailbox providers forward (ARF, RFC 5965,
@@ -10,26 +11,26 @@ import type { ParsedEmail, RuleDecision } from './types';
  * request about the writer ("remove me", "unsubscribe us"), never the bare word: a prospect who
  * asks "how easy is it to unsubscribe our team?" is asking a question, and the model reads it.
  */
-const OPT_OUT = new RegExp(
+const OPT_OUT = joinPatterns(
   [
-    String.raw`(^|[.!;,:]\s*)(please,?\s+|pls\s+|kindly\s+)?unsubscribe\b(?!\s+(link|button|page|option|here|from|at|by|via|anytime|any time|our|their|the|your|my|his|her|them|him|team|users?|people|customers?|everyone|when|if))`,
-    String.raw`\bunsubscribe (me|us)\b`,
-    String.raw`\b(i|we)( would|'d|'m| am| are| want| wish| need)( like| asking| requesting)?( to)? (unsubscribe|be removed|be taken off|opt out|stop receiving)\b`,
-    String.raw`\bremove (me|us|my (e-?mail|address|name|details|contact)|our (e-?mails?|address(es)?|names?))\b`,
-    String.raw`\btake (me|us|my (e-?mail|address|name)) off\b`,
-    String.raw`\b(stop|quit|cease) (e-?mailing|mailing|sending|contacting|messaging|writing( to)?|spamming|bothering) (me|us)\b`,
-    String.raw`\b(don't|do not|never) (e-?mail|contact|message|write to|send( me| us)?( any)?( more)?( e-?mails?)?)\b.{0,20}\b(again|anymore|any more|in the future|further)\b`,
-    String.raw`\b(don't|do not) (e-?mail|contact) (me|us)\b`,
-    String.raw`\bopt (me|us) out\b|\b(i|we) (hereby )?opt(ed)? out\b`,
-    String.raw`\bno (more|further) (e-?mails|emails|messages|contact)\b`,
-    String.raw`\bdelete (me|my (e-?mail|address|data|details))\b`,
-    String.raw`\b(abmelden|austragen|abbestellen)\b|(entfernen|löschen) sie (mich|meine (e-?mail|adresse|daten))|keine (weiteren )?(e-?mails|nachrichten|werbung) mehr|schreiben sie mir nicht mehr`,
-    String.raw`désabonne|désinscri|desinscri|retirez[- ]moi|supprimez[- ](moi|mon adresse)|ne (plus|pas) (me )?(contacter|recevoir|écrire)|ne m'écrivez plus|ne me contactez plus`,
-    String.raw`dar(me)? de baja|darse de baja|bórr?enme|elimin(ad|en|e)me|no me (envíe|envíen|escriba|escriban|contacte|contacten) más|quiero dejar de recibir`,
-    String.raw`cancellami|cancellatemi|disiscriv|rimuove(te)?mi|non (voglio più|desidero più) ricevere|non scrivetemi più|non contattatemi più`,
-    String.raw`afmelden|uitschrijven|verwijder (mij|me|mijn (e-?mail|adres|gegevens))|geen (e-?mails|mails|berichten) meer|mail me niet meer`,
-    String.raw`descadastr|cancelar (a )?(minha )?inscrição|remova[- ]me|me remova|me retire|não (quero|desejo) (mais )?receber|parem de (me )?enviar`,
-  ].join('|'),
+    /(^|[.!;,:]\s*)(please,?\s+|pls\s+|kindly\s+)?unsubscribe\b(?!\s+(link|button|page|option|here|from|at|by|via|anytime|any time|our|their|the|your|my|his|her|them|him|team|users?|people|customers?|everyone|when|if))/,
+    /\bunsubscribe (me|us)\b/,
+    /\b(i|we)( would|'d|'m| am| are| want| wish| need)( like| asking| requesting)?( to)? (unsubscribe|be removed|be taken off|opt out|stop receiving)\b/,
+    /\bremove (me|us|my (e-?mail|address|name|details|contact)|our (e-?mails?|address(es)?|names?))\b/,
+    /\btake (me|us|my (e-?mail|address|name)) off\b/,
+    /\b(stop|quit|cease) (e-?mailing|mailing|sending|contacting|messaging|writing( to)?|spamming|bothering) (me|us)\b/,
+    /\b(don't|do not|never) (e-?mail|contact|message|write to|send( me| us)?( any)?( more)?( e-?mails?)?)\b.{0,20}\b(again|anymore|any more|in the future|further)\b/,
+    /\b(don't|do not) (e-?mail|contact) (me|us)\b/,
+    /\bopt (me|us) out\b|\b(i|we) (hereby )?opt(ed)? out\b/,
+    /\bno (more|further) (e-?mails|emails|messages|contact)\b/,
+    /\bdelete (me|my (e-?mail|address|data|details))\b/,
+    /\b(abmelden|austragen|abbestellen)\b|(entfernen|löschen) sie (mich|meine (e-?mail|adresse|daten))|keine (weiteren )?(e-?mails|nachrichten|werbung) mehr|schreiben sie mir nicht mehr/,
+    /désabonne|désinscri|desinscri|retirez[- ]moi|supprimez[- ](moi|mon adresse)|ne (plus|pas) (me )?(contacter|recevoir|écrire)|ne m'écrivez plus|ne me contactez plus/,
+    /dar(me)? de baja|darse de baja|bórr?enme|elimin(ad|en|e)me|no me (envíe|envíen|escriba|escriban|contacte|contacten) más|quiero dejar de recibir/,
+    /cancellami|cancellatemi|disiscriv|rimuove(te)?mi|non (voglio più|desidero più) ricevere|non scrivetemi più|non contattatemi più/,
+    /afmelden|uitschrijven|verwijder (mij|me|mijn (e-?mail|adres|gegevens))|geen (e-?mails|mails|berichten) meer|mail me niet meer/,
+    /descadastr|cancelar (a )?(minha )?inscrição|remova[- ]me|me remova|me retire|não (quero|desejo) (mais )?receber|parem de (me )?enviar/,
+  ],
   'i',
 );
 
