@@ -80,7 +80,7 @@ export function createFileLogger(dataDir: string): Logger {
   return createLogger({
     sink: (line) => {
       try {
-        appendFileSync(file, line + '\n');
+        appendFileSync(file, `${line}\n`);
       } catch {
         // The storage error the work itself meets tells the user; the log cannot.
       }

@@ -106,6 +106,9 @@ export function suggestLeadMapping(headers: readonly string[], sample: readonly 
   });
   const mapping: LeadColumnMapping = {};
   for (const header of headers) mapping[header] = 'custom';
-  for (const [field, { column }] of best) mapping[headers[column]!] = field;
+  for (const [field, { column }] of best) {
+    const header = headers[column];
+    if (header !== undefined) mapping[header] = field;
+  }
   return mapping;
 }

@@ -84,7 +84,7 @@ const DELIMITER_NAMES: Record<string, string> = { ',': 'comma', ';': 'semicolon'
 /** Trims an address, drops a `mailto:` prefix (and its `?subject=`), and lower-cases the domain. */
 export function normalizeEmail(value: string): string {
   let email = value.trim();
-  if (/^mailto:/i.test(email)) email = email.slice('mailto:'.length).split('?')[0]!.trim();
+  if (/^mailto:/i.test(email)) email = email.slice('mailto:'.length).replace(/\?.*/s, '').trim();
   const at = email.lastIndexOf('@');
   return at > 0 ? `${email.slice(0, at)}@${email.slice(at + 1).toLowerCase()}` : email;
 }
@@ -214,8 +214,9 @@ async function scanLeadCsv(
     });
   }
   flush();
-  if (preamble.length > 0) {
-    const first = preamble[0]!.length > 60 ? `${preamble[0]!.slice(0, 60)}…` : preamble[0]!;
+  const [firstLine] = preamble;
+  if (firstLine !== undefined) {
+    const first = firstLine.length > 60 ? `${firstLine.slice(0, 60)}…` : firstLine;
     opened.warnings.push(
       `Skipped ${preamble.length} line${preamble.length === 1 ? '' : 's'} above the header row (row ${opened.headerRow}), starting "${first}": they are not leads.`,
     );
@@ -308,9 +309,9 @@ function convertRecordToLead(
   const lead: LeadContext = {};
   const custom: Record<string, string> = {};
   headers.forEach((header, i) => {
-    const field = fields[i]!;
+    const field = fields[i];
     const value = (record[i] ?? '').trim();
-    if (field === 'ignore' || value === '') return;
+    if (field === undefined || field === 'ignore' || value === '') return;
     if (field !== 'custom' && lead[field] === undefined) {
       const clean = field === 'email' ? normalizeEmail(value) : value;
       if (clean.length > LEAD_LIMITS.fieldChars) reasons.push(`"${header}" is longer than ${LEAD_LIMITS.fieldChars} characters`);
@@ -357,7 +358,8 @@ export async function parseLeadCsv(
     options,
     (headers, sample) => {
       resolved = resolveMapping(headers, sample, mapping, options.suggestUnmapped ?? false);
-      fields = headers.map((header) => resolved[header]!);
+      // resolveMapping maps every header; 'custom' is its own default.
+      fields = headers.map((header) => resolved[header] ?? 'custom');
     },
     (record, index, current) => {
       const row = index + 1;

@@ -143,5 +143,5 @@ export function exportSequencesJson(items: readonly SequenceExportItem[], option
     lead: item.lead,
     steps: renderSteps(item, options),
   }));
-  return JSON.stringify(documents, null, 2) + '\n';
+  return `${JSON.stringify(documents, null, 2)}\n`;
 }

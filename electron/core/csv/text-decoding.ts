@@ -63,7 +63,7 @@ function decodeWindows1252(bytes: Uint8Array): string {
   const parts: string[] = [];
   const CHUNK = 8192;
   for (let start = 0; start < bytes.length; start += CHUNK) {
-    const codes = Array.from(bytes.subarray(start, start + CHUNK), (b) => (b >= 0x80 && b <= 0x9f ? CP1252_HIGH[b - 0x80]! : b));
+    const codes = Array.from(bytes.subarray(start, start + CHUNK), (b) => (b >= 0x80 && b <= 0x9f ? (CP1252_HIGH[b - 0x80] ?? b) : b));
     parts.push(String.fromCharCode(...codes));
   }
   return parts.join('');
@@ -124,7 +124,7 @@ export function decodeCsvBytes(bytes: Uint8Array, choice: CsvEncodingChoice = 'a
       text = utf8;
     } else {
       encoding = 'windows-1252';
-      text = decodeStrict(bytes, encoding)!;
+      text = decodeWindows1252(bytes);
       warnings.push(
         'The file is not UTF-8, so it was read as Windows-1252 (Excel\'s "CSV" on Western Windows). If accents look wrong in the preview, choose its encoding, or save it again as "CSV UTF-8".',
       );

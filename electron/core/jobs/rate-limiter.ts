@@ -208,8 +208,7 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
 
   function drain(provider: LLMProviderName): void {
     const state = stateOf(provider);
-    while (state.waiters.length > 0) {
-      const head = state.waiters[0]!;
+    for (let head = state.waiters[0]; head !== undefined; head = state.waiters[0]) {
       const now = clock.now();
       const at = earliestStart(state, head.tokens, now);
       if (at > now) {

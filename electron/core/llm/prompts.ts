@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { LEAD_LIMITS, type BusinessContext, type LeadContext } from '../../../shared/domain/lead';
 import type { LLMMessage } from '../../../shared/domain/llm';
 import { replyClassSchema, suggestedActionSchema } from '../../../shared/domain/reply';
-import { CHANNEL_SPECS, CHANNELS, resolveDelays, type SequenceOptions, type SequenceStep } from '../../../shared/domain/sequence';
+import { CHANNEL_SPECS, CHANNELS, resolveDelay, resolveDelays, type SequenceOptions, type SequenceStep } from '../../../shared/domain/sequence';
 import { AppError } from '../errors';
 
 /**
@@ -150,7 +150,7 @@ export function buildSequenceMessages(
   options: SequenceOptions,
   template?: { steps: SequenceStep[] },
   opts: { nonce?: string } = {},
-): PromptMessage[] {
+): [system: PromptMessage, business: PromptMessage, lead: PromptMessage] {
   return [
     { role: 'system', content: sequenceSystemPrompt(business, options) },
     { role: 'user', content: businessBlock(business, options, template), cacheBreakpoint: true },
@@ -168,11 +168,11 @@ export function buildRegenerateStepMessages(
 ): PromptMessage[] {
   const [system, stable] = buildSequenceMessages(lead, business, options);
   const target = steps[stepIndex];
-  const delay = resolveDelays(options)[stepIndex];
+  const delay = resolveDelay(options, stepIndex);
   const current = steps.map((s) => `- Step ${s.step} (${s.channel}, day ${s.delay_days})${s.subject ? ` subject: ${s.subject}` : ''}: ${s.body}`);
   return [
-    system!,
-    stable!,
+    system,
+    stable,
     {
       role: 'user',
       content: [

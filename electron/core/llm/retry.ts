@@ -1,6 +1,6 @@
 import type { LLMProviderName } from '../../../shared/domain/llm';
 import { DEFAULT_TIMEOUT_SECONDS } from '../../../shared/domain/org';
-import { createLLMError, LLMError } from './errors';
+import { createLLMError, type LLMError } from './errors';
 import type { RetryPolicy } from './types';
 
 /** The defaults: 3 attempts, 0.5 s → 1 s backoff with 25 % jitter, a vendor wait honoured up to 30 s. */

@@ -3,7 +3,7 @@ import { replyClassSchema, suggestedActionSchema, type ReplyClassification } fro
 import {
   CHANNEL_SPECS,
   channelSchema,
-  resolveDelays,
+  resolveDelay,
   type Channel,
   type SequenceOptions,
   type SequenceStep,
@@ -174,12 +174,11 @@ export function validateSequence(value: unknown, options: SequenceOptions): Pars
   if (steps.length !== options.numberOfSteps) {
     issues.push(`there must be exactly ${options.numberOfSteps} steps, not ${steps.length}`);
   }
-  const delays = resolveDelays(options);
   const out: SequenceStep[] = [];
   steps.slice(0, options.numberOfSteps).forEach((raw, i) => {
     const step = checkStep(
       raw,
-      { step: i + 1, delay: delays[i]!, channels: options.channels, includeSubjects: options.includeSubjects ?? false },
+      { step: i + 1, delay: resolveDelay(options, i), channels: options.channels, includeSubjects: options.includeSubjects ?? false },
       issues,
     );
     if (step) out.push(step);
@@ -199,7 +198,7 @@ export function validateRegeneratedStep(
     raw,
     {
       step: stepIndex + 1,
-      delay: resolveDelays(options)[stepIndex]!,
+      delay: resolveDelay(options, stepIndex),
       channels: options.channels,
       includeSubjects: options.includeSubjects ?? false,
     },

@@ -1,4 +1,4 @@
-import { closeSync, createReadStream, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync, type Stats, statSync } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../errors';
@@ -107,13 +107,7 @@ export class MboxScanner {
     const current = this.current;
     if (current) {
       if (!current.nonBlank && !blank) {
-        for (let i = from; i < to; i++) {
-          const byte = bytes[i]!;
-          if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d && byte !== 0x0b && byte !== 0x0c) {
-            current.nonBlank = true;
-            break;
-          }
-        }
+        current.nonBlank = bytes.subarray(from, to).some((byte) => byte !== 0x20 && byte !== 0x09 && byte !== 0x0d && byte !== 0x0b && byte !== 0x0c);
       }
       if (current.inHeaders) this.readHeaderLine(current, bytes, from, to, blank, lineStart);
     }
@@ -146,7 +140,7 @@ export class MboxScanner {
   private close(end: number, spans: MboxSpan[]): void {
     const current = this.current;
     this.current = null;
-    if (!current || !current.nonBlank || end <= current.start) return;
+    if (!current?.nonBlank || end <= current.start) return;
     spans.push({ offset: current.start, length: end - current.start, messageId: current.messageId });
   }
 }
@@ -293,7 +287,7 @@ async function* listMboxFile(file: string): AsyncGenerator<ReplySourceRef> {
  */
 export async function* listReplySources(pathToDirOrMbox: string): AsyncGenerator<ReplySourceRef> {
   const target = path.resolve(pathToDirOrMbox);
-  let info;
+  let info: Stats;
   try {
     info = await stat(target);
   } catch (error) {

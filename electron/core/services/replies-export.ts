@@ -13,11 +13,11 @@ export interface ReplyItemSource {
 
 /** Reads the source of a classify item; items written before these fields existed carry only `name` ("inbox.mbox#3"). */
 export function readReplyItemSource(input: Record<string, unknown>): ReplyItemSource {
-  const name = typeof input['name'] === 'string' ? input['name'] : '';
-  const file = typeof input['file'] === 'string' ? input['file'] : name.replace(/#\d+$/, '');
+  const name = typeof input.name === 'string' ? input.name : '';
+  const file = typeof input.file === 'string' ? input.file : name.replace(/#\d+$/, '');
   const legacyIndex = /#(\d+)$/.exec(name)?.[1];
-  const mboxIndex = typeof input['mboxIndex'] === 'number' ? input['mboxIndex'] : legacyIndex ? Number(legacyIndex) : null;
-  const messageId = typeof input['messageId'] === 'string' && input['messageId'] ? input['messageId'] : null;
+  const mboxIndex = typeof input.mboxIndex === 'number' ? input.mboxIndex : legacyIndex ? Number(legacyIndex) : null;
+  const messageId = typeof input.messageId === 'string' && input.messageId ? input.messageId : null;
   return { file, mboxIndex, messageId };
 }
 

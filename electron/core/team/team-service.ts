@@ -176,9 +176,9 @@ export function createTeamService(deps: ServiceDeps, session: SessionService, ke
     const members = await listHubMemberKeys(h, team.hubOrgId);
     const existing = new Set((await listHubKeyShares(h, team.hubOrgId)).map((s) => `${s.provider}/${s.memberId}`));
     for (const { provider, key } of held) {
-      const missing = members.filter((m) => m.publicKey && !existing.has(`${provider}/${m.memberId}`));
+      const missing = members.flatMap(({ memberId, publicKey }) => (publicKey && !existing.has(`${provider}/${memberId}`) ? [{ memberId, publicKey }] : []));
       if (missing.length === 0) continue;
-      const shares = await Promise.all(missing.map(async (m) => ({ memberId: m.memberId, sealed: await sealTo(m.publicKey!, key) })));
+      const shares = await Promise.all(missing.map(async (m) => ({ memberId: m.memberId, sealed: await sealTo(m.publicKey, key) })));
       await upsertHubKeyShares(h, team.hubOrgId, provider, team.memberId, shares);
       logger.info('shared an organization key with new members', { provider, members: shares.length });
     }
@@ -414,8 +414,8 @@ export function createTeamService(deps: ServiceDeps, session: SessionService, ke
       }
       const result = await withHub(async (h, team) => {
         const members = await listHubMemberKeys(h, team.hubOrgId);
-        const ready = members.filter((m) => m.publicKey);
-        const shares = await Promise.all(ready.map(async (m) => ({ memberId: m.memberId, sealed: await sealTo(m.publicKey!, key) })));
+        const ready = members.flatMap((m) => (m.publicKey ? [{ ...m, publicKey: m.publicKey }] : []));
+        const shares = await Promise.all(ready.map(async (m) => ({ memberId: m.memberId, sealed: await sealTo(m.publicKey, key) })));
         await upsertHubKeyShares(h, team.hubOrgId, input.provider, team.memberId, shares);
         await deps.secrets.set(sharedKeyAccount(team.orgId, input.provider), key);
         return { provider: input.provider, sharedWith: ready.map((m) => m.email), waiting: members.filter((m) => !m.publicKey).map((m) => m.email) };
@@ -429,7 +429,7 @@ export function createTeamService(deps: ServiceDeps, session: SessionService, ke
       session.requireManager('settle conflicts');
       const conflict = store.team.conflicts().find((c) => c.kind === input.kind && c.id === input.id);
       if (!conflict) throw new AppError('not_found', 'That conflict is already settled.');
-      if (input.keep === 'mine' && conflict.mine) applyMine(conflict);
+      if (input.keep === 'mine' && conflict.mine) applyMine(conflict, conflict.mine);
       store.team.removeConflict(input.kind, input.id);
       if (input.keep === 'mine') await syncNow().catch(() => undefined);
       return status();
@@ -458,8 +458,7 @@ export function createTeamService(deps: ServiceDeps, session: SessionService, ke
   };
 
   /** Writes my side of a conflict back into the working copy; the triggers queue it on the hub's current version. */
-  function applyMine(conflict: TeamConflict): void {
-    const mine = conflict.mine!;
+  function applyMine(conflict: TeamConflict, mine: NonNullable<TeamConflict['mine']>): void {
     const data = store.forOrg(requireTeam().orgId);
     if (conflict.kind === 'org') {
       data.org.update({ name: mine.name as string, provider: mine.provider as LLMProviderName, settings: mine.settings as never });

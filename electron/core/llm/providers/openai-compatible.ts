@@ -179,7 +179,7 @@ export function createOpenAICompatibleAdapter(options: OpenAICompatibleOptions):
           cause: error,
         });
       }
-      if (api && api.body) return mapHttpError(provider, 0, api.body, http?.headers, { model, cause: error });
+      if (api?.body) return mapHttpError(provider, 0, api.body, http?.headers, { model, cause: error });
       return mapUnknownError(provider, error, http, model);
     },
   };

@@ -1,6 +1,6 @@
 import { llmProviderNameSchema } from '../../../../shared/domain/llm';
 import { llmSettingsSchema, organizationSchema, type Organization } from '../../../../shared/domain/org';
-import { fromJson, newId, notFound, nowIso, parseInput, toJson } from '../internal/values';
+import { fromJson, newId, notFound, nowIso, parseInput, requireRow, toJson } from '../internal/values';
 import type { MetaRepository, OrgPatch, OrgRecord, OrgRepository, SqliteDatabase, UserRepository } from '../types';
 
 interface OrgRow {
@@ -56,7 +56,7 @@ export function createOrgRepository(db: SqliteDatabase, usersOf: (orgId: string)
     insertStmt.run(id, name, 'anthropic', toJson(llmSettingsSchema.parse({})), nowIso());
     const owner = usersOf(id).save({ name: input.ownerName ?? 'Owner', role: 'owner' });
     meta.set(CURRENT_USER_KEY, owner.id);
-    return { org: get(id)!, owner, created: true };
+    return { org: requireRow(get(id), 'organization', id), owner, created: true };
   });
 
   return {

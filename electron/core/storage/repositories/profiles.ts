@@ -1,6 +1,6 @@
 import { businessContextSchema } from '../../../../shared/domain/lead';
 import { businessProfileSchema, type BusinessProfile } from '../../../../shared/domain/records';
-import { fromJson, newId, notFound, nowIso, parseInput, toJson } from '../internal/values';
+import { fromJson, newId, notFound, nowIso, parseInput, requireRow, toJson } from '../internal/values';
 import type { ProfileRepository, SqliteDatabase } from '../types';
 
 interface ProfileRow {
@@ -49,10 +49,10 @@ export function createProfileRepository(db: SqliteDatabase): (orgId: string) => 
         if (id === undefined) {
           const newProfileId = newId();
           insertStmt.run(newProfileId, orgId, context, now, now);
-          return get(newProfileId)!;
+          return requireRow(get(newProfileId), 'business profile', newProfileId);
         }
         if (updateStmt.run(context, now, id, orgId).changes === 0) throw notFound('business profile', id);
-        return get(id)!;
+        return requireRow(get(id), 'business profile', id);
       },
       delete: (id) => deleteStmt.run(id, orgId).changes > 0,
     };

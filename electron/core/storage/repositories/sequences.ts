@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { llmProviderNameSchema, tokenUsageSchema, type LLMProviderName } from '../../../../shared/domain/llm';
 import { sequenceSchema, type Sequence, type SequenceSummary } from '../../../../shared/domain/records';
 import { MAX_STEPS, sequenceOptionsSchema, sequenceStatusSchema, sequenceStepSchema, type SequenceStep } from '../../../../shared/domain/sequence';
-import { chunk, fromJsonOrNull, likePattern, newId, notFound, nowIso, parseInput, toJson } from '../internal/values';
+import { chunk, fromJsonOrNull, likePattern, newId, notFound, nowIso, parseInput, requireRow, toJson } from '../internal/values';
 import type { SequenceInput, SequenceRepository, SqliteDatabase } from '../types';
 
 interface SequenceRow {
@@ -237,7 +237,7 @@ export function createSequenceRepository(db: SqliteDatabase): (orgId: string) =>
     for (const step of valid.steps) {
       insertStepStmt.run(params.id, step.step, step.delay_days, step.channel, step.subject ?? null, step.body);
     }
-    return get(orgId, params.id)!;
+    return requireRow(get(orgId, params.id), 'sequence', params.id);
   });
 
   return (orgId) => ({

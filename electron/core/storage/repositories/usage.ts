@@ -230,7 +230,8 @@ export function createUsageRepository(db: SqliteDatabase): (orgId: string) => Us
           s = { key: row.key, tokens: days.map(() => 0), costUsd: days.map(() => 0) };
           series.set(row.key, s);
         }
-        const i = dayIndex.get(row.day)!;
+        const i = dayIndex.get(row.day);
+        if (i === undefined) continue; // never: `days` holds every row's day
         s.tokens[i] = row.tokens;
         s.costUsd[i] = fromNanoUsd(row.nano);
       }
