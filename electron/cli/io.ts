@@ -48,7 +48,7 @@ export async function readStdin(): Promise<string> {
 export function formatTable(header: string[], rows: Array<Array<string | number>>): string {
   const cells = [header, ...rows.map((r) => r.map(String))];
   const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  return cells.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return cells.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n');
 }
 
 export function formatUsd(usd: number): string {
@@ -62,6 +62,9 @@ export function parseList(value: string | undefined, flag: string): string[] | u
   return list;
 }
 
+/** A whole number from a flag; a usage error otherwise. Undefined only when the value is. */
+export function parseInteger(value: string, flag: string): number;
+export function parseInteger(value: string | undefined, flag: string): number | undefined;
 export function parseInteger(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw new UsageError(`${flag} needs a whole number, got "${value}".`);

@@ -42,7 +42,7 @@ export const keysCommand: Command = async ({ core, io }, args) => {
   const key = action === 'set' ? await readSecret(`Paste the ${provider} key and press Enter: `) : '';
   if (action === 'set' && !key) throw new UsageError('No key was given on stdin.');
   const view = await core.invoke('settings:update-llm', { apiKeys: { [provider]: key }, sessionOnly: values['session-only'] ?? false });
-  const status = view.keys.find((k) => k.provider === provider)!;
+  const status = view.keys.find((k) => k.provider === provider) ?? { source: 'none', last4: null };
   if (io.json) return io.out(JSON.stringify({ provider, source: status.source, last4: status.last4 }, null, 2));
   io.out(action === 'set' ? `Saved the ${provider} key (${status.source}${status.last4 ? `, ends in …${status.last4}` : ''}).` : `Removed the ${provider} key; now using: ${status.source}.`);
 };
@@ -96,7 +96,7 @@ function applySetting(
       patch.settings.maxTokens = number();
       return;
     case 'fallback':
-      patch.settings.fallbackOrder = value === '' ? [] : value.split(',').map((v) => parseProvider(v.trim())!);
+      patch.settings.fallbackOrder = value === '' ? [] : value.split(',').map((v) => parseProvider(v.trim()));
       return;
     case 'budget':
       patch.budget = value === 'none' || value === '' ? null : number();

@@ -72,7 +72,7 @@ const FAILURE_PAGE = 500;
 
 /** "item 4 (inbox.mbox#4)": the position, and the file a reply came from. */
 function describeItem(item: JobItem): string {
-  const name = item.input['name'];
+  const name = item.input.name;
   return typeof name === 'string' && name ? `item ${item.seq + 1} (${name})` : `item ${item.seq + 1}`;
 }
 
@@ -105,7 +105,7 @@ async function reportJob(core: Core, io: Output, job: Job, progress: JobProgress
   if (out && progress.total > 0) await writeOutput(core, io, job, out);
   const failures = await readFailures(core, job.id);
   if (io.json) {
-    io.out(JSON.stringify({ job: job.id, progress, out: out ?? null, failures: failures.map((f) => ({ item: f.seq + 1, name: f.input['name'] ?? null, error: f.error })) }, null, 2));
+    io.out(JSON.stringify({ job: job.id, progress, out: out ?? null, failures: failures.map((f) => ({ item: f.seq + 1, name: f.input.name ?? null, error: f.error })) }, null, 2));
   } else {
     io.err(`Job ${job.id}: ${progress.status}, ${progress.done} done, ${progress.failed} failed of ${progress.total}.${out && progress.total > 0 ? ` Wrote ${out}.` : ''}`);
     for (const f of failures) io.err(`  ${describeItem(f)}: error[${f.error?.code}]: ${f.error?.message}`);
@@ -138,7 +138,10 @@ export const batchCommand: Command = async ({ core, io }, args) => {
       provider: parseProvider(values.provider),
       concurrency: parseInteger(values.concurrency, '--concurrency'),
     });
-    if (!jobInput.success) throw new UsageError(`batch generate: ${jobInput.error.issues[0]!.path.join('.')}: ${jobInput.error.issues[0]!.message}`);
+    if (!jobInput.success) {
+      const [issue] = jobInput.error.issues;
+      throw new UsageError(`batch generate: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'the options are not valid'}`);
+    }
     // The leads and their job commit together: a failure leaves neither, and a rerun adds no lead twice.
     const imported = await core.services.leadImport.import({ path: values.leads }, {}, { suggestUnmapped: true, maxLeads: MAX_BATCH_LEADS }, (leadIds) => {
       if (leadIds.length === 0) throw new UsageError(`No lead in "${values.leads}" could be imported: every row has an error.`);

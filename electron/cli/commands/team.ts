@@ -14,7 +14,10 @@ const TEAM_USAGE = `Use one of:
 
 /** The status as `team status --json` documents it: mode, login, role, lastSyncAt, pending, error (and the rest). */
 function printStatus(io: CliContext['io'], status: TeamStatus): void {
-  if (io.json) return io.out(JSON.stringify(status, null, 2));
+  if (io.json) {
+    io.out(JSON.stringify(status, null, 2));
+    return;
+  }
   if (status.mode === 'solo') {
     io.out(`Solo mode: not connected to a team hub (organization: ${status.orgName}).`);
     return;
