@@ -124,7 +124,8 @@ function Shell() {
   return (
     <AppContext.Provider value={context}>
       <div className="shell">
-        <a className="skip-link" href="#main" onClick={(e) => { e.preventDefault(); main.current?.focus(); }}>
+        {/* The browser moves focus to <main> (tabIndex -1) when it follows the link. */}
+        <a className="skip-link" href="#main">
           Skip to content
         </a>
         <header className="topbar">

@@ -30,13 +30,13 @@ function Harness({ initial, onChange }: { initial: SequenceStep[]; onChange?: (s
 describe('splitPlaceholders', () => {
   it('marks {{placeholders}}, with or without inner spaces, and keeps the text between them', () => {
     expect(splitPlaceholders('Hi {{firstName}}, see {{ company }}!')).toEqual([
-      { text: 'Hi ', placeholder: false },
-      { text: '{{firstName}}', placeholder: true },
-      { text: ', see ', placeholder: false },
-      { text: '{{ company }}', placeholder: true },
-      { text: '!', placeholder: false },
+      { text: 'Hi ', placeholder: false, start: 0 },
+      { text: '{{firstName}}', placeholder: true, start: 3 },
+      { text: ', see ', placeholder: false, start: 16 },
+      { text: '{{ company }}', placeholder: true, start: 22 },
+      { text: '!', placeholder: false, start: 35 },
     ]);
-    expect(splitPlaceholders('{single} and {{}} are not placeholders')).toEqual([{ text: '{single} and {{}} are not placeholders', placeholder: false }]);
+    expect(splitPlaceholders('{single} and {{}} are not placeholders')).toEqual([{ text: '{single} and {{}} are not placeholders', placeholder: false, start: 0 }]);
     expect(listPlaceholders('{{a}} {{b}} {{a}}')).toEqual(['{{a}}', '{{b}}']);
   });
 });

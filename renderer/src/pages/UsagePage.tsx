@@ -137,22 +137,22 @@ export function UsagePage() {
           <div className="card-head">
             <h2 id="chart-title">{metric === 'cost' ? 'Cost' : 'Tokens'} per day</h2>
             <div className="row">
-              <div className="segmented" role="group" aria-label="Measure">
+              <fieldset className="segmented" aria-label="Measure">
                 <button type="button" aria-pressed={metric === 'cost'} onClick={() => setMetric('cost')}>
                   Cost
                 </button>
                 <button type="button" aria-pressed={metric === 'tokens'} onClick={() => setMetric('tokens')}>
                   Tokens
                 </button>
-              </div>
-              <div className="segmented" role="group" aria-label="Split by">
+              </fieldset>
+              <fieldset className="segmented" aria-label="Split by">
                 <button type="button" aria-pressed={by === 'provider'} onClick={() => setBy('provider')}>
                   By provider
                 </button>
                 <button type="button" aria-pressed={by === 'model'} onClick={() => setBy('model')}>
                   By model
                 </button>
-              </div>
+              </fieldset>
             </div>
           </div>
           <div className="card-section">

@@ -111,7 +111,7 @@ export function DraftOptionsForm(props: {
           <span className="field-label" id="draft-channels">
             Channels
           </span>
-          <div className="checks" role="group" aria-labelledby="draft-channels">
+          <fieldset className="checks" aria-labelledby="draft-channels">
             {CHANNELS.map((c) => (
               <label key={c} className="check">
                 <input
@@ -122,7 +122,7 @@ export function DraftOptionsForm(props: {
                 {CHANNEL_LABELS[c]}
               </label>
             ))}
-          </div>
+          </fieldset>
         </div>
         <Field label="Delays in days" htmlFor="draft-delays" hint="Per step, e.g. 0, 3, 7. Empty uses the usual spacing.">
           <input

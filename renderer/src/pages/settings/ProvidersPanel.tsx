@@ -134,6 +134,10 @@ export function ProvidersPanel({ focus }: { focus?: LLMProviderName }) {
 
 function swap<T>(list: T[], a: number, b: number): T[] {
   const next = list.slice();
-  [next[a], next[b]] = [next[b]!, next[a]!];
+  const first = next[a];
+  const second = next[b];
+  if (first === undefined || second === undefined) return next;
+  next[a] = second;
+  next[b] = first;
   return next;
 }

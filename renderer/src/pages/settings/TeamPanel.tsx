@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { LLMProviderName } from '../../../../shared/domain';
-import type { TeamConflictView, TeamMember } from '../../../../shared/ipc/team';
+import type { TeamConflictView, TeamMember, TeamStatus } from '../../../../shared/ipc/team';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Badge, CardLoadState, Field } from '../../components/States';
 import { ApiError, call } from '../../lib/api';
@@ -49,7 +49,10 @@ function ConnectForms() {
         await app.refreshTeam();
         return status;
       },
-      (status) => (status.error ? `Connected; the first sync failed: ${status.error.message}` : `Connected as ${status.email} (${ROLE_LABELS[status.role!]})`),
+      (status) =>
+        status.error
+          ? `Connected; the first sync failed: ${status.error.message}`
+          : `Connected as ${status.email}${status.role ? ` (${ROLE_LABELS[status.role]})` : ''}`,
     );
 
   return (
@@ -64,14 +67,14 @@ function ConnectForms() {
           PostgreSQL database your organization runs (version 15 or newer, on your own server or a managed one). Who you are then comes from
           your hub login, and the hub enforces your role.
         </p>
-        <div className="segmented" role="group" aria-label="How to connect">
+        <fieldset className="segmented" aria-label="How to connect">
           <button type="button" aria-pressed={mode === 'connect'} onClick={() => setMode('connect')}>
             Join my team’s hub
           </button>
           <button type="button" aria-pressed={mode === 'init'} onClick={() => setMode('init')}>
             Set up a new hub
           </button>
-        </div>
+        </fieldset>
         <p className="muted">
           {mode === 'connect'
             ? 'Use the login and one-time password an admin gave you. This desktop’s settings, profiles and templates are replaced by the organization’s.'
@@ -111,9 +114,8 @@ function ConnectForms() {
 }
 
 /** Connected: who is signed in, the last sync, what waits, the last error; sync now and disconnect. */
-function StatusCard() {
+function StatusCard({ team }: { team: TeamStatus }) {
   const app = useApp();
-  const team = app.team!;
   const actions = useAction<'sync' | 'disconnect'>();
   const { busy, error } = actions;
   // Changes still waiting for the hub: the core refuses, and the user may drop them.
@@ -146,7 +148,7 @@ function StatusCard() {
         <dl className="kv">
           <dt>Signed in as</dt>
           <dd>
-            <strong>{team.email}</strong> <span className="muted">({team.login})</span> <Badge tone="info">{ROLE_LABELS[team.role!]}</Badge>
+            <strong>{team.email}</strong> <span className="muted">({team.login})</span> {team.role && <Badge tone="info">{ROLE_LABELS[team.role]}</Badge>}
           </dd>
           <dt>Hub</dt>
           <dd>{team.hub}</dd>
@@ -488,7 +490,7 @@ export function TeamPanel() {
   }
   return (
     <div className="stack">
-      <StatusCard />
+      <StatusCard team={app.team} />
       {app.team.conflicts.length > 0 && <ConflictsCard conflicts={app.team.conflicts} />}
       <MembersCard />
       {app.canManage && <ShareKeysCard />}
