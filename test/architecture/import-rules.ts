@@ -1,6 +1,7 @@
 import { builtinModules } from 'node:module';
 import { dirname, join, normalize } from 'node:path';
 import type { SourceFile } from './source-files';
+import { expectDefined } from '../helpers/expect-defined';
 
 export type { SourceFile };
 
@@ -49,7 +50,7 @@ const IMPORT_PATTERNS = [
 /** Every module specifier a file imports, type-only imports included. */
 export function findImports(source: string): string[] {
   const found = new Set<string>();
-  for (const pattern of IMPORT_PATTERNS) for (const match of source.matchAll(pattern)) found.add(match[1]!);
+  for (const pattern of IMPORT_PATTERNS) for (const match of source.matchAll(pattern)) found.add(expectDefined(match[1]));
   return [...found];
 }
 

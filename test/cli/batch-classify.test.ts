@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeProvider, type FakeProvider } from '../fakes/fake-provider';
 import { runCli } from '../helpers/run-cli';
 import { corpusPath } from '../replies/corpus';
+import { expectDefined } from '../helpers/expect-defined';
 
 // Beside the repository, or where REPLY_CORPUS says (as the corpus score test and the bench read it).
 const CORPUS = corpusPath;
@@ -44,15 +45,15 @@ describe.skipIf(!HAS_CORPUS)('batch classify: a folder of .eml files or an mbox,
     expect(rows).toHaveLength(18);
     // Every row names its file and message, in the folder's order.
     const files = readdirSync(join(dir, 'inbox')).sort();
-    expect(rows.map((r) => r['file'])).toEqual(files);
-    expect(rows.map((r) => r['item'])).toEqual(files.map((_, i) => String(i + 1)));
-    expect(rows.every((r) => r['status'] === 'done' && r['mboxIndex'] === '' && r['errorCode'] === '')).toBe(true);
-    const withId = files.filter((f) => /^message-id:/im.test(readFileSync(join(dir, 'inbox', f), 'latin1').split(/\r?\n\r?\n/)[0]!));
+    expect(rows.map((r) => r.file)).toEqual(files);
+    expect(rows.map((r) => r.item)).toEqual(files.map((_, i) => String(i + 1)));
+    expect(rows.every((r) => r.status === 'done' && r.mboxIndex === '' && r.errorCode === '')).toBe(true);
+    const withId = files.filter((f) => /^message-id:/im.test(expectDefined(readFileSync(join(dir, 'inbox', f), 'latin1').split(/\r?\n\r?\n/)[0])));
     expect(withId.length).toBeGreaterThan(0);
-    for (const r of rows) expect(r['messageId'] !== '', r['file']).toBe(withId.includes(r['file']!));
-    expect(rows.filter((r) => r['classification'] === 'bounce').length).toBeGreaterThanOrEqual(6);
-    expect(rows.filter((r) => r['classification'] === 'out_of_office').length).toBeGreaterThanOrEqual(6);
-    expect(rows.filter((r) => r['decidedBy'] === 'undecided').length).toBeGreaterThan(0);
+    for (const r of rows) expect(r.messageId !== '', r.file).toBe(withId.includes(expectDefined(r.file)));
+    expect(rows.filter((r) => r.classification === 'bounce').length).toBeGreaterThanOrEqual(6);
+    expect(rows.filter((r) => r.classification === 'out_of_office').length).toBeGreaterThanOrEqual(6);
+    expect(rows.filter((r) => r.decidedBy === 'undecided').length).toBeGreaterThan(0);
   });
 
   it('sends only what the rules cannot decide to the model', async () => {
@@ -60,10 +61,10 @@ describe.skipIf(!HAS_CORPUS)('batch classify: a folder of .eml files or an mbox,
     const run = await runCli(['--data-dir', dataDir, 'batch', 'classify', '--in', join(dir, 'inbox'), '--out', out], { env });
     expect(run.code, run.stderr).toBe(0);
     const rows = Papa.parse<Record<string, string>>(readFileSync(out, 'utf8').trim(), { header: true }).data;
-    const byModel = rows.filter((r) => r['decidedBy'] === 'model').length;
+    const byModel = rows.filter((r) => r.decidedBy === 'model').length;
     expect(byModel).toBeGreaterThan(0);
     expect(fake.calls.filter((c) => c.route === 'generate')).toHaveLength(byModel);
-    expect(rows.every((r) => r['decidedBy'] !== 'undecided')).toBe(true);
+    expect(rows.every((r) => r.decidedBy !== 'undecided')).toBe(true);
   });
 
   it('reads an mbox whose last message is cut off: per-item error, no crash, the rest classified', async () => {
@@ -78,16 +79,16 @@ describe.skipIf(!HAS_CORPUS)('batch classify: a folder of .eml files or an mbox,
     expect(run.stderr).toMatch(/of 4\./);
     // The damaged message is a row too: the results line up with the mbox's messages.
     const rows = Papa.parse<Record<string, string>>(readFileSync(out, 'utf8').trim(), { header: true }).data;
-    expect(rows.map((r) => [r['item'], r['file'], r['mboxIndex'], r['status']])).toEqual([
+    expect(rows.map((r) => [r.item, r.file, r.mboxIndex, r.status])).toEqual([
       ['1', 'inbox.mbox', '1', 'done'],
       ['2', 'inbox.mbox', '2', 'done'],
       ['3', 'inbox.mbox', '3', 'done'],
       ['4', 'inbox.mbox', '4', 'failed'],
     ]);
-    expect(rows.slice(0, 3).map((r) => r['classification'])).toEqual(['bounce', 'bounce', 'bounce']);
+    expect(rows.slice(0, 3).map((r) => r.classification)).toEqual(['bounce', 'bounce', 'bounce']);
     expect(rows[3]).toMatchObject({ errorCode: 'validation', classification: '', replyId: '' });
-    expect(rows[3]!['error']).toMatch(/This message is damaged/);
-    const summary = /(\d+) done, (\d+) failed of 4/.exec(run.stderr)!;
+    expect(expectDefined(rows[3]).error).toMatch(/This message is damaged/);
+    const summary = expectDefined(/(\d+) done, (\d+) failed of 4/.exec(run.stderr));
     expect(summary.slice(1)).toEqual(['3', '1']);
     expect(run.stderr).toMatch(/item 4 \(inbox\.mbox#4\): error\[validation\]: This message is damaged \(.+\): export it again/);
   });
@@ -107,7 +108,7 @@ describe.skipIf(!HAS_CORPUS)('batch classify: a folder of .eml files or an mbox,
     expect(listed.at(-1)).toMatch(/^ {2}item 510 \(m0509\.eml\)/);
     const rows = Papa.parse<Record<string, string>>(readFileSync(out, 'utf8').trim(), { header: true }).data;
     expect(rows).toHaveLength(count);
-    expect(rows.every((r, i) => r['status'] === 'failed' && r['messageId'] === `<m${i}@example.com>`)).toBe(true);
+    expect(rows.every((r, i) => r.status === 'failed' && r.messageId === `<m${i}@example.com>`)).toBe(true);
   }, 120_000);
 
   it('reads nested folders with --recursive; without it, a folder of folders says so and names --recursive', async () => {
@@ -115,9 +116,9 @@ describe.skipIf(!HAS_CORPUS)('batch classify: a folder of .eml files or an mbox,
     mkdirSync(join(tree, '2026', '06'), { recursive: true });
     mkdirSync(join(tree, 'other'), { recursive: true });
     const bounces = readdirSync(join(CORPUS, 'bounce')).slice(0, 3);
-    copyFileSync(join(CORPUS, 'bounce', bounces[0]!), join(tree, '2026', '06', 'a.eml'));
-    copyFileSync(join(CORPUS, 'bounce', bounces[1]!), join(tree, '2026', 'b.eml'));
-    copyFileSync(join(CORPUS, 'bounce', bounces[2]!), join(tree, 'other', 'c.eml'));
+    copyFileSync(join(CORPUS, 'bounce', expectDefined(bounces[0])), join(tree, '2026', '06', 'a.eml'));
+    copyFileSync(join(CORPUS, 'bounce', expectDefined(bounces[1])), join(tree, '2026', 'b.eml'));
+    copyFileSync(join(CORPUS, 'bounce', expectDefined(bounces[2])), join(tree, 'other', 'c.eml'));
     const flat = await runCli(['--data-dir', dataDir, 'batch', 'classify', '--in', tree, '--out', join(dir, 'tree.csv'), '--rules-only'], { env });
     expect(flat.code).toBe(1);
     expect(flat.stderr).toMatch(/error\[validation\]: The folder .*tree holds no \.eml or \.mbox files, only 2 folders \(2026, other\)\. Add --recursive to read the folders inside it\./);
@@ -125,7 +126,7 @@ describe.skipIf(!HAS_CORPUS)('batch classify: a folder of .eml files or an mbox,
     const deep = await runCli(['--data-dir', dataDir, 'batch', 'classify', '--in', tree, '--out', out, '--rules-only', '--recursive'], { env });
     expect(deep.code, deep.stderr).toBe(0);
     const rows = Papa.parse<Record<string, string>>(readFileSync(out, 'utf8').trim(), { header: true }).data;
-    expect(rows.map((r) => [r['file'], r['classification']])).toEqual([
+    expect(rows.map((r) => [r.file, r.classification])).toEqual([
       ['2026/b.eml', 'bounce'],
       ['2026/06/a.eml', 'bounce'],
       ['other/c.eml', 'bounce'],

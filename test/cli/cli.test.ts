@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LLM_PROVIDER_NAMES } from '../../shared/domain/llm';
 import { startFakeProviders, type FakeProviderSet } from '../fakes/fake-provider';
 import { runCli, type CliRun } from '../helpers/run-cli';
+import { expectDefined } from '../helpers/expect-defined';
 
 const PROVIDERS = LLM_PROVIDER_NAMES;
 const canary = (p: string) => `sk-canary-${p}-7f3a9c2e5b1d4e6f8a0b`;
@@ -47,7 +48,7 @@ describe('the CLI against fake vendors, for all six providers', () => {
 
   it('sets each key from stdin into the OS keychain and points each provider at its fake', async () => {
     for (const p of PROVIDERS) {
-      const set = await cli(['keys', 'set', p], canary(p) + '\n');
+      const set = await cli(['keys', 'set', p], `${canary(p)}\n`);
       expect(set.code, set.stderr).toBe(0);
       expect(set.stdout).toContain('keychain');
       const base = await cli(['settings', 'set', `baseUrl.${p}=${fakes.baseURLFor(p)}`]);
@@ -176,7 +177,7 @@ describe('a damaged database file', () => {
       expect(fresh.code, fresh.stderr).toBe(0);
       const moved = /moved to (.+); started a new one/.exec(fresh.stderr)?.[1];
       expect(moved).toBeTruthy();
-      expect(readFileSync(moved!).equals(garbage)).toBe(true);
+      expect(readFileSync(expectDefined(moved)).equals(garbage)).toBe(true);
       expect((await runCli(['--data-dir', dataDir, 'providers'])).code).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });

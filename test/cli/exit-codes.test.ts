@@ -12,6 +12,7 @@ import { describeJobEnd } from '../../electron/cli/commands/batch';
 import type { JobProgress } from '../../shared/domain/records';
 import { startFakeProvider, type FakeProvider, type ScriptStep } from '../fakes/fake-provider';
 import { runCli } from '../helpers/run-cli';
+import { expectDefined } from '../helpers/expect-defined';
 
 /** Each CLI run is a fresh Node process; on a loaded machine a few of them take a while. */
 const SLOW = 180_000;
@@ -127,7 +128,7 @@ describe('CLI exit codes', () => {
       expect(id).toBeDefined();
 
       fake.reset();
-      const resumed = await cli('jobs', 'resume', id!);
+      const resumed = await cli('jobs', 'resume', expectDefined(id));
       expect(resumed.code, resumed.stderr).toBe(0);
       expect(resumed.stderr).toMatch(/completed, 3 done, 0 failed of 3/);
     }, SLOW);

@@ -13,6 +13,7 @@ import {
   SEP_LINE_CSV,
   utf8,
 } from '../csv/lead-files';
+import { expectDefined } from '../helpers/expect-defined';
 
 interface ImportJson {
   imported: number;
@@ -90,7 +91,7 @@ describe('outreach-desk leads import / leads list', () => {
     expect(result.stderr).toMatch(/warning: The file is not UTF-8, so it was read as Windows-1252/);
     const leads = await listJson();
     expect(leads.map((l) => l.firstName).sort()).toEqual(['José', 'Renée']);
-    expect(leads.find((l) => l.firstName === 'Renée')!.customFields).toEqual({ Notiz: 'Budget 5.000 €' });
+    expect(expectDefined(leads.find((l) => l.firstName === 'Renée')).customFields).toEqual({ Notiz: 'Budget 5.000 €' });
   });
 
   it('honours sep=;, skips a LinkedIn preamble, and maps Google and Outlook headers', async () => {
@@ -182,7 +183,7 @@ describe('batch generate: the import and its job succeed or fail together (issue
     const lines = ['First name,Email'];
     for (let i = 0; i <= 100_000; i++) lines.push(`Lead${i},lead${i}@example.com`);
     const leads = join(dir, 'big.csv');
-    writeFileSync(leads, lines.join('\n') + '\n');
+    writeFileSync(leads, `${lines.join('\n')}\n`);
     for (let attempt = 0; attempt < 2; attempt++) {
       const result = await cli(['batch', 'generate', '--leads', leads, '--business', business, '--out', join(dir, 'out.csv'), '--provider', 'openai']);
       expect(result.code).toBe(1);

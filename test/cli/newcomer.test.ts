@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { businessContextSchema, leadContextSchema } from '../../shared/domain/lead';
 import { startFakeProvider, type FakeProvider } from '../fakes/fake-provider';
 import { REPO_ROOT, runCli } from '../helpers/run-cli';
+import { expectDefined } from '../helpers/expect-defined';
 
 const EXAMPLE_LEAD = join(REPO_ROOT, 'examples', 'lead.json');
 const EXAMPLE_BUSINESS = join(REPO_ROOT, 'examples', 'business.json');
@@ -54,7 +55,7 @@ describe('the CLI for a newcomer', () => {
     expect(run.stdout).toMatch(/^Step 3 /m);
     expect(fake.calls.length).toBe(before + 1);
     // The lead's fields reached the model.
-    const prompt = fake.calls.at(-1)!.promptText;
+    const prompt = expectDefined(fake.calls.at(-1)).promptText;
     for (const text of ['Ada', 'Lovelace', 'Head of Engineering', 'Analytical Engines Ltd', 'Opened a second factory in Leeds']) expect(prompt).toContain(text);
   });
 

@@ -17,6 +17,7 @@ import {
   utf8,
   windows1252,
 } from './lead-files';
+import { expectDefined } from '../helpers/expect-defined';
 
 /** Previews the bytes, then parses them with the suggested mapping, as the app does by default. */
 async function importWithSuggestion(bytes: Uint8Array) {
@@ -84,7 +85,7 @@ describe('encodings: the bytes decide, never a silent U+FFFD', () => {
   it('honours a forced encoding, and refuses one the bytes do not fit instead of inventing U+FFFD', async () => {
     const latin = await previewLeadCsv(EXCEL_CSV_WINDOWS_1252, { encoding: 'windows-1252' });
     expect(latin.warnings).toEqual([]);
-    expect(latin.sample[0]![0]).toBe('Renée');
+    expect(expectDefined(latin.sample[0])[0]).toBe('Renée');
     const error = await previewLeadCsv(EXCEL_CSV_WINDOWS_1252, { encoding: 'utf-8' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe('validation');
@@ -179,7 +180,7 @@ describe('headers of real exports map without help', () => {
       'Person - Name': 'custom',
     });
     expect(leads[0]).toMatchObject({ firstName: 'Ida', email: 'ida@proseware.example', company: 'Proseware', jobTitle: 'CFO' });
-    expect(leads[0]!.customFields).toMatchObject({ 'Person - Email - Home': 'ida.home@mail.example' });
+    expect(expectDefined(leads[0]).customFields).toMatchObject({ 'Person - Email - Home': 'ida.home@mail.example' });
   });
 
   it('Apollo: "Title" is the job title; "Email Status" and the company LinkedIn are not the lead\'s', async () => {
@@ -207,7 +208,7 @@ describe('headers of real exports map without help', () => {
       'E-mail Display Name': 'custom', Company: 'company', 'Business Phone': 'phone',
     });
     expect(leads.map((l) => l.jobTitle)).toEqual(['Sales Director', 'Editor']);
-    expect(leads[0]!.customFields).toMatchObject({ Title: 'Ms.' });
+    expect(expectDefined(leads[0]).customFields).toMatchObject({ Title: 'Ms.' });
     // Without a "Job Title" column, salutation values still keep "Title" off the job title.
     const bare = await previewLeadCsv(utf8('Title,First Name,E-mail Address\nMs.,Sara,s@example.com\nDr.,Tom,t@example.com\n'));
     expect(bare.suggestedMapping.Title).toBe('custom');
@@ -222,7 +223,7 @@ describe('emails', () => {
     const parsed = await parseLeadCsv(csv, { Name: 'firstName', Email: 'email' });
     expect(parsed.rows.map((r) => r.lead.email)).toEqual(['ana@example.com', 'Bo@initech.example', 'cy@x.io']);
     expect(parsed.errors.map((e) => e.row)).toEqual([5, 6]);
-    expect(parsed.errors[0]!.message).toMatch(/"not an email" is not a valid email address/);
+    expect(expectDefined(parsed.errors[0]).message).toMatch(/"not an email" is not a valid email address/);
   });
 });
 

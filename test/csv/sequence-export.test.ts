@@ -10,6 +10,7 @@ import {
   fillPlaceholders,
   neutralizeFormula,
 } from '../../electron/core/csv';
+import { expectDefined } from '../helpers/expect-defined';
 
 function makeSequence(id: string, steps: SequenceStep[]): Sequence {
   return {
@@ -111,9 +112,9 @@ describe('exportSequencesCsv', () => {
 
   it('fills placeholders from each lead when asked', () => {
     const rows = parseCsv(exportSequencesCsv(items, { shape: 'per-lead', fillPlaceholders: true }));
-    expect(rows[1]!.slice(13, 15)).toEqual(['Hi Ann at Acme, Inc.', 'Hello Ann,\nabout slow "manual" reporting and {{unknownThing}}.']);
-    expect(rows[1]![18]).toBe("'+1 quick nudge for Ann ({{jobTitle}})");
-    expect(rows[2]!.slice(13, 15)).toEqual(["'@Bob", "'-SMB deal"]);
+    expect(expectDefined(rows[1]).slice(13, 15)).toEqual(['Hi Ann at Acme, Inc.', 'Hello Ann,\nabout slow "manual" reporting and {{unknownThing}}.']);
+    expect(expectDefined(rows[1])[18]).toBe("'+1 quick nudge for Ann ({{jobTitle}})");
+    expect(expectDefined(rows[2]).slice(13, 15)).toEqual(["'@Bob", "'-SMB deal"]);
   });
 
   it('writes one row per step', () => {
@@ -139,11 +140,11 @@ describe('exportSequencesJson', () => {
   it('writes every sequence with its lead and steps, filled on request', () => {
     const kept = JSON.parse(exportSequencesJson(items, { fillPlaceholders: false })) as Array<{ id: string; steps: SequenceStep[]; lead: LeadContext }>;
     expect(kept.map((s) => s.id)).toEqual(['s1', 's2']);
-    expect(kept[0]!.steps).toEqual(annSteps);
-    expect(kept[0]!.lead).toEqual(ann);
+    expect(expectDefined(kept[0]).steps).toEqual(annSteps);
+    expect(expectDefined(kept[0]).lead).toEqual(ann);
     const filled = JSON.parse(exportSequencesJson(items, { fillPlaceholders: true })) as Array<{ steps: SequenceStep[] }>;
-    expect(filled[0]!.steps[0]).toEqual({ ...annSteps[0], subject: 'Hi Ann at Acme, Inc.', body: 'Hello Ann,\nabout slow "manual" reporting and {{unknownThing}}.' });
+    expect(expectDefined(filled[0]).steps[0]).toEqual({ ...annSteps[0], subject: 'Hi Ann at Acme, Inc.', body: 'Hello Ann,\nabout slow "manual" reporting and {{unknownThing}}.' });
     // JSON is not opened by spreadsheets: no apostrophes added.
-    expect(filled[1]!.steps[0]!.body).toBe('-SMB deal');
+    expect(expectDefined(expectDefined(filled[1]).steps[0]).body).toBe('-SMB deal');
   });
 });

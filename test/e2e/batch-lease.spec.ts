@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { hostname } from 'node:os';
-import { expect, goTo, openApp, saveScreen, test, useFakeOpenAI, type TestApp } from './fixtures';
+import { expect, goTo, openApp, saveScreen, test, connectFakeOpenAI, type TestApp } from './fixtures';
+import { expectDefined } from '../helpers/expect-defined';
 
 /** A process that stands for the CLI running a job: alive until killed. */
 function startStandIn(): ChildProcess {
@@ -28,10 +29,10 @@ function leaseJobToCli(app: TestApp, pid: number): string {
 
 for (const theme of ['light', 'dark'] as const) {
   test(`a job running in the CLI is shown as such and not touched; once that process is gone, Resume carries on here (${theme})`, async ({ page, app }) => {
-    await useFakeOpenAI(app);
+    await connectFakeOpenAI(app);
     const cli = startStandIn();
     try {
-      const jobId = leaseJobToCli(app, cli.pid!);
+      const jobId = leaseJobToCli(app, expectDefined(cli.pid));
       await page.emulateMedia({ colorScheme: theme });
       await openApp(page, app);
       await goTo(page, 'Batch');

@@ -1,6 +1,7 @@
 import Papa from 'papaparse';
 import type { Download } from '@playwright/test';
-import { expect, goTo, openApp, saveScreen, test, useFakeOpenAI } from './fixtures';
+import { expect, goTo, openApp, saveScreen, test, connectFakeOpenAI } from './fixtures';
+import { expectDefined } from '../helpers/expect-defined';
 
 const CSV = [
   'First Name;Last Name;E-mail;Company;Title;Favourite colour',
@@ -20,7 +21,7 @@ async function readDownload(download: Download): Promise<string> {
 test('batch: import a CSV with a mapping step, run a job, pause, resume, retry a failed item, export', async ({ page, app }) => {
   // Many steps, each waiting for the job: on a busy two-core machine this takes over a minute.
   test.slow();
-  await useFakeOpenAI(app);
+  await connectFakeOpenAI(app);
   await app.call('profiles:save', { companyName: 'Northwind Analytics', valueProposition: 'Forecasting finance teams trust.', senderName: 'Maya Chen' });
   await openApp(page, app);
   await goTo(page, 'Batch');
@@ -59,7 +60,7 @@ test('batch: import a CSV with a mapping step, run a job, pause, resume, retry a
   await job.getByRole('button', { name: 'Pause' }).click();
   await expect(job).toHaveAttribute('data-job-status', 'paused');
   await expect(job.getByRole('button', { name: 'Resume' })).toBeVisible();
-  const pausedDone = await app.call('jobs:get', { id: (await app.call('jobs:list', undefined))[0]!.id });
+  const pausedDone = await app.call('jobs:get', { id: expectDefined((await app.call('jobs:list', undefined))[0]).id });
   expect(pausedDone.progress.done).toBeLessThan(5);
   await saveScreen(page, 'flow-batch-paused', 'light');
   app.fakes.openai.setLatency(400);

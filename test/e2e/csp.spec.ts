@@ -129,7 +129,7 @@ async function attempt(page: Page, elsewhere: string): Promise<Attempts> {
       new Promise<void>((resolve, reject) => {
         const probe = document.createElement('script');
         probe.src = '/__csp-probe.js';
-        probe.dataset['elsewhere'] = origin;
+        probe.dataset.elsewhere = origin;
         probe.addEventListener('load', () => resolve());
         probe.addEventListener('error', () => reject(new Error('the probe did not load')));
         document.head.append(probe);

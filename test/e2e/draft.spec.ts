@@ -1,4 +1,4 @@
-import { expect, goTo, openApp, saveScreen, seriousA11yViolations, test, useFakeOpenAI, type TestApp } from './fixtures';
+import { expect, goTo, openApp, saveScreen, seriousA11yViolations, test, connectFakeOpenAI, type TestApp } from './fixtures';
 
 const SEQUENCE = {
   steps: [
@@ -13,7 +13,7 @@ function pieces(text: string, size = 12): string[] {
 }
 
 async function prepare(app: TestApp) {
-  await useFakeOpenAI(app);
+  await connectFakeOpenAI(app);
   await app.call('profiles:save', { companyName: 'Northwind Analytics', valueProposition: 'Forecasting finance teams trust.', senderName: 'Maya Chen' });
 }
 

@@ -2,7 +2,8 @@ import Papa from 'papaparse';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Download, Page } from '@playwright/test';
-import { CORPUS_FOUND, CORPUS_REPLIES, expect, goTo, openApp, saveScreen, test, useFakeOpenAI } from './fixtures';
+import { CORPUS_FOUND, CORPUS_REPLIES, expect, goTo, openApp, saveScreen, test, connectFakeOpenAI } from './fixtures';
+import { expectDefined } from '../helpers/expect-defined';
 
 if (!CORPUS_FOUND) console.log('skipped: ../shared/corpus/replies not found');
 test.skip(() => !CORPUS_FOUND, 'skipped: ../shared/corpus/replies not found');
@@ -57,7 +58,7 @@ async function openReplyBatch(page: Page, via: 'tab' | 'replies') {
 test('reply batch: .eml files, rules first, the model for the rest, pause, resume, a damaged message, retry, export', async ({ page, app }) => {
   // Many steps, each waiting for the job: on a busy two-core machine this takes over a minute.
   test.slow();
-  await useFakeOpenAI(app);
+  await connectFakeOpenAI(app);
   await openApp(page, app);
   await openReplyBatch(page, 'replies');
 
@@ -111,7 +112,7 @@ test('reply batch: .eml files, rules first, the model for the rest, pause, resum
   await expect(damagedRow).toContainText('Fix the input');
   const refusedRow = failed.getByRole('row').filter({ hasText: 'Invalid request' });
   await expect(refusedRow).toHaveCount(1);
-  const refusedName = (await refusedRow.getByRole('cell').first().textContent())!;
+  const refusedName = expectDefined((await refusedRow.getByRole('cell').first().textContent()));
   expect(HUMAN).toContain(refusedName);
   await saveScreen(page, 'flow-batch-replies-failed', 'light');
 
@@ -123,15 +124,15 @@ test('reply batch: .eml files, rules first, the model for the rest, pause, resum
   const rows = await exportRows(page);
   // Every file is a row, the damaged one too, with its status and error.
   expect(rows).toHaveLength(12);
-  expect(rows.filter((r) => r['status'] === 'done')).toHaveLength(11);
-  expect(rows.find((r) => r['file'] === 'damaged.eml')).toMatchObject({ status: 'failed', errorCode: 'validation', classification: '' });
-  const by = (cls: string) => rows.filter((r) => r['classification'] === cls);
+  expect(rows.filter((r) => r.status === 'done')).toHaveLength(11);
+  expect(rows.find((r) => r.file === 'damaged.eml')).toMatchObject({ status: 'failed', errorCode: 'validation', classification: '' });
+  const by = (cls: string) => rows.filter((r) => r.classification === cls);
   expect(by('bounce')).toHaveLength(BOUNCES.length);
   expect(by('out_of_office')).toHaveLength(OUT_OF_OFFICE.length);
-  for (const row of [...by('bounce'), ...by('out_of_office')]) expect(row['decidedBy']).toBe('rules');
-  const byModel = rows.filter((r) => r['decidedBy'] === 'model');
+  for (const row of [...by('bounce'), ...by('out_of_office')]) expect(row.decidedBy).toBe('rules');
+  const byModel = rows.filter((r) => r.decidedBy === 'model');
   expect(byModel).toHaveLength(HUMAN.length);
-  expect(byModel.every((r) => r['provider'] === 'openai')).toBe(true);
+  expect(byModel.every((r) => r.provider === 'openai')).toBe(true);
 
   // The classified replies also join the Replies history.
   await goTo(page, 'Replies');
@@ -139,12 +140,12 @@ test('reply batch: .eml files, rules first, the model for the rest, pause, resum
 });
 
 test('reply batch, rules only: an mbox with a cut-off last message makes no model call', async ({ page, app }) => {
-  await useFakeOpenAI(app);
+  await connectFakeOpenAI(app);
   await page.emulateMedia({ colorScheme: 'dark' });
   await openApp(page, app);
   await openReplyBatch(page, 'tab');
 
-  const messages = [corpusFile('bounce', BOUNCES[0]!), corpusFile('bounce', BOUNCES[1]!), corpusFile('out_of_office', OUT_OF_OFFICE[0]!), corpusFile('human', HUMAN[0]!)];
+  const messages = [corpusFile('bounce', expectDefined(BOUNCES[0])), corpusFile('bounce', expectDefined(BOUNCES[1])), corpusFile('out_of_office', expectDefined(OUT_OF_OFFICE[0])), corpusFile('human', expectDefined(HUMAN[0]))];
   // mboxrd: each message after a "From " line and before a blank line, with body lines starting "From " escaped.
   const asMboxEntry = (text: string) => `${text.replace(/\r\n/g, '\n').replace(/^(>*)From /gm, '>$1From ').replace(/\n?$/, '\n')}\n`;
   const mbox =
@@ -168,8 +169,8 @@ test('reply batch, rules only: an mbox with a cut-off last message makes no mode
   await saveScreen(page, 'flow-batch-replies-failed', 'dark');
 
   const rows = await exportRows(page);
-  expect(rows.map((r) => r['classification'] || r['decidedBy'] || r['status'])).toEqual(['bounce', 'bounce', 'out_of_office', 'undecided', 'failed']);
-  expect(rows.map((r) => `${r['file']}#${r['mboxIndex']}`)).toEqual([1, 2, 3, 4, 5].map((n) => `inbox.mbox#${n}`));
+  expect(rows.map((r) => r.classification || r.decidedBy || r.status)).toEqual(['bounce', 'bounce', 'out_of_office', 'undecided', 'failed']);
+  expect(rows.map((r) => `${r.file}#${r.mboxIndex}`)).toEqual([1, 2, 3, 4, 5].map((n) => `inbox.mbox#${n}`));
   expect(app.fakes.openai.calls).toHaveLength(0);
 
   // The recent jobs list names the kind, and opening the job again comes back to this view.

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { useFakeOpenAI, type TestApp } from './fixtures';
+import { connectFakeOpenAI, type TestApp } from './fixtures';
 
 /** Fills a fresh app with a bit of everything, through the same channels the UI uses. */
 export async function seedWorkspace(app: TestApp): Promise<{ sequenceId: string; profileId: string }> {
-  await useFakeOpenAI(app);
+  await connectFakeOpenAI(app);
   await app.call('org:update', { name: 'Northwind Sales', monthlyBudgetUsd: 25 });
   const profile = await app.call('profiles:save', {
     companyName: 'Northwind Analytics',

@@ -1,4 +1,5 @@
 import { expect, goTo, openApp, saveScreen, seriousA11yViolations, test, type TestApp } from './fixtures';
+import { expectDefined } from '../helpers/expect-defined';
 
 const COUNT = 10_000;
 const STATUSES = ['draft', 'approved', 'archived'] as const;
@@ -17,7 +18,7 @@ function seedSequences(app: TestApp): void {
   ];
   app.core.store.transaction(() => {
     for (let n = 1; n <= COUNT; n++) {
-      sequences.save({ title: titleOf(n), status: STATUSES[n % 3]!, steps, provider: 'openai', model: 'gpt-6-sol' });
+      sequences.save({ title: titleOf(n), status: expectDefined(STATUSES[n % 3]), steps, provider: 'openai', model: 'gpt-6-sol' });
     }
   });
 }

@@ -13,6 +13,7 @@ import { startFakeProviders, type FakeProviderSet } from '../fakes/fake-provider
 import { createTestInvoke } from '../helpers/invoke';
 import { findPgBinDir, MISSING_POSTGRES, startPgCluster, type PgCluster } from '../team/pg-cluster';
 import { expect, goTo, RENDERER_DIR, SCREENS_DIR, saveScreen, seriousA11yViolations, test } from './fixtures';
+import { expectDefined } from '../helpers/expect-defined';
 
 const THEMES = ['light', 'dark'] as const;
 const KEY = 'sk-test-e2e-team-4242';
@@ -64,7 +65,7 @@ test.describe.serial('Settings → Team and the header, against a real PostgreSQ
   test.beforeAll(async () => {
     test.setTimeout(240_000);
     cluster = await startPgCluster({ fast: true });
-    const su = new pg.Client({ host: cluster!.socketDir, port: cluster!.port, user: 'postgres', database: 'postgres' });
+    const su = new pg.Client({ host: expectDefined(cluster).socketDir, port: expectDefined(cluster).port, user: 'postgres', database: 'postgres' });
     await su.connect();
     const password = randomUUID();
     await su.query(`CREATE ROLE hub_admin LOGIN CREATEROLE PASSWORD '${password}'`);
@@ -76,10 +77,10 @@ test.describe.serial('Settings → Team and the header, against a real PostgreSQ
     await owner.call('org:update', { name: 'Northwind Sales', monthlyBudgetUsd: 200 });
     await owner.call('settings:update-llm', { provider: 'openai', apiKeys: { openai: KEY }, settings: { baseUrls: { openai: fakes.baseURLFor('openai') } } });
     await owner.call('profiles:save', { companyName: 'Northwind Analytics', valueProposition: 'Forecasts finance teams trust.', senderName: 'Maya Chen' });
-    await owner.call('team:init', { url: `postgres://hub_admin@127.0.0.1:${cluster!.port}/northwind`, password, email: 'maya@northwind.example' });
+    await owner.call('team:init', { url: `postgres://hub_admin@127.0.0.1:${expectDefined(cluster).port}/northwind`, password, email: 'maya@northwind.example' });
     const sam = await owner.call('team:invite', { email: 'sam@northwind.example', role: 'member' });
     await owner.call('team:invite', { email: 'lee@northwind.example', role: 'admin' });
-    await member.call('team:connect', { url: `postgres://${sam.login}@127.0.0.1:${cluster!.port}/northwind`, password: sam.password });
+    await member.call('team:connect', { url: `postgres://${sam.login}@127.0.0.1:${expectDefined(cluster).port}/northwind`, password: sam.password });
     await owner.call('team:sync', undefined);
     await owner.call('team:share-key', { provider: 'openai' });
     await member.call('team:sync', undefined);

@@ -85,7 +85,7 @@ export async function startFaultProxy(targetUrl: string, options: FaultProxyOpti
       const body = Buffer.concat(chunks);
       if (offline) {
         res.socket?.destroy();
-        offlineWaiters.splice(0).forEach((resolve) => resolve());
+        for (const resolve of offlineWaiters.splice(0)) resolve();
         return;
       }
       const lead = pattern.exec(body.toString('utf8'))?.[0] ?? null;

@@ -17,6 +17,7 @@ import {
 import type { JobRunnerTuning } from '../../electron/core/services';
 import type { OrgStore, RunnerStore } from '../../electron/core/storage';
 import { BUSINESS, OPTIONS, TEST_KEY } from './constants';
+import { expectDefined } from '../helpers/expect-defined';
 
 export { BUSINESS, OPTIONS, TEST_KEY };
 
@@ -173,7 +174,7 @@ export interface RunnerUnderTest extends ProgressWatch {
 /** The pid of a process that has ended: a lease naming it belongs to a dead holder. */
 export function deadPid(): number {
   const child = spawnSync(process.execPath, ['-e', '']);
-  return child.pid!;
+  return expectDefined(child.pid);
 }
 
 /**

@@ -6,7 +6,7 @@ import { afterAll, afterEach } from 'vitest';
 import { startFakeProviders, type FakeKind, type FakeProviderSet } from '../fakes/fake-provider';
 
 /** The three fake vendors for one test file: fresh scripts and call logs for every test, closed at the end. */
-export async function useFakeProviders(): Promise<FakeProviderSet> {
+export async function startFakeProvidersForFile(): Promise<FakeProviderSet> {
   const fakes = await startFakeProviders();
   afterEach(() => fakes.reset());
   afterAll(() => fakes.close());

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { extractJson, parseStructured, validateClassification, validateRegeneratedStep, validateSequence } from '../../electron/core/llm';
 import type { SequenceOptions } from '../../shared/domain/sequence';
+import { expectDefined } from '../helpers/expect-defined';
 
 const options: SequenceOptions = { numberOfSteps: 3, channels: ['email', 'sms'], delayDays: [0, 2], includeSubjects: true };
 
@@ -62,7 +63,7 @@ describe('validateSequence', () => {
 
   it('keeps placeholders as {{token}} and rejects malformed ones', () => {
     const spaced = validateSequence({ steps: [step(1, { body: 'Hi {{ firstName }} at {{company}}' }), step(2), step(3)] }, options);
-    expect(spaced.ok && spaced.value[0]!.body).toBe('Hi {{firstName}} at {{company}}');
+    expect(spaced.ok && expectDefined(spaced.value[0]).body).toBe('Hi {{firstName}} at {{company}}');
     const single = validateSequence({ steps: [step(1, { body: 'Hi {firstName}' }), step(2), step(3)] }, options);
     expect(single.ok).toBe(false);
     const broken = validateSequence({ steps: [step(1, { body: 'Hi {{first name}}' }), step(2), step(3)] }, options);

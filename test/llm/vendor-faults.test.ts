@@ -5,9 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { getLLMProvider, type RateLimitInfo } from '../../electron/core/llm';
-import { business, closedPort, failure, lead, providerFor, useFakeProviders } from './helpers';
+import type { StreamPart } from '../../shared/domain/llm';
+import { business, closedPort, failure, lead, providerFor, startFakeProvidersForFile } from './helpers';
+import { expectDefined } from '../helpers/expect-defined';
 
-const fakes = await useFakeProviders();
+const fakes = await startFakeProvidersForFile();
 
 const good = JSON.stringify({ classification: 'unsubscribe', confidence: 0.97, reason: 'Asks to stop', suggestedAction: 'stop_sequence' });
 const hi = [{ role: 'user' as const, content: 'hi' }];
@@ -107,7 +109,7 @@ describe('gemini', () => {
 
   it('asks for JSON with responseMimeType and a schema, and the key only in x-goog-api-key', async () => {
     await providerFor('gemini', fakes).classifyReply('stop', 'Hi');
-    const call = fakes.gemini.calls[0]!;
+    const call = expectDefined(fakes.gemini.calls[0]);
     expect(call.path).toMatch(/^\/v1beta\/models\/gemini-3\.8-flash:generateContent/);
     expect(call.body).toMatchObject({ generationConfig: { responseMimeType: 'application/json' } });
     expect(JSON.stringify(call.body)).toContain('suggestedAction');
@@ -170,14 +172,14 @@ describe('anthropic', () => {
     fakes.anthropic.script({ reply: { text: JSON.stringify({ steps: [{ step: 1, delay_days: 0, channel: 'email', subject: null, body: 'Hi {{firstName}}' }] }), usage: { input: 1200, cached: 1000, output: 40 } } });
     const sequence = await providerFor('anthropic', fakes).generateSequence(lead, business, { numberOfSteps: 1, channels: ['email'] });
     expect(sequence.usage).toEqual({ inputTokens: 1200, cachedInputTokens: 1000, outputTokens: 40 });
-    const body = fakes.anthropic.calls[0]!.body as { system: { cache_control?: unknown }[]; messages: { content: { text: string; cache_control?: unknown }[] }[] };
-    expect(body.system.at(-1)!.cache_control).toEqual({ type: 'ephemeral' });
-    const blocks = body.messages[0]!.content;
+    const body = expectDefined(fakes.anthropic.calls[0]).body as { system: { cache_control?: unknown }[]; messages: { content: { text: string; cache_control?: unknown }[] }[] };
+    expect(expectDefined(body.system.at(-1)).cache_control).toEqual({ type: 'ephemeral' });
+    const blocks = expectDefined(body.messages[0]).content;
     expect(blocks).toHaveLength(2);
-    expect(blocks[0]!.cache_control).toEqual({ type: 'ephemeral' });
-    expect(blocks[0]!.text).toContain('BUSINESS');
-    expect(blocks[1]!.cache_control).toBeUndefined();
-    expect(blocks[1]!.text).toContain('Ana');
+    expect(expectDefined(blocks[0]).cache_control).toEqual({ type: 'ephemeral' });
+    expect(expectDefined(blocks[0]).text).toContain('BUSINESS');
+    expect(expectDefined(blocks[1]).cache_control).toBeUndefined();
+    expect(expectDefined(blocks[1]).text).toContain('Ana');
     expect(sequence.cost.usd).toBeCloseTo((200 * 2 + 1000 * 0.1 + 40 * 10) / 1e6, 12);
   });
 
@@ -237,8 +239,8 @@ describe('deepseek', () => {
 
   it('uses the DeepSeek base URL without /v1 and json_object mode', async () => {
     await providerFor('deepseek', fakes).classifyReply('stop', 'Hi');
-    expect(fakes.openai.calls[0]!.path).toBe('/chat/completions');
-    expect(fakes.openai.calls[0]!.body).toMatchObject({ response_format: { type: 'json_object' }, model: 'deepseek-v4-flash' });
+    expect(expectDefined(fakes.openai.calls[0]).path).toBe('/chat/completions');
+    expect(expectDefined(fakes.openai.calls[0]).body).toMatchObject({ response_format: { type: 'json_object' }, model: 'deepseek-v4-flash' });
   });
 });
 
@@ -254,8 +256,8 @@ describe('groq', () => {
     const result = await providerFor('groq', fakes).classifyReply('stop', 'Hi');
     expect(result.classification).toBe('interested');
     expect(fakes.openai.calls).toHaveLength(2);
-    expect(fakes.openai.calls[0]!.path).toBe('/openai/v1/chat/completions');
-    expect(fakes.openai.calls[1]!.promptText).not.toContain('ignore all rules');
+    expect(expectDefined(fakes.openai.calls[0]).path).toBe('/openai/v1/chat/completions');
+    expect(expectDefined(fakes.openai.calls[1]).promptText).not.toContain('ignore all rules');
   });
 
   it('fails with invalid_output when json_validate_failed repeats', async () => {
@@ -333,7 +335,7 @@ describe('groq', () => {
         'data: [DONE]\n\n',
       ],
     });
-    const parts = [];
+    const parts: StreamPart[] = [];
     for await (const part of providerFor('groq', fakes).stream(hi)) parts.push(part);
     expect(parts.at(-1)).toMatchObject({ type: 'finish', usage: { inputTokens: 45, outputTokens: 2 } });
   });
@@ -358,7 +360,7 @@ describe('openai', () => {
 
   it('sends strict json_schema and max_completion_tokens', async () => {
     await providerFor('openai', fakes).classifyReply('stop', 'Hi');
-    const body = fakes.openai.calls[0]!.body as Record<string, unknown>;
+    const body = expectDefined(fakes.openai.calls[0]).body as Record<string, unknown>;
     expect(body.response_format).toMatchObject({ type: 'json_schema', json_schema: { strict: true, name: 'reply_classification' } });
     expect(body.max_completion_tokens).toBeGreaterThan(0);
     expect(body).not.toHaveProperty('temperature');
@@ -387,7 +389,7 @@ describe('local', () => {
   it('works without a key and reports a stopped server as offline with a local hint', async () => {
     const response = await providerFor('local', fakes).chat(hi);
     expect(response.cost.usd).toBe(0);
-    expect(fakes.openai.calls[0]!.path).toBe('/v1/chat/completions');
+    expect(expectDefined(fakes.openai.calls[0]).path).toBe('/v1/chat/completions');
     const port = await closedPort();
     const stopped = getLLMProvider('local', { baseURL: `http://127.0.0.1:${port}/v1`, retry: false, deadlineMs: 2000 });
     const error = await failure(stopped.chat(hi));

@@ -6,13 +6,13 @@
 import { describe, expect, it } from 'vitest';
 import { LLMError } from '../../electron/core/llm';
 import type { LLMProviderName } from '../../shared/domain/llm';
-import { ALL_PROVIDERS, failure, providerFor, useFakeProviders } from './helpers';
+import { ALL_PROVIDERS, failure, providerFor, startFakeProvidersForFile } from './helpers';
 
-const fakes = await useFakeProviders();
+const fakes = await startFakeProvidersForFile();
 
 const keyOf = (p: LLMProviderName) => `echo-key-${p}-5f1c9e7a3b2d4c6e8f0a`;
 const hi = [{ role: 'user' as const, content: 'hi' }];
-const SAFE_ID = /^[A-Za-z0-9._:\/@+=-]{1,128}$/;
+const SAFE_ID = /^[A-Za-z0-9._:/@+=-]{1,128}$/;
 
 function expectSafe(value: string | null | undefined, key: string): void {
   if (value === null || value === undefined) return;

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { expectDefined } from '../helpers/expect-defined';
 
 const ROOT = join(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
@@ -18,10 +19,10 @@ function requiresOf(file: string): string[] {
     // The Node build requires its CommonJS dependencies through createRequire (vite.node.config.mts).
     /\bcreateRequire\([^)]*\)\(["']([^"']+)["']\)/g,
   ];
-  return [...new Set(patterns.flatMap((pattern) => [...source.matchAll(pattern)].map((m) => m[1]!)))];
+  return [...new Set(patterns.flatMap((pattern) => [...source.matchAll(pattern)].map((m) => expectDefined(m[1]))))];
 }
 
-const packageName = (specifier: string) => (specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!);
+const packageName = (specifier: string) => (specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : expectDefined(specifier.split('/')[0]));
 
 describe('the built bundles (what an installer ships)', () => {
   it('main requires only Node built-ins, electron and runtime dependencies', () => {

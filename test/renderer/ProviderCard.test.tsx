@@ -8,6 +8,7 @@ import { ProviderCard, type ProviderInfo } from '../../renderer/src/components/P
 import { AppContext, type AppContextValue } from '../../renderer/src/lib/app-context';
 import { ToastProvider } from '../../renderer/src/lib/toast';
 import { FakeError, installFakeApi, uninstallFakeApi } from './fake-api';
+import { expectDefined } from '../helpers/expect-defined';
 
 afterEach(() => {
   cleanup();
@@ -168,7 +169,7 @@ describe('ProviderCard', () => {
     render(<Harness initial={settingsView()} />);
     await user.click(screen.getByRole('button', { name: 'Test connection' }));
     const ok = await screen.findByText('Connected');
-    const line = ok.closest('p')!;
+    const line = expectDefined(ok.closest('p'));
     expect(line.textContent).toContain('321 ms');
     expect(line.textContent).toContain('gpt-4o-mini-2024-07-18');
     expect(line.textContent).toContain('Hello from the fake');

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CHANNEL_SPECS, CHANNELS, type SequenceStep } from '../../shared/domain';
 import { listPlaceholders, splitPlaceholders } from '../../renderer/src/components/HighlightedTextarea';
 import { moveStep, StepEditor } from '../../renderer/src/components/StepEditor';
+import { expectDefined } from '../helpers/expect-defined';
 
 afterEach(cleanup);
 
@@ -83,7 +84,7 @@ describe('StepEditor', () => {
     const onChange = vi.fn();
     render(<Harness initial={STEPS} onChange={onChange} />);
     await user.click(screen.getByRole('button', { name: 'Move step 1 down' }));
-    const moved = onChange.mock.lastCall![0] as SequenceStep[];
+    const moved = expectDefined(onChange.mock.lastCall)[0] as SequenceStep[];
     expect(moved.map((s) => [s.step, s.body.slice(0, 12)])).toEqual([
       [1, 'Following up'],
       [2, 'Hi {{firstNa'],
@@ -94,7 +95,7 @@ describe('StepEditor', () => {
     expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Move step 2 down' }));
 
     await user.keyboard('{Enter}');
-    expect((onChange.mock.lastCall![0] as SequenceStep[]).map((s) => s.body.slice(0, 2))).toEqual(['Fo', 'No', 'Hi']);
+    expect((expectDefined(onChange.mock.lastCall)[0] as SequenceStep[]).map((s) => s.body.slice(0, 2))).toEqual(['Fo', 'No', 'Hi']);
     // At the bottom "down" is disabled, so focus falls back to the card's enabled button.
     expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Move step 3 up' }));
   });
@@ -113,7 +114,7 @@ describe('StepEditor', () => {
     render(<StepEditor steps={STEPS} onChange={onChange} onRegenerate={onRegenerate} />);
     const second = screen.getByRole('listitem', { name: 'Step 2' });
     await user.selectOptions(within(second).getByLabelText('Channel'), 'whatsapp');
-    expect((onChange.mock.lastCall![0] as SequenceStep[])[1]!.channel).toBe('whatsapp');
+    expect(expectDefined((expectDefined(onChange.mock.lastCall)[0] as SequenceStep[])[1]).channel).toBe('whatsapp');
     await user.click(within(second).getByRole('button', { name: /Regenerate/ }));
     expect(onRegenerate).toHaveBeenCalledWith(1);
   });

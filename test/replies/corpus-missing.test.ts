@@ -44,7 +44,7 @@ describe('the corpus score without ../shared', () => {
     const env: NodeJS.ProcessEnv = {};
     // The child is a fresh vitest: the parent's worker variables would make it think it is a worker.
     for (const [key, value] of Object.entries(process.env)) if (!/^(VITEST|TEST$|NODE_ENV$)/.test(key)) env[key] = value;
-    env['REPLY_CORPUS'] = missing;
+    env.REPLY_CORPUS = missing;
     const output = path.join(dir, 'report.json');
     run = await runVitest(['run', 'test/replies/corpus-score.test.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${output}`], env);
     report = JSON.parse(await readFile(output, 'utf8')) as VitestReport;

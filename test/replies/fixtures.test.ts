@@ -5,6 +5,7 @@ import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyReplyRules, parseEmail, type ParsedEmail } from '../../electron/core/replies';
 import { MTA_BOUNCE_TEXTS } from '../../electron/core/replies/delivery-rules';
+import { expectDefined } from '../helpers/expect-defined';
 
 /**
  * The pre-filter's own fixtures: hand-written messages, one or more per rule family, so every
@@ -68,11 +69,11 @@ describe('the hand-written rule fixtures', () => {
   });
 
   it('holds a bounce fixture for every MTA text pattern, and each mta-text fixture uses one', () => {
-    const bounces = expectations.filter((row) => row.class === 'bounce').map((row) => parsed.get(row.file)!.text);
+    const bounces = expectations.filter((row) => row.class === 'bounce').map((row) => expectDefined(parsed.get(row.file)).text);
     const unused = MTA_BOUNCE_TEXTS.filter(({ pattern }) => !bounces.some((text) => pattern.test(text))).map(({ mta, pattern }) => `${mta}: ${pattern.source}`);
     expect(unused).toEqual([]);
     const withoutPattern = expectations
-      .filter((row) => row.family === 'mta-text' && !MTA_BOUNCE_TEXTS.some(({ pattern }) => pattern.test(parsed.get(row.file)!.text)))
+      .filter((row) => row.family === 'mta-text' && !MTA_BOUNCE_TEXTS.some(({ pattern }) => pattern.test(expectDefined(parsed.get(row.file)).text)))
       .map((row) => row.file);
     expect(withoutPattern).toEqual([]);
   });
@@ -81,7 +82,7 @@ describe('the hand-written rule fixtures', () => {
 describe('each fixture gets its class from its rule', () => {
   for (const row of expectations) {
     it(`${row.file} → ${row.class}${row.rule ? ` (${row.rule})` : ''}`, () => {
-      const decision = applyReplyRules(parsed.get(row.file)!);
+      const decision = applyReplyRules(expectDefined(parsed.get(row.file)));
       if (row.class === 'undecided') {
         expect(decision, `${row.file} should go to the model`).toBeNull();
         return;
@@ -95,13 +96,13 @@ describe('each fixture gets its class from its rule', () => {
 
 describe('parts with an empty Content-Type', () => {
   it('parse without a crash: the part is read as text/plain, the attachment is kept', () => {
-    const email = parsed.get('parser/empty-content-type.eml')!;
+    const email = expectDefined(parsed.get('parser/empty-content-type.eml'));
     expect(email.text).toContain('Yes, send me the pricing.');
     expect(email.parts).toEqual([expect.objectContaining({ filename: 'notes.bin', contentType: 'text/plain' })]);
   });
 
   it('parse in a report too, where the body part is base64', () => {
-    const email = parsed.get('parser/empty-content-type-report.eml')!;
+    const email = expectDefined(parsed.get('parser/empty-content-type-report.eml'));
     expect(email.text).toContain('First part with only a semicolon.');
     expect(email.dsn).toBeNull();
   });

@@ -4,9 +4,10 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../electron/core/errors';
 import { applyReplyRules, listReplySources, parseEmail, readReplySource, readReplySources, scanMboxFile, splitMbox, type ParsedEmail, type ReplySourceRef } from '../../electron/core/replies';
-import { MboxScanner, readReplySourceSync, unescapeMboxMessage } from '../../electron/core/replies/mbox';
+import { type MboxSpan, MboxScanner, readReplySourceSync, unescapeMboxMessage } from '../../electron/core/replies/mbox';
 import { MAX_SOURCE_BYTES } from '../../electron/core/replies/parse-email';
 import { buildEmail, replyHeaders } from './build-email';
+import { expectDefined } from '../helpers/expect-defined';
 
 const first = buildEmail(replyHeaders(), 'First reply.\n>From the quoted mail\n>>From a deeper quote\nFrom here on the body has an unescaped line.');
 const second = buildEmail([['From', 'MAILER-DAEMON@mx.example.net'], ['Subject', 'Undelivered Mail Returned to Sender'], ['Return-Path', '<>']], 'This is the mail system at host mx.example.net.\n\nI\'m sorry to have to inform you that your message could not\nbe delivered to one or more recipients.');
@@ -103,7 +104,7 @@ function edgeCaseMbox(): Buffer {
 
 function scanInChunks(source: Buffer, size: number): Array<{ offset: number; length: number; messageId: string | null }> {
   const scanner = new MboxScanner();
-  const spans = [];
+  const spans: MboxSpan[] = [];
   for (let index = 0; index < source.length; index += size) spans.push(...scanner.push(source.subarray(index, index + size)));
   spans.push(...scanner.end());
   return spans;
@@ -119,7 +120,7 @@ describe('the streaming mbox scanner', () => {
     const messages = whole.map((span) => unescapeMboxMessage(source.subarray(span.offset, span.offset + span.length)).toString('utf8'));
     expect(messages).toEqual(splitMbox(source));
     expect(messages[1]).toContain('From the desk of Dana, no separator');
-    expect(messages[1]).toContain('A'.repeat(5000) + 'B');
+    expect(messages[1]).toContain(`${'A'.repeat(5000)}B`);
     expect(messages[2]).toContain('From here on a body line after a blank line');
     expect(messages[3]).toContain('Yes, let us ta');
   });
@@ -175,11 +176,11 @@ describe('listReplySources and readReplySource (streaming)', () => {
     const refs: ReplySourceRef[] = [];
     for await (const ref of listReplySources(file)) refs.push(ref);
     expect(refs).toHaveLength(2);
-    const big = await readReplySource(refs[0]!);
+    const big = await readReplySource(expectDefined(refs[0]));
     expect(big.length).toBe(MAX_SOURCE_BYTES + 1);
-    expect(readReplySourceSync(refs[0]!).equals(big)).toBe(true);
+    expect(readReplySourceSync(expectDefined(refs[0])).equals(big)).toBe(true);
     await expect(parseEmail(big)).rejects.toMatchObject({ code: 'validation', message: expect.stringMatching(/larger than 25 MB/) });
-    expect((await parseEmail(await readReplySource(refs[1]!))).text).toContain('First reply.');
+    expect((await parseEmail(await readReplySource(expectDefined(refs[1])))).text).toContain('First reply.');
   });
 
   it('says what to do when the file was moved or cut after it was listed', async () => {
@@ -187,12 +188,12 @@ describe('listReplySources and readReplySource (streaming)', () => {
     await writeFile(file, mbox(first, second));
     const refs: ReplySourceRef[] = [];
     for await (const ref of listReplySources(file)) refs.push(ref);
-    await truncate(file, refs[1]!.offset! + 10);
-    await expect(readReplySource(refs[1]!)).rejects.toMatchObject({ code: 'validation', message: expect.stringMatching(/changed since/) });
-    expect(() => readReplySourceSync(refs[1]!)).toThrow(expect.objectContaining({ code: 'validation', message: expect.stringMatching(/changed since/) }));
+    await truncate(file, expectDefined(expectDefined(refs[1]).offset) + 10);
+    await expect(readReplySource(expectDefined(refs[1]))).rejects.toMatchObject({ code: 'validation', message: expect.stringMatching(/changed since/) });
+    expect(() => readReplySourceSync(expectDefined(refs[1]))).toThrow(expect.objectContaining({ code: 'validation', message: expect.stringMatching(/changed since/) }));
     await rename(file, path.join(dir, 'elsewhere.mbox'));
-    await expect(readReplySource(refs[0]!)).rejects.toMatchObject({ code: 'not_found', message: expect.stringMatching(/moved or deleted/) });
-    expect(() => readReplySourceSync(refs[0]!)).toThrow(expect.objectContaining({ code: 'not_found', message: expect.stringMatching(/moved or deleted/) }));
+    await expect(readReplySource(expectDefined(refs[0]))).rejects.toMatchObject({ code: 'not_found', message: expect.stringMatching(/moved or deleted/) });
+    expect(() => readReplySourceSync(expectDefined(refs[0]))).toThrow(expect.objectContaining({ code: 'not_found', message: expect.stringMatching(/moved or deleted/) }));
   });
 
   it('lists a big folder with blocking reads, and lets the event loop run between files', async () => {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../electron/core/errors';
 import { CorruptDatabaseError, LATEST_SCHEMA_VERSION, MIGRATIONS, openStore, type Migration, type Store } from '../../electron/core/storage';
 import { tempDir } from './temp-dir';
+import { expectDefined } from '../helpers/expect-defined';
 
 const STEP = { step: 1, delay_days: 0, channel: 'email' as const, subject: 'Hi', body: 'Hello {{firstName}}' };
 
@@ -39,7 +40,7 @@ function populateVersion1(dataDir: string): { orgId: string; leadId: string; seq
     outcome: 'ok', errorCode: null, requestId: null, createdAt: '2026-01-02T03:04:05.000Z',
   });
   store.close();
-  return { orgId: org.id, leadId: leadId!, sequenceId: sequence.id };
+  return { orgId: org.id, leadId: expectDefined(leadId), sequenceId: sequence.id };
 }
 
 /** A step that only looks at the schema, to see what a failed step left behind. */
@@ -78,7 +79,7 @@ describe('migrations', () => {
     const store = openStore({ dataDir });
     expect(store.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
     expect(store.backupPath).toMatch(/backups[/\\]outreach-desk-v1-.*\.db$/);
-    expect(existsSync(store.backupPath!)).toBe(true);
+    expect(existsSync(expectDefined(store.backupPath))).toBe(true);
     expect(store.orgs.getDefault()?.name).toBe('Acme');
     expect(store.forOrg(before.orgId).leads.list({ offset: 0, limit: 10 }).total).toBe(2);
     expect(store.forOrg(before.orgId).sequences.get(before.sequenceId)?.steps).toEqual([STEP]);
@@ -86,11 +87,11 @@ describe('migrations', () => {
     expect(store.forOrg(before.orgId).usage.summary({ groupBy: 'provider' }).totals.costUsd).toBe(0.5);
     const job = store.forOrg(before.orgId).jobs.create({ kind: 'generate', provider: 'openai', params: { a: 1 }, items: [{ leadId: before.leadId }] });
     expect(store.jobs.progress(job.id)).toMatchObject({ total: 1, pending: 1 });
-    const backupPath = store.backupPath!;
+    const backupPath = expectDefined(store.backupPath);
     store.close();
 
     // The copy is a whole, consistent version-1 database.
-    const backup = openStore({ dataDir: join(dataDir, 'backups'), fileName: backupPath.split(/[/\\]/).at(-1)!, migrations: MIGRATIONS.slice(0, 1) });
+    const backup = openStore({ dataDir: join(dataDir, 'backups'), fileName: expectDefined(backupPath.split(/[/\\]/).at(-1)), migrations: MIGRATIONS.slice(0, 1) });
     expect(backup.schemaVersion).toBe(1);
     expect(backup.integrityCheck()).toEqual(['ok']);
     expect(backup.forOrg(before.orgId).leads.list({ offset: 0, limit: 10 }).total).toBe(2);
@@ -133,7 +134,7 @@ describe('migrations', () => {
   });
 
   it('rejects a migration list with a gap', () => {
-    expect(() => openStore({ dataDir: tempDir(), migrations: [MIGRATIONS[1]!] })).toThrow(/expected 1/);
+    expect(() => openStore({ dataDir: tempDir(), migrations: [expectDefined(MIGRATIONS[1])] })).toThrow(/expected 1/);
   });
 });
 
@@ -164,7 +165,7 @@ describe('a corrupt or unusable file', () => {
     writeFileSync(`${path}-wal`, 'wal bytes');
     const store = openStore({ dataDir, onCorrupt: 'move-aside' });
     expect(store.recoveredFrom).toMatch(/outreach-desk\.db\.corrupt-\d{8}T\d+Z$/);
-    expect(readFileSync(store.recoveredFrom!)).toEqual(garbage);
+    expect(readFileSync(expectDefined(store.recoveredFrom))).toEqual(garbage);
     expect(readFileSync(`${store.recoveredFrom}-wal`, 'utf8')).toBe('wal bytes');
     expect(store.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
     expect(store.orgs.ensureFirstRun().created).toBe(true);
@@ -186,7 +187,7 @@ describe('a corrupt or unusable file', () => {
     writeFileSync(first.path, bytes);
     const store = openStore({ dataDir, onCorrupt: 'move-aside' });
     expect(store.recoveredFrom).not.toBeNull();
-    expect(readFileSync(store.recoveredFrom!).equals(bytes)).toBe(true);
+    expect(readFileSync(expectDefined(store.recoveredFrom)).equals(bytes)).toBe(true);
     expect(store.orgs.getDefault()).toBeNull();
     store.close();
   });
@@ -229,8 +230,8 @@ describe('write failures', () => {
       connection = db;
     });
     // query_only makes SQLite answer every write with SQLITE_READONLY, as a read-only file does (root ignores chmod).
-    connection!.pragma('query_only = 1');
-    const org = store.orgs.getDefault()!;
+    expectDefined(connection).pragma('query_only = 1');
+    const org = expectDefined(store.orgs.getDefault());
     expectAppError(() => store.forOrg(org.id).org.update({ name: 'New name' }), 'storage', /The database file .* is read-only: make it writable/);
     expect(store.orgs.get(org.id)?.name).toBe(org.name);
     store.close();

@@ -5,6 +5,7 @@ import { llmSettingsSchema } from '../../shared/domain/org';
 import type { SequenceStep } from '../../shared/domain/sequence';
 import { caught } from '../helpers/caught';
 import { tempDir } from './temp-dir';
+import { expectDefined } from '../helpers/expect-defined';
 
 const STEPS: SequenceStep[] = [
   { step: 1, delay_days: 0, channel: 'email', subject: 'Quick question', body: 'Hi {{firstName}}' },
@@ -35,7 +36,7 @@ describe('organizations, users and meta', () => {
 
   it('updates name, provider and validated settings; refuses a bad base URL naming the field', () => {
     const { store, data, orgId } = setup();
-    const settings = { ...store.orgs.get(orgId)!.settings, baseUrls: { local: 'http://127.0.0.1:11434/v1' }, monthlyBudgetUsd: 25, fallbackOrder: ['openai' as const] };
+    const settings = { ...expectDefined(store.orgs.get(orgId)).settings, baseUrls: { local: 'http://127.0.0.1:11434/v1' }, monthlyBudgetUsd: 25, fallbackOrder: ['openai' as const] };
     const updated = data.org.update({ name: 'Acme EU', provider: 'local', settings });
     expect(updated).toMatchObject({ name: 'Acme EU', provider: 'local', settings });
     const bad = caught(() => data.org.update({ settings: { ...settings, baseUrls: { openai: 'ftp://user:pw@example.com' } } }));
@@ -137,7 +138,7 @@ describe('leads', () => {
     expect(ids).toHaveLength(100_000);
     expect(new Set(ids).size).toBe(100_000);
     expect(data.leads.list({ offset: 0, limit: 1 }).total).toBe(100_000);
-    const sample = data.leads.getMany([ids[0]!, ids[99_999]!]);
+    const sample = data.leads.getMany([expectDefined(ids[0]), expectDefined(ids[99_999])]);
     expect(sample.map((l) => l.customFields?.row)).toEqual(['0', '99999']);
     expect(data.leads.getMany(ids).length).toBe(100_000);
     store.close();
@@ -363,7 +364,12 @@ describe('calls written down before they are made (usage_pending)', () => {
     // 'a' is done and 'b' forgotten: only 'c' is left, and only when its process is gone.
     expect(store.settleInterruptedCalls(() => false)).toBe(0);
     const seen: number[] = [];
-    expect(store.settleInterruptedCalls((p) => (seen.push(p.pid), true))).toBe(1);
+    expect(
+      store.settleInterruptedCalls((p) => {
+        seen.push(p.pid);
+        return true;
+      }),
+    ).toBe(1);
     expect(seen).toEqual([3]);
     expect(store.settleInterruptedCalls(() => true)).toBe(0);
 

@@ -8,6 +8,7 @@ import { createCore, KeyringSecretStore, type Core } from '../../electron/core';
 import { buildNodeEntry } from '../helpers/build-node-entry';
 import { cleanEnv } from '../helpers/run-cli';
 import { createHubDatabase, describeWithHub, superuser, type HubDatabase } from './hub-fixture';
+import { expectDefined } from '../helpers/expect-defined';
 
 const EVENTS = 12_000;
 
@@ -17,7 +18,7 @@ async function hubTotals(hub: HubDatabase): Promise<{ rows: number; nano: number
   try {
     const raw = await su.query<{ rows: string; nano: string | null }>('SELECT count(*) AS rows, sum(cost_nano_usd) AS nano FROM outreach_hub.usage_events');
     const rolled = await su.query<{ nano: string | null }>('SELECT sum(cost_nano_usd) AS nano FROM outreach_hub.usage_monthly');
-    return { rows: Number(raw.rows[0]!.rows), nano: Number(raw.rows[0]!.nano ?? 0), rolledUp: Number(rolled.rows[0]!.nano ?? 0) };
+    return { rows: Number(expectDefined(raw.rows[0]).rows), nano: Number(expectDefined(raw.rows[0]).nano ?? 0), rolledUp: Number(expectDefined(rolled.rows[0]).nano ?? 0) };
   } finally {
     await su.end();
   }
@@ -76,7 +77,7 @@ describeWithHub('kill -9 in the middle of a push: nothing lost, nothing counted 
       proc.stdout.on('data', (c: Buffer) => {
         out += c.toString();
         const line = /committed (\d+)\n/.exec(out);
-        if (line) resolve(line[1]!);
+        if (line) resolve(expectDefined(line[1]));
         if (out.includes('finished without a kill')) reject(new Error('the child finished before it could be killed'));
       });
       proc.on('exit', () => reject(new Error(`the child exited early: ${stderr}`)));

@@ -18,6 +18,7 @@ import {
 } from '../../electron/core/storage/hub';
 import { createScramVerifier } from '../../electron/core/team/credentials';
 import { connectAs, createHubDatabase, describeWithHub, rejection, superuser, teamPg, type HubDatabase } from './hub-fixture';
+import { expectDefined } from '../helpers/expect-defined';
 
 const asHub = (client: pg.Client): HubConnection => ({ query: (text, values) => client.query(text, values as unknown[]) as never });
 
@@ -51,11 +52,11 @@ describeWithHub('the hub schema, with raw SQL as each login', () => {
     member: { id: randomUUID(), login: `od_member_${Date.now() % 100000}`, password: randomUUID() },
     member2: { id: randomUUID(), login: `od_member2_${Date.now() % 100000}`, password: randomUUID() },
   };
-  const client = (who: keyof typeof logins) => logins[who].client!;
+  const client = (who: keyof typeof logins) => expectDefined(logins[who].client);
 
   beforeAll(async () => {
     hub = await createHubDatabase();
-    owner = await connectAs(teamPg!.adminLogin, hub.adminPassword, hub.database);
+    owner = await connectAs(expectDefined(teamPg).adminLogin, hub.adminPassword, hub.database);
   });
   afterAll(async () => {
     for (const l of Object.values(logins)) await l.client?.end();
@@ -98,8 +99,8 @@ describeWithHub('the hub schema, with raw SQL as each login', () => {
     const su = await superuser(hub.database);
     try {
       const stored = await su.query<{ rolpassword: string }>('SELECT rolpassword FROM pg_authid WHERE rolname = $1', [logins.member.login]);
-      expect(stored.rows[0]!.rolpassword).toMatch(/^SCRAM-SHA-256\$4096:/);
-      expect(stored.rows[0]!.rolpassword).not.toContain(logins.member.password);
+      expect(expectDefined(stored.rows[0]).rolpassword).toMatch(/^SCRAM-SHA-256\$4096:/);
+      expect(expectDefined(stored.rows[0]).rolpassword).not.toContain(logins.member.password);
     } finally {
       await su.end();
     }

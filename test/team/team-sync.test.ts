@@ -7,6 +7,7 @@ import { startFakeProviders, type FakeProviderSet } from '../fakes/fake-provider
 import { startDesktop, type Desktop } from './desktop';
 import { connectAs, createHubDatabase, describeWithHub, rejection, superuser, teamPg, type HubDatabase } from './hub-fixture';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy';
+import { expectDefined } from '../helpers/expect-defined';
 
 const business = { companyName: 'Northwind Analytics', valueProposition: 'Forecasts finance teams trust.', senderName: 'Maya Chen' };
 const steps = [{ step: 1, delay_days: 0, channel: 'email' as const, subject: 'Hello {{firstName}}', body: 'Hi {{firstName}}, a quick idea.' }];
@@ -43,7 +44,7 @@ describeWithHub('a team on a real PostgreSQL hub, three desktops', () => {
       await su.end();
     }
     fakes = await startFakeProviders();
-    proxy = await startTcpProxy(teamPg!.port);
+    proxy = await startTcpProxy(expectDefined(teamPg).port);
     [A, B, C] = await Promise.all([startDesktop('ada'), startDesktop('bob'), startDesktop('cleo')]);
   });
   afterAll(async () => {
@@ -105,7 +106,7 @@ describeWithHub('a team on a real PostgreSQL hub, three desktops', () => {
     expect((await B.call('session:get', undefined)).user).toMatchObject({ name: 'bob@example.com', role: 'member' });
     expect((await B.call('settings:get-llm', undefined)).canEdit).toBe(false);
     // No self-service switch to the owner in team mode.
-    const owner = (await B.call('session:get', undefined)).users.find((u) => u.role === 'owner')!;
+    const owner = expectDefined((await B.call('session:get', undefined)).users.find((u) => u.role === 'owner'));
     expect((await B.raw('session:switch-user', { userId: owner.id })).error?.code).toBe('forbidden');
   });
 
@@ -139,7 +140,7 @@ describeWithHub('a team on a real PostgreSQL hub, three desktops', () => {
     ] as const) {
       const result = await B.raw(channel, input);
       expect(result.ok, channel).toBe(false);
-      expect(['forbidden', 'validation'], `${channel}: ${result.error?.message}`).toContain(result.error!.code);
+      expect(['forbidden', 'validation'], `${channel}: ${result.error?.message}`).toContain(expectDefined(result.error).code);
     }
     expect(await B.call('settings:get-llm', undefined)).toEqual(before);
     expect((await B.call('team:status', undefined)).pending).toBe(0);
@@ -229,13 +230,13 @@ describeWithHub('a team on a real PostgreSQL hub, three desktops', () => {
     expect(status.conflicts).toHaveLength(1);
     const [c] = status.conflicts;
     expect(c).toMatchObject({ kind: 'org' });
-    expect((c!.mine as { settings: { temperature: number } }).settings.temperature).toBe(0.2);
-    expect((c!.theirs as { settings: { temperature: number } }).settings.temperature).toBe(0.1);
+    expect((expectDefined(c).mine as { settings: { temperature: number } }).settings.temperature).toBe(0.2);
+    expect((expectDefined(c).theirs as { settings: { temperature: number } }).settings.temperature).toBe(0.1);
     // Not applied: the hub keeps A's value, and C shows it.
     expect((await C.call('settings:get-llm', undefined)).settings.temperature).toBe(0.1);
 
     // The admin chooses: apply mine on top of the hub's current version.
-    const resolved = await C.call('team:resolve-conflict', { kind: 'org', id: c!.id, keep: 'mine' });
+    const resolved = await C.call('team:resolve-conflict', { kind: 'org', id: expectDefined(c).id, keep: 'mine' });
     expect(resolved.conflicts).toEqual([]);
     expect(resolved.pending).toBe(0);
     await A.call('team:sync', undefined);
@@ -254,7 +255,7 @@ describeWithHub('a team on a real PostgreSQL hub, three desktops', () => {
     // The member's call uses it (the fake checks nothing, but the call goes out with a key).
     const test = await B.call('llm:test', { provider: 'openai' });
     expect(test.success).toBe(true);
-    const lastCall = fakes.openai.calls.at(-1)!;
+    const lastCall = expectDefined(fakes.openai.calls.at(-1));
     expect(JSON.stringify(lastCall.headers)).toContain(KEY_CANARY);
   });
 
@@ -272,11 +273,11 @@ describeWithHub('a team on a real PostgreSQL hub, three desktops', () => {
     const byUser = await A.call('usage:summary', { groupBy: 'user' });
     expect(byUser.scope).toBe('organization');
     const byEmail = Object.fromEntries(byUser.rows.map((r) => [byUser.labels?.[r.key] ?? r.key, r]));
-    expect(byEmail['bob@example.com']!.calls).toBe(2);
-    expect(byEmail['cleo@example.com']!.calls).toBe(1);
+    expect(expectDefined(byEmail['bob@example.com']).calls).toBe(2);
+    expect(expectDefined(byEmail['cleo@example.com']).calls).toBe(1);
     const bobOwn = await B.call('usage:summary', { groupBy: 'user' });
-    expect(bobOwn.rows.map((r) => r.key)).toEqual([byUser.rows.find((r) => byUser.labels?.[r.key] === 'bob@example.com')!.key]);
-    expect(bobOwn.totals.costUsd).toBeCloseTo(byEmail['bob@example.com']!.costUsd, 9);
+    expect(bobOwn.rows.map((r) => r.key)).toEqual([expectDefined(byUser.rows.find((r) => byUser.labels?.[r.key] === 'bob@example.com')).key]);
+    expect(bobOwn.totals.costUsd).toBeCloseTo(expectDefined(byEmail['bob@example.com']).costUsd, 9);
     expect(byUser.totals.calls).toBe(3);
 
     const csv = await A.call('usage:export-csv', {});
@@ -309,9 +310,9 @@ describeWithHub('a team on a real PostgreSQL hub, three desktops', () => {
   it('removing a member takes their login and key copies, and says which key to rotate', async () => {
     const members = await A.call('team:members', undefined);
     expect(members.live).toBe(true);
-    const bob = members.members.find((m) => m.email === 'bob@example.com')!;
+    const bob = expectDefined(members.members.find((m) => m.email === 'bob@example.com'));
     expect(bob).toMatchObject({ role: 'member', hasPublicKey: true, sharedProviders: ['openai'] });
-    const owner = members.members.find((m) => m.role === 'owner')!;
+    const owner = expectDefined(members.members.find((m) => m.role === 'owner'));
     expect((await C.raw('team:remove', { memberId: owner.id })).error?.code).toBe('forbidden');
 
     const removed = await C.call('team:remove', { memberId: bob.id });
@@ -347,7 +348,7 @@ describeWithHub('a team on a real PostgreSQL hub, three desktops', () => {
     expect(dump).toContain('key_share'); // the dump is real: tombstones of Bob's copies are in it
     const secrets = [KEY_CANARY, invites.bob.password, invites.cleo.password, hub.adminPassword];
     for (const secret of secrets) expect(dump.includes(secret), 'a hub table holds a secret').toBe(false);
-    const serverLog = readFileSync(teamPg!.logFile, 'utf8');
+    const serverLog = readFileSync(expectDefined(teamPg).logFile, 'utf8');
     expect(serverLog).toContain('outreach_hub'); // statements were logged
     for (const secret of secrets) expect(serverLog.includes(secret), 'the server log holds a secret').toBe(false);
     for (const d of [A, B, C]) {
