@@ -56,12 +56,12 @@ export function runCli(args: string[], env: Record<string, string>, options: Cli
   const start = performance.now();
   return new Promise((resolve, reject) => {
     // BENCH_CLI_PROFILE_DIR=dir writes a CPU profile of each CLI run there, to see where its time goes.
-    const profile = process.env['BENCH_CLI_PROFILE_DIR'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CLI_PROFILE_DIR']}`] : [];
+    const profile = process.env.BENCH_CLI_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CLI_PROFILE_DIR}`] : [];
     const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'ignore', 'pipe', ...(options.fd3 ? (['pipe'] as const) : [])];
     const child = spawn(process.execPath, [...profile, ...(options.nodeArgs ?? []), CLI, ...args], { env: { ...clean, ...env }, stdio });
     let stderr = '';
     let fd3 = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     if (options.fd3) (child.stdio[3] as NodeJS.ReadableStream).on('data', (chunk: Buffer) => (fd3 += chunk.toString('utf8')));
     if (child.pid !== undefined) options.onSpawn?.(child.pid);
     child.on('error', reject);
@@ -128,10 +128,11 @@ function describePhases(timed: TimedRun, before: 'import' | 'listing'): string {
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  const upper = sorted[middle] ?? Number.NaN;
+  return sorted.length % 2 ? upper : ((sorted[middle - 1] ?? Number.NaN) + upper) / 2;
 }
 
-const RUNS = Math.max(1, Number(process.env['BENCH_RUNS'] ?? 3));
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 
 function verdict(met: boolean): string {
   return met ? 'met' : 'NOT met';
@@ -142,7 +143,7 @@ export function requireCli(): void {
 }
 
 function printRows(rows: Array<[string, string]>): void {
-  process.stdout.write(rows.map(([label, value]) => `${label.padEnd(34)}${value}`).join('\n') + '\n');
+  process.stdout.write(`${rows.map(([label, value]) => `${label.padEnd(34)}${value}`).join('\n')}\n`);
 }
 
 export async function runBatchBench(): Promise<void> {
@@ -151,7 +152,7 @@ export async function runBatchBench(): Promise<void> {
   try {
     const env = { OPENAI_API_KEY: TEST_KEY };
     const leads = Array.from({ length: LEADS }, (_, i) => ({ firstName: `Lead${i}`, company: `Company ${i}`, email: `lead${i}@example.com` }));
-    writeFileSync(join(dir, 'leads.csv'), 'First name,Company,Email\n' + leads.map((l) => `${l.firstName},${l.company},${l.email}`).join('\n') + '\n');
+    writeFileSync(join(dir, 'leads.csv'), `First name,Company,Email\n${leads.map((l) => `${l.firstName},${l.company},${l.email}`).join('\n')}\n`);
     writeFileSync(join(dir, 'business.json'), JSON.stringify(BUSINESS));
 
     // Sequential baseline on a sample, on its own fake so it does not eat the batch's rate window.
@@ -211,7 +212,7 @@ export async function runBatchBench(): Promise<void> {
     printRows(rows);
   } finally {
     // BENCH_KEEP=1 keeps the data folders (their logs have each job's timeline) and says where.
-    if (process.env['BENCH_KEEP']) process.stdout.write(`kept ${dir}\n`);
+    if (process.env.BENCH_KEEP) process.stdout.write(`kept ${dir}\n`);
     else rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -282,7 +283,7 @@ export async function runReplyCostBench(): Promise<void> {
       ['human replies the rules took', `${humanDecidedByRules}  (should be 0: those never reach the model)`],
       ['replies with no text at all', String(noText)],
     ];
-    process.stdout.write(rows.map(([label, value]) => `${label.padEnd(32)}${value}`).join('\n') + '\n');
+    process.stdout.write(`${rows.map(([label, value]) => `${label.padEnd(32)}${value}`).join('\n')}\n`);
   } finally {
     await fake.close();
   }
@@ -296,7 +297,8 @@ function readInbox(): Array<{ folder: string; name: string; source: Buffer }> | 
     const files = readdirSync(join(CORPUS, folder)).filter((name) => name.endsWith('.eml')).sort();
     const count = Math.round(INBOX_SIZE * share);
     for (let i = 0; i < count; i++) {
-      const name = files[i % files.length]!;
+      const name = files[i % files.length];
+      if (name === undefined) throw new Error(`${join(CORPUS, folder)} holds no .eml files.`);
       inbox.push({ folder, name, source: readFileSync(join(CORPUS, folder, name)) });
     }
   }
@@ -358,7 +360,7 @@ export async function runRulesOnlyBench(): Promise<void> {
     );
     printRows(rows);
   } finally {
-    if (process.env['BENCH_KEEP']) process.stdout.write(`kept ${dir}\n`);
+    if (process.env.BENCH_KEEP) process.stdout.write(`kept ${dir}\n`);
     else rmSync(dir, { recursive: true, force: true });
   }
 }

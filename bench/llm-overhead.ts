@@ -83,7 +83,7 @@ function bareClient(name: LLMProviderName, fakes: FakeProviderSet): Side {
 
 function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 }
 
 const median = (values: number[]) => quantile(values, 0.5);

@@ -36,7 +36,11 @@ function createRandom(seed: number): () => number {
 
 const random = createRandom(20250304);
 const between = (low: number, high: number) => Math.floor(low + random() * (high - low));
-const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)]!;
+const pick = <T>(items: T[]): T => {
+  const item = items[Math.floor(random() * items.length)];
+  if (item === undefined) throw new Error('pick needs a non-empty list');
+  return item;
+};
 
 /** 16 MB of seeded bytes; attachments are base64 windows of it. */
 const BLOCK = (() => {
@@ -50,7 +54,8 @@ const WORDS = 'the fleet tracker pilot price quote depot driver route install te
 function sentence(): string {
   const count = between(6, 18);
   const words = Array.from({ length: count }, () => pick(WORDS));
-  return `${words[0]!.charAt(0).toUpperCase()}${words[0]!.slice(1)} ${words.slice(1).join(' ')}.`;
+  const [first = '', ...rest] = words;
+  return `${first.charAt(0).toUpperCase()}${first.slice(1)} ${rest.join(' ')}.`;
 }
 
 /** Text blocks are drawn from a pool built once: generating 2 GB of fresh words would take minutes. */
@@ -233,7 +238,7 @@ export async function runMboxBench(): Promise<void> {
       ['wall time / one plain read', `${(run.wallMs / readMs).toFixed(1)}×  (a sequential read of the file took ${(readMs / 1000).toFixed(1)} s)`],
       ['results CSV', `${(statSync(out).size / 1024 ** 2).toFixed(1)} MB`],
     ];
-    process.stdout.write(rows.map(([label, value]) => `${label.padEnd(32)}${value}`).join('\n') + '\n');
+    process.stdout.write(`${rows.map(([label, value]) => `${label.padEnd(32)}${value}`).join('\n')}\n`);
     if (Number(total) !== messages) throw new Error(`the job has ${total} items for ${messages} messages`);
     if (peakMb >= RSS_GOAL_MB) throw new Error(`peak RSS ${peakMb.toFixed(0)} MB is over the ${RSS_GOAL_MB} MB goal`);
   } finally {
