@@ -75,7 +75,7 @@ function readJson(file) {
   }
 }
 
-if (process.env['SKIP_INSTALL'] !== '1') {
+if (process.env.SKIP_INSTALL !== '1') {
   if (isDebian) {
     note('Debian packages');
     const missing = DEBIAN_PACKAGES.filter((p) => spawnSync('dpkg', ['-s', p], { stdio: 'ignore' }).status !== 0);
@@ -83,7 +83,7 @@ if (process.env['SKIP_INSTALL'] !== '1') {
       // sudo passes on only the variables named on its command line.
       const asRoot = process.getuid?.() === 0;
       const apt = (/** @type {string[]} */ args) => (asRoot ? run('apt-get', args) : run('sudo', ['DEBIAN_FRONTEND=noninteractive', 'apt-get', ...args]));
-      env['DEBIAN_FRONTEND'] = 'noninteractive';
+      env.DEBIAN_FRONTEND = 'noninteractive';
       if (!apt(['update', '-qq']) || !apt(['install', '-y', '-qq', '--no-install-recommends', ...missing])) stopEarly(`Could not install: ${missing.join(' ')}`);
     }
   } else {

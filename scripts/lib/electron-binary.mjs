@@ -29,7 +29,7 @@ export function readElectronVersion(electronDir) {
  * @returns {string | null}
  */
 export function findElectronBinary(electronDir, env = process.env) {
-  const override = env['ELECTRON_EXEC_PATH'];
+  const override = env.ELECTRON_EXEC_PATH;
   if (override) return existsSync(override) ? override : null;
   try {
     const relative = readFileSync(join(electronDir, 'path.txt'), 'utf8');
@@ -68,8 +68,8 @@ function readFailure(reportFile) {
 export function ensureElectronBinary({ electronDir, env = process.env, log = console.log, stdio = 'inherit' }) {
   const found = findElectronBinary(electronDir, env);
   if (found) return { ok: true, path: found, downloaded: false };
-  if (env['ELECTRON_EXEC_PATH']) {
-    return { ok: false, downloadFailed: false, reason: `ELECTRON_EXEC_PATH is set to ${env['ELECTRON_EXEC_PATH']}, and there is no file there. Unset it to use the Electron that npm installs.` };
+  if (env.ELECTRON_EXEC_PATH) {
+    return { ok: false, downloadFailed: false, reason: `ELECTRON_EXEC_PATH is set to ${env.ELECTRON_EXEC_PATH}, and there is no file there. Unset it to use the Electron that npm installs.` };
   }
   const installer = join(electronDir, 'install.js');
   if (!existsSync(installer)) {
@@ -104,7 +104,7 @@ export function ensureElectronBinary({ electronDir, env = process.env, log = con
  * @param {{ version: string, reason: string, downloadFailed: boolean, env?: NodeJS.ProcessEnv, built?: boolean }} failure
  */
 export function formatElectronFailure({ version, reason, downloadFailed, env = process.env, built = true }) {
-  const mirror = env['ELECTRON_MIRROR'] || env['npm_config_electron_mirror'] || env['NPM_CONFIG_ELECTRON_MIRROR'];
+  const mirror = env.ELECTRON_MIRROR || env.npm_config_electron_mirror || env.NPM_CONFIG_ELECTRON_MIRROR;
   const host = new URL(mirror || DEFAULT_MIRROR).host;
   const lines = [`npm start: the desktop app needs Electron ${version}, and it could not be ${downloadFailed ? 'downloaded' : 'found'}.`, `  ${reason}`, ''];
   if (downloadFailed) {

@@ -69,7 +69,7 @@ export function electronBuildSteps({ root, electronVersion, env, arch = process.
   const require = createRequire(join(root, 'package.json'));
   const fromSqlite = createRequire(require.resolve('better-sqlite3/package.json'));
   const buildEnv = electronBuildEnv(env);
-  const nodeGyp = resolveOr(require, 'node-gyp/bin/node-gyp.js') ?? env['npm_config_node_gyp'];
+  const nodeGyp = resolveOr(require, 'node-gyp/bin/node-gyp.js') ?? env.npm_config_node_gyp;
   const prebuildInstall = resolveOr(fromSqlite, 'prebuild-install/bin.js');
   /** @type {{ label: string, command: string, args: string[], env: NodeJS.ProcessEnv }[]} */
   const steps = [];
