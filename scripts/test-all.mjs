@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The one test command (npm test, and CI through .ci/run): installs what the tests need on a fresh
-// Debian machine, then runs the typecheck, the build and every suite, and ends with one line:
+// Debian machine, then runs the lint, the typecheck, the build and every suite, and ends with one line:
 //   N passed, N failed, N skipped
-// The typecheck and the build count as one check each. Set SKIP_INSTALL=1 to skip apt-get and npm ci.
+// The lint, the typecheck and the build count as one check each. Set SKIP_INSTALL=1 to skip apt-get and npm ci.
 //
 // On macOS, Windows and Linux without apt-get nothing is installed: the tests use the OS keychain as
 // it is, and Playwright finds Chrome or Chromium through CHROMIUM_PATH or its `chrome` channel
@@ -93,6 +93,7 @@ if (process.env.SKIP_INSTALL !== '1') {
   if (!run('npm', ['ci', '--no-audit', '--no-fund'])) stopEarly('npm ci failed');
 }
 
+check('lint', 'npm', ['run', '--silent', 'lint']);
 check('typecheck', 'npm', ['run', '--silent', 'typecheck']);
 check('build', 'npm', ['run', '--silent', 'build']);
 
