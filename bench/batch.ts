@@ -120,7 +120,7 @@ function describePhases(timed: TimedRun, before: 'import' | 'listing'): string {
   if (running === undefined || completed === undefined) return 'phases: not in the log';
   const s = (ms: number) => `${(Math.max(0, ms) / 1000).toFixed(2)} s`;
   const head = running - timed.spawnedAt;
-  const listMs = before === 'listing' ? timed.timeline.listed?.listMs ?? null : null;
+  const listMs = before === 'listing' ? (timed.timeline.listed?.listMs ?? null) : null;
   const start = listMs === null ? `start-up and ${before} ${s(head)}` : `start-up ${s(head - listMs)}, listing ${s(listMs)}`;
   return `${start}, job ${s(completed - running)}, results and exit ${s(timed.exitedAt - completed)}`;
 }
@@ -139,7 +139,8 @@ function verdict(met: boolean): string {
 }
 
 export function requireCli(): void {
-  if (!existsSync(join(process.cwd(), 'out', 'node', 'cli.mjs'))) throw new Error('out/node/cli.mjs is missing: `npm run bench` builds it; run it from the repository root.');
+  if (!existsSync(join(process.cwd(), 'out', 'node', 'cli.mjs')))
+    throw new Error('out/node/cli.mjs is missing: `npm run bench` builds it; run it from the repository root.');
 }
 
 function printRows(rows: Array<[string, string]>): void {
@@ -179,7 +180,20 @@ export async function runBatchBench(): Promise<void> {
         const dataDir = join(dir, `data-${i}`);
         const set = await runCli(['--data-dir', dataDir, 'settings', 'set', 'provider=openai', `baseUrl.openai=${fake.baseURLFor('openai')}`], env);
         if (set.code !== 0) throw new Error(`settings set failed: ${set.stderr}`);
-        const args = ['--data-dir', dataDir, 'batch', 'generate', '--leads', join(dir, 'leads.csv'), '--business', join(dir, 'business.json'), '--out', join(dir, `out-${i}.csv`), '--steps', '2'];
+        const args = [
+          '--data-dir',
+          dataDir,
+          'batch',
+          'generate',
+          '--leads',
+          join(dir, 'leads.csv'),
+          '--business',
+          join(dir, 'business.json'),
+          '--out',
+          join(dir, `out-${i}.csv`),
+          '--steps',
+          '2',
+        ];
         const timed = await runTimed(args, env, dataDir);
         const summary = /: (\w+), (\d+) done, (\d+) failed of (\d+)/.exec(timed.run.stderr);
         const rateLimited = (timed.run.stderr.match(/error\[rate_limited\]/g) ?? []).length;
@@ -205,7 +219,10 @@ export async function runBatchBench(): Promise<void> {
     const mid = median(ratios);
     rows.push(
       ['CLI start-up alone (--help)', `${(startup.wallMs / 1000).toFixed(2)} s`],
-      ['speedup over a sequential loop', `${(sequentialMs / ((mid * floorMs) || 1)).toFixed(2)}×  (${SEQUENTIAL_SAMPLE} leads timed one after another, ×${LEADS / SEQUENTIAL_SAMPLE} = ${(sequentialMs / 1000).toFixed(1)} s)`],
+      [
+        'speedup over a sequential loop',
+        `${(sequentialMs / (mid * floorMs || 1)).toFixed(2)}×  (${SEQUENTIAL_SAMPLE} leads timed one after another, ×${LEADS / SEQUENTIAL_SAMPLE} = ${(sequentialMs / 1000).toFixed(1)} s)`,
+      ],
       [`wall time / floor, median of ${RUNS}`, `${mid.toFixed(3)}×  (goal ≤ 1.10×: ${verdict(mid <= 1.1 && failedRuns === 0)})`],
       ['429s that reached the user', `${userFacing429s}  (goal 0: ${verdict(userFacing429s === 0)})`],
     );
@@ -277,7 +294,10 @@ export async function runReplyCostBench(): Promise<void> {
       ['replies', `${inbox.length} (${INBOX_MIX.map(([f, s]) => `${f} ${Math.round(s * 100)}%`).join(', ')})`],
       ['decided by the rules', `${ruleDecided} (${((ruleDecided / inbox.length) * 100).toFixed(1)}%)`],
       ['model calls, every reply', String(calls)],
-      ['model calls, with pre-filter', `${modelCallsWithFilter}  (saved ${calls - modelCallsWithFilter}, ${(((calls - modelCallsWithFilter) / calls) * 100).toFixed(1)}%)`],
+      [
+        'model calls, with pre-filter',
+        `${modelCallsWithFilter}  (saved ${calls - modelCallsWithFilter}, ${(((calls - modelCallsWithFilter) / calls) * 100).toFixed(1)}%)`,
+      ],
       ['tokens, every reply', String(tokensAll)],
       ['tokens, with pre-filter', `${tokensAll - tokensSaved}  (saved ${tokensSaved}, ${((tokensSaved / tokensAll) * 100).toFixed(1)}%)`],
       ['human replies the rules took', `${humanDecidedByRules}  (should be 0: those never reach the model)`],
@@ -294,7 +314,9 @@ function readInbox(): Array<{ folder: string; name: string; source: Buffer }> | 
   if (!existsSync(CORPUS)) return null;
   const inbox: Array<{ folder: string; name: string; source: Buffer }> = [];
   for (const [folder, share] of INBOX_MIX) {
-    const files = readdirSync(join(CORPUS, folder)).filter((name) => name.endsWith('.eml')).sort();
+    const files = readdirSync(join(CORPUS, folder))
+      .filter((name) => name.endsWith('.eml'))
+      .sort();
     const count = Math.round(INBOX_SIZE * share);
     for (let i = 0; i < count; i++) {
       const name = files[i % files.length];
@@ -345,7 +367,8 @@ export async function runRulesOnlyBench(): Promise<void> {
       }
       const running = timed.timeline.at.get('job running');
       const completed = timed.timeline.at.get('job completed');
-      const jobRate = running !== undefined && completed !== undefined ? ` (the job alone ${((inbox.length / (completed - running)) * 1000).toFixed(0)}/s)` : '';
+      const jobRate =
+        running !== undefined && completed !== undefined ? ` (the job alone ${((inbox.length / (completed - running)) * 1000).toFixed(0)}/s)` : '';
       rows.push([
         `run ${i + 1} (load ${timed.load.toFixed(1)})`,
         `${rate.toFixed(0)} messages/s${jobRate}  (${(timed.run.wallMs / 1000).toFixed(2)} s; ${summary ? `${summary[1]}, ${summary[2]} done, ${summary[3]} failed` : 'no summary'}, exit ${timed.run.code}, ${resultRows} rows; parsed on ${timed.timeline.listed?.analysis ?? '?'})`,

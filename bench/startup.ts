@@ -67,7 +67,9 @@ export async function runStartupBench(): Promise<void> {
     const all = [bare, ...cases];
     // Warm-up: creates both databases and fills the OS file cache.
     for (const c of all) runOnce(c);
-    const keychain = JSON.parse(runOnce({ name: 'keys status', args: [CLI, '--data-dir', dataDir, '--json', 'keys', 'status'] }).stdout) as { keychain?: { available: boolean } };
+    const keychain = JSON.parse(runOnce({ name: 'keys status', args: [CLI, '--data-dir', dataDir, '--json', 'keys', 'status'] }).stdout) as {
+      keychain?: { available: boolean };
+    };
 
     const times = new Map<Case, number[]>(all.map((c) => [c, []]));
     let readyToShow: number[] = [];
@@ -87,7 +89,9 @@ export async function runStartupBench(): Promise<void> {
     }
 
     const base = median(times.get(bare) ?? []);
-    process.stdout.write(`${ROUNDS} rounds, median wall time from spawn to exit; keychain ${keychain.keychain?.available === false ? 'unavailable' : 'available'}\n`);
+    process.stdout.write(
+      `${ROUNDS} rounds, median wall time from spawn to exit; keychain ${keychain.keychain?.available === false ? 'unavailable' : 'available'}\n`,
+    );
     process.stdout.write(`  ${bare.name.padEnd(30)} ${base.toFixed(0).padStart(6)} ms  1.00×\n`);
     for (const c of cases) {
       const ms = median(times.get(c) ?? []);

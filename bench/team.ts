@@ -121,7 +121,8 @@ export async function runTeamBench(): Promise<void> {
     });
     const hubConn = { query: (text: string, values?: readonly unknown[]) => bareClient.query(text, values as unknown[]) as never };
     const bareMs = await time(async () => {
-      for (let i = 0; i < bareRows.length; i += USAGE_BATCH) await pushHubUsage(hubConn, adminTeam.hubOrgId, adminTeam.memberId, bareRows.slice(i, i + USAGE_BATCH));
+      for (let i = 0; i < bareRows.length; i += USAGE_BATCH)
+        await pushHubUsage(hubConn, adminTeam.hubOrgId, adminTeam.memberId, bareRows.slice(i, i + USAGE_BATCH));
     });
     process.stdout.write(
       `push ${PUSH_EVENTS} usage events: ${Math.round(PUSH_EVENTS / (pushMs / 1000))} rows/s through the outbox; ` +

@@ -84,7 +84,8 @@ if (process.env.SKIP_INSTALL !== '1') {
       const asRoot = process.getuid?.() === 0;
       const apt = (/** @type {string[]} */ args) => (asRoot ? run('apt-get', args) : run('sudo', ['DEBIAN_FRONTEND=noninteractive', 'apt-get', ...args]));
       env.DEBIAN_FRONTEND = 'noninteractive';
-      if (!apt(['update', '-qq']) || !apt(['install', '-y', '-qq', '--no-install-recommends', ...missing])) stopEarly(`Could not install: ${missing.join(' ')}`);
+      if (!apt(['update', '-qq']) || !apt(['install', '-y', '-qq', '--no-install-recommends', ...missing]))
+        stopEarly(`Could not install: ${missing.join(' ')}`);
     }
   } else {
     note(`${process.platform}: no system packages are installed (see "npm test beyond Debian" in the README)`);

@@ -109,7 +109,8 @@ async function readContextFile<S extends z.ZodObject>(kind: Kind, path: string, 
     io.err(`warning: ${path}: ignored field "${key}"${suggestion ? `: did you mean "${suggestion}"?` : ` (known fields: ${known.join(', ')})`}`);
   }
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new UsageError(`The ${kind} file "${path}" ${describeProblems(value, parsed.error.issues)}. Fix the file and try again (${example}).`);
+  if (!parsed.success)
+    throw new UsageError(`The ${kind} file "${path}" ${describeProblems(value, parsed.error.issues)}. Fix the file and try again (${example}).`);
   return parsed.data;
 }
 

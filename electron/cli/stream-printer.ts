@@ -15,7 +15,9 @@ export function createStepStreamPrinter(write: (text: string) => void) {
         printed[i] = state;
         if (!state.heading) {
           if (!step.channel || step.body === undefined) return;
-          write(`${i > 0 ? '\n\n' : ''}Step ${step.step ?? i + 1} · day +${step.delayDays ?? '?'} · ${step.channel}${step.subject ? ` · ${step.subject}` : ''}\n  `);
+          write(
+            `${i > 0 ? '\n\n' : ''}Step ${step.step ?? i + 1} · day +${step.delayDays ?? '?'} · ${step.channel}${step.subject ? ` · ${step.subject}` : ''}\n  `,
+          );
           state.heading = true;
         }
         const body = step.body ?? '';

@@ -73,10 +73,18 @@ export function prepareDataDir(dir: string): void {
       const code = errnoOf(error);
       const above = nearestExisting(folder);
       if (code === 'ENOSPC') {
-        throw new AppError('storage', (w) => `The disk holding ${above.path} is full, so the data folder ${folder} cannot be created: free some space, ${otherFolder(w)}.`, { field: 'dataDir', cause: error });
+        throw new AppError(
+          'storage',
+          (w) => `The disk holding ${above.path} is full, so the data folder ${folder} cannot be created: free some space, ${otherFolder(w)}.`,
+          { field: 'dataDir', cause: error },
+        );
       }
       if (code === 'ENOTDIR' || above.isFile) {
-        throw new AppError('storage', (w) => `The data folder ${folder} cannot be created: ${above.path} is a file, not a folder. Check the path, ${otherFolder(w)}.`, { field: 'dataDir', cause: error });
+        throw new AppError(
+          'storage',
+          (w) => `The data folder ${folder} cannot be created: ${above.path} is a file, not a folder. Check the path, ${otherFolder(w)}.`,
+          { field: 'dataDir', cause: error },
+        );
       }
       const why = code === 'EROFS' || accessCode(above.path) === 'EROFS' ? 'the disk is read-only' : 'no permission to write there';
       throw new AppError(

@@ -183,7 +183,9 @@ export async function prepareElectronNative({ root, electronVersion, electronAbi
       return { ok: true, built: true };
     }
     wrongAbi = abi;
-    writeFileSync(paths.log, `\n${step.label} produced an addon for ABI ${abi ?? 'unknown'}, not Electron ${electronVersion}'s ABI ${electronAbi}.\n`, { flag: 'a' });
+    writeFileSync(paths.log, `\n${step.label} produced an addon for ABI ${abi ?? 'unknown'}, not Electron ${electronVersion}'s ABI ${electronAbi}.\n`, {
+      flag: 'a',
+    });
     rmSync(join(paths.dir, 'build'), { recursive: true, force: true });
   }
   const keptLog = join(root, 'node_modules', '.electron-native', 'better-sqlite3-build.log');

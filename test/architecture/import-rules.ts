@@ -19,7 +19,7 @@ export const IMPORT_RULES = {
   rendererIsDomOnly: 'the renderer imports no Node built-ins and nothing from electron/',
   coreNeverImportsElectron: 'the core (and the CLI and browser host built on it) never imports electron',
   sharedIsPure: 'shared/ imports no Node built-ins, no electron, nothing from electron/ or renderer/',
-  sdkOnlyInItsProvider: 'only a provider\'s own file imports its SDK',
+  sdkOnlyInItsProvider: "only a provider's own file imports its SDK",
   sqliteOnlyInStorage: 'only storage imports better-sqlite3',
   keychainOnlyInSecrets: 'only the secret store imports the keychain library',
   postgresOnlyInTeam: 'only the team hub client (electron/core/team/) imports pg',
@@ -55,7 +55,9 @@ export function findImports(source: string): string[] {
 }
 
 export function resolveRelative(from: string, specifier: string): string {
-  return normalize(join(dirname(from), specifier)).split('\\').join('/');
+  return normalize(join(dirname(from), specifier))
+    .split('\\')
+    .join('/');
 }
 
 /** Checks files against the table; returns every violation (none means the layering holds). */

@@ -68,7 +68,9 @@ describe.skipIf(!HAS_CORPUS)('batch classify: a folder of .eml files or an mbox,
   });
 
   it('reads an mbox whose last message is cut off: per-item error, no crash, the rest classified', async () => {
-    const messages = readdirSync(join(CORPUS, 'bounce')).slice(0, 3).map((n) => readFileSync(join(CORPUS, 'bounce', n), 'latin1'));
+    const messages = readdirSync(join(CORPUS, 'bounce'))
+      .slice(0, 3)
+      .map((n) => readFileSync(join(CORPUS, 'bounce', n), 'latin1'));
     const mbox =
       messages.map((m) => `From MAILER-DAEMON Thu Nov 26 10:00:00 2026\n${m.replace(/\r\n/g, '\n').replace(/^From /gm, '>From ')}\n`).join('') +
       'From broken@example.com Thu Nov 26 10:00:00 2026\nContent-Type: multipart/mixed; boundary="zz"\nSubject: cut\n\n--zz\nContent-Type: text/pl';
@@ -98,7 +100,10 @@ describe.skipIf(!HAS_CORPUS)('batch classify: a folder of .eml files or an mbox,
     mkdirSync(broken);
     const count = 510;
     for (let i = 0; i < count; i++) {
-      writeFileSync(join(broken, `m${String(i).padStart(4, '0')}.eml`), `From: x${i}@example.com\nMessage-ID: <m${i}@example.com>\nContent-Type: multipart/mixed; boundary="zz"\nSubject: cut ${i}\n\n--zz\nContent-Type: text/pl`);
+      writeFileSync(
+        join(broken, `m${String(i).padStart(4, '0')}.eml`),
+        `From: x${i}@example.com\nMessage-ID: <m${i}@example.com>\nContent-Type: multipart/mixed; boundary="zz"\nSubject: cut ${i}\n\n--zz\nContent-Type: text/pl`,
+      );
     }
     const out = join(dir, 'broken.csv');
     const run = await runCli(['--data-dir', dataDir, 'batch', 'classify', '--in', broken, '--out', out, '--rules-only'], { env });
@@ -121,7 +126,9 @@ describe.skipIf(!HAS_CORPUS)('batch classify: a folder of .eml files or an mbox,
     copyFileSync(join(CORPUS, 'bounce', expectDefined(bounces[2])), join(tree, 'other', 'c.eml'));
     const flat = await runCli(['--data-dir', dataDir, 'batch', 'classify', '--in', tree, '--out', join(dir, 'tree.csv'), '--rules-only'], { env });
     expect(flat.code).toBe(1);
-    expect(flat.stderr).toMatch(/error\[validation\]: The folder .*tree holds no \.eml or \.mbox files, only 2 folders \(2026, other\)\. Add --recursive to read the folders inside it\./);
+    expect(flat.stderr).toMatch(
+      /error\[validation\]: The folder .*tree holds no \.eml or \.mbox files, only 2 folders \(2026, other\)\. Add --recursive to read the folders inside it\./,
+    );
     const out = join(dir, 'tree.csv');
     const deep = await runCli(['--data-dir', dataDir, 'batch', 'classify', '--in', tree, '--out', out, '--rules-only', '--recursive'], { env });
     expect(deep.code, deep.stderr).toBe(0);

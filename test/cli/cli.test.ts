@@ -33,7 +33,10 @@ describe('the CLI against fake vendors, for all six providers', () => {
     fakes = await startFakeProviders();
     dir = mkdtempSync(join(tmpdir(), 'outreach-cli-'));
     dataDir = join(dir, 'data');
-    writeFileSync(join(dir, 'lead.json'), JSON.stringify({ firstName: 'Ada', lastName: 'Lovelace', company: 'Analytical Engines', jobTitle: 'CTO', industry: 'Computing' }));
+    writeFileSync(
+      join(dir, 'lead.json'),
+      JSON.stringify({ firstName: 'Ada', lastName: 'Lovelace', company: 'Analytical Engines', jobTitle: 'CTO', industry: 'Computing' }),
+    );
     writeFileSync(
       join(dir, 'business.json'),
       JSON.stringify({ companyName: 'Acme Outreach', valueProposition: 'We book meetings with the right people.', senderName: 'Sam Seller', tone: 'friendly' }),
@@ -75,7 +78,22 @@ describe('the CLI against fake vendors, for all six providers', () => {
     expect(streamed.code, streamed.stderr).toBe(0);
     expect(streamed.stdout.trim()).toBe(chat.stdout.trim());
 
-    const args = ['generate', '--lead', join(dir, 'lead.json'), '--business', join(dir, 'business.json'), '--steps', '3', '--channels', 'email,sms', '--delays', '0,2,6', '--subjects', '--provider', p];
+    const args = [
+      'generate',
+      '--lead',
+      join(dir, 'lead.json'),
+      '--business',
+      join(dir, 'business.json'),
+      '--steps',
+      '3',
+      '--channels',
+      'email,sms',
+      '--delays',
+      '0,2,6',
+      '--subjects',
+      '--provider',
+      p,
+    ];
     const generated = await cli(['--json', ...args]);
     expect(generated.code, generated.stderr).toBe(0);
     const sequence = JSON.parse(generated.stdout);
@@ -117,7 +135,12 @@ describe('the CLI against fake vendors, for all six providers', () => {
   });
 
   it('reports a rejected key as error[auth] with the fix, exit code 1, and records the failed call', async () => {
-    fakes.openai.script({ status: 401, body: { error: { message: 'Incorrect API key provided: sk-can****0b. You can find your API key at …', type: 'invalid_request_error', code: 'invalid_api_key' } } });
+    fakes.openai.script({
+      status: 401,
+      body: {
+        error: { message: 'Incorrect API key provided: sk-can****0b. You can find your API key at …', type: 'invalid_request_error', code: 'invalid_api_key' },
+      },
+    });
     const run = await cli(['test', 'openai']);
     expect(run.code).toBe(1);
     // The CLI names the command that fixes it, not the app's Settings screen.

@@ -36,10 +36,28 @@ describe('one job, one process: a second runner refuses naming the holder; after
 
   it('refuses a second CLI and the host while the first runs, then kills the first, resumes, and ends with 200 sequences, no duplicates, usage counted once', async () => {
     const out = join(dir, 'out.csv');
-    const child = spawn(process.execPath, [CLI_BIN, '--data-dir', dataDir, 'batch', 'generate', '--leads', join(dir, 'leads.csv'), '--business', join(dir, 'business.json'), '--out', out, '--concurrency', String(CONCURRENCY)], {
-      env: cleanEnv(env()),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        CLI_BIN,
+        '--data-dir',
+        dataDir,
+        'batch',
+        'generate',
+        '--leads',
+        join(dir, 'leads.csv'),
+        '--business',
+        join(dir, 'business.json'),
+        '--out',
+        out,
+        '--concurrency',
+        String(CONCURRENCY),
+      ],
+      {
+        env: cleanEnv(env()),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const exited = new Promise<number | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal === 'SIGKILL' ? -9 : _code)));
     await fake.waitForCalls(LEADS / 10);
     // The vendor stops answering: the first run holds its job, its calls in flight, while others try.
@@ -50,7 +68,9 @@ describe('one job, one process: a second runner refuses naming the holder; after
     expect(job.status).toBe('running');
 
     // A second process: the CLI's resume and cancel are refused at once, naming the holder, and change nothing.
-    const holder = new RegExp(`error\\[conflict\\]: Job ${job.id} is already running in the CLI \\(pid ${child.pid}\\) since \\d\\d:\\d\\d\\. Nothing was changed`);
+    const holder = new RegExp(
+      `error\\[conflict\\]: Job ${job.id} is already running in the CLI \\(pid ${child.pid}\\) since \\d\\d:\\d\\d\\. Nothing was changed`,
+    );
     for (const action of ['resume', 'cancel']) {
       const second = await runCli(['--data-dir', dataDir, 'jobs', action, job.id], { env: env() });
       expect(second.code, second.stderr).toBe(1);

@@ -47,7 +47,10 @@ process.on('exit', () => appendFileSync(process.env.OUTREACH_TRACE_FILE, Object.
   async function packagesLoadedBy(args: string[], name: string): Promise<string[]> {
     const trace = join(dir, `${name}.trace`);
     writeFileSync(trace, '');
-    const child = spawn(process.execPath, ['--import', register, CLI_BIN, ...args], { env: cleanEnv({ OUTREACH_TRACE_FILE: trace }), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', register, CLI_BIN, ...args], {
+      env: cleanEnv({ OUTREACH_TRACE_FILE: trace }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
     child.stdout.resume();

@@ -4,15 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli';
-import {
-  EXCEL_CSV_WINDOWS_1252,
-  EXCEL_UNICODE_TEXT,
-  GOOGLE_CONTACTS,
-  LINKEDIN_CONNECTIONS,
-  OUTLOOK_CONTACTS,
-  SEP_LINE_CSV,
-  utf8,
-} from '../csv/lead-files';
+import { EXCEL_CSV_WINDOWS_1252, EXCEL_UNICODE_TEXT, GOOGLE_CONTACTS, LINKEDIN_CONNECTIONS, OUTLOOK_CONTACTS, SEP_LINE_CSV, utf8 } from '../csv/lead-files';
 import { expectDefined } from '../helpers/expect-defined';
 
 interface ImportJson {
@@ -112,7 +104,19 @@ describe('outreach-desk leads import / leads list', () => {
   it('takes --encoding, --delimiter, --map and --on-duplicate', async () => {
     freshData();
     // Forced Windows-1252 on a Latin-1-only file, and a forced tab.
-    const forced = await importJson([file('tabs.txt', Buffer.from('Who\tMail\tOrg\r\nRené\tr@x.example\tCafé\r\n', 'latin1')), '--encoding', 'windows-1252', '--delimiter', 'tab', '--map', 'Who=firstName', '--map', 'Mail=email', '--map', 'Org=company']);
+    const forced = await importJson([
+      file('tabs.txt', Buffer.from('Who\tMail\tOrg\r\nRené\tr@x.example\tCafé\r\n', 'latin1')),
+      '--encoding',
+      'windows-1252',
+      '--delimiter',
+      'tab',
+      '--map',
+      'Who=firstName',
+      '--map',
+      'Mail=email',
+      '--map',
+      'Org=company',
+    ]);
     expect(forced).toMatchObject({ imported: 1, encoding: 'windows-1252', delimiter: '\t', warnings: [] });
     // --map overrides the suggestion; the suggested field moves to the user's column.
     const csv = file('two-emails.csv', utf8('Name,Email,Work email\nDana,dana@home.example,dana@contoso.example\n'));
@@ -132,7 +136,12 @@ describe('outreach-desk leads import / leads list', () => {
     const typo = await cli(['leads', 'import', csv, '--map', 'Wrok email=email']);
     expect(typo.code).toBe(1);
     expect(typo.stderr).toMatch(/no column "Wrok email"\. Its columns are: "Name", "Email", "Work email"\. Nothing was imported/);
-    for (const args of [['--on-duplicate', 'merge'], ['--encoding', 'latin9'], ['--delimiter', '|'], ['--map', 'Email']]) {
+    for (const args of [
+      ['--on-duplicate', 'merge'],
+      ['--encoding', 'latin9'],
+      ['--delimiter', '|'],
+      ['--map', 'Email'],
+    ]) {
       const bad = await cli(['leads', 'import', csv, ...args]);
       expect(bad.code, args.join(' ')).toBe(2);
       expect(bad.stderr).toMatch(/^error\[usage\]/);

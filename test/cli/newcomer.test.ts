@@ -28,7 +28,13 @@ describe('the CLI for a newcomer', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     closedPort = (server.address() as { port: number }).port;
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    const set = await cli(['settings', 'set', 'provider=openai', `baseUrl.openai=${fake.baseURLFor('openai')}`, `baseUrl.local=http://127.0.0.1:${closedPort}/v1`]);
+    const set = await cli([
+      'settings',
+      'set',
+      'provider=openai',
+      `baseUrl.openai=${fake.baseURLFor('openai')}`,
+      `baseUrl.local=http://127.0.0.1:${closedPort}/v1`,
+    ]);
     expect(set.code, set.stderr).toBe(0);
   });
 
@@ -78,7 +84,9 @@ describe('the CLI for a newcomer', () => {
     expect(run.code).toBe(2);
     const lines = run.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain(`error[usage]: The business file "${business}" is missing "companyName", "valueProposition" and "senderName", and has a problem: "tone": `);
+    expect(lines[0]).toContain(
+      `error[usage]: The business file "${business}" is missing "companyName", "valueProposition" and "senderName", and has a problem: "tone": `,
+    );
     expect(lines[0]).toContain('examples/business.json');
     expect(fake.calls.length).toBe(before);
   });

@@ -5,7 +5,15 @@ import { contract, CHANNEL_NAMES, type ChannelName } from '../../shared/ipc/cont
 import { startCoreFixture, type CoreFixture } from '../helpers/core-fixture';
 import { expectDefined } from '../helpers/expect-defined';
 
-type JsonSchema = { type?: string | string[]; properties?: Record<string, JsonSchema>; required?: string[]; maxLength?: number; enum?: unknown[]; anyOf?: JsonSchema[]; const?: unknown };
+type JsonSchema = {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  maxLength?: number;
+  enum?: unknown[];
+  anyOf?: JsonSchema[];
+  const?: unknown;
+};
 
 /** The top-level object schema of a channel's input (unwrapping `optional`). */
 function objectSchemaOf(channel: ChannelName): JsonSchema | null {

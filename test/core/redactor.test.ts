@@ -87,7 +87,13 @@ describe('redactSecrets', () => {
     const dataDir = join(tempDir(), 'helpdesk-archive2026');
     mkdirSync(dataDir);
     openStore({ dataDir }).close();
-    const failing: Migration = { version: LATEST_SCHEMA_VERSION + 1, name: 'broken', up: () => { throw new Error('boom'); } };
+    const failing: Migration = {
+      version: LATEST_SCHEMA_VERSION + 1,
+      name: 'broken',
+      up: () => {
+        throw new Error('boom');
+      },
+    };
     let caught: unknown;
     try {
       openStore({ dataDir, migrations: [...MIGRATIONS, failing] });

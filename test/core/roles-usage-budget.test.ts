@@ -52,14 +52,22 @@ describe('solo mode: one person, the owner; profiles are conveniences', () => {
     for (const [input, field] of cases) {
       const result = await f.raw('settings:update-llm', input);
       expect(result.error, JSON.stringify(input)).toMatchObject({ code: 'validation', field });
-      expect(expectDefined(result.error).message).toMatch(field === 'settings.fallbackOrder' ? /lists a provider twice/ : new RegExp(field.replace(/\./g, '\\.')));
+      expect(expectDefined(result.error).message).toMatch(
+        field === 'settings.fallbackOrder' ? /lists a provider twice/ : new RegExp(field.replace(/\./g, '\\.')),
+      );
     }
     expect(await f.call('settings:get-llm', undefined)).toEqual(before);
     await f.call('session:switch-user', { userId: expectDefined((await f.call('users:list', undefined)).find((u) => u.role === 'member')).id });
   });
 
   it('records who drafted: the current profile', async () => {
-    const draft = await f.call('sequences:generate', { requestId: 'req-member-0001', lead, business, options: { numberOfSteps: 2, channels: ['email'] }, provider: 'openai' });
+    const draft = await f.call('sequences:generate', {
+      requestId: 'req-member-0001',
+      lead,
+      business,
+      options: { numberOfSteps: 2, channels: ['email'] },
+      provider: 'openai',
+    });
     const saved = await f.call('sequences:save', { title: 'Member draft', status: 'draft', steps: draft.steps });
     expect(saved.createdBy).toBe((await f.call('session:get', undefined)).user.id);
   });
@@ -86,11 +94,20 @@ describe('usage: every call recorded once, totals equal the calls made', () => {
     const tested = await f.call('llm:test', {});
     results.push({ usage: tested.usage, costUsd: tested.cost.usd });
     for (let i = 0; i < 3; i++) {
-      const s = await f.call('sequences:generate', { requestId: `req-usage-${i}-000`, lead, business, options: { numberOfSteps: 3, channels: ['email', 'sms'] }, provider: i === 2 ? 'anthropic' : undefined });
+      const s = await f.call('sequences:generate', {
+        requestId: `req-usage-${i}-000`,
+        lead,
+        business,
+        options: { numberOfSteps: 3, channels: ['email', 'sms'] },
+        provider: i === 2 ? 'anthropic' : undefined,
+      });
       results.push({ usage: s.usage, costUsd: s.cost.usd });
     }
     await f.call('replies:classify', { text: 'Sounds good, can we meet Thursday?' });
-    f.fakes.openai.script({ status: 529, body: { error: { message: 'Overloaded', type: 'overloaded_error' } } }, { status: 401, body: { error: { message: 'bad key', type: 'invalid_request_error', code: 'invalid_api_key' } } });
+    f.fakes.openai.script(
+      { status: 529, body: { error: { message: 'Overloaded', type: 'overloaded_error' } } },
+      { status: 401, body: { error: { message: 'bad key', type: 'invalid_request_error', code: 'invalid_api_key' } } },
+    );
     const failed = await f.raw('llm:test', {});
     expect(failed.ok).toBe(false);
 

@@ -21,7 +21,21 @@ export function utf8(text: string, bom = false): Buffer {
   return Buffer.concat([bom ? Buffer.from([0xef, 0xbb, 0xbf]) : Buffer.alloc(0), Buffer.from(text, 'utf8')]);
 }
 
-const CP1252_EXTRA: Record<string, number> = { '€': 0x80, '‚': 0x82, '„': 0x84, '…': 0x85, '‘': 0x91, '’': 0x92, '“': 0x93, '”': 0x94, '–': 0x96, '—': 0x97, 'œ': 0x9c, 'Š': 0x8a, 'š': 0x9a };
+const CP1252_EXTRA: Record<string, number> = {
+  '€': 0x80,
+  '‚': 0x82,
+  '„': 0x84,
+  '…': 0x85,
+  '‘': 0x91,
+  '’': 0x92,
+  '“': 0x93,
+  '”': 0x94,
+  '–': 0x96,
+  '—': 0x97,
+  œ: 0x9c,
+  Š: 0x8a,
+  š: 0x9a,
+};
 
 /** Windows-1252, as Excel's plain "CSV" writes on Western Windows. Throws on a character it cannot hold. */
 export function windows1252(text: string): Buffer {
@@ -57,12 +71,7 @@ export const EXCEL_CSV_WINDOWS_1252 = windows1252(
 
 /** A semicolon file with Excel's `sep=;` first line (and commas in the data that would fool a guess). */
 export const SEP_LINE_CSV = utf8(
-  crlf([
-    'sep=;',
-    'First Name;Last Name;Email;Company',
-    'Ana;Lee, Jr.;ana@example.com;Acme, Inc.',
-    'Bo;Li, Sr.;bo@example.com;Initech, LLC',
-  ]),
+  crlf(['sep=;', 'First Name;Last Name;Email;Company', 'Ana;Lee, Jr.;ana@example.com;Acme, Inc.', 'Bo;Li, Sr.;bo@example.com;Initech, LLC']),
 );
 
 /** LinkedIn → Settings → Get a copy of your data → Connections.csv: a "Notes:" preamble above the header. */

@@ -1,13 +1,7 @@
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { leadContextSchema } from '../../shared/domain/lead';
-import {
-  exportRowErrorsCsv,
-  parseLeadCsv,
-  previewLeadCsv,
-  suggestLeadMapping,
-  type LeadColumnMapping,
-} from '../../electron/core/csv';
+import { exportRowErrorsCsv, parseLeadCsv, previewLeadCsv, suggestLeadMapping, type LeadColumnMapping } from '../../electron/core/csv';
 import { AppError } from '../../electron/core/errors';
 import { expectDefined } from '../helpers/expect-defined';
 
@@ -20,7 +14,8 @@ const BASIC_MAPPING: LeadColumnMapping = {
 
 describe('previewLeadCsv', () => {
   it('reads a UTF-8 file with a BOM and suggests a mapping from common header spellings', async () => {
-    const csv = '\uFEFFFirst Name,Surname,E-mail Address,Company Name,Job Title,LinkedIn,Favourite colour\r\n' +
+    const csv =
+      '\uFEFFFirst Name,Surname,E-mail Address,Company Name,Job Title,LinkedIn,Favourite colour\r\n' +
       'Zoë,Müller,zoe@example.com,Acme GmbH,CTO,https://linkedin.com/in/zoe,blue\r\n';
     const preview = await previewLeadCsv(csv);
     expect(preview.headers).toEqual(['First Name', 'Surname', 'E-mail Address', 'Company Name', 'Job Title', 'LinkedIn', 'Favourite colour']);
@@ -61,8 +56,8 @@ describe('previewLeadCsv', () => {
 
 describe('parseLeadCsv', () => {
   it('keeps quoted fields with embedded delimiters, quotes and newlines intact', async () => {
-    const csv = 'First name,Last name,Email,Company,Notes\r\n' +
-      '"Ann","O\'Neil","ann@example.com","Acme, Inc.","Met at ""SaaStr""\r\nwants a demo; call Tue"\r\n';
+    const csv =
+      'First name,Last name,Email,Company,Notes\r\n' + '"Ann","O\'Neil","ann@example.com","Acme, Inc.","Met at ""SaaStr""\r\nwants a demo; call Tue"\r\n';
     const result = await parseLeadCsv(csv, BASIC_MAPPING);
     expect(result.errors).toEqual([]);
     expect(result.rows).toEqual([
@@ -146,7 +141,10 @@ describe('parseLeadCsv', () => {
   it('exports the refused rows as CSV', async () => {
     const result = await parseLeadCsv('Email,Company\nbad,Acme\n', { Email: 'email', Company: 'company' });
     const parsed = Papa.parse<string[]>(exportRowErrorsCsv(result.errors), { skipEmptyLines: true }).data;
-    expect(parsed).toEqual([['row', 'message'], ['2', 'Row 2: "bad" is not a valid email address.']]);
+    expect(parsed).toEqual([
+      ['row', 'message'],
+      ['2', 'Row 2: "bad" is not a valid email address.'],
+    ]);
   });
 
   it('parses 100,000 rows in slices, yielding to the event loop, with every row accounted for', async () => {

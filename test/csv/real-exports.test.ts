@@ -160,8 +160,14 @@ describe('headers of real exports map without help', () => {
   it('HubSpot: "First Name", "Company Name", "Phone Number"; the email domain is lower-cased', async () => {
     const { preview, leads } = await importWithSuggestion(HUBSPOT_CONTACTS);
     expect(preview.suggestedMapping).toMatchObject({
-      'Record ID': 'custom', 'First Name': 'firstName', 'Last Name': 'lastName', Email: 'email', 'Phone Number': 'phone',
-      'Company Name': 'company', 'Job Title': 'jobTitle', 'Lifecycle Stage': 'custom',
+      'Record ID': 'custom',
+      'First Name': 'firstName',
+      'Last Name': 'lastName',
+      Email: 'email',
+      'Phone Number': 'phone',
+      'Company Name': 'company',
+      'Job Title': 'jobTitle',
+      'Lifecycle Stage': 'custom',
     });
     expect(leads[1]).toMatchObject({ firstName: 'Lee', email: 'Lee.Park@fabrikam.example', company: 'Fabrikam', jobTitle: 'Head of FP&A' });
   });
@@ -175,8 +181,13 @@ describe('headers of real exports map without help', () => {
   it('Pipedrive: "Person - …" headers, the work email over the home one', async () => {
     const { preview, leads } = await importWithSuggestion(PIPEDRIVE_PEOPLE);
     expect(preview.suggestedMapping).toMatchObject({
-      'Person - First name': 'firstName', 'Person - Last name': 'lastName', 'Person - Organization': 'company',
-      'Person - Email - Work': 'email', 'Person - Email - Home': 'custom', 'Person - Phone - Work': 'phone', 'Person - Job title': 'jobTitle',
+      'Person - First name': 'firstName',
+      'Person - Last name': 'lastName',
+      'Person - Organization': 'company',
+      'Person - Email - Work': 'email',
+      'Person - Email - Home': 'custom',
+      'Person - Phone - Work': 'phone',
+      'Person - Job title': 'jobTitle',
       'Person - Name': 'custom',
     });
     expect(leads[0]).toMatchObject({ firstName: 'Ida', email: 'ida@proseware.example', company: 'Proseware', jobTitle: 'CFO' });
@@ -186,8 +197,15 @@ describe('headers of real exports map without help', () => {
   it('Apollo: "Title" is the job title; "Email Status" and the company LinkedIn are not the lead\'s', async () => {
     const { preview, leads } = await importWithSuggestion(APOLLO_PEOPLE);
     expect(preview.suggestedMapping).toMatchObject({
-      Title: 'jobTitle', Company: 'company', 'Company Name for Emails': 'custom', Email: 'email', 'Email Status': 'custom',
-      'Mobile Phone': 'phone', 'Person Linkedin Url': 'linkedinUrl', 'Company Linkedin Url': 'custom', Industry: 'industry',
+      Title: 'jobTitle',
+      Company: 'company',
+      'Company Name for Emails': 'custom',
+      Email: 'email',
+      'Email Status': 'custom',
+      'Mobile Phone': 'phone',
+      'Person Linkedin Url': 'linkedinUrl',
+      'Company Linkedin Url': 'custom',
+      Industry: 'industry',
     });
     expect(leads[0]).toMatchObject({ jobTitle: 'Chief Revenue Officer', linkedinUrl: 'http://www.linkedin.com/in/rajpatel', email: 'raj@litware.example' });
   });
@@ -195,17 +213,34 @@ describe('headers of real exports map without help', () => {
   it('Google Contacts: "E-mail 1 - Value", "Organization Name", "Organization Title"; labels stay custom', async () => {
     const { preview, leads } = await importWithSuggestion(GOOGLE_CONTACTS);
     expect(preview.suggestedMapping).toMatchObject({
-      'First Name': 'firstName', 'Last Name': 'lastName', 'Organization Name': 'company', 'Organization Title': 'jobTitle',
-      'E-mail 1 - Label': 'custom', 'E-mail 1 - Value': 'email', 'E-mail 2 - Value': 'custom', 'Phone 1 - Value': 'phone',
+      'First Name': 'firstName',
+      'Last Name': 'lastName',
+      'Organization Name': 'company',
+      'Organization Title': 'jobTitle',
+      'E-mail 1 - Label': 'custom',
+      'E-mail 1 - Value': 'email',
+      'E-mail 2 - Value': 'custom',
+      'Phone 1 - Value': 'phone',
     });
-    expect(leads[0]).toMatchObject({ firstName: 'Lena', email: 'lena@tailspin.example', company: 'Tailspin Toys', jobTitle: 'Buyer', phone: '+49 170 1234567' });
+    expect(leads[0]).toMatchObject({
+      firstName: 'Lena',
+      email: 'lena@tailspin.example',
+      company: 'Tailspin Toys',
+      jobTitle: 'Buyer',
+      phone: '+49 170 1234567',
+    });
   });
 
   it('Outlook: "E-mail Address"; its "Title" is a salutation and never the job title', async () => {
     const { preview, leads } = await importWithSuggestion(OUTLOOK_CONTACTS);
     expect(preview.suggestedMapping).toMatchObject({
-      Title: 'custom', 'Job Title': 'jobTitle', 'E-mail Address': 'email', 'E-mail 2 Address': 'custom',
-      'E-mail Display Name': 'custom', Company: 'company', 'Business Phone': 'phone',
+      Title: 'custom',
+      'Job Title': 'jobTitle',
+      'E-mail Address': 'email',
+      'E-mail 2 Address': 'custom',
+      'E-mail Display Name': 'custom',
+      Company: 'company',
+      'Business Phone': 'phone',
     });
     expect(leads.map((l) => l.jobTitle)).toEqual(['Sales Director', 'Editor']);
     expect(expectDefined(leads[0]).customFields).toMatchObject({ Title: 'Ms.' });
@@ -217,9 +252,7 @@ describe('headers of real exports map without help', () => {
 
 describe('emails', () => {
   it('trims, strips mailto:, lower-cases the domain, and refuses an invalid address as a row error', async () => {
-    const csv = utf8(
-      'Name,Email\nA, ana@Example.COM \nB,mailto:Bo@Initech.Example\nC,MAILTO:cy@x.io?subject=Hi\nD,not an email\nE,dee@\u0000x.io\n',
-    );
+    const csv = utf8('Name,Email\nA, ana@Example.COM \nB,mailto:Bo@Initech.Example\nC,MAILTO:cy@x.io?subject=Hi\nD,not an email\nE,dee@\u0000x.io\n');
     const parsed = await parseLeadCsv(csv, { Name: 'firstName', Email: 'email' });
     expect(parsed.rows.map((r) => r.lead.email)).toEqual(['ana@example.com', 'Bo@initech.example', 'cy@x.io']);
     expect(parsed.errors.map((e) => e.row)).toEqual([5, 6]);

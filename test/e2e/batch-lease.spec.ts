@@ -15,7 +15,9 @@ function startStandIn(): ChildProcess {
 function leaseJobToCli(app: TestApp, pid: number): string {
   const { records, jobs } = app.core.services;
   const profile = records.profiles.save({ companyName: 'Northwind', valueProposition: 'Forecasts you can trust', senderName: 'Maya' });
-  const leadIds = ['Dana', 'Lee', 'Sam'].map((firstName) => records.leads.save({ firstName, company: 'Contoso', email: `${firstName.toLowerCase()}@contoso.example` }).id);
+  const leadIds = ['Dana', 'Lee', 'Sam'].map(
+    (firstName) => records.leads.save({ firstName, company: 'Contoso', email: `${firstName.toLowerCase()}@contoso.example` }).id,
+  );
   const job = jobs.createGenerate(
     { leadIds, businessProfileId: profile.id, options: { numberOfSteps: 2, channels: ['email'], includeSubjects: true }, provider: 'openai' },
     { start: false },

@@ -45,7 +45,10 @@ test('batch: import a CSV with a mapping step, run a job, pause, resume, retry a
   expect(await readDownload(await errorsDownload)).toContain('not-an-email');
 
   // The first lead's call fails for good; the rest are slow enough to pause in the middle.
-  app.fakes.openai.script({ status: 400, body: { error: { message: 'Unsupported parameter: temperature.', type: 'invalid_request_error', param: 'temperature', code: null } } });
+  app.fakes.openai.script({
+    status: 400,
+    body: { error: { message: 'Unsupported parameter: temperature.', type: 'invalid_request_error', param: 'temperature', code: null } },
+  });
   // Long enough to read the counts and press Pause on a busy machine; Pause aborts the call in flight.
   app.fakes.openai.setLatency(60_000);
   await page.getByLabel('Steps per lead').fill('2');

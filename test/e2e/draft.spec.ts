@@ -2,8 +2,20 @@ import { expect, goTo, openApp, saveScreen, seriousA11yViolations, test, connect
 
 const SEQUENCE = {
   steps: [
-    { step: 1, delay_days: 0, channel: 'email', subject: 'Forecasts for {{company}}', body: 'Hi {{firstName}}, finance teams like yours cut forecast time in half with Northwind.' },
-    { step: 2, delay_days: 3, channel: 'email', subject: 'Worth a look?', body: 'Hi {{firstName}}, a 15-minute call next week could show how {{company}} would use it.' },
+    {
+      step: 1,
+      delay_days: 0,
+      channel: 'email',
+      subject: 'Forecasts for {{company}}',
+      body: 'Hi {{firstName}}, finance teams like yours cut forecast time in half with Northwind.',
+    },
+    {
+      step: 2,
+      delay_days: 3,
+      channel: 'email',
+      subject: 'Worth a look?',
+      body: 'Hi {{firstName}}, a 15-minute call next week could show how {{company}} would use it.',
+    },
   ],
 };
 

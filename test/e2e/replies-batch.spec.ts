@@ -62,20 +62,25 @@ test('reply batch: .eml files, rules first, the model for the rest, pause, resum
   await openApp(page, app);
   await openReplyBatch(page, 'replies');
 
-  await page.getByLabel('Choose .eml or .mbox files').setInputFiles([
-    ...BOUNCES.map((n) => corpusFile('bounce', n)),
-    ...OUT_OF_OFFICE.map((n) => corpusFile('out_of_office', n)),
-    ...HUMAN.map((n) => corpusFile('human', n)),
-    { name: 'damaged.eml', mimeType: 'message/rfc822', buffer: Buffer.from(DAMAGED) },
-    { name: 'quarterly-report.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7') },
-  ]);
+  await page
+    .getByLabel('Choose .eml or .mbox files')
+    .setInputFiles([
+      ...BOUNCES.map((n) => corpusFile('bounce', n)),
+      ...OUT_OF_OFFICE.map((n) => corpusFile('out_of_office', n)),
+      ...HUMAN.map((n) => corpusFile('human', n)),
+      { name: 'damaged.eml', mimeType: 'message/rfc822', buffer: Buffer.from(DAMAGED) },
+      { name: 'quarterly-report.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7') },
+    ]);
   await expect(page.getByTestId('reply-batch-summary')).toContainText('12 files');
   await expect(page.getByText('Skipped quarterly-report.pdf: only .eml, .txt and .mbox files hold replies.')).toBeVisible();
   await expect(page.getByRole('list', { name: 'Chosen files' })).toContainText('and 4 more');
   await saveScreen(page, 'flow-batch-replies-chosen', 'light');
 
   // The first model call fails for good; the rest answer slowly, so the job can be paused mid-way.
-  app.fakes.openai.script({ status: 400, body: { error: { message: 'Unsupported parameter: temperature.', type: 'invalid_request_error', param: 'temperature', code: null } } });
+  app.fakes.openai.script({
+    status: 400,
+    body: { error: { message: 'Unsupported parameter: temperature.', type: 'invalid_request_error', param: 'temperature', code: null } },
+  });
   // Long enough that the counts can be read on a busy machine; Pause aborts the calls in flight.
   app.fakes.openai.setLatency(60_000);
   await page.getByRole('button', { name: 'Classify 12 files' }).click();
@@ -112,7 +117,7 @@ test('reply batch: .eml files, rules first, the model for the rest, pause, resum
   await expect(damagedRow).toContainText('Fix the input');
   const refusedRow = failed.getByRole('row').filter({ hasText: 'Invalid request' });
   await expect(refusedRow).toHaveCount(1);
-  const refusedName = expectDefined((await refusedRow.getByRole('cell').first().textContent()));
+  const refusedName = expectDefined(await refusedRow.getByRole('cell').first().textContent());
   expect(HUMAN).toContain(refusedName);
   await saveScreen(page, 'flow-batch-replies-failed', 'light');
 
@@ -145,9 +150,18 @@ test('reply batch, rules only: an mbox with a cut-off last message makes no mode
   await openApp(page, app);
   await openReplyBatch(page, 'tab');
 
-  const messages = [corpusFile('bounce', expectDefined(BOUNCES[0])), corpusFile('bounce', expectDefined(BOUNCES[1])), corpusFile('out_of_office', expectDefined(OUT_OF_OFFICE[0])), corpusFile('human', expectDefined(HUMAN[0]))];
+  const messages = [
+    corpusFile('bounce', expectDefined(BOUNCES[0])),
+    corpusFile('bounce', expectDefined(BOUNCES[1])),
+    corpusFile('out_of_office', expectDefined(OUT_OF_OFFICE[0])),
+    corpusFile('human', expectDefined(HUMAN[0])),
+  ];
   // mboxrd: each message after a "From " line and before a blank line, with body lines starting "From " escaped.
-  const asMboxEntry = (text: string) => `${text.replace(/\r\n/g, '\n').replace(/^(>*)From /gm, '>$1From ').replace(/\n?$/, '\n')}\n`;
+  const asMboxEntry = (text: string) =>
+    `${text
+      .replace(/\r\n/g, '\n')
+      .replace(/^(>*)From /gm, '>$1From ')
+      .replace(/\n?$/, '\n')}\n`;
   const mbox =
     messages.map((m) => `From sender@example.com Thu Nov 26 10:00:00 2026\n${asMboxEntry(m.buffer.toString('latin1'))}`).join('') +
     `From dana@contoso.example Thu Nov 26 10:00:00 2026\n${DAMAGED.replace(/\r\n/g, '\n')}`;

@@ -16,7 +16,13 @@ export async function seedWorkspace(app: TestApp): Promise<{ sequenceId: string;
     senderTitle: 'Account Executive',
     cta: 'a 15-minute call next week',
   });
-  const lead = await app.call('leads:save', { firstName: 'Dana', lastName: 'Okafor', email: 'dana@contoso.example', company: 'Contoso Retail', jobTitle: 'CFO' });
+  const lead = await app.call('leads:save', {
+    firstName: 'Dana',
+    lastName: 'Okafor',
+    email: 'dana@contoso.example',
+    company: 'Contoso Retail',
+    jobTitle: 'CFO',
+  });
   const options = { numberOfSteps: 3, channels: ['email' as const], includeSubjects: true, language: 'English' };
   const generated = await app.call('sequences:generate', { leadId: lead.id, businessProfileId: profile.id, options, requestId: randomUUID() });
   const saved = await app.call('sequences:save', {

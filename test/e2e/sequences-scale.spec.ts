@@ -13,7 +13,13 @@ function titleOf(n: number): string {
 function seedSequences(app: TestApp): void {
   const sequences = app.core.store.forOrg(app.core.store.orgs.ensureFirstRun().org.id).sequences;
   const steps = [
-    { step: 1, delay_days: 0, channel: 'email' as const, subject: 'Forecasts for {{company}}', body: 'Hi {{firstName}}, finance teams like yours cut forecast time in half.' },
+    {
+      step: 1,
+      delay_days: 0,
+      channel: 'email' as const,
+      subject: 'Forecasts for {{company}}',
+      body: 'Hi {{firstName}}, finance teams like yours cut forecast time in half.',
+    },
     { step: 2, delay_days: 3, channel: 'email' as const, subject: 'Worth a look?', body: 'Hi {{firstName}}, would a 15-minute call next week suit you?' },
   ];
   app.core.store.transaction(() => {

@@ -545,11 +545,16 @@ export async function startFakeProvider(kind: FakeKind, options: FakeProviderOpt
       const limit = settings.requestsPerMinute;
       if (recent.length >= limit) {
         const resetMs = 60_000 - (now - (recent[0] ?? now));
-        await send(res, call, {
-          status: 429,
-          headers: { ...rateLimitHeaders(kind, limit, 0, resetMs), 'retry-after': String(Math.max(1, Math.ceil(resetMs / 1000))) },
-          body: rateLimitErrorBody(kind),
-        }, {});
+        await send(
+          res,
+          call,
+          {
+            status: 429,
+            headers: { ...rateLimitHeaders(kind, limit, 0, resetMs), 'retry-after': String(Math.max(1, Math.ceil(resetMs / 1000))) },
+            body: rateLimitErrorBody(kind),
+          },
+          {},
+        );
         return;
       }
       recent.push(now);

@@ -114,7 +114,11 @@ describe.each(ALL_PROVIDERS)('%s', (name) => {
   });
 
   it('retries a 429 with retry-after and reports the rate limit', async () => {
-    const limited = { status: 429, headers: { 'retry-after': '0.01', 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '12ms' }, body: errorBody(kind, 'rate') };
+    const limited = {
+      status: 429,
+      headers: { 'retry-after': '0.01', 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '12ms' },
+      body: errorBody(kind, 'rate'),
+    };
     fake.script(limited, limited);
     const reports: RateLimitInfo[] = [];
     const response = await providerFor(name, fakes).chat([{ role: 'user', content: 'hi' }], { onRateLimit: (info) => reports.push(info) });
@@ -216,7 +220,10 @@ describe.each(ALL_PROVIDERS)('%s', (name) => {
   });
 
   it('repairs empty content once, summing usage and telling the model what was wrong', async () => {
-    fake.script({ reply: { text: '', usage: { input: 40, output: 1 } } }, { reply: { text: JSON.stringify(classification), usage: { input: 60, output: 20 } } });
+    fake.script(
+      { reply: { text: '', usage: { input: 40, output: 1 } } },
+      { reply: { text: JSON.stringify(classification), usage: { input: 60, output: 20 } } },
+    );
     const result = await providerFor(name, fakes).classifyReply('How much?', 'Hi');
     expect(result).toMatchObject({ classification: 'question', usage: { inputTokens: 100, outputTokens: 21 } });
     expect(fake.calls).toHaveLength(2);
@@ -290,14 +297,16 @@ describe('configuration', () => {
       expect(error).toMatchObject({ code: 'no_key', provider: name });
       expect((error as Error).message).toMatch(/Settings → Providers/);
     }
-    expect((() => {
-      try {
-        getLLMProvider('openai', {});
-      } catch (e) {
-        return (e as Error).message;
-      }
-      return '';
-    })()).toBe('No OpenAI key is set: add one in Settings → Providers → OpenAI, or set OPENAI_API_KEY.');
+    expect(
+      (() => {
+        try {
+          getLLMProvider('openai', {});
+        } catch (e) {
+          return (e as Error).message;
+        }
+        return '';
+      })(),
+    ).toBe('No OpenAI key is set: add one in Settings → Providers → OpenAI, or set OPENAI_API_KEY.');
     expect(getLLMProvider('local', {}).name).toBe('local');
   });
 });

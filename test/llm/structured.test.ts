@@ -122,7 +122,10 @@ describe('parseStructured: JSON in chatty prose (local models without a JSON mod
 
   it('skips braces in the prose before the JSON, and a fenced answer among them', () => {
     expect(parseStructured(`Do you want it {casual} or {formal}? Either way:\n${json}`, validateClassification)).toEqual({ ok: true, value: good });
-    expect(parseStructured(`Tone: {formal}.\n\`\`\`json\n${JSON.stringify(good, null, 2)}\n\`\`\`\nUse {casual} next time?`, validateClassification)).toEqual({ ok: true, value: good });
+    expect(parseStructured(`Tone: {formal}.\n\`\`\`json\n${JSON.stringify(good, null, 2)}\n\`\`\`\nUse {casual} next time?`, validateClassification)).toEqual({
+      ok: true,
+      value: good,
+    });
   });
 
   it('takes the first balanced object that passes the schema, not merely the first that parses', () => {

@@ -29,7 +29,11 @@ describe('the built bundles (what an installer ships)', () => {
     // The main bundle and any chunks it splits off.
     const { readdirSync } = require('node:fs') as typeof import('node:fs');
     const chunkDir = join(ROOT, 'out', 'main', 'chunks');
-    const chunks = existsSync(chunkDir) ? readdirSync(chunkDir).filter((f) => f.endsWith('.js')).map((f) => `out/main/chunks/${f}`) : [];
+    const chunks = existsSync(chunkDir)
+      ? readdirSync(chunkDir)
+          .filter((f) => f.endsWith('.js'))
+          .map((f) => `out/main/chunks/${f}`)
+      : [];
     // With the reply analysis worker, which the main bundle starts from its own folder.
     const files = ['out/main/index.js', 'out/main/reply-worker.js', ...chunks];
     const external = files.flatMap(requiresOf).filter((s) => !BUILTINS.has(s) && s !== 'electron' && !s.startsWith('.'));
@@ -45,10 +49,15 @@ describe('the built bundles (what an installer ships)', () => {
 
   it('the Node build of the core, CLI and host never loads electron', () => {
     const { readdirSync } = require('node:fs') as typeof import('node:fs');
-    const chunks = readdirSync(join(ROOT, 'out', 'node', 'chunks')).filter((f) => f.endsWith('.mjs')).map((f) => `out/node/chunks/${f}`);
+    const chunks = readdirSync(join(ROOT, 'out', 'node', 'chunks'))
+      .filter((f) => f.endsWith('.mjs'))
+      .map((f) => `out/node/chunks/${f}`);
     for (const file of ['out/node/core.mjs', 'out/node/cli.mjs', 'out/node/host.mjs', 'out/node/reply-worker.mjs', ...chunks]) {
       const specifiers = requiresOf(file);
-      expect(specifiers.some((s) => s === 'electron' || s.startsWith('electron/')), file).toBe(false);
+      expect(
+        specifiers.some((s) => s === 'electron' || s.startsWith('electron/')),
+        file,
+      ).toBe(false);
       for (const s of specifiers.filter((x) => !BUILTINS.has(x) && !x.startsWith('.'))) {
         expect(pkg.dependencies[packageName(s)], `${file} needs ${s} at run time`).toBeDefined();
       }
@@ -58,7 +67,10 @@ describe('the built bundles (what an installer ships)', () => {
   it('no SDK or Node module reaches the renderer bundle', () => {
     const assets = join(ROOT, 'out', 'renderer', 'assets');
     const { readdirSync } = require('node:fs') as typeof import('node:fs');
-    const js = readdirSync(assets).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(assets, f), 'utf8')).join('\n');
+    const js = readdirSync(assets)
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => readFileSync(join(assets, f), 'utf8'))
+      .join('\n');
     expect(js.length).toBeGreaterThan(10_000);
     for (const marker of ['dangerouslyAllowBrowser', 'x-api-key', 'better-sqlite3', 'generativelanguage.googleapis.com', 'require("fs")']) {
       expect(js.includes(marker), marker).toBe(false);

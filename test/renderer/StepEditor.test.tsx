@@ -37,7 +37,9 @@ describe('splitPlaceholders', () => {
       { text: '{{ company }}', placeholder: true, start: 22 },
       { text: '!', placeholder: false, start: 35 },
     ]);
-    expect(splitPlaceholders('{single} and {{}} are not placeholders')).toEqual([{ text: '{single} and {{}} are not placeholders', placeholder: false, start: 0 }]);
+    expect(splitPlaceholders('{single} and {{}} are not placeholders')).toEqual([
+      { text: '{single} and {{}} are not placeholders', placeholder: false, start: 0 },
+    ]);
     expect(listPlaceholders('{{a}} {{b}} {{a}}')).toEqual(['{{a}}', '{{b}}']);
   });
 });

@@ -6,7 +6,8 @@ import { expectDefined } from '../helpers/expect-defined';
 
 afterEach(cleanup);
 
-const PARTIAL = '{"steps":[{"step":1,"delay_days":0,"channel":"email","subject":"Forecasts for {{company}}","body":"Hi {{firstName}}, done."},{"step":2,"delay_days":3,"channel":"sms","body":"Quick nud';
+const PARTIAL =
+  '{"steps":[{"step":1,"delay_days":0,"channel":"email","subject":"Forecasts for {{company}}","body":"Hi {{firstName}}, done."},{"step":2,"delay_days":3,"channel":"sms","body":"Quick nud';
 
 describe('StreamPanel', () => {
   it('waits for the first words, then shows the steps forming instead of JSON', () => {

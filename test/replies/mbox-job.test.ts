@@ -18,7 +18,12 @@ const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtur
 const fixture = (name: string) => readFileSync(path.join(fixtures, name), 'latin1');
 
 function toMbox(messages: string[]): string {
-  return messages.map((message, index) => `From sender${index}@example.com Tue Mar  4 09:${String(index % 60).padStart(2, '0')}:00 2025\n${message.replace(/\r\n/g, '\n').replace(/^(>*From )/gm, '>$1')}\n`).join('\n');
+  return messages
+    .map(
+      (message, index) =>
+        `From sender${index}@example.com Tue Mar  4 09:${String(index % 60).padStart(2, '0')}:00 2025\n${message.replace(/\r\n/g, '\n').replace(/^(>*From )/gm, '>$1')}\n`,
+    )
+    .join('\n');
 }
 
 describe('createClassifyFromPath: an mbox streamed into a rules-only job', () => {
@@ -36,7 +41,8 @@ describe('createClassifyFromPath: an mbox streamed into a rules-only job', () =>
 
   it('makes one item per message that refers to its span, runs the rules, and keeps per-item errors', async () => {
     const file = path.join(inbox, 'takeout.mbox');
-    const cut = 'From: MAILER-DAEMON@mx.example.net\nSubject: Mail delivery failed\nContent-Type: multipart/report; report-type=delivery-status; boundary="z"\n\n--z\nContent-Type: text/plain\n\nA message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error.\n--z\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.exa';
+    const cut =
+      'From: MAILER-DAEMON@mx.example.net\nSubject: Mail delivery failed\nContent-Type: multipart/report; report-type=delivery-status; boundary="z"\n\n--z\nContent-Type: text/plain\n\nA message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error.\n--z\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.exa';
     await writeFile(file, toMbox([fixture('bounce/exim.eml'), fixture('out-of-office/german.eml'), fixture('to-the-model/human-plain.eml'), cut]), 'latin1');
 
     const job = await f.core.services.jobs.createClassifyFromPath(file, true);
@@ -49,7 +55,7 @@ describe('createClassifyFromPath: an mbox streamed into a rules-only job', () =>
     const settled = await f.core.services.jobs.runner.settled(job.id);
     expect(settled.status).toBe('completed');
     const done = data().jobs.items(job.id, { offset: 0, limit: 10 });
-    const decided = done.map((item) => (item.resultId ? data().replies.get(item.resultId)?.classification ?? null : item.error?.code));
+    const decided = done.map((item) => (item.resultId ? (data().replies.get(item.resultId)?.classification ?? null) : item.error?.code));
     expect(decided.slice(0, 3)).toEqual(['bounce', 'out_of_office', null]);
     // The cut-off last message is that message's own outcome: decided as a bounce, or an error naming it.
     expect(done[3]?.status === 'done' ? decided[3] : done[3]?.error?.code).toMatch(/bounce|validation/);
@@ -106,9 +112,15 @@ describe('createClassifyFromPath: an mbox streamed into a rules-only job', () =>
   });
 
   it('refuses a missing path or a file without messages, naming what to give', async () => {
-    await expect(f.core.services.jobs.createClassifyFromPath(path.join(inbox, 'nowhere.mbox'), true)).rejects.toMatchObject({ code: 'validation', message: expect.stringMatching(/Cannot read .*folder of \.eml files or an mbox/) });
+    await expect(f.core.services.jobs.createClassifyFromPath(path.join(inbox, 'nowhere.mbox'), true)).rejects.toMatchObject({
+      code: 'validation',
+      message: expect.stringMatching(/Cannot read .*folder of \.eml files or an mbox/),
+    });
     const empty = path.join(inbox, 'empty.mbox');
     await writeFile(empty, 'no separator here\n');
-    await expect(f.core.services.jobs.createClassifyFromPath(empty, true)).rejects.toMatchObject({ code: 'validation', message: expect.stringMatching(/holds no messages/) });
+    await expect(f.core.services.jobs.createClassifyFromPath(empty, true)).rejects.toMatchObject({
+      code: 'validation',
+      message: expect.stringMatching(/holds no messages/),
+    });
   });
 });

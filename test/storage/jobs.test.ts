@@ -14,7 +14,9 @@ function setup(count = 5): { store: Store; orgId: string; jobId: string; leadIds
   const store = openStore({ dataDir: tempDir() });
   const { org } = store.orgs.ensureFirstRun();
   const leadIds = store.forOrg(org.id).leads.importMany(Array.from({ length: count }, (_, i) => ({ firstName: `L${i}` })));
-  const job = store.forOrg(org.id).jobs.create({ kind: 'generate', provider: 'openai', params: { businessProfileId: 'p1' }, items: leadIds.map((leadId) => ({ leadId })) });
+  const job = store
+    .forOrg(org.id)
+    .jobs.create({ kind: 'generate', provider: 'openai', params: { businessProfileId: 'p1' }, items: leadIds.map((leadId) => ({ leadId })) });
   return { store, orgId: org.id, jobId: job.id, leadIds };
 }
 
@@ -22,8 +24,23 @@ describe('jobs', () => {
   it('creates a job with its items and lists it', () => {
     const { store, orgId, jobId, leadIds } = setup();
     const job = expectDefined(store.jobs.get(jobId));
-    expect(job).toMatchObject({ orgId, kind: 'generate', status: 'queued', provider: 'openai', params: { businessProfileId: 'p1' }, total: 5, done: 0, failed: 0, pauseReason: null });
-    expect(store.forOrg(orgId).jobs.list().map((j) => j.id)).toEqual([jobId]);
+    expect(job).toMatchObject({
+      orgId,
+      kind: 'generate',
+      status: 'queued',
+      provider: 'openai',
+      params: { businessProfileId: 'p1' },
+      total: 5,
+      done: 0,
+      failed: 0,
+      pauseReason: null,
+    });
+    expect(
+      store
+        .forOrg(orgId)
+        .jobs.list()
+        .map((j) => j.id),
+    ).toEqual([jobId]);
     const items = store.jobs.items(jobId, { offset: 0, limit: 10 });
     expect(items.map((i) => [i.seq, i.status, i.input.leadId, i.attempts])).toEqual(leadIds.map((id, seq) => [seq, 'pending', id, 0]));
     expect(caught(() => store.forOrg(orgId).jobs.create({ kind: 'nope' as never, provider: null, params: {}, items: [] })).code).toBe('validation');
@@ -62,7 +79,10 @@ describe('jobs', () => {
     expect(writer.renew()).toBe(true);
     store.jobs.acquireLease(jobId, { ...a, owner: 'owner-b' }, () => true);
     expect(writer.renew()).toBe(false);
-    const save = () => ({ resultId: store.forOrg(orgId).sequences.save({ title: 'L0', status: 'draft', steps: STEPS, leadId: leadIds[0] }).id, provider: null });
+    const save = () => ({
+      resultId: store.forOrg(orgId).sequences.save({ title: 'L0', status: 'draft', steps: STEPS, leadId: leadIds[0] }).id,
+      provider: null,
+    });
     for (const write of [
       () => writer.complete([{ itemId: expectDefined(item).id, save }]),
       () => writer.failItem(expectDefined(item).id, RATE_LIMITED),
@@ -86,7 +106,10 @@ describe('jobs', () => {
     const { store, jobId } = setup();
     store.jobs.acquireLease(jobId, { owner: 'o', pid: 1, program: 'cli', host: 'h' }, () => false);
     const writer = store.jobs.leased(jobId, 'o');
-    expect(writer.pendingAfter(-1, 2).map((i) => [i.seq, i.status])).toEqual([[0, 'pending'], [1, 'pending']]);
+    expect(writer.pendingAfter(-1, 2).map((i) => [i.seq, i.status])).toEqual([
+      [0, 'pending'],
+      [1, 'pending'],
+    ]);
     expect(writer.pendingAfter(1, 10).map((i) => i.seq)).toEqual([2, 3, 4]);
     expect(writer.pendingAfter(4, 10)).toEqual([]);
     expect(store.jobs.progress(jobId)).toEqual({ total: 5, done: 0, failed: 0, waiting: 0, pending: 5, running: 0 });
@@ -115,7 +138,9 @@ describe('jobs', () => {
     expect((expectDefined(again[0]).error as { code: string }).code).toBe('conflict');
     expect(store.forOrg(orgId).sequences.findByLead(expectDefined(leadIds[0]))).toHaveLength(1);
     expect(store.jobs.get(jobId)).toMatchObject({ total: 5, done: 2 });
-    expect((expectDefined(writer.complete([{ itemId: 'no-item', save: saveFor(expectDefined(leadIds[3]), 'x') }])[0]).error as { code: string }).code).toBe('not_found');
+    expect((expectDefined(writer.complete([{ itemId: 'no-item', save: saveFor(expectDefined(leadIds[3]), 'x') }])[0]).error as { code: string }).code).toBe(
+      'not_found',
+    );
     expect(store.forOrg(orgId).sequences.findByLead(expectDefined(leadIds[3]))).toHaveLength(0);
     store.close();
   });
@@ -128,14 +153,24 @@ describe('jobs', () => {
     const writer = store.jobs.leased(job.id, 'o');
     const [item] = writer.pendingAfter(-1, 1);
     let replyId = '';
-    writer.complete([{
-      itemId: expectDefined(item).id,
-      save: () => {
-        const reply = store.forOrg(org.id).replies.insert({ rawText: 'raw', parsedText: 'parsed', classification: 'bounce', confidence: 1, reason: 'DSN', suggestedAction: 'stop_sequence', decidedBy: 'rules' });
-        replyId = reply.id;
-        return { resultId: reply.id, provider: null };
+    writer.complete([
+      {
+        itemId: expectDefined(item).id,
+        save: () => {
+          const reply = store.forOrg(org.id).replies.insert({
+            rawText: 'raw',
+            parsedText: 'parsed',
+            classification: 'bounce',
+            confidence: 1,
+            reason: 'DSN',
+            suggestedAction: 'stop_sequence',
+            decidedBy: 'rules',
+          });
+          replyId = reply.id;
+          return { resultId: reply.id, provider: null };
+        },
       },
-    }]);
+    ]);
     expect(store.jobs.getItem(expectDefined(item).id)).toMatchObject({ status: 'done', resultId: replyId, provider: null });
     expect(store.forOrg(org.id).replies.get(replyId)?.classification).toBe('bounce');
     store.close();
@@ -182,7 +217,12 @@ describe('jobs', () => {
     const store = openStore({ dataDir: tempDir() });
     const { org } = store.orgs.ensureFirstRun();
     const sources = ['abc', 'abcd', 'abcde'].map((text) => Buffer.from(text).toString('base64'));
-    const job = store.forOrg(org.id).jobs.create({ kind: 'classify', provider: null, params: {}, items: [...sources.map((sourceBase64, i) => ({ name: `m${i}.eml`, sourceBase64 })), { name: 'none.eml' }] });
+    const job = store.forOrg(org.id).jobs.create({
+      kind: 'classify',
+      provider: null,
+      params: {},
+      items: [...sources.map((sourceBase64, i) => ({ name: `m${i}.eml`, sourceBase64 })), { name: 'none.eml' }],
+    });
     expect(store.jobs.items(job.id, { offset: 0, limit: 10, lean: true }).map((i) => i.input)).toEqual([
       { name: 'm0.eml', bytes: 3 },
       { name: 'm1.eml', bytes: 4 },

@@ -35,9 +35,22 @@ function populateVersion1(dataDir: string): { orgId: string; leadId: string; seq
   const [leadId] = store.forOrg(org.id).leads.importMany([{ firstName: 'Ada', company: 'Analytical' }, { firstName: 'Bob' }]);
   const sequence = store.forOrg(org.id).sequences.save({ title: 'Ada intro', status: 'draft', steps: [STEP], leadId });
   store.forOrg(org.id).usage.record({
-    id: 'u1', orgId: org.id, userId: null, operation: 'sequence', provider: 'anthropic', model: 'claude-x',
-    inputTokens: 10, outputTokens: 20, cachedInputTokens: 0, costUsd: 0.5, priceTable: null, latencyMs: 5,
-    outcome: 'ok', errorCode: null, requestId: null, createdAt: '2026-01-02T03:04:05.000Z',
+    id: 'u1',
+    orgId: org.id,
+    userId: null,
+    operation: 'sequence',
+    provider: 'anthropic',
+    model: 'claude-x',
+    inputTokens: 10,
+    outputTokens: 20,
+    cachedInputTokens: 0,
+    costUsd: 0.5,
+    priceTable: null,
+    latencyMs: 5,
+    outcome: 'ok',
+    errorCode: null,
+    requestId: null,
+    createdAt: '2026-01-02T03:04:05.000Z',
   });
   store.close();
   return { orgId: org.id, leadId: expectDefined(leadId), sequenceId: sequence.id };
@@ -49,7 +62,10 @@ function probeMigration(seen: { tables: string[]; meta: unknown[] }): Migration 
     version: LATEST_SCHEMA_VERSION + 1,
     name: 'probe',
     up(db) {
-      seen.tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((r) => r.name);
+      seen.tables = db
+        .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .all()
+        .map((r) => r.name);
       seen.meta = db.prepare('SELECT * FROM meta').all();
     },
   };
@@ -83,7 +99,12 @@ describe('migrations', () => {
     expect(store.orgs.getDefault()?.name).toBe('Acme');
     expect(store.forOrg(before.orgId).leads.list({ offset: 0, limit: 10 }).total).toBe(2);
     expect(store.forOrg(before.orgId).sequences.get(before.sequenceId)?.steps).toEqual([STEP]);
-    expect(store.forOrg(before.orgId).sequences.findByLead(before.leadId).map((s) => s.id)).toEqual([before.sequenceId]);
+    expect(
+      store
+        .forOrg(before.orgId)
+        .sequences.findByLead(before.leadId)
+        .map((s) => s.id),
+    ).toEqual([before.sequenceId]);
     expect(store.forOrg(before.orgId).usage.summary({ groupBy: 'provider' }).totals.costUsd).toBe(0.5);
     const job = store.forOrg(before.orgId).jobs.create({ kind: 'generate', provider: 'openai', params: { a: 1 }, items: [{ leadId: before.leadId }] });
     expect(store.jobs.progress(job.id)).toMatchObject({ total: 1, pending: 1 });
@@ -91,7 +112,11 @@ describe('migrations', () => {
     store.close();
 
     // The copy is a whole, consistent version-1 database.
-    const backup = openStore({ dataDir: join(dataDir, 'backups'), fileName: expectDefined(backupPath.split(/[/\\]/).at(-1)), migrations: MIGRATIONS.slice(0, 1) });
+    const backup = openStore({
+      dataDir: join(dataDir, 'backups'),
+      fileName: expectDefined(backupPath.split(/[/\\]/).at(-1)),
+      migrations: MIGRATIONS.slice(0, 1),
+    });
     expect(backup.schemaVersion).toBe(1);
     expect(backup.integrityCheck()).toEqual(['ok']);
     expect(backup.forOrg(before.orgId).leads.list({ offset: 0, limit: 10 }).total).toBe(2);
@@ -120,7 +145,11 @@ describe('migrations', () => {
         throw new Error('boom after the DDL');
       },
     };
-    const error = expectAppError(() => openStore({ dataDir, migrations: [...MIGRATIONS, failing] }), 'storage', new RegExp(`version ${LATEST_SCHEMA_VERSION + 1} \\(half-done\\) failed and was rolled back`));
+    const error = expectAppError(
+      () => openStore({ dataDir, migrations: [...MIGRATIONS, failing] }),
+      'storage',
+      new RegExp(`version ${LATEST_SCHEMA_VERSION + 1} \\(half-done\\) failed and was rolled back`),
+    );
     expect(error.message).toMatch(/A copy made before the update is at .*backups/);
 
     const unchanged = openStore({ dataDir });
@@ -250,7 +279,12 @@ describe('a second writer', () => {
       error = expectAppError(() => second.forOrg(org.id).leads.save({ firstName: 'Blocked' }), 'storage', /busy in another Outreach Desk window or process/);
     });
     expect(error?.retryable).toBe(true);
-    expect(second.forOrg(org.id).leads.list({ offset: 0, limit: 10 }).items.map((l) => l.firstName)).toEqual(['Held']);
+    expect(
+      second
+        .forOrg(org.id)
+        .leads.list({ offset: 0, limit: 10 })
+        .items.map((l) => l.firstName),
+    ).toEqual(['Held']);
     second.close();
     first.close();
   });

@@ -35,11 +35,16 @@ function makeEvents(orgId: string, users: Array<string | null>): UsageEvent[] {
 
 function keyOf(event: UsageEvent, groupBy: string): string {
   switch (groupBy) {
-    case 'day': return event.createdAt.slice(0, 10);
-    case 'provider': return event.provider;
-    case 'model': return `${event.provider}/${event.model}`;
-    case 'operation': return event.operation;
-    default: return event.userId ?? 'none';
+    case 'day':
+      return event.createdAt.slice(0, 10);
+    case 'provider':
+      return event.provider;
+    case 'model':
+      return `${event.provider}/${event.model}`;
+    case 'operation':
+      return event.operation;
+    default:
+      return event.userId ?? 'none';
   }
 }
 
@@ -104,16 +109,29 @@ describe('usage ledger', () => {
     expect(summary.since).toBe('2026-11-02');
     expect(summary.rows.map((r) => r.key)).toEqual(['2026-11-02']);
     expectTotals(summary.totals, sums(expected));
-    expect(store.forOrg(orgId).usage.rows({ since: '2026-11-02', until: '2026-11-02' }).map((r) => r.id)).toEqual(
-      expected.sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map((e) => e.id),
-    );
-    expect(store.forOrg(orgId).usage.rows({ until: '2026-11-01T05:00:00.000Z' }).every((r) => r.createdAt < '2026-11-01T05:00:00.000Z')).toBe(true);
+    expect(
+      store
+        .forOrg(orgId)
+        .usage.rows({ since: '2026-11-02', until: '2026-11-02' })
+        .map((r) => r.id),
+    ).toEqual(expected.sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map((e) => e.id));
+    expect(
+      store
+        .forOrg(orgId)
+        .usage.rows({ until: '2026-11-01T05:00:00.000Z' })
+        .every((r) => r.createdAt < '2026-11-01T05:00:00.000Z'),
+    ).toBe(true);
     store.close();
   });
 
   it('returns rows for export exactly as recorded', () => {
     const { store, orgId, events } = setup();
-    const byId = new Map(store.forOrg(orgId).usage.rows().map((r) => [r.id, r]));
+    const byId = new Map(
+      store
+        .forOrg(orgId)
+        .usage.rows()
+        .map((r) => [r.id, r]),
+    );
     for (const event of events) {
       const row = expectDefined(byId.get(event.id));
       expect({ ...row, costUsd: 0 }).toEqual({ ...event, costUsd: 0 });
@@ -156,13 +174,24 @@ describe('usage ledger', () => {
 
   it('refuses an invalid event and an unknown organization', () => {
     const { store, orgId, events } = setup();
-    const bad = (() => { try { store.forOrg(orgId).usage.record({ ...expectDefined(events[0]), id: 'neg', inputTokens: -1 }); } catch (e) { return e as AppError; } })();
+    const bad = (() => {
+      try {
+        store.forOrg(orgId).usage.record({ ...expectDefined(events[0]), id: 'neg', inputTokens: -1 });
+      } catch (e) {
+        return e as AppError;
+      }
+    })();
     expect(bad?.code).toBe('validation');
     expect(bad?.field).toBe('inputTokens');
     expect(() => store.forOrg('no-such-org')).toThrow(AppError);
     // Nor can an event of another organization be filed under this one.
     expect(() => store.forOrg(orgId).usage.record({ ...expectDefined(events[0]), id: 'orphan', orgId: 'no-such-org' })).toThrow(AppError);
-    expect(store.forOrg(orgId).usage.rows().map((r) => r.id)).not.toContain('orphan');
+    expect(
+      store
+        .forOrg(orgId)
+        .usage.rows()
+        .map((r) => r.id),
+    ).not.toContain('orphan');
     store.close();
   });
 });

@@ -73,7 +73,7 @@ describeWithHub('a team on a real PostgreSQL hub, three desktops', () => {
       const org = await su.query('SELECT name, provider, settings FROM outreach_hub.organizations');
       expect(org.rows).toEqual([expect.objectContaining({ name: 'Northwind Sales', provider: 'openai' })]);
       expect(org.rows[0].settings).toMatchObject({ temperature: 0.4, monthlyBudgetUsd: 50 });
-      expect((await su.query('SELECT context->>\'companyName\' AS name FROM outreach_hub.business_profiles')).rows).toEqual([{ name: 'Northwind Analytics' }]);
+      expect((await su.query("SELECT context->>'companyName' AS name FROM outreach_hub.business_profiles")).rows).toEqual([{ name: 'Northwind Analytics' }]);
       expect((await su.query('SELECT name FROM outreach_hub.templates')).rows).toEqual([{ name: 'Three-touch intro' }]);
     } finally {
       await su.end();
@@ -89,7 +89,10 @@ describeWithHub('a team on a real PostgreSQL hub, three desktops', () => {
 
     const b = await B.call('team:connect', { url: hub.urlFor(invites.bob.login), password: invites.bob.password });
     expect(b).toMatchObject({ mode: 'team', role: 'member', email: 'bob@example.com', error: null, pending: 0 });
-    const c = await C.call('team:connect', { url: `postgres://${invites.cleo.login}@127.0.0.1:${proxy.port}/${hub.database}`, password: invites.cleo.password });
+    const c = await C.call('team:connect', {
+      url: `postgres://${invites.cleo.login}@127.0.0.1:${proxy.port}/${hub.database}`,
+      password: invites.cleo.password,
+    });
     expect(c).toMatchObject({ mode: 'team', role: 'admin', email: 'cleo@example.com' });
 
     for (const d of [B, C]) {
@@ -151,7 +154,9 @@ describeWithHub('a team on a real PostgreSQL hub, three desktops', () => {
     try {
       expect((await bob.query("UPDATE outreach_hub.organizations SET name = 'Bob Inc'")).rowCount).toBe(0);
       expect((await bob.query("UPDATE outreach_hub.templates SET name = 'Bob'")).rowCount).toBe(0);
-      expect(await rejection(bob.query("INSERT INTO outreach_hub.templates (org_id, id, name, steps) SELECT id, 'x', 'Bob', '[]' FROM outreach_hub.organizations"))).toMatchObject({ code: '42501' });
+      expect(
+        await rejection(bob.query("INSERT INTO outreach_hub.templates (org_id, id, name, steps) SELECT id, 'x', 'Bob', '[]' FROM outreach_hub.organizations")),
+      ).toMatchObject({ code: '42501' });
       expect(await rejection(bob.query("UPDATE outreach_hub.members SET role = 'owner'"))).toMatchObject({ code: '42501' });
       expect((await bob.query('SELECT name FROM outreach_hub.organizations')).rows).toEqual([{ name: 'Northwind Sales' }]);
     } finally {
@@ -185,8 +190,12 @@ describeWithHub('a team on a real PostgreSQL hub, three desktops', () => {
     const raw = new Database(file);
     try {
       raw.exec('DROP TRIGGER team_outbox_org; DROP TRIGGER team_outbox_template_update;');
-      const settings = JSON.parse((raw.prepare('SELECT settings FROM organizations WHERE id = (SELECT org_id FROM team_state)').get() as { settings: string }).settings);
-      raw.prepare('UPDATE organizations SET name = ?, settings = ? WHERE id = (SELECT org_id FROM team_state)').run('Bob Inc', JSON.stringify({ ...settings, temperature: 2 }));
+      const settings = JSON.parse(
+        (raw.prepare('SELECT settings FROM organizations WHERE id = (SELECT org_id FROM team_state)').get() as { settings: string }).settings,
+      );
+      raw
+        .prepare('UPDATE organizations SET name = ?, settings = ? WHERE id = (SELECT org_id FROM team_state)')
+        .run('Bob Inc', JSON.stringify({ ...settings, temperature: 2 }));
       raw.prepare("UPDATE templates SET name = 'Tampered' WHERE org_id = (SELECT org_id FROM team_state)").run();
       raw.prepare("UPDATE users SET role = 'owner' WHERE id = (SELECT member_id FROM team_state)").run();
     } finally {
@@ -219,7 +228,7 @@ describeWithHub('a team on a real PostgreSQL hub, three desktops', () => {
     expect((await A.call('settings:get-llm', undefined)).settings.maxTokens).toBe(3000);
   });
 
-  it('ends concurrent admin edits in a conflict, shown with the hub\'s value, never applied silently', async () => {
+  it("ends concurrent admin edits in a conflict, shown with the hub's value, never applied silently", async () => {
     await Promise.all([A.call('team:sync', undefined), C.call('team:sync', undefined)]);
     await A.call('settings:update-llm', { settings: { temperature: 0.1 } });
     await C.call('settings:update-llm', { settings: { temperature: 0.2 } });
@@ -339,7 +348,9 @@ describeWithHub('a team on a real PostgreSQL hub, three desktops', () => {
     const su = await superuser(hub.database);
     let dump = '';
     try {
-      const tables = await su.query<{ relname: string }>("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'outreach_hub' AND c.relkind = 'r'");
+      const tables = await su.query<{ relname: string }>(
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'outreach_hub' AND c.relkind = 'r'",
+      );
       for (const { relname } of tables.rows) dump += JSON.stringify((await su.query(`SELECT * FROM outreach_hub.${relname}`)).rows);
       dump += JSON.stringify((await su.query('SELECT rolname, rolpassword FROM pg_authid')).rows);
     } finally {

@@ -67,7 +67,12 @@ export const providersCommand: Command = async ({ core, io }, args) => {
   io.out(
     formatTable(
       ['PROVIDER', 'KEY', 'MODEL', 'BASE URL'],
-      rows.map((r) => [`${r.provider}${r.default ? ' (default)' : ''}`, r.keyEndsIn ? `${r.key} …${r.keyEndsIn}` : r.key, r.model, r.baseUrl ?? '(vendor default)']),
+      rows.map((r) => [
+        `${r.provider}${r.default ? ' (default)' : ''}`,
+        r.keyEndsIn ? `${r.key} …${r.keyEndsIn}` : r.key,
+        r.model,
+        r.baseUrl ?? '(vendor default)',
+      ]),
     ),
   );
 };
@@ -88,11 +93,15 @@ export const modelsCommand: Command = async ({ core, io }, args) => {
         m.contextWindow ?? '?',
         price(m.inputPerMTok),
         price(m.outputPerMTok),
-        [m.fast && 'fast', m.deprecated && 'deprecated', m.unknownToCatalog && 'not-in-catalog', m.missingFromVendor && 'not-listed-by-vendor'].filter(Boolean).join(','),
+        [m.fast && 'fast', m.deprecated && 'deprecated', m.unknownToCatalog && 'not-in-catalog', m.missingFromVendor && 'not-listed-by-vendor']
+          .filter(Boolean)
+          .join(','),
       ]),
     ),
   );
-  io.err(`Prices: ${result.priceTable.version} (as of ${result.priceTable.pricesAsOf}, ${result.priceTable.source})${result.live ? '; merged with the vendor\'s live list' : ''}`);
+  io.err(
+    `Prices: ${result.priceTable.version} (as of ${result.priceTable.pricesAsOf}, ${result.priceTable.source})${result.live ? "; merged with the vendor's live list" : ''}`,
+  );
 };
 
 export const testCommand: Command = async ({ core, io }, args) => {
@@ -126,7 +135,9 @@ export const chatCommand: Command = async ({ core, io }, args) => {
       io.out(JSON.stringify(response, null, 2));
     } else {
       io.out(response.content);
-      io.err(`${response.model} · ${response.usage.inputTokens} in / ${response.usage.outputTokens} out · ${formatUsd(response.cost.usd)} · ${Math.round(response.latencyMs)} ms`);
+      io.err(
+        `${response.model} · ${response.usage.inputTokens} in / ${response.usage.outputTokens} out · ${formatUsd(response.cost.usd)} · ${Math.round(response.latencyMs)} ms`,
+      );
     }
     if (check.message) io.err(check.message);
     return check.exitCode;
@@ -148,7 +159,9 @@ export const chatCommand: Command = async ({ core, io }, args) => {
     io.out(JSON.stringify(finish, null, 2));
   } else {
     io.out('');
-    io.err(`${finish.model} · ${finish.usage.inputTokens} in / ${finish.usage.outputTokens} out · ${formatUsd(finish.cost.usd)} · ${Math.round(finish.latencyMs)} ms`);
+    io.err(
+      `${finish.model} · ${finish.usage.inputTokens} in / ${finish.usage.outputTokens} out · ${formatUsd(finish.cost.usd)} · ${Math.round(finish.latencyMs)} ms`,
+    );
   }
   if (check.message) io.err(check.message);
   return check.exitCode;
@@ -158,9 +171,16 @@ export const generateCommand: Command = async ({ core, io }, args) => {
   const { values } = parseCommandArgs(
     args,
     {
-      lead: { type: 'string' }, business: { type: 'string' }, steps: { type: 'string' }, channels: { type: 'string' },
-      delays: { type: 'string' }, subjects: { type: 'boolean' }, language: { type: 'string' }, provider: { type: 'string' },
-      model: { type: 'string' }, stream: { type: 'boolean' },
+      lead: { type: 'string' },
+      business: { type: 'string' },
+      steps: { type: 'string' },
+      channels: { type: 'string' },
+      delays: { type: 'string' },
+      subjects: { type: 'boolean' },
+      language: { type: 'string' },
+      provider: { type: 'string' },
+      model: { type: 'string' },
+      stream: { type: 'boolean' },
     },
     'generate',
   );
@@ -219,7 +239,11 @@ export const classifyCommand: Command = async ({ core, io }, args) => {
     throw new UsageError(`Cannot read the reply file "${values.reply}": check the path.`);
   }
   if (!source.trim()) throw new UsageError('The reply is empty.');
-  const original = values.original ? await readFile(values.original, 'utf8').catch(() => { throw new UsageError(`Cannot read "${values.original}".`); }) : undefined;
+  const original = values.original
+    ? await readFile(values.original, 'utf8').catch(() => {
+        throw new UsageError(`Cannot read "${values.original}".`);
+      })
+    : undefined;
   const asEml = replyFile?.toLowerCase().endsWith('.eml');
   const reply = await core.invoke('replies:classify', {
     ...(asEml ? { eml: source } : { text: source }),
@@ -228,7 +252,9 @@ export const classifyCommand: Command = async ({ core, io }, args) => {
     model: values.model,
   });
   if (io.json) return io.out(JSON.stringify(reply, null, 2));
-  io.out(`${reply.classification ?? 'undecided'} (${reply.confidence === null ? '?' : `${Math.round(reply.confidence * 100)}%`}, decided by ${reply.decidedBy})`);
+  io.out(
+    `${reply.classification ?? 'undecided'} (${reply.confidence === null ? '?' : `${Math.round(reply.confidence * 100)}%`}, decided by ${reply.decidedBy})`,
+  );
   if (reply.reason) io.out(`  reason: ${reply.reason}`);
   if (reply.suggestedAction) io.out(`  suggested action: ${reply.suggestedAction}`);
   if (reply.returnDate) io.out(`  back on: ${reply.returnDate}`);

@@ -141,7 +141,9 @@ async function openLeadCsv(source: LeadCsvSource, options: LeadCsvOptions): Prom
   if (sep) {
     text = sep.rest;
     if (delimiter && delimiter !== sep.delimiter) {
-      warnings.push(`The file's first line says sep=${sep.delimiter === '\t' ? 'tab' : sep.delimiter}; it was read with the ${describeDelimiter(delimiter)} you chose.`);
+      warnings.push(
+        `The file's first line says sep=${sep.delimiter === '\t' ? 'tab' : sep.delimiter}; it was read with the ${describeDelimiter(delimiter)} you chose.`,
+      );
     }
     delimiter ??= sep.delimiter;
   }
@@ -174,7 +176,13 @@ async function scanLeadCsv(
   let pending: Array<{ record: string[]; index: number }> | null = [];
   const flush = () => {
     if (!pending) return;
-    onHeader(scan.headers, pending.filter((p) => !isBlankRecord(p.record)).slice(0, SAMPLE_ROWS).map((p) => p.record));
+    onHeader(
+      scan.headers,
+      pending
+        .filter((p) => !isBlankRecord(p.record))
+        .slice(0, SAMPLE_ROWS)
+        .map((p) => p.record),
+    );
     for (const p of pending) onData(p.record, p.index, scan);
     pending = null;
   };
@@ -250,7 +258,11 @@ export async function previewLeadCsv(source: LeadCsvSource, options: LeadCsvOpti
  */
 function resolveMapping(headers: readonly string[], sample: string[][], given: LeadColumnMapping, suggest: boolean): LeadColumnMapping {
   const suggested = suggest ? suggestLeadMapping(headers, sample) : {};
-  const taken = new Set(Object.entries(given).filter(([h]) => headers.includes(h)).map(([, f]) => f));
+  const taken = new Set(
+    Object.entries(given)
+      .filter(([h]) => headers.includes(h))
+      .map(([, f]) => f),
+  );
   const mapping: LeadColumnMapping = {};
   for (const header of headers) {
     const own = given[header];
@@ -284,7 +296,10 @@ export function capCustomFields(custom: Record<string, string>): { kept: Record<
 
 /** The report line of a row whose custom fields were cut to LEAD_LIMITS. */
 export function describeCap(row: number, total: number, left: readonly string[]): string {
-  const named = left.slice(0, 3).map((k) => `"${k}"`).join(', ');
+  const named = left
+    .slice(0, 3)
+    .map((k) => `"${k}"`)
+    .join(', ');
   const more = left.length > 3 ? ` and ${(left.length - 3).toLocaleString('en-US')} more` : '';
   return (
     `Row ${row}: kept ${(total - left.length).toLocaleString('en-US')} of ${total.toLocaleString('en-US')} custom fields ` +
@@ -341,11 +356,7 @@ function convertRecordToLead(
  * reported with their spreadsheet row number and left out of `rows`. Emails are trimmed, lose a
  * `mailto:` and get a lower-case domain.
  */
-export async function parseLeadCsv(
-  source: LeadCsvSource,
-  mapping: LeadColumnMapping,
-  options: LeadCsvParseOptions = {},
-): Promise<LeadCsvParseResult> {
+export async function parseLeadCsv(source: LeadCsvSource, mapping: LeadColumnMapping, options: LeadCsvParseOptions = {}): Promise<LeadCsvParseResult> {
   const opened = await openLeadCsv(source, options);
   const rows: ParsedLeadRow[] = [];
   const errors: LeadRowError[] = [];
@@ -391,6 +402,8 @@ export async function parseLeadCsv(
 
 /** The rows an import refused, as CSV (`row,message`), so the user can fix them in the spreadsheet. */
 export function exportRowErrorsCsv(errors: readonly LeadRowError[]): string {
-  return formatCsv(['row', 'message'], errors.map((error) => [error.row, error.message]));
+  return formatCsv(
+    ['row', 'message'],
+    errors.map((error) => [error.row, error.message]),
+  );
 }
-

@@ -85,5 +85,8 @@ export function createDispatch(handlers: Handlers, logger: Logger, surface: Erro
 
 /** `core.invoke`: the dispatcher, with its envelope unwrapped once, here. */
 export function createCoreInvoke(dispatch: Dispatch): CoreInvoke {
-  return createInvoke<[ctx?: HandlerContext]>((channel, input, ctx) => dispatch(channel, input, ctx ?? NO_EVENTS), (data) => AppError.fromData(data));
+  return createInvoke<[ctx?: HandlerContext]>(
+    (channel, input, ctx) => dispatch(channel, input, ctx ?? NO_EVENTS),
+    (data) => AppError.fromData(data),
+  );
 }

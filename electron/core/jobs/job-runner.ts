@@ -405,11 +405,12 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   function queueCommit(run: Run, entry: PendingCommit): void {
     run.commits.push(entry);
     if (run.commits.length >= commitBatch.size) flushCommits(run);
-    else run.cancelCommitTimer ??= clock.setTimer(() => {
-      run.cancelCommitTimer = null;
-      flushCommits(run);
-      wake(run);
-    }, commitBatch.maxDelayMs);
+    else
+      run.cancelCommitTimer ??= clock.setTimer(() => {
+        run.cancelCommitTimer = null;
+        flushCommits(run);
+        wake(run);
+      }, commitBatch.maxDelayMs);
   }
 
   /** One item, from its first call to done, failed, waiting, or back to the queue when the job stops. */
@@ -664,7 +665,10 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     const attempt = store.jobs.acquireLease(jobId, identity, (current) => !isLeaseLive(current, identity, Date.now()));
     if (!attempt.acquired) throw heldElsewhereError(jobId, attempt.holder, identity, Date.now());
     if (attempt.replaced) {
-      logger.warn('took over a job whose runner is gone', { jobId, previous: { pid: attempt.replaced.pid, program: attempt.replaced.program, host: attempt.replaced.host } });
+      logger.warn('took over a job whose runner is gone', {
+        jobId,
+        previous: { pid: attempt.replaced.pid, program: attempt.replaced.program, host: attempt.replaced.host },
+      });
     }
     return store.jobs.leased(jobId, identity.owner);
   }

@@ -126,7 +126,9 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
       throw new AppError('validation', `The requests-per-minute limit for ${provider} must be above 0.`, { field: `limits.${provider}.requestsPerMinute` });
     }
     if (limits.tokensPerMinute !== null && !(limits.tokensPerMinute > 0)) {
-      throw new AppError('validation', `The tokens-per-minute limit for ${provider} must be above 0, or null for none.`, { field: `limits.${provider}.tokensPerMinute` });
+      throw new AppError('validation', `The tokens-per-minute limit for ${provider} must be above 0, or null for none.`, {
+        field: `limits.${provider}.tokensPerMinute`,
+      });
     }
     return limits;
   }

@@ -227,23 +227,13 @@ function escapeDelimiter(text: string, tag: string): string {
  * with a per-request random suffix; any occurrence of the tag name inside them is escaped,
  * invisible controls are stripped and the length is capped.
  */
-export function buildClassificationMessages(
-  reply: string,
-  originalOutreach: string,
-  lead?: LeadContext,
-  opts: { nonce?: string } = {},
-): PromptMessage[] {
+export function buildClassificationMessages(reply: string, originalOutreach: string, lead?: LeadContext, opts: { nonce?: string } = {}): PromptMessage[] {
   const nonce = opts.nonce ?? randomBytes(8).toString('hex');
   const replyTag = `reply-${nonce}`;
   const outreachTag = `outreach-${nonce}`;
   const cleanReply = escapeDelimiter(escapeDelimiter(sanitizeUntrustedText(reply, MAX_REPLY_CHARS), replyTag), outreachTag);
-  const cleanOutreach = escapeDelimiter(
-    escapeDelimiter(sanitizeUntrustedText(originalOutreach, MAX_OUTREACH_CHARS), replyTag),
-    outreachTag,
-  );
-  const leadLine = lead
-    ? `LEAD INFO: ${[lead.firstName, lead.lastName].filter(Boolean).join(' ') || 'unknown'} at ${lead.company || 'unknown company'}`
-    : '';
+  const cleanOutreach = escapeDelimiter(escapeDelimiter(sanitizeUntrustedText(originalOutreach, MAX_OUTREACH_CHARS), replyTag), outreachTag);
+  const leadLine = lead ? `LEAD INFO: ${[lead.firstName, lead.lastName].filter(Boolean).join(' ') || 'unknown'} at ${lead.company || 'unknown company'}` : '';
   return [
     { role: 'system', content: classificationSystemPrompt(), cacheBreakpoint: true },
     {

@@ -1,13 +1,6 @@
 import { z } from 'zod';
 import { replyClassSchema, suggestedActionSchema, type ReplyClassification } from '../../../shared/domain/reply';
-import {
-  CHANNEL_SPECS,
-  channelSchema,
-  resolveDelay,
-  type Channel,
-  type SequenceOptions,
-  type SequenceStep,
-} from '../../../shared/domain/sequence';
+import { CHANNEL_SPECS, channelSchema, resolveDelay, type Channel, type SequenceOptions, type SequenceStep } from '../../../shared/domain/sequence';
 
 /** A JSON answer format as each vendor's native JSON mode takes it. */
 export interface JsonFormat {
@@ -187,11 +180,7 @@ export function validateSequence(value: unknown, options: SequenceOptions): Pars
 }
 
 /** Validates the answer to a one-step regeneration: `{ "step": {…} }` for step `stepIndex + 1`. */
-export function validateRegeneratedStep(
-  value: unknown,
-  options: SequenceOptions,
-  stepIndex: number,
-): ParseResult<SequenceStep> {
+export function validateRegeneratedStep(value: unknown, options: SequenceOptions, stepIndex: number): ParseResult<SequenceStep> {
   const raw = (value as { step?: unknown } | null)?.step;
   const issues: string[] = [];
   const step = checkStep(
@@ -208,7 +197,12 @@ export function validateRegeneratedStep(
 }
 
 function normalizeEnum(value: unknown): unknown {
-  return typeof value === 'string' ? value.trim().toLowerCase().replace(/[\s-]+/g, '_') : value;
+  return typeof value === 'string'
+    ? value
+        .trim()
+        .toLowerCase()
+        .replace(/[\s-]+/g, '_')
+    : value;
 }
 
 /**

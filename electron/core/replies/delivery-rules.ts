@@ -8,7 +8,8 @@ import { joinPatterns } from './join-patterns';
  */
 
 /** Senders that only mail systems use. */
-const DAEMON_SENDER = /(^|[^a-z])(mailer[-_.]?daemon|mail[-_.]?daemon|post_?master|mail delivery (system|subsystem|service|software)|ndr administrator|delivery[-_ ]?status[-_ ]?notification|mail[-_ ]?administrator|mailadmin)([^a-z]|$)/i;
+const DAEMON_SENDER =
+  /(^|[^a-z])(mailer[-_.]?daemon|mail[-_.]?daemon|post_?master|mail delivery (system|subsystem|service|software)|ndr administrator|delivery[-_ ]?status[-_ ]?notification|mail[-_ ]?administrator|mailadmin)([^a-z]|$)/i;
 
 /** Subjects of non-delivery reports, in the languages MTAs localise them to. */
 const BOUNCE_SUBJECT = joinPatterns(
@@ -125,7 +126,8 @@ const MTA_EVIDENCE = joinPatterns(
 );
 
 /** The failure words an automatic message must hold before its text alone counts as a bounce. */
-const FAILURE_WORDS = /not delivered|undeliver|delivery (failed|failure)|returned|rejected|user unknown|no such (user|mailbox)|mailbox (is )?(full|unavailable)|quota|does not exist|\b5\.\d\.\d{1,3}\b/i;
+const FAILURE_WORDS =
+  /not delivered|undeliver|delivery (failed|failure)|returned|rejected|user unknown|no such (user|mailbox)|mailbox (is )?(full|unavailable)|quota|does not exist|\b5\.\d\.\d{1,3}\b/i;
 
 /**
  * Challenge-response systems (Boxbe, Bluebottle, SpamArrest and the like) hold a message until
@@ -150,19 +152,24 @@ const CHALLENGE_TEXT = joinPatterns(
 const FORWARD_SUBJECT = /^\s*(fwd?|wg|tr|rv|i|enc|doorst|vs)\s*:/i;
 
 /** A transient-failure warning: the MTA is still trying, nothing has bounced yet. */
-const DELAY_TEXT = /has not (yet )?been delivered|(has ?n't|has not|not) been delivered yet|delivery attempts will continue|will (continue to )?(retry|try|be retried)|still (trying|being retried)|message (is |has been )?delayed|delivery (is |has been )?delayed|delivery delay|delivery incomplete|\bdelayed mail\b|this is a warning (message )?only|you do not need to resend|no action is required on your part|could not be delivered for more than \d+|Delivery Status Notification \(Delay\)|Warning: message .{1,80} delayed/i;
+const DELAY_TEXT =
+  /has not (yet )?been delivered|(has ?n't|has not|not) been delivered yet|delivery attempts will continue|will (continue to )?(retry|try|be retried)|still (trying|being retried)|message (is |has been )?delayed|delivery (is |has been )?delayed|delivery delay|delivery incomplete|\bdelayed mail\b|this is a warning (message )?only|you do not need to resend|no action is required on your part|could not be delivered for more than \d+|Delivery Status Notification \(Delay\)|Warning: message .{1,80} delayed/i;
 /** Overrides a delay text: the MTA has given up. */
-const FINAL_FAILURE_TEXT = /could not be delivered(?! for more than)|couldn't be delivered|permanent(ly)? (fatal )?(error|failure|failed)|gave up|giving up|retry time(out)? (not )?exceeded|retry timeout exceeded|too many (retries|delivery attempts)|will not be delivered|has been returned|undeliverable|Action:\s*failed/i;
+const FINAL_FAILURE_TEXT =
+  /could not be delivered(?! for more than)|couldn't be delivered|permanent(ly)? (fatal )?(error|failure|failed)|gave up|giving up|retry time(out)? (not )?exceeded|retry timeout exceeded|too many (retries|delivery attempts)|will not be delivered|has been returned|undeliverable|Action:\s*failed/i;
 
 /** Positive delivery notifications (DSN success, Sendmail "Return receipt", Amazon SES delivery). */
-const RECEIPT_TEXT = /successful delivery notifications|delivery to the following recipients? (was|were|has been|have been) (successful|completed)|(was|has been) (successfully )?delivered to (the )?(following|recipient|destination)|Enclosed is the mail delivery report that you requested/i;
-const RECEIPT_SUBJECT = /^(return receipt|delivered:|delivery (status )?notification \((success|relayed)\)|successful mail delivery report|zugestellt:|remis :|entregado:)/i;
+const RECEIPT_TEXT =
+  /successful delivery notifications|delivery to the following recipients? (was|were|has been|have been) (successful|completed)|(was|has been) (successfully )?delivered to (the )?(following|recipient|destination)|Enclosed is the mail delivery report that you requested/i;
+const RECEIPT_SUBJECT =
+  /^(return receipt|delivered:|delivery (status )?notification \((success|relayed)\)|successful mail delivery report|zugestellt:|remis :|entregado:)/i;
 /** Read receipts (MDN, RFC 8098) and their client-written equivalents. */
 const READ_RECEIPT_SUBJECT = /^(read|gelesen|lu|leído|letto|gelezen|lido|read receipt|disposition notification)\s*:/i;
 
 /** Mailing-list managers (fml, Mailman, ezmlm, Majordomo) that return a post they would not deliver. */
 const LIST_MANAGER_SENDER = /(^|[^a-z])(owner-[^@\s]+|[^@\s]+-(admin|owner|request|bounces?))@/i;
-const LIST_REJECTION_TEXT = /\b(you are|you're|is) not (a )?member\b|\bare not member\b|not allowed to post|post(ing|s)? .{0,40}(restricted|limited) to (list )?members|(message|post(ing)?) .{0,60}(was|has been) (automatically )?rejected|original mail as follows|duplicated message-id|loop alert/i;
+const LIST_REJECTION_TEXT =
+  /\b(you are|you're|is) not (a )?member\b|\bare not member\b|not allowed to post|post(ing|s)? .{0,40}(restricted|limited) to (list )?members|(message|post(ing)?) .{0,60}(was|has been) (automatically )?rejected|original mail as follows|duplicated message-id|loop alert/i;
 
 const FAILED_ACTION = /^(failed|failure|undeliverable|not delivered)/;
 const DELAYED_ACTION = /^delayed/;
@@ -226,7 +233,12 @@ export function detectDeliveryReport(email: ParsedEmail): RuleDecision | null {
   const machine = machineEnvelope || daemon || noReplySender;
 
   if (CHALLENGE_TEXT.test(`${subject}\n${head}`) && !hasPermanentStatus(email, head)) {
-    if (machine) return notABounce('delivery.challenge', 0.9, 'Challenge-response: the recipient\'s filter holds the message until the sender proves to be a person; not a bounce.');
+    if (machine)
+      return notABounce(
+        'delivery.challenge',
+        0.9,
+        "Challenge-response: the recipient's filter holds the message until the sender proves to be a person; not a bounce.",
+      );
     return null;
   }
   if (actions.some((action) => FAILED_ACTION.test(action))) {
@@ -284,7 +296,8 @@ export function detectDeliveryReport(email: ParsedEmail): RuleDecision | null {
   if (bounceSubject && ((evidence && machine) || (machineEnvelope && daemon))) {
     return bounce('bounce.subject', 0.9, `Non-delivery report: the subject says "${subject.slice(0, 80)}" and the text quotes the mail server.`);
   }
-  const listManager = email.headers['x-mlserver'] !== undefined || email.headers['x-list-administrivia'] !== undefined || LIST_MANAGER_SENDER.test(email.from ?? '');
+  const listManager =
+    email.headers['x-mlserver'] !== undefined || email.headers['x-list-administrivia'] !== undefined || LIST_MANAGER_SENDER.test(email.from ?? '');
   if (listManager && LIST_REJECTION_TEXT.test(text)) {
     return bounce('bounce.list-manager', 0.85, 'The mailing-list manager returned the message undelivered.');
   }

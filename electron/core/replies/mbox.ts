@@ -253,7 +253,11 @@ const MBOX_EXTENSIONS = new Set(['.mbox', '.mbx', '.mbs']);
 function readError(file: string, error: unknown): AppError {
   if (error instanceof AppError) return error;
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return new AppError('not_found', `${file} is gone: it was moved or deleted. Put it back, or start the batch again from where it is now.`, { cause: error, field: 'in' });
+  if (code === 'ENOENT')
+    return new AppError('not_found', `${file} is gone: it was moved or deleted. Put it back, or start the batch again from where it is now.`, {
+      cause: error,
+      field: 'in',
+    });
   return new AppError('validation', `Cannot read ${file} (${code ?? 'read error'}): check the file is readable.`, { cause: error, field: 'in' });
 }
 
@@ -339,7 +343,9 @@ export function createYielder(everyMs = 8): () => Promise<void> {
 function finishSource(ref: Pick<ReplySourceRef, 'path' | 'offset'>, buffer: Buffer, read: number, wanted: number): Buffer {
   if (ref.offset === undefined) return buffer.subarray(0, read);
   if (read < wanted) {
-    throw new AppError('validation', `${path.basename(ref.path)} is shorter than when the batch was made: it changed since. Start the batch again.`, { field: 'in' });
+    throw new AppError('validation', `${path.basename(ref.path)} is shorter than when the batch was made: it changed since. Start the batch again.`, {
+      field: 'in',
+    });
   }
   return unescapeMboxMessage(buffer);
 }
@@ -418,7 +424,9 @@ export async function readReplySources(pathToDirOrMbox: string): Promise<ReplySo
   if (sources.length === 0) {
     const info = await stat(pathToDirOrMbox);
     if (info.isDirectory()) throw new AppError('validation', `The folder ${pathToDirOrMbox} holds no .eml or .mbox files.`, { field: 'in' });
-    throw new AppError('validation', `${mboxFile ?? path.basename(pathToDirOrMbox)} holds no messages: an mbox starts each one with a "From " line.`, { field: 'in' });
+    throw new AppError('validation', `${mboxFile ?? path.basename(pathToDirOrMbox)} holds no messages: an mbox starts each one with a "From " line.`, {
+      field: 'in',
+    });
   }
   return sources;
 }

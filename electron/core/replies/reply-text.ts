@@ -37,7 +37,8 @@ const SEPARATOR_LINE = joinPatterns(
 
 /** The first line of an Outlook-style header block ("From: …" followed by "Sent: …"). */
 const BLOCK_FROM = /^\*?(From|Von|De|Da|Van|Från|Fra|Od|От)\s?:\*?\s+\S/i;
-const BLOCK_FOLLOW = /^\*?(Sent|Date|Gesendet|Datum|Envoyé|Date d'envoi|Enviado|Fecha|Inviato|Data|Verzonden|Skickat|Sendt|Wysłano|Отправлено|To|An|À|Para|A|Aan|Till|Til|Subject|Betreff|Objet|Asunto|Oggetto|Onderwerp|Assunto|Ämne|Emne)\s?:\*?\s/i;
+const BLOCK_FOLLOW =
+  /^\*?(Sent|Date|Gesendet|Datum|Envoyé|Date d'envoi|Enviado|Fecha|Inviato|Data|Verzonden|Skickat|Sendt|Wysłano|Отправлено|To|An|À|Para|A|Aan|Till|Til|Subject|Betreff|Objet|Asunto|Oggetto|Onderwerp|Assunto|Ämne|Emne)\s?:\*?\s/i;
 
 /** Mobile-client footers and the RFC 3676 signature delimiter. */
 const SIGNATURE_LINE = joinPatterns(

@@ -20,7 +20,9 @@ const MONTH_NAMES: Array<[number, string[]]> = [
   [12, ['december', 'dec', 'dezember', 'décembre', 'decembre', 'diciembre', 'dicembre', 'dezembro', 'dez']],
 ];
 for (const [month, names] of MONTH_NAMES) for (const name of names) MONTHS[name] = month;
-const MONTH_ALT = Object.keys(MONTHS).sort((a, b) => b.length - a.length).join('|');
+const MONTH_ALT = Object.keys(MONTHS)
+  .sort((a, b) => b.length - a.length)
+  .join('|');
 
 /** Words after which the return date follows, most telling first. */
 const RETURN_KEYWORDS = `back|return(?:ing)?|returns|again|resume|zurück|wieder|retour|de retour|regreso|regresaré|rientro|rientrerò|terug|weer|volto|retorno|retornarei`;

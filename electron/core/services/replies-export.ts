@@ -1,7 +1,18 @@
 import type { JobItem, Reply } from '../../../shared/domain/records';
 import { formatCsv } from '../csv';
 
-const REPLY_COLUMNS = ['classification', 'confidence', 'suggestedAction', 'decidedBy', 'returnDate', 'reason', 'fromAddress', 'subject', 'provider', 'model'] as const;
+const REPLY_COLUMNS = [
+  'classification',
+  'confidence',
+  'suggestedAction',
+  'decidedBy',
+  'returnDate',
+  'reason',
+  'fromAddress',
+  'subject',
+  'provider',
+  'model',
+] as const;
 
 /** Where a reply item came from: its file, its position in an mbox, its Message-ID. */
 export interface ReplyItemSource {

@@ -132,7 +132,13 @@ export async function pushOutbox(hub: HubConnection, store: TeamStore, state: Te
   return report;
 }
 
-async function sendEdit(hub: HubConnection, store: TeamStore, state: TeamState, edit: TeamOutboxEdit, data: Record<string, unknown> | null): Promise<'applied' | AppError> {
+async function sendEdit(
+  hub: HubConnection,
+  store: TeamStore,
+  state: TeamState,
+  edit: TeamOutboxEdit,
+  data: Record<string, unknown> | null,
+): Promise<'applied' | AppError> {
   let version: number | null = null;
   let refusedByPolicy = false;
   try {
@@ -161,13 +167,27 @@ async function sendEdit(hub: HubConnection, store: TeamStore, state: TeamState, 
   }
   // toTeamRow is null only for key shares, which readHubRow never returns.
   const hubRow: TeamHubRow = (current && toTeamRow(current, state)) ?? {
-    kind: edit.kind, id: edit.kind === 'org' ? state.orgId : edit.rowId, version: 0, deleted: true, data: null };
+    kind: edit.kind,
+    id: edit.kind === 'org' ? state.orgId : edit.rowId,
+    version: 0,
+    deleted: true,
+    data: null,
+  };
   const role = refusedByPolicy ? null : (await readMyMembership(hub))?.role;
   if (refusedByPolicy || (role !== 'owner' && role !== 'admin')) {
     store.team.restore(hubRow, edit.seq);
-    return new AppError('forbidden', `The hub refused a change to ${describe(edit.kind)}: only an owner or admin can change it. The hub's value is back on this desktop.`);
+    return new AppError(
+      'forbidden',
+      `The hub refused a change to ${describe(edit.kind)}: only an owner or admin can change it. The hub's value is back on this desktop.`,
+    );
   }
-  store.team.addConflict({ kind: edit.kind, id: edit.kind === 'org' ? state.orgId : edit.rowId, mine: data, theirs: hubRow.deleted ? null : hubRow.data, hubVersion: current?.version ?? null });
+  store.team.addConflict({
+    kind: edit.kind,
+    id: edit.kind === 'org' ? state.orgId : edit.rowId,
+    mine: data,
+    theirs: hubRow.deleted ? null : hubRow.data,
+    hubVersion: current?.version ?? null,
+  });
   store.team.restore(hubRow, edit.seq);
   return new AppError(
     'conflict',
@@ -201,7 +221,10 @@ export async function pullChanges(
   logger: Logger,
 ): Promise<PullReport> {
   const removed = () =>
-    new AppError('auth', `The login "${state.login}" is no longer a member of this organization on the hub. Ask an admin for a new invite, then connect again.`);
+    new AppError(
+      'auth',
+      `The login "${state.login}" is no longer a member of this organization on the hub. Ask an admin for a new invite, then connect again.`,
+    );
   let pulled: HubPull;
   try {
     pulled = await pullHubChanges(hub, state.hubOrgId, state.cursor, month);

@@ -106,7 +106,12 @@ export function createTeamUsage(store: Pick<Store, 'forOrg'>, session: SessionSe
       };
       for (const r of hubRows) put(r.day, r.key, r.tokens, r.costNanoUsd);
       for (const e of store.forOrg(org.id).team.pendingUsageRows(query)) {
-        put(e.createdAt.slice(0, 10), query.by === 'provider' ? e.provider : `${e.provider}/${e.model}`, e.inputTokens + e.outputTokens, Math.round(e.costUsd * NANO));
+        put(
+          e.createdAt.slice(0, 10),
+          query.by === 'provider' ? e.provider : `${e.provider}/${e.model}`,
+          e.inputTokens + e.outputTokens,
+          Math.round(e.costUsd * NANO),
+        );
       }
       const days = [...new Set([...cells.values()].map((cell) => cell.day))].sort();
       const dayIndex = new Map(days.map((d, i) => [d, i]));

@@ -69,11 +69,7 @@ export function StepEditor({ steps, onChange, onRegenerate, regeneratingIndex = 
               <div className="step-meta">
                 <label className="inline-field">
                   <span>Channel</span>
-                  <select
-                    value={step.channel}
-                    disabled={readOnly}
-                    onChange={(e) => update(index, { channel: e.target.value as Channel })}
-                  >
+                  <select value={step.channel} disabled={readOnly} onChange={(e) => update(index, { channel: e.target.value as Channel })}>
                     {CHANNELS.map((c) => (
                       <option key={c} value={c}>
                         {CHANNEL_LABELS[c]}
@@ -117,12 +113,7 @@ export function StepEditor({ steps, onChange, onRegenerate, regeneratingIndex = 
                     <Icon name="down" size={16} />
                   </button>
                   {onRegenerate && (
-                    <button
-                      type="button"
-                      className="btn btn-small btn-ghost"
-                      disabled={regeneratingIndex !== null}
-                      onClick={() => onRegenerate(index)}
-                    >
+                    <button type="button" className="btn btn-small btn-ghost" disabled={regeneratingIndex !== null} onClick={() => onRegenerate(index)}>
                       <Icon name="refresh" size={14} />
                       {busy ? 'Rewriting…' : 'Regenerate'}
                     </button>

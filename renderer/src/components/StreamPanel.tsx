@@ -117,8 +117,6 @@ function StreamingStepCard({ index, step, writing }: { index: number; step: Stre
 
 function Marked({ text }: { text: string }) {
   return (
-    <>
-      {splitPlaceholders(text).map((part) => (part.placeholder ? <mark key={part.start}>{part.text}</mark> : <span key={part.start}>{part.text}</span>))}
-    </>
+    <>{splitPlaceholders(text).map((part) => (part.placeholder ? <mark key={part.start}>{part.text}</mark> : <span key={part.start}>{part.text}</span>))}</>
   );
 }

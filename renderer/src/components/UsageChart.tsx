@@ -65,7 +65,12 @@ export function UsageChart({ days, series, metric, label }: UsageChartProps) {
         interaction: { mode: 'index', intersect: false },
         scales: {
           x: { stacked: true, grid: { display: false }, ticks: { color: text, maxRotation: 0, autoSkipPadding: 12 } },
-          y: { stacked: true, beginAtZero: true, grid: { color: grid }, border: { display: false }, ticks: {
+          y: {
+            stacked: true,
+            beginAtZero: true,
+            grid: { color: grid },
+            border: { display: false },
+            ticks: {
               color: text,
               callback: (v, _index, ticks) => {
                 if (metric !== 'cost') return formatCompact(Number(v));

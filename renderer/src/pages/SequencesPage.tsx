@@ -123,7 +123,9 @@ export function SequencesPage() {
       <div className="page-head">
         <div>
           <h1>Sequences</h1>
-          <p data-testid="sequence-count">{list.total === null ? 'Loading…' : `${total.toLocaleString()} ${filtered ? 'matching' : 'saved'} sequence${total === 1 ? '' : 's'}`}</p>
+          <p data-testid="sequence-count">
+            {list.total === null ? 'Loading…' : `${total.toLocaleString()} ${filtered ? 'matching' : 'saved'} sequence${total === 1 ? '' : 's'}`}
+          </p>
         </div>
         <div className="page-actions">
           <button type="button" className="btn btn-primary" onClick={() => app.navigate({ page: 'draft' })}>

@@ -128,8 +128,16 @@ export function UsagePage() {
 
         <div className="stat-grid">
           <Stat label="Cost" value={totals ? formatUsd(totals.costUsd) : '—'} />
-          <Stat label="Calls" value={totals ? formatInt(totals.calls) : '—'} sub={totals && totals.errors > 0 ? `${formatInt(totals.errors)} failed` : undefined} />
-          <Stat label="Input tokens" value={totals ? formatInt(totals.inputTokens) : '—'} sub={totals && totals.cachedInputTokens > 0 ? `${formatInt(totals.cachedInputTokens)} cached` : undefined} />
+          <Stat
+            label="Calls"
+            value={totals ? formatInt(totals.calls) : '—'}
+            sub={totals && totals.errors > 0 ? `${formatInt(totals.errors)} failed` : undefined}
+          />
+          <Stat
+            label="Input tokens"
+            value={totals ? formatInt(totals.inputTokens) : '—'}
+            sub={totals && totals.cachedInputTokens > 0 ? `${formatInt(totals.cachedInputTokens)} cached` : undefined}
+          />
           <Stat label="Output tokens" value={totals ? formatInt(totals.outputTokens) : '—'} />
         </div>
 
@@ -158,7 +166,9 @@ export function UsagePage() {
           <div className="card-section">
             {timeseries.status === 'error' && <ErrorMessage error={timeseries.error} onRetry={() => void timeseries.reload()} />}
             {!timeseries.data && timeseries.status === 'loading' && <Loading label="Loading the chart…" />}
-            {timeseries.data && series.length === 0 && <Empty title="No calls in this period">Draft a sequence or classify a reply, and its cost shows here.</Empty>}
+            {timeseries.data && series.length === 0 && (
+              <Empty title="No calls in this period">Draft a sequence or classify a reply, and its cost shows here.</Empty>
+            )}
             {timeseries.data && series.length > 0 && (
               <UsageChart
                 days={timeseries.data.days}

@@ -24,7 +24,7 @@ export const HUB_SQLSTATES: Readonly<Record<string, { code: ErrorCode; message: 
   OH008: { code: 'forbidden', message: "You can't remove yourself: ask another owner or admin." },
   OH009: {
     code: 'forbidden',
-    message: 'This login may not set up an organization: it needs the CREATEROLE attribute (on a managed Postgres, use the project\'s admin login).',
+    message: "This login may not set up an organization: it needs the CREATEROLE attribute (on a managed Postgres, use the project's admin login).",
   },
 };
 
@@ -329,7 +329,12 @@ export async function applyHubEdit(conn: HubConnection, orgId: string, edit: Hub
 }
 
 /** A shared row as the hub holds it now, in the shape `pull` uses; null when it does not exist (or is not visible). */
-export async function readHubRow(conn: HubConnection, orgId: string, kind: HubEdit['kind'], id: string): Promise<(HubChange & { version: number; lastEditId: string | null }) | null> {
+export async function readHubRow(
+  conn: HubConnection,
+  orgId: string,
+  kind: HubEdit['kind'],
+  id: string,
+): Promise<(HubChange & { version: number; lastEditId: string | null }) | null> {
   const sql = {
     org: `SELECT id, version, change_seq AS seq, false AS deleted, last_edit_id,
             jsonb_build_object('name', name, 'provider', provider, 'settings', settings) AS data

@@ -76,9 +76,7 @@ export function createLeadRepository(db: SqliteDatabase): (orgId: string) => Lea
   const searchStmt = db.prepare<{ org: string; q: string; limit: number; offset: number }, LeadRow>(
     `SELECT ${COLS} FROM leads WHERE org_id = @org AND ${SEARCH} ORDER BY created_at DESC, rowid DESC LIMIT @limit OFFSET @offset`,
   );
-  const searchCountStmt = db.prepare<{ org: string; q: string }, { n: number }>(
-    `SELECT count(*) AS n FROM leads WHERE org_id = @org AND ${SEARCH}`,
-  );
+  const searchCountStmt = db.prepare<{ org: string; q: string }, { n: number }>(`SELECT count(*) AS n FROM leads WHERE org_id = @org AND ${SEARCH}`);
 
   const emailsStmt = db.prepare<{ org: string }, { id: string; email: string }>(
     'SELECT id, email FROM leads WHERE org_id = @org AND email IS NOT NULL ORDER BY created_at, rowid',

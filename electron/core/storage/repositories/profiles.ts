@@ -27,9 +27,7 @@ const profileInputSchema = businessContextSchema.strict();
 export function createProfileRepository(db: SqliteDatabase): (orgId: string) => ProfileRepository {
   const cols = 'id, org_id, context, created_at, updated_at';
   const getStmt = db.prepare<[string, string], ProfileRow>(`SELECT ${cols} FROM business_profiles WHERE id = ? AND org_id = ?`);
-  const listStmt = db.prepare<[string], ProfileRow>(
-    `SELECT ${cols} FROM business_profiles WHERE org_id = ? ORDER BY updated_at DESC, rowid DESC`,
-  );
+  const listStmt = db.prepare<[string], ProfileRow>(`SELECT ${cols} FROM business_profiles WHERE org_id = ? ORDER BY updated_at DESC, rowid DESC`);
   const insertStmt = db.prepare('INSERT INTO business_profiles (id, org_id, context, created_at, updated_at) VALUES (?, ?, ?, ?, ?)');
   const updateStmt = db.prepare('UPDATE business_profiles SET context = ?, updated_at = ? WHERE id = ? AND org_id = ?');
   const deleteStmt = db.prepare('DELETE FROM business_profiles WHERE id = ? AND org_id = ?');

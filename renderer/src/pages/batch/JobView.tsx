@@ -148,7 +148,12 @@ export function JobView({ jobId, stepLabel, onUpdate }: JobViewProps) {
             </button>
           )}
           {ACTIVE.has(status) && !elsewhere && (
-            <button type="button" className="btn btn-small btn-danger-ghost" disabled={busy !== null} onClick={() => void control('jobs:cancel', 'Job cancelled')}>
+            <button
+              type="button"
+              className="btn btn-small btn-danger-ghost"
+              disabled={busy !== null}
+              onClick={() => void control('jobs:cancel', 'Job cancelled')}
+            >
               Cancel job
             </button>
           )}

@@ -58,7 +58,13 @@ export function DraftOptionsForm(props: {
 
       <fieldset className="stack-tight">
         <legend>Lead</legend>
-        <input type="search" aria-label="Find a saved lead" placeholder="Find a saved lead…" value={props.leadQuery} onChange={(e) => props.onLeadQuery(e.target.value)} />
+        <input
+          type="search"
+          aria-label="Find a saved lead"
+          placeholder="Find a saved lead…"
+          value={props.leadQuery}
+          onChange={(e) => props.onLeadQuery(e.target.value)}
+        />
         <select aria-label="Lead" value={form.leadId} onChange={(e) => update({ leadId: e.target.value })}>
           <option value={TYPED}>Type one in…</option>
           {leads.data?.items.map((l) => (

@@ -89,7 +89,14 @@ export function DraftResultCard({ draft }: { draft: DraftResultState }) {
           <label className="sr-only" htmlFor="template-name">
             Template name
           </label>
-          <input ref={templateInput} id="template-name" className="grow" value={templateName} maxLength={200} onChange={(e) => setTemplateName(e.target.value)} />
+          <input
+            ref={templateInput}
+            id="template-name"
+            className="grow"
+            value={templateName}
+            maxLength={200}
+            onChange={(e) => setTemplateName(e.target.value)}
+          />
           <button type="submit" className="btn btn-small btn-primary" disabled={!templateName.trim() || busy}>
             Save template
           </button>

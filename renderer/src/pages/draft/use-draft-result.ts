@@ -70,12 +70,14 @@ export function useDraftResult(sequenceId: string | undefined, onOpened: (sequen
   useEffect(() => {
     if (!sequenceId) return;
     let live = true;
-    void actions.run('load', async () => {
-      const sequence = await call('sequences:get', { id: sequenceId });
-      if (!live) return;
-      setResult(fromSequence(sequence));
-      reportOpened(sequence);
-    }).finally(() => live && setOpenedId(sequenceId));
+    void actions
+      .run('load', async () => {
+        const sequence = await call('sequences:get', { id: sequenceId });
+        if (!live) return;
+        setResult(fromSequence(sequence));
+        reportOpened(sequence);
+      })
+      .finally(() => live && setOpenedId(sequenceId));
     return () => {
       live = false;
     };
