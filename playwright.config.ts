@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
  * Chrome installed on the machine, through Playwright's `chrome` channel (macOS, Windows).
  * Nothing is downloaded: `playwright install` is never needed.
  */
-const chromiumPath = process.env['CHROMIUM_PATH'] || (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+const chromiumPath = process.env.CHROMIUM_PATH || (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 
 /**
  * Browser tests: Chromium drives the built renderer through the loopback browser host, with the

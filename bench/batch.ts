@@ -56,12 +56,12 @@ export function runCli(args: string[], env: Record<string, string>, options: Cli
   const start = performance.now();
   return new Promise((resolve, reject) => {
     // BENCH_CLI_PROFILE_DIR=dir writes a CPU profile of each CLI run there, to see where its time goes.
-    const profile = process.env['BENCH_CLI_PROFILE_DIR'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CLI_PROFILE_DIR']}`] : [];
+    const profile = process.env.BENCH_CLI_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CLI_PROFILE_DIR}`] : [];
     const stdio: Array<'ignore' | 'pipe'> = ['ignore', 'ignore', 'pipe', ...(options.fd3 ? (['pipe'] as const) : [])];
     const child = spawn(process.execPath, [...profile, ...(options.nodeArgs ?? []), CLI, ...args], { env: { ...clean, ...env }, stdio });
     let stderr = '';
     let fd3 = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     if (options.fd3) (child.stdio[3] as NodeJS.ReadableStream).on('data', (chunk: Buffer) => (fd3 += chunk.toString('utf8')));
     if (child.pid !== undefined) options.onSpawn?.(child.pid);
     child.on('error', reject);
@@ -120,7 +120,7 @@ function describePhases(timed: TimedRun, before: 'import' | 'listing'): string {
   if (running === undefined || completed === undefined) return 'phases: not in the log';
   const s = (ms: number) => `${(Math.max(0, ms) / 1000).toFixed(2)} s`;
   const head = running - timed.spawnedAt;
-  const listMs = before === 'listing' ? timed.timeline.listed?.listMs ?? null : null;
+  const listMs = before === 'listing' ? (timed.timeline.listed?.listMs ?? null) : null;
   const start = listMs === null ? `start-up and ${before} ${s(head)}` : `start-up ${s(head - listMs)}, listing ${s(listMs)}`;
   return `${start}, job ${s(completed - running)}, results and exit ${s(timed.exitedAt - completed)}`;
 }
@@ -128,21 +128,23 @@ function describePhases(timed: TimedRun, before: 'import' | 'listing'): string {
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  const upper = sorted[middle] ?? Number.NaN;
+  return sorted.length % 2 ? upper : ((sorted[middle - 1] ?? Number.NaN) + upper) / 2;
 }
 
-const RUNS = Math.max(1, Number(process.env['BENCH_RUNS'] ?? 3));
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 
 function verdict(met: boolean): string {
   return met ? 'met' : 'NOT met';
 }
 
 export function requireCli(): void {
-  if (!existsSync(join(process.cwd(), 'out', 'node', 'cli.mjs'))) throw new Error('out/node/cli.mjs is missing: `npm run bench` builds it; run it from the repository root.');
+  if (!existsSync(join(process.cwd(), 'out', 'node', 'cli.mjs')))
+    throw new Error('out/node/cli.mjs is missing: `npm run bench` builds it; run it from the repository root.');
 }
 
 function printRows(rows: Array<[string, string]>): void {
-  process.stdout.write(rows.map(([label, value]) => `${label.padEnd(34)}${value}`).join('\n') + '\n');
+  process.stdout.write(`${rows.map(([label, value]) => `${label.padEnd(34)}${value}`).join('\n')}\n`);
 }
 
 export async function runBatchBench(): Promise<void> {
@@ -151,7 +153,7 @@ export async function runBatchBench(): Promise<void> {
   try {
     const env = { OPENAI_API_KEY: TEST_KEY };
     const leads = Array.from({ length: LEADS }, (_, i) => ({ firstName: `Lead${i}`, company: `Company ${i}`, email: `lead${i}@example.com` }));
-    writeFileSync(join(dir, 'leads.csv'), 'First name,Company,Email\n' + leads.map((l) => `${l.firstName},${l.company},${l.email}`).join('\n') + '\n');
+    writeFileSync(join(dir, 'leads.csv'), `First name,Company,Email\n${leads.map((l) => `${l.firstName},${l.company},${l.email}`).join('\n')}\n`);
     writeFileSync(join(dir, 'business.json'), JSON.stringify(BUSINESS));
 
     // Sequential baseline on a sample, on its own fake so it does not eat the batch's rate window.
@@ -178,7 +180,20 @@ export async function runBatchBench(): Promise<void> {
         const dataDir = join(dir, `data-${i}`);
         const set = await runCli(['--data-dir', dataDir, 'settings', 'set', 'provider=openai', `baseUrl.openai=${fake.baseURLFor('openai')}`], env);
         if (set.code !== 0) throw new Error(`settings set failed: ${set.stderr}`);
-        const args = ['--data-dir', dataDir, 'batch', 'generate', '--leads', join(dir, 'leads.csv'), '--business', join(dir, 'business.json'), '--out', join(dir, `out-${i}.csv`), '--steps', '2'];
+        const args = [
+          '--data-dir',
+          dataDir,
+          'batch',
+          'generate',
+          '--leads',
+          join(dir, 'leads.csv'),
+          '--business',
+          join(dir, 'business.json'),
+          '--out',
+          join(dir, `out-${i}.csv`),
+          '--steps',
+          '2',
+        ];
         const timed = await runTimed(args, env, dataDir);
         const summary = /: (\w+), (\d+) done, (\d+) failed of (\d+)/.exec(timed.run.stderr);
         const rateLimited = (timed.run.stderr.match(/error\[rate_limited\]/g) ?? []).length;
@@ -204,14 +219,17 @@ export async function runBatchBench(): Promise<void> {
     const mid = median(ratios);
     rows.push(
       ['CLI start-up alone (--help)', `${(startup.wallMs / 1000).toFixed(2)} s`],
-      ['speedup over a sequential loop', `${(sequentialMs / ((mid * floorMs) || 1)).toFixed(2)}×  (${SEQUENTIAL_SAMPLE} leads timed one after another, ×${LEADS / SEQUENTIAL_SAMPLE} = ${(sequentialMs / 1000).toFixed(1)} s)`],
+      [
+        'speedup over a sequential loop',
+        `${(sequentialMs / (mid * floorMs || 1)).toFixed(2)}×  (${SEQUENTIAL_SAMPLE} leads timed one after another, ×${LEADS / SEQUENTIAL_SAMPLE} = ${(sequentialMs / 1000).toFixed(1)} s)`,
+      ],
       [`wall time / floor, median of ${RUNS}`, `${mid.toFixed(3)}×  (goal ≤ 1.10×: ${verdict(mid <= 1.1 && failedRuns === 0)})`],
       ['429s that reached the user', `${userFacing429s}  (goal 0: ${verdict(userFacing429s === 0)})`],
     );
     printRows(rows);
   } finally {
     // BENCH_KEEP=1 keeps the data folders (their logs have each job's timeline) and says where.
-    if (process.env['BENCH_KEEP']) process.stdout.write(`kept ${dir}\n`);
+    if (process.env.BENCH_KEEP) process.stdout.write(`kept ${dir}\n`);
     else rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -276,13 +294,16 @@ export async function runReplyCostBench(): Promise<void> {
       ['replies', `${inbox.length} (${INBOX_MIX.map(([f, s]) => `${f} ${Math.round(s * 100)}%`).join(', ')})`],
       ['decided by the rules', `${ruleDecided} (${((ruleDecided / inbox.length) * 100).toFixed(1)}%)`],
       ['model calls, every reply', String(calls)],
-      ['model calls, with pre-filter', `${modelCallsWithFilter}  (saved ${calls - modelCallsWithFilter}, ${(((calls - modelCallsWithFilter) / calls) * 100).toFixed(1)}%)`],
+      [
+        'model calls, with pre-filter',
+        `${modelCallsWithFilter}  (saved ${calls - modelCallsWithFilter}, ${(((calls - modelCallsWithFilter) / calls) * 100).toFixed(1)}%)`,
+      ],
       ['tokens, every reply', String(tokensAll)],
       ['tokens, with pre-filter', `${tokensAll - tokensSaved}  (saved ${tokensSaved}, ${((tokensSaved / tokensAll) * 100).toFixed(1)}%)`],
       ['human replies the rules took', `${humanDecidedByRules}  (should be 0: those never reach the model)`],
       ['replies with no text at all', String(noText)],
     ];
-    process.stdout.write(rows.map(([label, value]) => `${label.padEnd(32)}${value}`).join('\n') + '\n');
+    process.stdout.write(`${rows.map(([label, value]) => `${label.padEnd(32)}${value}`).join('\n')}\n`);
   } finally {
     await fake.close();
   }
@@ -293,10 +314,13 @@ function readInbox(): Array<{ folder: string; name: string; source: Buffer }> | 
   if (!existsSync(CORPUS)) return null;
   const inbox: Array<{ folder: string; name: string; source: Buffer }> = [];
   for (const [folder, share] of INBOX_MIX) {
-    const files = readdirSync(join(CORPUS, folder)).filter((name) => name.endsWith('.eml')).sort();
+    const files = readdirSync(join(CORPUS, folder))
+      .filter((name) => name.endsWith('.eml'))
+      .sort();
     const count = Math.round(INBOX_SIZE * share);
     for (let i = 0; i < count; i++) {
-      const name = files[i % files.length]!;
+      const name = files[i % files.length];
+      if (name === undefined) throw new Error(`${join(CORPUS, folder)} holds no .eml files.`);
       inbox.push({ folder, name, source: readFileSync(join(CORPUS, folder, name)) });
     }
   }
@@ -343,7 +367,8 @@ export async function runRulesOnlyBench(): Promise<void> {
       }
       const running = timed.timeline.at.get('job running');
       const completed = timed.timeline.at.get('job completed');
-      const jobRate = running !== undefined && completed !== undefined ? ` (the job alone ${((inbox.length / (completed - running)) * 1000).toFixed(0)}/s)` : '';
+      const jobRate =
+        running !== undefined && completed !== undefined ? ` (the job alone ${((inbox.length / (completed - running)) * 1000).toFixed(0)}/s)` : '';
       rows.push([
         `run ${i + 1} (load ${timed.load.toFixed(1)})`,
         `${rate.toFixed(0)} messages/s${jobRate}  (${(timed.run.wallMs / 1000).toFixed(2)} s; ${summary ? `${summary[1]}, ${summary[2]} done, ${summary[3]} failed` : 'no summary'}, exit ${timed.run.code}, ${resultRows} rows; parsed on ${timed.timeline.listed?.analysis ?? '?'})`,
@@ -358,7 +383,7 @@ export async function runRulesOnlyBench(): Promise<void> {
     );
     printRows(rows);
   } finally {
-    if (process.env['BENCH_KEEP']) process.stdout.write(`kept ${dir}\n`);
+    if (process.env.BENCH_KEEP) process.stdout.write(`kept ${dir}\n`);
     else rmSync(dir, { recursive: true, force: true });
   }
 }

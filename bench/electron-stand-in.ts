@@ -11,7 +11,7 @@
 import { EventEmitter } from 'node:events';
 import Module, { createRequire } from 'node:module';
 
-const userData = process.env['OUTREACH_BENCH_USER_DATA'];
+const userData = process.env.OUTREACH_BENCH_USER_DATA;
 if (!userData) throw new Error('Set OUTREACH_BENCH_USER_DATA to a temporary folder.');
 const require = createRequire(import.meta.url);
 const noop = () => {};
@@ -21,7 +21,7 @@ function loadedPackages(): string[] {
   const names = new Set<string>();
   for (const file of Object.keys(require.cache)) {
     const match = /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(file);
-    if (match) names.add(match[1]!.replace(/\\/g, '/'));
+    if (match?.[1]) names.add(match[1].replace(/\\/g, '/'));
   }
   return [...names].sort();
 }

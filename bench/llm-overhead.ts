@@ -50,7 +50,11 @@ function bareClient(name: LLMProviderName, fakes: FakeProviderSet): Side {
   }
   if (name === 'gemini') {
     const client = new GoogleGenAI({ apiKey: KEY, httpOptions: { baseUrl: baseURL } });
-    const params = { model, contents: [{ role: 'user', parts: [{ text: 'Say hello in one sentence.' }] }], config: { systemInstruction: 'Be brief.', maxOutputTokens: 4096 } };
+    const params = {
+      model,
+      contents: [{ role: 'user', parts: [{ text: 'Say hello in one sentence.' }] }],
+      config: { systemInstruction: 'Be brief.', maxOutputTokens: 4096 },
+    };
     return {
       call: () => client.models.generateContent(params),
       async firstToken() {
@@ -83,7 +87,7 @@ function bareClient(name: LLMProviderName, fakes: FakeProviderSet): Side {
 
 function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 }
 
 const median = (values: number[]) => quantile(values, 0.5);
@@ -188,7 +192,9 @@ export async function runLlmOverhead(): Promise<void> {
   out(`${pad('provider', 11)}${pad('bare median ms', 16)}${pad('call median', 22)}${pad('call p95', 22)}${pad('TTFT median', 22)}`);
   const cell = (ratios: number[]) => `${median(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)})`;
   for (const s of subjects) {
-    out(`${pad(s.provider, 11)}${pad(median(s.bareMedians).toFixed(2), 16)}${pad(cell(s.callMedian), 22)}${pad(cell(s.callP95), 22)}${pad(cell(s.ttftMedian), 22)}`);
+    out(
+      `${pad(s.provider, 11)}${pad(median(s.bareMedians).toFixed(2), 16)}${pad(cell(s.callMedian), 22)}${pad(cell(s.callP95), 22)}${pad(cell(s.ttftMedian), 22)}`,
+    );
   }
   const worst = Math.max(...subjects.flatMap((s) => [median(s.callMedian), median(s.ttftMedian)]));
   out(`worst median ratio (call or TTFT) ${worst.toFixed(3)}: ${worst < 1.1 ? 'within' : 'OVER'} the 10% goal`);

@@ -36,7 +36,11 @@ function createRandom(seed: number): () => number {
 
 const random = createRandom(20250304);
 const between = (low: number, high: number) => Math.floor(low + random() * (high - low));
-const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)]!;
+const pick = <T>(items: T[]): T => {
+  const item = items[Math.floor(random() * items.length)];
+  if (item === undefined) throw new Error('pick needs a non-empty list');
+  return item;
+};
 
 /** 16 MB of seeded bytes; attachments are base64 windows of it. */
 const BLOCK = (() => {
@@ -45,12 +49,16 @@ const BLOCK = (() => {
   return Buffer.from(words.buffer);
 })();
 
-const WORDS = 'the fleet tracker pilot price quote depot driver route install team week meeting call budget vendor contract renewal question thanks regards sounds good next steps schedule demo trial support'.split(' ');
+const WORDS =
+  'the fleet tracker pilot price quote depot driver route install team week meeting call budget vendor contract renewal question thanks regards sounds good next steps schedule demo trial support'.split(
+    ' ',
+  );
 
 function sentence(): string {
   const count = between(6, 18);
   const words = Array.from({ length: count }, () => pick(WORDS));
-  return `${words[0]!.charAt(0).toUpperCase()}${words[0]!.slice(1)} ${words.slice(1).join(' ')}.`;
+  const [first = '', ...rest] = words;
+  return `${first.charAt(0).toUpperCase()}${first.slice(1)} ${rest.join(' ')}.`;
 }
 
 /** Text blocks are drawn from a pool built once: generating 2 GB of fresh words would take minutes. */
@@ -80,7 +88,10 @@ function buildParagraphs(bytes: number): string {
 }
 
 function htmlBody(bytes: number): string {
-  return `<html><body>${paragraphs(bytes).split('\n\n').map((p) => `<p style="margin:0 0 12px 0">${p}</p>`).join('\n')}</body></html>`;
+  return `<html><body>${paragraphs(bytes)
+    .split('\n\n')
+    .map((p) => `<p style="margin:0 0 12px 0">${p}</p>`)
+    .join('\n')}</body></html>`;
 }
 
 /** The seeded block as base64 in 76-character lines (57 bytes each), encoded once. */
@@ -121,7 +132,10 @@ function headers(from: string, subject: string, extra: string[] = []): string {
 function createMessage(): string {
   const roll = random();
   if (roll < 0.55) {
-    const quote = paragraphs(between(500, 4000)).split('\n').map((line) => `> ${line}`).join('\n');
+    const quote = paragraphs(between(500, 4000))
+      .split('\n')
+      .map((line) => `> ${line}`)
+      .join('\n');
     return `${headers(`Dana ${counter} <dana${counter}@prospect.example>`, 'Re: Quick question about your fleet', ['Content-Type: text/plain; charset=utf-8'])}\n\n${paragraphs(between(200, 3000))}\nFrom the depot side, that works.\n\nOn Mon, Oct 7, 2024 at 9:00 AM Rep <rep@seller.example> wrote:\n${quote}\n`;
   }
   if (roll < 0.8) {
@@ -148,7 +162,8 @@ async function writeMbox(file: string, targetBytes: number): Promise<number> {
   while (written < targetBytes) {
     let message = createMessage();
     // One message in the middle is over the parser's 25 MB limit: a per-item error, not a crash.
-    if (messages === OVERSIZED_AT) message = `${headers('Big <big@prospect.example>', 'Huge attachment', ['Content-Type: multipart/mixed; boundary="mix"'])}\n\n--mix\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n${base64Lines(21_000_000)}\n--mix--\n`;
+    if (messages === OVERSIZED_AT)
+      message = `${headers('Big <big@prospect.example>', 'Huge attachment', ['Content-Type: multipart/mixed; boundary="mix"'])}\n\n--mix\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n${base64Lines(21_000_000)}\n--mix--\n`;
     // mboxrd: body lines that start with "From " (or ">From ") get one more ">". Only text mail
     // has such lines (base64 never does), so big messages skip the copy.
     if (message.length < 1_000_000) {
@@ -184,22 +199,29 @@ interface PeakRun extends CliRun {
 async function runCliMeasured(args: string[]): Promise<PeakRun> {
   let sampledPeakKb = 0;
   let sampler: NodeJS.Timeout | undefined;
-  const run = await runCli(args, {}, {
-    nodeArgs: ['--import', PEAK_HOOK],
-    fd3: true,
-    onSpawn: (pid) => {
-      sampler = setInterval(() => {
-        try {
-          const match = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-          if (match) sampledPeakKb = Math.max(sampledPeakKb, Number(match[1]));
-        } catch {
-          // The child has exited.
-        }
-      }, 200);
+  const run = await runCli(
+    args,
+    {},
+    {
+      nodeArgs: ['--import', PEAK_HOOK],
+      fd3: true,
+      onSpawn: (pid) => {
+        sampler = setInterval(() => {
+          try {
+            const match = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+            if (match) sampledPeakKb = Math.max(sampledPeakKb, Number(match[1]));
+          } catch {
+            // The child has exited.
+          }
+        }, 200);
+      },
     },
-  }).finally(() => clearInterval(sampler));
+  ).finally(() => clearInterval(sampler));
   // Worker threads load the hook too and report as they stop: the process's peak is the largest line.
-  const reported = run.fd3.split('\n').map(Number).filter((kb) => kb > 0);
+  const reported = run.fd3
+    .split('\n')
+    .map(Number)
+    .filter((kb) => kb > 0);
   return { ...run, peakKb: reported.length ? Math.max(...reported) : 0, sampledPeakKb };
 }
 
@@ -212,7 +234,9 @@ export async function runMboxBench(): Promise<void> {
     const generateStart = performance.now();
     const messages = await writeMbox(file, TARGET_BYTES);
     const bytes = statSync(file).size;
-    process.stdout.write(`generated ${(bytes / 1024 ** 3).toFixed(2)} GB, ${messages} messages in ${((performance.now() - generateStart) / 1000).toFixed(0)} s\n`);
+    process.stdout.write(
+      `generated ${(bytes / 1024 ** 3).toFixed(2)} GB, ${messages} messages in ${((performance.now() - generateStart) / 1000).toFixed(0)} s\n`,
+    );
     const readMs = await timeSequentialRead(file);
 
     const out = join(dir, 'results.csv');
@@ -226,14 +250,23 @@ export async function runMboxBench(): Promise<void> {
     const listed = existsSync(log) ? /"message":"replies listed".*?"analysis":"([\w-]+)"/.exec(readFileSync(log, 'utf8')) : null;
     const rows: Array<[string, string]> = [
       ['mbox', `${(bytes / 1024 ** 3).toFixed(2)} GB, ${messages} messages (seeded Takeout-like mix)`],
-      ['job', `${status}, ${done} done, ${failed} failed of ${total}${messages > OVERSIZED_AT ? '  (1 failed expected: one message is over the 25 MB limit)' : ''}`],
-      ['peak RSS of the CLI', `${peakMb.toFixed(0)} MB  (goal < ${RSS_GOAL_MB} MB: ${peakMb < RSS_GOAL_MB ? 'met' : 'NOT met'}; ${run.peakKb ? 'VmHWM at exit' : 'sampled every 200 ms'})`],
-      ['messages per second', `${(Number(total) / (run.wallMs / 1000)).toFixed(0)}  (${(run.wallMs / 1000).toFixed(1)} s end to end: scan, items, rules, CSV; load ${load.toFixed(1)} at the start)`],
+      [
+        'job',
+        `${status}, ${done} done, ${failed} failed of ${total}${messages > OVERSIZED_AT ? '  (1 failed expected: one message is over the 25 MB limit)' : ''}`,
+      ],
+      [
+        'peak RSS of the CLI',
+        `${peakMb.toFixed(0)} MB  (goal < ${RSS_GOAL_MB} MB: ${peakMb < RSS_GOAL_MB ? 'met' : 'NOT met'}; ${run.peakKb ? 'VmHWM at exit' : 'sampled every 200 ms'})`,
+      ],
+      [
+        'messages per second',
+        `${(Number(total) / (run.wallMs / 1000)).toFixed(0)}  (${(run.wallMs / 1000).toFixed(1)} s end to end: scan, items, rules, CSV; load ${load.toFixed(1)} at the start)`,
+      ],
       ['messages parsed on', `${listed?.[1] ?? 'not in the log'}  (a worker thread when the machine had an idle core)`],
       ['wall time / one plain read', `${(run.wallMs / readMs).toFixed(1)}×  (a sequential read of the file took ${(readMs / 1000).toFixed(1)} s)`],
       ['results CSV', `${(statSync(out).size / 1024 ** 2).toFixed(1)} MB`],
     ];
-    process.stdout.write(rows.map(([label, value]) => `${label.padEnd(32)}${value}`).join('\n') + '\n');
+    process.stdout.write(`${rows.map(([label, value]) => `${label.padEnd(32)}${value}`).join('\n')}\n`);
     if (Number(total) !== messages) throw new Error(`the job has ${total} items for ${messages} messages`);
     if (peakMb >= RSS_GOAL_MB) throw new Error(`peak RSS ${peakMb.toFixed(0)} MB is over the ${RSS_GOAL_MB} MB goal`);
   } finally {

@@ -34,7 +34,7 @@ for (const scenario of scenarios) {
     await scenario.run();
   } catch (error) {
     failed = true;
-    process.stderr.write(`${scenario.name} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.stderr.write(`${scenario.name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   }
 }
 process.exitCode = failed ? 1 : 0;

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ROUNDS = Number(process.env['BENCH_STARTUP_ROUNDS'] ?? 11);
+const ROUNDS = Number(process.env.BENCH_STARTUP_ROUNDS ?? 11);
 /** The packages that must not load before they are needed. */
 const ON_DEMAND = ['@anthropic-ai/sdk', '@google/genai', 'groq-sdk', 'openai', 'mailparser', 'papaparse'];
 
@@ -47,7 +47,7 @@ function runOnce(c: Case): { ms: number; stdout: string } {
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 export async function runStartupBench(): Promise<void> {
@@ -67,30 +67,34 @@ export async function runStartupBench(): Promise<void> {
     const all = [bare, ...cases];
     // Warm-up: creates both databases and fills the OS file cache.
     for (const c of all) runOnce(c);
-    const keychain = JSON.parse(runOnce({ name: 'keys status', args: [CLI, '--data-dir', dataDir, '--json', 'keys', 'status'] }).stdout) as { keychain?: { available: boolean } };
+    const keychain = JSON.parse(runOnce({ name: 'keys status', args: [CLI, '--data-dir', dataDir, '--json', 'keys', 'status'] }).stdout) as {
+      keychain?: { available: boolean };
+    };
 
     const times = new Map<Case, number[]>(all.map((c) => [c, []]));
     let readyToShow: number[] = [];
     let packages: string[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       // Rotate the order, so a slow moment of a shared machine does not always hit the same case.
-      for (let i = 0; i < all.length; i++) {
-        const c = all[(round + i) % all.length]!;
+      const start = round % all.length;
+      for (const c of [...all.slice(start), ...all.slice(0, start)]) {
         const { ms, stdout } = runOnce(c);
-        times.get(c)!.push(ms);
+        times.get(c)?.push(ms);
         if (c === cases[2]) {
-          const report = JSON.parse(stdout.trim().split('\n').at(-1)!) as { readyToShowMs: number; packages: string[] };
+          const report = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as { readyToShowMs: number; packages: string[] };
           readyToShow.push(report.readyToShowMs);
           packages = report.packages;
         }
       }
     }
 
-    const base = median(times.get(bare)!);
-    process.stdout.write(`${ROUNDS} rounds, median wall time from spawn to exit; keychain ${keychain.keychain?.available === false ? 'unavailable' : 'available'}\n`);
+    const base = median(times.get(bare) ?? []);
+    process.stdout.write(
+      `${ROUNDS} rounds, median wall time from spawn to exit; keychain ${keychain.keychain?.available === false ? 'unavailable' : 'available'}\n`,
+    );
     process.stdout.write(`  ${bare.name.padEnd(30)} ${base.toFixed(0).padStart(6)} ms  1.00×\n`);
     for (const c of cases) {
-      const ms = median(times.get(c)!);
+      const ms = median(times.get(c) ?? []);
       const ratio = ms / base;
       const goal = c.goal === undefined ? '' : `  ${ratio <= c.goal ? 'within' : 'OVER'} the ≤ ${c.goal}× goal`;
       process.stdout.write(`  ${c.name.padEnd(30)} ${ms.toFixed(0).padStart(6)} ms  ${ratio.toFixed(2)}×${goal}\n`);

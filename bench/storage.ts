@@ -46,7 +46,7 @@ function fillUsage(db: SqliteDatabase, orgId: string): void {
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 function time(fn: () => unknown): number {
@@ -60,7 +60,16 @@ export async function runStorageBench(): Promise<void> {
   let connection: SqliteDatabase | null = null;
   const store = openStore({
     dataDir: dir,
-    migrations: [...MIGRATIONS, { version: LATEST_SCHEMA_VERSION + 1, name: 'bench-keeps-the-connection', up: (db) => void (connection = db) }],
+    migrations: [
+      ...MIGRATIONS,
+      {
+        version: LATEST_SCHEMA_VERSION + 1,
+        name: 'bench-keeps-the-connection',
+        up: (db) => {
+          connection = db;
+        },
+      },
+    ],
   });
   try {
     const db = connection as SqliteDatabase | null;

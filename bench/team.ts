@@ -30,7 +30,7 @@ const IDLE_SYNCS = 20;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 async function time(fn: () => Promise<unknown>): Promise<number> {
@@ -101,7 +101,8 @@ export async function runTeamBench(): Promise<void> {
     const invite = await owner.services.team.invite({ email: 'admin@bench.example', role: 'admin' });
     const admin = await open('admin');
     await admin.services.team.connect({ url: invite.url, password: invite.password });
-    const adminTeam = admin.store.team.state()!;
+    const adminTeam = admin.store.team.state();
+    if (!adminTeam) throw new Error('The admin desktop is not connected after team connect.');
 
     // 1. Push.
     const { org, user } = admin.services.session.current();
@@ -120,7 +121,8 @@ export async function runTeamBench(): Promise<void> {
     });
     const hubConn = { query: (text: string, values?: readonly unknown[]) => bareClient.query(text, values as unknown[]) as never };
     const bareMs = await time(async () => {
-      for (let i = 0; i < bareRows.length; i += USAGE_BATCH) await pushHubUsage(hubConn, adminTeam.hubOrgId, adminTeam.memberId, bareRows.slice(i, i + USAGE_BATCH));
+      for (let i = 0; i < bareRows.length; i += USAGE_BATCH)
+        await pushHubUsage(hubConn, adminTeam.hubOrgId, adminTeam.memberId, bareRows.slice(i, i + USAGE_BATCH));
     });
     process.stdout.write(
       `push ${PUSH_EVENTS} usage events: ${Math.round(PUSH_EVENTS / (pushMs / 1000))} rows/s through the outbox; ` +
@@ -128,7 +130,8 @@ export async function runTeamBench(): Promise<void> {
     );
 
     // 2. The organization's summary over HUB_ROWS rows.
-    const ownerTeam = owner.store.team.state()!;
+    const ownerTeam = owner.store.team.state();
+    if (!ownerTeam) throw new Error('The owner desktop is not connected after team init.');
     await hubSu.query(
       `INSERT INTO outreach_hub.usage_events (id, org_id, member_id, operation, provider, model, input_tokens, output_tokens,
          cached_input_tokens, cost_nano_usd, price_table, latency_ms, outcome, error_code, created_at)
@@ -142,6 +145,8 @@ export async function runTeamBench(): Promise<void> {
     );
     await hubSu.query('VACUUM ANALYZE outreach_hub.usage_events');
     const since = new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10);
+    // A const for the timed closures below (the let is narrowed only outside them).
+    const benchSu = hubSu;
     for (const groupBy of ['provider', 'user', 'day'] as const) {
       const app: number[] = [];
       const raw: number[] = [];
@@ -149,7 +154,7 @@ export async function runTeamBench(): Promise<void> {
         app.push(await time(() => Promise.resolve(admin.services.usage.summary({ since, groupBy }))));
         raw.push(
           await time(() =>
-            hubSu!.query(
+            benchSu.query(
               `SELECT ${BARE_KEY[groupBy]} AS key, count(*), count(*) FILTER (WHERE outcome = 'error'), sum(input_tokens), sum(output_tokens),
                  sum(cached_input_tokens), sum(cost_nano_usd)
                FROM outreach_hub.usage_events WHERE org_id = $1 AND created_at >= $2::timestamptz GROUP BY 1`,
@@ -177,7 +182,8 @@ export async function runTeamBench(): Promise<void> {
     const ping: number[] = [];
     const pullOnly: number[] = [];
     const month = new Date().toISOString().slice(0, 7);
-    const cursor = admin.store.team.state()!.cursor;
+    const cursor = admin.store.team.state()?.cursor;
+    if (cursor === undefined) throw new Error('The admin desktop left the team during the bench.');
     for (let i = 0; i < IDLE_SYNCS; i++) {
       ping.push(await time(() => bareClient.query('SELECT 1')));
       pullOnly.push(await time(() => bareClient.query('SELECT outreach_hub.pull($1, $2, $3::date)', [adminTeam.hubOrgId, cursor, `${month}-01`])));

@@ -10,6 +10,6 @@ if (!existsSync(entry)) {
   process.exit(1);
 }
 import(pathToFileURL(entry).href).catch((error) => {
-  process.stderr.write(`error[internal]: ${error && error.message ? error.message : String(error)}\n`);
+  process.stderr.write(`error[internal]: ${error?.message ? error.message : String(error)}\n`);
   process.exit(1);
 });

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The one test command (npm test, and CI through .ci/run): installs what the tests need on a fresh
-// Debian machine, then runs the typecheck, the build and every suite, and ends with one line:
+// Debian machine, then runs the lint, the typecheck, the build and every suite, and ends with one line:
 //   N passed, N failed, N skipped
-// The typecheck and the build count as one check each. Set SKIP_INSTALL=1 to skip apt-get and npm ci.
+// The lint, the typecheck and the build count as one check each. Set SKIP_INSTALL=1 to skip apt-get and npm ci.
 //
 // On macOS, Windows and Linux without apt-get nothing is installed: the tests use the OS keychain as
 // it is, and Playwright finds Chrome or Chromium through CHROMIUM_PATH or its `chrome` channel
@@ -75,7 +75,7 @@ function readJson(file) {
   }
 }
 
-if (process.env['SKIP_INSTALL'] !== '1') {
+if (process.env.SKIP_INSTALL !== '1') {
   if (isDebian) {
     note('Debian packages');
     const missing = DEBIAN_PACKAGES.filter((p) => spawnSync('dpkg', ['-s', p], { stdio: 'ignore' }).status !== 0);
@@ -83,8 +83,9 @@ if (process.env['SKIP_INSTALL'] !== '1') {
       // sudo passes on only the variables named on its command line.
       const asRoot = process.getuid?.() === 0;
       const apt = (/** @type {string[]} */ args) => (asRoot ? run('apt-get', args) : run('sudo', ['DEBIAN_FRONTEND=noninteractive', 'apt-get', ...args]));
-      env['DEBIAN_FRONTEND'] = 'noninteractive';
-      if (!apt(['update', '-qq']) || !apt(['install', '-y', '-qq', '--no-install-recommends', ...missing])) stopEarly(`Could not install: ${missing.join(' ')}`);
+      env.DEBIAN_FRONTEND = 'noninteractive';
+      if (!apt(['update', '-qq']) || !apt(['install', '-y', '-qq', '--no-install-recommends', ...missing]))
+        stopEarly(`Could not install: ${missing.join(' ')}`);
     }
   } else {
     note(`${process.platform}: no system packages are installed (see "npm test beyond Debian" in the README)`);
@@ -93,6 +94,7 @@ if (process.env['SKIP_INSTALL'] !== '1') {
   if (!run('npm', ['ci', '--no-audit', '--no-fund'])) stopEarly('npm ci failed');
 }
 
+check('lint', 'npm', ['run', '--silent', 'lint']);
 check('typecheck', 'npm', ['run', '--silent', 'typecheck']);
 check('build', 'npm', ['run', '--silent', 'build']);
 

@@ -40,13 +40,22 @@ function normalize(name: string): string {
 
 /** Edit distance, for typos such as "fristName" or "compnay". */
 function distance(a: string, b: string): number {
+  // The table one row at a time: previous[j] is the distance from a's first i - 1 characters to b's first j.
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  let result = b.length;
   for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    let diagonal = i - 1;
+    let left = i;
+    const row = [left];
+    for (const [k, above] of previous.slice(1).entries()) {
+      left = Math.min(above + 1, left + 1, diagonal + (a[i - 1] === b[k] ? 0 : 1));
+      row.push(left);
+      diagonal = above;
+    }
     previous = row;
+    result = left;
   }
-  return previous[b.length]!;
+  return result;
 }
 
 /** The known field an unknown one most likely means, if any. */
@@ -64,7 +73,8 @@ export function suggestField(kind: Kind, unknown: string, known: readonly string
 
 function listOf(names: string[]): string {
   const quoted = names.map((n) => `"${n}"`);
-  return quoted.length === 1 ? quoted[0]! : `${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)}`;
+  const last = quoted.at(-1) ?? '';
+  return quoted.length <= 1 ? last : `${quoted.slice(0, -1).join(', ')} and ${last}`;
 }
 
 /** Names every problem at once: missing fields first, then invalid ones. */
@@ -99,7 +109,8 @@ async function readContextFile<S extends z.ZodObject>(kind: Kind, path: string, 
     io.err(`warning: ${path}: ignored field "${key}"${suggestion ? `: did you mean "${suggestion}"?` : ` (known fields: ${known.join(', ')})`}`);
   }
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new UsageError(`The ${kind} file "${path}" ${describeProblems(value, parsed.error.issues)}. Fix the file and try again (${example}).`);
+  if (!parsed.success)
+    throw new UsageError(`The ${kind} file "${path}" ${describeProblems(value, parsed.error.issues)}. Fix the file and try again (${example}).`);
   return parsed.data;
 }
 

@@ -8,6 +8,7 @@ export interface CliContext {
 }
 
 /** A command; it may return an exit code (1 for an operation that ran but did not succeed), else 0. */
+// biome-ignore lint/suspicious/noConfusingVoidType: commands end with `return io.out(…)`, a void call; runCli reads anything but a number as exit code 0.
 export type Command = (ctx: CliContext, args: string[]) => Promise<void | number>;
 
 /** node:util parseArgs, with its complaints turned into usage errors (exit code 2). */

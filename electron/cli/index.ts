@@ -71,7 +71,8 @@ interface GlobalFlags {
 function takeGlobalFlags(argv: string[]): GlobalFlags {
   const flags: GlobalFlags = { json: false, help: false, startFresh: false, rest: [] };
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+    const arg = argv[i];
+    if (arg === undefined) continue;
     const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const value = () => {
       const v = inline ?? argv[++i];
@@ -98,7 +99,7 @@ export async function runCli(argv: string[]): Promise<number> {
   }
   const [name, ...args] = flags.rest;
   if (flags.help || !name || name === 'help') {
-    process.stdout.write(HELP + '\n');
+    process.stdout.write(`${HELP}\n`);
     return flags.help || name === 'help' ? 0 : 2;
   }
   const loadCommand = COMMANDS[name];
@@ -108,8 +109,8 @@ export async function runCli(argv: string[]): Promise<number> {
   }
   const io: Output = {
     json: flags.json,
-    out: (text) => process.stdout.write(text + '\n'),
-    err: (text) => process.stderr.write(text + '\n'),
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
   };
   let core: Core | null = null;
   let coreModule: typeof import('../core') | null = null;

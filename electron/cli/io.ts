@@ -48,7 +48,14 @@ export async function readStdin(): Promise<string> {
 export function formatTable(header: string[], rows: Array<Array<string | number>>): string {
   const cells = [header, ...rows.map((r) => r.map(String))];
   const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  return cells.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return cells
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export function formatUsd(usd: number): string {
@@ -57,11 +64,17 @@ export function formatUsd(usd: number): string {
 
 export function parseList(value: string | undefined, flag: string): string[] | undefined {
   if (value === undefined) return undefined;
-  const list = value.split(',').map((v) => v.trim()).filter(Boolean);
+  const list = value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
   if (list.length === 0) throw new UsageError(`${flag} needs a comma-separated list.`);
   return list;
 }
 
+/** A whole number from a flag; a usage error otherwise. Undefined only when the value is. */
+export function parseInteger(value: string, flag: string): number;
+export function parseInteger(value: string | undefined, flag: string): number | undefined;
 export function parseInteger(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw new UsageError(`${flag} needs a whole number, got "${value}".`);

@@ -11,10 +11,13 @@ export function createStepStreamPrinter(write: (text: string) => void) {
     push(delta: string): void {
       text += delta;
       readStreamingSteps(text).forEach((step, i) => {
-        const state = (printed[i] ??= { heading: false, body: 0 });
+        const state = printed[i] ?? { heading: false, body: 0 };
+        printed[i] = state;
         if (!state.heading) {
           if (!step.channel || step.body === undefined) return;
-          write(`${i > 0 ? '\n\n' : ''}Step ${step.step ?? i + 1} · day +${step.delayDays ?? '?'} · ${step.channel}${step.subject ? ` · ${step.subject}` : ''}\n  `);
+          write(
+            `${i > 0 ? '\n\n' : ''}Step ${step.step ?? i + 1} · day +${step.delayDays ?? '?'} · ${step.channel}${step.subject ? ` · ${step.subject}` : ''}\n  `,
+          );
           state.heading = true;
         }
         const body = step.body ?? '';

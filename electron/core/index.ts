@@ -80,7 +80,7 @@ export function createFileLogger(dataDir: string): Logger {
   return createLogger({
     sink: (line) => {
       try {
-        appendFileSync(file, line + '\n');
+        appendFileSync(file, `${line}\n`);
       } catch {
         // The storage error the work itself meets tells the user; the log cannot.
       }
@@ -132,21 +132,24 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const broadcast: BroadcastListener = (event, payload) => {
     for (const listener of listeners) listener(event, payload);
   };
-  const services = createServices({
-    store,
-    dataDir: options.dataDir,
-    runnerStore: store,
-    secrets: new CachedSecretStore(keychain),
-    sessionSecrets: new MemorySecretStore(),
-    keychainAvailable: probe.available,
-    env: options.env ?? {},
-    logger,
-    now: options.now ?? (() => new Date()),
-    orgId: options.orgId,
-    program: options.program,
-    replyWorkerFile: options.replyWorkerFile,
-    broadcast,
-  }, { team: options.team, jobs: options.jobs });
+  const services = createServices(
+    {
+      store,
+      dataDir: options.dataDir,
+      runnerStore: store,
+      secrets: new CachedSecretStore(keychain),
+      sessionSecrets: new MemorySecretStore(),
+      keychainAvailable: probe.available,
+      env: options.env ?? {},
+      logger,
+      now: options.now ?? (() => new Date()),
+      orgId: options.orgId,
+      program: options.program,
+      replyWorkerFile: options.replyWorkerFile,
+      broadcast,
+    },
+    { team: options.team, jobs: options.jobs },
+  );
   if (options.autoSync) services.team.startAutoSync(options.autoSync === true ? {} : options.autoSync);
   const handlers = createAllHandlers(services, {
     version: options.version ?? '0.0.0',

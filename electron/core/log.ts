@@ -67,7 +67,7 @@ function describe(value: unknown): unknown {
 /** A JSON-lines logger. `sink` defaults to stderr; the app points it at a file in the data directory. */
 export function createLogger(options: { level?: LogLevel; sink?: LogSink } = {}): Logger {
   const min = ORDER[options.level ?? 'info'];
-  const sink = options.sink ?? ((line: string) => process.stderr.write(line + '\n'));
+  const sink = options.sink ?? ((line: string) => process.stderr.write(`${line}\n`));
   const write = (level: LogLevel, message: string, fields?: Record<string, unknown>) => {
     if (ORDER[level] < min) return;
     const entry: Record<string, unknown> = { t: new Date().toISOString(), level, message };

@@ -11,10 +11,10 @@ export const PRODUCT_NAME = 'Outreach Desk';
  * and the browser host see the desktop app's data. `OUTREACH_DESK_DATA_DIR` overrides it.
  */
 export function defaultDataDir(env: Readonly<Record<string, string | undefined>> = process.env, platform = process.platform): string {
-  if (env['OUTREACH_DESK_DATA_DIR']) return env['OUTREACH_DESK_DATA_DIR'];
+  if (env.OUTREACH_DESK_DATA_DIR) return env.OUTREACH_DESK_DATA_DIR;
   if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', PRODUCT_NAME);
-  if (platform === 'win32') return join(env['APPDATA'] ?? join(homedir(), 'AppData', 'Roaming'), PRODUCT_NAME);
-  return join(env['XDG_CONFIG_HOME'] ?? join(homedir(), '.config'), PRODUCT_NAME);
+  if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), PRODUCT_NAME);
+  return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), PRODUCT_NAME);
 }
 
 /** The fix for a data folder that cannot be used, as each surface names it. */
@@ -73,10 +73,18 @@ export function prepareDataDir(dir: string): void {
       const code = errnoOf(error);
       const above = nearestExisting(folder);
       if (code === 'ENOSPC') {
-        throw new AppError('storage', (w) => `The disk holding ${above.path} is full, so the data folder ${folder} cannot be created: free some space, ${otherFolder(w)}.`, { field: 'dataDir', cause: error });
+        throw new AppError(
+          'storage',
+          (w) => `The disk holding ${above.path} is full, so the data folder ${folder} cannot be created: free some space, ${otherFolder(w)}.`,
+          { field: 'dataDir', cause: error },
+        );
       }
       if (code === 'ENOTDIR' || above.isFile) {
-        throw new AppError('storage', (w) => `The data folder ${folder} cannot be created: ${above.path} is a file, not a folder. Check the path, ${otherFolder(w)}.`, { field: 'dataDir', cause: error });
+        throw new AppError(
+          'storage',
+          (w) => `The data folder ${folder} cannot be created: ${above.path} is a file, not a folder. Check the path, ${otherFolder(w)}.`,
+          { field: 'dataDir', cause: error },
+        );
       }
       const why = code === 'EROFS' || accessCode(above.path) === 'EROFS' ? 'the disk is read-only' : 'no permission to write there';
       throw new AppError(

@@ -20,7 +20,15 @@ async function main(): Promise<void> {
   });
   const dataDir = values['data-dir'] ?? defaultDataDir();
   const rendererDir = values['renderer-dir'] ?? fileURLToPath(new URL('../renderer', import.meta.url));
-  const core = await createCore({ dataDir, env: process.env, program: 'host', version: process.env['npm_package_version'], onCorrupt: values['start-fresh'] ? 'move-aside' : 'fail', autoSync: true, replyWorkerFile: new URL('./reply-worker.mjs', import.meta.url) });
+  const core = await createCore({
+    dataDir,
+    env: process.env,
+    program: 'host',
+    version: process.env.npm_package_version,
+    onCorrupt: values['start-fresh'] ? 'move-aside' : 'fail',
+    autoSync: true,
+    replyWorkerFile: new URL('./reply-worker.mjs', import.meta.url),
+  });
   if (core.store.recoveredFrom) process.stdout.write(`The damaged database was moved to ${core.store.recoveredFrom}; started a new one.\n`);
   const host = await startBrowserHost({ dispatch: core.dispatch, subscribe: core.subscribe, rendererDir, port: Number(values.port), logger: core.logger });
   process.stdout.write(`Outreach Desk is running at ${host.url}\nData directory: ${dataDir}\nPress Ctrl+C to stop.\n`);
@@ -37,6 +45,6 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   const hint = error instanceof CorruptDatabaseError ? ' To do that, start the host again with --start-fresh.' : '';
   const message = error instanceof AppError ? `error[${error.code}]: ${error.message}${hint}` : `error[internal]: ${String(error)}`;
-  process.stderr.write(message + '\n');
+  process.stderr.write(`${message}\n`);
   process.exit(1);
 });

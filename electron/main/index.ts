@@ -10,7 +10,7 @@ import { createMainWindow } from './window';
 registerAppScheme();
 app.enableSandbox();
 
-const devServerUrl = app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL'];
+const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
 let core: Core | null = null;
 
 /** Opens the core; a corrupt database is moved aside only after the user agrees to start fresh. */

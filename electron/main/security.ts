@@ -6,9 +6,7 @@ import { APP_HOST, APP_SCHEME, isAllowedExternalUrl, isAppUrl } from './url-poli
 
 /** Must run before `app.ready`: the app:// scheme behaves like a secure, standard origin. */
 export function registerAppScheme(): void {
-  protocol.registerSchemesAsPrivileged([
-    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
-  ]);
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 }
 
 /** Serves the built renderer on app://outreach-desk/ with the app's CSP; nothing outside that folder. */
@@ -16,7 +14,12 @@ export function serveRenderer(rendererDir: string): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
     const file = url.host === APP_HOST ? resolveRendererFile(rendererDir, url.pathname) : null;
-    const isFile = file ? await stat(file).then((s) => s.isFile(), () => false) : false;
+    const isFile = file
+      ? await stat(file).then(
+          (s) => s.isFile(),
+          () => false,
+        )
+      : false;
     if (!file || !isFile) return new Response('Not found', { status: 404 });
     const response = await net.fetch(pathToFileURL(file).toString());
     const headers = new Headers(response.headers);

@@ -6,7 +6,7 @@ import { mainWindowOptions } from './window-options';
 export function createMainWindow(): BrowserWindow {
   const win = new BrowserWindow(mainWindowOptions(join(__dirname, '../preload/index.cjs')));
   win.once('ready-to-show', () => win.show());
-  const devServer = process.env['ELECTRON_RENDERER_URL'];
+  const devServer = process.env.ELECTRON_RENDERER_URL;
   void win.loadURL(devServer ?? `${APP_ORIGIN}/index.html`);
   return win;
 }

@@ -68,7 +68,14 @@ function Shell() {
   );
 
   useEffect(() => {
-    const names: Record<PageName, string> = { draft: 'Draft', sequences: 'Sequences', replies: 'Replies', batch: 'Batch', usage: 'Usage', settings: 'Settings' };
+    const names: Record<PageName, string> = {
+      draft: 'Draft',
+      sequences: 'Sequences',
+      replies: 'Replies',
+      batch: 'Batch',
+      usage: 'Usage',
+      settings: 'Settings',
+    };
     document.title = `${names[route.page]} · Outreach Desk`;
   }, [route.page]);
 
@@ -124,7 +131,8 @@ function Shell() {
   return (
     <AppContext.Provider value={context}>
       <div className="shell">
-        <a className="skip-link" href="#main" onClick={(e) => { e.preventDefault(); main.current?.focus(); }}>
+        {/* The browser moves focus to <main> (tabIndex -1) when it follows the link. */}
+        <a className="skip-link" href="#main">
           Skip to content
         </a>
         <header className="topbar">
@@ -160,11 +168,7 @@ function Shell() {
           <ul className="nav">
             {NAV.map((item) => (
               <li key={item.page}>
-                <button
-                  type="button"
-                  aria-current={route.page === item.page ? 'page' : undefined}
-                  onClick={() => navigate({ page: item.page } as Route)}
-                >
+                <button type="button" aria-current={route.page === item.page ? 'page' : undefined} onClick={() => navigate({ page: item.page } as Route)}>
                   <Icon name={item.icon} />
                   {item.label}
                 </button>
@@ -232,7 +236,13 @@ function CurrentPage({ route }: { route: Route }) {
       return <BatchPage initialMode={route.mode} />;
     case 'usage':
       return (
-        <Suspense fallback={<div className="page"><Loading label="Loading usage…" /></div>}>
+        <Suspense
+          fallback={
+            <div className="page">
+              <Loading label="Loading usage…" />
+            </div>
+          }
+        >
           <UsagePage />
         </Suspense>
       );

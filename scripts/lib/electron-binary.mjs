@@ -29,11 +29,13 @@ export function readElectronVersion(electronDir) {
  * @returns {string | null}
  */
 export function findElectronBinary(electronDir, env = process.env) {
-  const override = env['ELECTRON_EXEC_PATH'];
+  const override = env.ELECTRON_EXEC_PATH;
   if (override) return existsSync(override) ? override : null;
   try {
     const relative = readFileSync(join(electronDir, 'path.txt'), 'utf8');
-    const installed = readFileSync(join(electronDir, 'dist', 'version'), 'utf8').trim().replace(/^v/, '');
+    const installed = readFileSync(join(electronDir, 'dist', 'version'), 'utf8')
+      .trim()
+      .replace(/^v/, '');
     const executable = join(electronDir, 'dist', relative);
     return relative && installed === readElectronVersion(electronDir) && existsSync(executable) ? executable : null;
   } catch {
@@ -49,7 +51,10 @@ function readFailure(reportFile) {
   /** @type {{ kind: string, text: string, url?: string }[]} */
   let entries = [];
   try {
-    entries = readFileSync(reportFile, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    entries = readFileSync(reportFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
   } catch {
     return '';
   }
@@ -68,8 +73,12 @@ function readFailure(reportFile) {
 export function ensureElectronBinary({ electronDir, env = process.env, log = console.log, stdio = 'inherit' }) {
   const found = findElectronBinary(electronDir, env);
   if (found) return { ok: true, path: found, downloaded: false };
-  if (env['ELECTRON_EXEC_PATH']) {
-    return { ok: false, downloadFailed: false, reason: `ELECTRON_EXEC_PATH is set to ${env['ELECTRON_EXEC_PATH']}, and there is no file there. Unset it to use the Electron that npm installs.` };
+  if (env.ELECTRON_EXEC_PATH) {
+    return {
+      ok: false,
+      downloadFailed: false,
+      reason: `ELECTRON_EXEC_PATH is set to ${env.ELECTRON_EXEC_PATH}, and there is no file there. Unset it to use the Electron that npm installs.`,
+    };
   }
   const installer = join(electronDir, 'install.js');
   if (!existsSync(installer)) {
@@ -94,7 +103,12 @@ export function ensureElectronBinary({ electronDir, env = process.env, log = con
     rmSync(reportDir, { recursive: true, force: true });
   }
   const installed = findElectronBinary(electronDir, env);
-  if (!installed) return { ok: false, downloadFailed: true, reason: `Electron's installer finished, but there is no Electron ${version} executable in ${join(electronDir, 'dist')}` };
+  if (!installed)
+    return {
+      ok: false,
+      downloadFailed: true,
+      reason: `Electron's installer finished, but there is no Electron ${version} executable in ${join(electronDir, 'dist')}`,
+    };
   return { ok: true, path: installed, downloaded: true };
 }
 
@@ -104,12 +118,12 @@ export function ensureElectronBinary({ electronDir, env = process.env, log = con
  * @param {{ version: string, reason: string, downloadFailed: boolean, env?: NodeJS.ProcessEnv, built?: boolean }} failure
  */
 export function formatElectronFailure({ version, reason, downloadFailed, env = process.env, built = true }) {
-  const mirror = env['ELECTRON_MIRROR'] || env['npm_config_electron_mirror'] || env['NPM_CONFIG_ELECTRON_MIRROR'];
+  const mirror = env.ELECTRON_MIRROR || env.npm_config_electron_mirror || env.NPM_CONFIG_ELECTRON_MIRROR;
   const host = new URL(mirror || DEFAULT_MIRROR).host;
   const lines = [`npm start: the desktop app needs Electron ${version}, and it could not be ${downloadFailed ? 'downloaded' : 'found'}.`, `  ${reason}`, ''];
   if (downloadFailed) {
     lines.push(
-      'Electron is downloaded once (about 100 MB, kept in Electron\'s download cache): this needs internet the first time only.',
+      "Electron is downloaded once (about 100 MB, kept in Electron's download cache): this needs internet the first time only.",
       mirror
         ? `The download came from ELECTRON_MIRROR (${mirror}); check that ${host} is reachable from here.`
         : `If ${host} is blocked on this network, set ELECTRON_MIRROR to a mirror you can reach, then run npm start again.`,

@@ -69,7 +69,7 @@ export function electronBuildSteps({ root, electronVersion, env, arch = process.
   const require = createRequire(join(root, 'package.json'));
   const fromSqlite = createRequire(require.resolve('better-sqlite3/package.json'));
   const buildEnv = electronBuildEnv(env);
-  const nodeGyp = resolveOr(require, 'node-gyp/bin/node-gyp.js') ?? env['npm_config_node_gyp'];
+  const nodeGyp = resolveOr(require, 'node-gyp/bin/node-gyp.js') ?? env.npm_config_node_gyp;
   const prebuildInstall = resolveOr(fromSqlite, 'prebuild-install/bin.js');
   /** @type {{ label: string, command: string, args: string[], env: NodeJS.ProcessEnv }[]} */
   const steps = [];
@@ -183,7 +183,9 @@ export async function prepareElectronNative({ root, electronVersion, electronAbi
       return { ok: true, built: true };
     }
     wrongAbi = abi;
-    writeFileSync(paths.log, `\n${step.label} produced an addon for ABI ${abi ?? 'unknown'}, not Electron ${electronVersion}'s ABI ${electronAbi}.\n`, { flag: 'a' });
+    writeFileSync(paths.log, `\n${step.label} produced an addon for ABI ${abi ?? 'unknown'}, not Electron ${electronVersion}'s ABI ${electronAbi}.\n`, {
+      flag: 'a',
+    });
     rmSync(join(paths.dir, 'build'), { recursive: true, force: true });
   }
   const keptLog = join(root, 'node_modules', '.electron-native', 'better-sqlite3-build.log');

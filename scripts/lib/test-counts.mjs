@@ -47,7 +47,7 @@ export function countVitest(report) {
  * @returns {Counts}
  */
 export function countPlaywright(report) {
-  if (!report || !report.stats) return { passed: 0, failed: 1, skipped: 0 };
+  if (!report?.stats) return { passed: 0, failed: 1, skipped: 0 };
   const { expected, unexpected, flaky, skipped } = report.stats;
   // A spec file that fails to load is a top-level error, not a test.
   return { passed: expected + flaky, failed: unexpected + (report.errors?.length ?? 0), skipped };

@@ -1,14 +1,6 @@
 import { z } from 'zod';
 
-export const replyClassSchema = z.enum([
-  'interested',
-  'not_interested',
-  'question',
-  'out_of_office',
-  'bounce',
-  'unsubscribe',
-  'other',
-]);
+export const replyClassSchema = z.enum(['interested', 'not_interested', 'question', 'out_of_office', 'bounce', 'unsubscribe', 'other']);
 export type ReplyClass = z.infer<typeof replyClassSchema>;
 
 export const suggestedActionSchema = z.enum(['follow_up', 'stop_sequence', 'escalate', 'none']);

@@ -56,12 +56,17 @@ export const sequenceOptionsSchema = z.object({
 });
 export type SequenceOptions = z.infer<typeof sequenceOptionsSchema>;
 
-export const DEFAULT_DELAYS = [0, 3, 5, 7, 10, 14, 21, 28, 35, 42];
+const LAST_DEFAULT_DELAY = 42;
+export const DEFAULT_DELAYS = [0, 3, 5, 7, 10, 14, 21, 28, 35, LAST_DEFAULT_DELAY];
+
+/** The delay of step `index + 1`: the requested one, else the default, else the last default. */
+export function resolveDelay(options: Pick<SequenceOptions, 'delayDays'>, index: number): number {
+  return options.delayDays?.[index] ?? DEFAULT_DELAYS[index] ?? LAST_DEFAULT_DELAY;
+}
 
 /** The delays a sequence must follow: the requested ones, else the defaults. */
 export function resolveDelays(options: Pick<SequenceOptions, 'numberOfSteps' | 'delayDays'>): number[] {
-  const requested = options.delayDays ?? [];
-  return Array.from({ length: options.numberOfSteps }, (_, i) => requested[i] ?? DEFAULT_DELAYS[i] ?? DEFAULT_DELAYS.at(-1)!);
+  return Array.from({ length: options.numberOfSteps }, (_, i) => resolveDelay(options, i));
 }
 
 export const generatedSequenceSchema = z.object({

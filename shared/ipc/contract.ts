@@ -34,5 +34,5 @@ export type ChannelOutput<C extends ChannelName> = z.output<Contract[C]['output'
 export const CHANNEL_NAMES = Object.keys(contract) as ChannelName[];
 
 export function isChannelName(name: unknown): name is ChannelName {
-  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name);
+  return typeof name === 'string' && Object.hasOwn(contract, name);
 }

@@ -7,11 +7,13 @@ export const requestIdSchema = z.string().min(8).max(100);
 export const llmChannels = {
   /** A short connection test: no retries, a short deadline. Errors come back as the envelope's error. */
   'llm:test': defineChannel(
-    z.object({
-      provider: llmProviderNameSchema.optional(),
-      model: z.string().min(1).max(200).optional(),
-      prompt: z.string().min(1).max(2000).optional(),
-    }).strict(),
+    z
+      .object({
+        provider: llmProviderNameSchema.optional(),
+        model: z.string().min(1).max(200).optional(),
+        prompt: z.string().min(1).max(2000).optional(),
+      })
+      .strict(),
     z.object({
       success: z.literal(true),
       provider: llmProviderNameSchema,

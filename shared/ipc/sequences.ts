@@ -2,12 +2,7 @@ import { z } from 'zod';
 import { businessContextSchema, leadContextSchema } from '../domain/lead';
 import { llmProviderNameSchema } from '../domain/llm';
 import { businessProfileSchema, leadSchema, sequenceSchema, sequenceSummarySchema, templateSchema } from '../domain/records';
-import {
-  generatedSequenceSchema,
-  sequenceOptionsSchema,
-  sequenceStatusSchema,
-  sequenceStepSchema,
-} from '../domain/sequence';
+import { generatedSequenceSchema, sequenceOptionsSchema, sequenceStatusSchema, sequenceStepSchema } from '../domain/sequence';
 import { tokenUsageSchema } from '../domain/llm';
 import { defineChannel } from './envelope';
 import { requestIdSchema } from './llm';
@@ -42,10 +37,7 @@ export type ExportFormat = z.infer<typeof exportFormatSchema>;
 
 export const sequenceChannels = {
   /** Drafts a sequence. Text deltas arrive as `llm:stream` events with the same requestId. */
-  'sequences:generate': defineChannel(
-    draftSourceSchema.extend({ requestId: requestIdSchema }).strict(),
-    generatedSequenceSchema,
-  ),
+  'sequences:generate': defineChannel(draftSourceSchema.extend({ requestId: requestIdSchema }).strict(), generatedSequenceSchema),
   /** Rewrites one step, keeping the others as context. */
   'sequences:regenerate-step': defineChannel(
     draftSourceSchema
@@ -54,20 +46,22 @@ export const sequenceChannels = {
     z.object({ step: sequenceStepSchema, usage: tokenUsageSchema, costUsd: z.number() }),
   ),
   'sequences:save': defineChannel(
-    z.object({
-      id: id.optional(),
-      title: z.string().trim().min(1).max(300),
-      status: sequenceStatusSchema,
-      steps: z.array(sequenceStepSchema).min(1).max(10),
-      leadId: id.nullable().optional(),
-      businessProfileId: id.nullable().optional(),
-      provider: llmProviderNameSchema.nullable().optional(),
-      model: z.string().max(200).nullable().optional(),
-      usage: tokenUsageSchema.nullable().optional(),
-      costUsd: z.number().nonnegative().nullable().optional(),
-      options: sequenceOptionsSchema.nullable().optional(),
-      edited: z.boolean().optional(),
-    }).strict(),
+    z
+      .object({
+        id: id.optional(),
+        title: z.string().trim().min(1).max(300),
+        status: sequenceStatusSchema,
+        steps: z.array(sequenceStepSchema).min(1).max(10),
+        leadId: id.nullable().optional(),
+        businessProfileId: id.nullable().optional(),
+        provider: llmProviderNameSchema.nullable().optional(),
+        model: z.string().max(200).nullable().optional(),
+        usage: tokenUsageSchema.nullable().optional(),
+        costUsd: z.number().nonnegative().nullable().optional(),
+        options: sequenceOptionsSchema.nullable().optional(),
+        edited: z.boolean().optional(),
+      })
+      .strict(),
     sequenceSchema,
   ),
   'sequences:list': defineChannel(
@@ -84,12 +78,14 @@ export const sequenceChannels = {
 
   'templates:list': defineChannel(z.object({}).strict().optional(), z.array(templateSchema)),
   'templates:save': defineChannel(
-    z.object({
-      id: id.optional(),
-      name: z.string().trim().min(1).max(200),
-      steps: z.array(sequenceStepSchema).min(1).max(10),
-      options: sequenceOptionsSchema.nullable().optional(),
-    }).strict(),
+    z
+      .object({
+        id: id.optional(),
+        name: z.string().trim().min(1).max(200),
+        steps: z.array(sequenceStepSchema).min(1).max(10),
+        options: sequenceOptionsSchema.nullable().optional(),
+      })
+      .strict(),
     templateSchema,
   ),
   'templates:delete': defineChannel(z.object({ id }).strict(), z.object({ deleted: z.boolean() })),

@@ -27,13 +27,15 @@ export const settingsChannels = {
   'settings:get-llm': defineChannel(z.object({}).strict().optional(), llmSettingsViewSchema),
   /** Owners and admins only. An empty apiKey removes that provider's key. */
   'settings:update-llm': defineChannel(
-    z.object({
-      provider: llmProviderNameSchema.optional(),
-      apiKeys: z.partialRecord(llmProviderNameSchema, z.string().max(500)).optional(),
-      /** Hold the given keys in memory for this session only, when no keychain is usable. */
-      sessionOnly: z.boolean().optional(),
-      settings: llmSettingsPatchSchema.optional(),
-    }).strict(),
+    z
+      .object({
+        provider: llmProviderNameSchema.optional(),
+        apiKeys: z.partialRecord(llmProviderNameSchema, z.string().max(500)).optional(),
+        /** Hold the given keys in memory for this session only, when no keychain is usable. */
+        sessionOnly: z.boolean().optional(),
+        settings: llmSettingsPatchSchema.optional(),
+      })
+      .strict(),
     llmSettingsViewSchema,
   ),
   'llm:providers': defineChannel(z.object({}).strict().optional(), z.array(providerInfoSchema)),

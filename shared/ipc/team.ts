@@ -6,7 +6,12 @@ import { defineChannel } from './envelope';
 
 const empty = z.object({}).strict().optional();
 const id = z.string().min(1).max(100);
-const email = z.string().trim().min(3).max(320).regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address like ada@example.com');
+const email = z
+  .string()
+  .trim()
+  .min(3)
+  .max(320)
+  .regex(/^[^\s@]+@[^\s@]+$/, 'must be an email address like ada@example.com');
 /** A hub URL without a password: postgres://LOGIN@HOST:PORT/DB. */
 const hubUrl = z.string().trim().min(10).max(2000);
 /** A role an admin can give: the owner stays the owner. */

@@ -34,7 +34,7 @@ class PartialReader {
   value(): PartialJson | undefined {
     this.skipSpace();
     if (this.atEnd()) return undefined;
-    const c = this.text[this.pos]!;
+    const c = this.text.charAt(this.pos);
     if (c === '{') return this.object();
     if (c === '[') return this.array();
     if (c === '"') return this.string().text;
@@ -102,7 +102,7 @@ class PartialReader {
     this.pos++;
     let out = '';
     while (this.pos < this.text.length) {
-      const c = this.text[this.pos]!;
+      const c = this.text.charAt(this.pos);
       if (c === '"') {
         this.pos++;
         return { text: out, closed: true };
@@ -163,7 +163,7 @@ class PartialReader {
   }
 
   private skipSpace(): void {
-    while (this.pos < this.text.length && /\s/.test(this.text[this.pos]!)) this.pos++;
+    while (this.pos < this.text.length && /\s/.test(this.text.charAt(this.pos))) this.pos++;
   }
 
   private atEnd(): boolean {

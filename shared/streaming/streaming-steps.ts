@@ -25,14 +25,14 @@ function isChannel(value: PartialJson | undefined): value is Channel {
  */
 export function readStreamingSteps(text: string): StreamingStep[] {
   const parsed = parsePartialJson(text);
-  const list = Array.isArray(parsed) ? parsed : isRecord(parsed) && Array.isArray(parsed['steps']) ? parsed['steps'] : [];
+  const list = Array.isArray(parsed) ? parsed : isRecord(parsed) && Array.isArray(parsed.steps) ? parsed.steps : [];
   return list.filter(isRecord).map((raw) => {
     const step: StreamingStep = {};
-    if (typeof raw['step'] === 'number') step.step = raw['step'];
-    if (isChannel(raw['channel'])) step.channel = raw['channel'];
-    if (typeof raw['delay_days'] === 'number') step.delayDays = raw['delay_days'];
-    if (typeof raw['subject'] === 'string') step.subject = raw['subject'];
-    if (typeof raw['body'] === 'string') step.body = raw['body'];
+    if (typeof raw.step === 'number') step.step = raw.step;
+    if (isChannel(raw.channel)) step.channel = raw.channel;
+    if (typeof raw.delay_days === 'number') step.delayDays = raw.delay_days;
+    if (typeof raw.subject === 'string') step.subject = raw.subject;
+    if (typeof raw.body === 'string') step.body = raw.body;
     return step;
   });
 }

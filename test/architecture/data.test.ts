@@ -7,7 +7,12 @@ describe('architecture: how the core reaches its data', () => {
 
   it('reads every handler and service', () => {
     const paths = files.map((f) => f.path);
-    for (const path of ['electron/core/handlers/sequences.ts', 'electron/core/handlers/replies.ts', 'electron/core/services/records.ts', 'electron/core/team/team-service.ts']) {
+    for (const path of [
+      'electron/core/handlers/sequences.ts',
+      'electron/core/handlers/replies.ts',
+      'electron/core/services/records.ts',
+      'electron/core/team/team-service.ts',
+    ]) {
       expect(paths).toContain(path);
     }
     expect(paths.filter((p) => p.startsWith('electron/core/handlers/')).length).toBeGreaterThanOrEqual(8);
@@ -61,9 +66,19 @@ describe('architecture: how the core reaches its data', () => {
 
   it('allows what each rule allows: services through forOrg, storage with its repositories, the job service with the runner store', () => {
     const allowed: SourceFile[] = [
-      { path: 'electron/core/handlers/ok.ts', source: "import type { Services } from '../services';\nexport const h = (services: Services) => ({ 'leads:list': (q) => services.records.leads.list(q) });" },
-      { path: 'electron/core/services/ok.ts', source: '// store.leads.get would be wrong here\nexport const get = (deps, orgId, id) => deps.store.forOrg(orgId).leads.get(id);' },
-      { path: 'electron/core/storage/open-store.ts', source: "import { createLeadRepository } from './repositories';\nexport const x = (store) => store.leads;" },
+      {
+        path: 'electron/core/handlers/ok.ts',
+        source:
+          "import type { Services } from '../services';\nexport const h = (services: Services) => ({ 'leads:list': (q) => services.records.leads.list(q) });",
+      },
+      {
+        path: 'electron/core/services/ok.ts',
+        source: '// store.leads.get would be wrong here\nexport const get = (deps, orgId, id) => deps.store.forOrg(orgId).leads.get(id);',
+      },
+      {
+        path: 'electron/core/storage/open-store.ts',
+        source: "import { createLeadRepository } from './repositories';\nexport const x = (store) => store.leads;",
+      },
       { path: 'electron/core/services/jobs.ts', source: 'createJobRunner({ store: deps.runnerStore });' },
     ];
     expect(checkDataAccess(allowed)).toEqual([]);

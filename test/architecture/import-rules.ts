@@ -1,6 +1,7 @@
 import { builtinModules } from 'node:module';
 import { dirname, join, normalize } from 'node:path';
 import type { SourceFile } from './source-files';
+import { expectDefined } from '../helpers/expect-defined';
 
 export type { SourceFile };
 
@@ -18,7 +19,7 @@ export const IMPORT_RULES = {
   rendererIsDomOnly: 'the renderer imports no Node built-ins and nothing from electron/',
   coreNeverImportsElectron: 'the core (and the CLI and browser host built on it) never imports electron',
   sharedIsPure: 'shared/ imports no Node built-ins, no electron, nothing from electron/ or renderer/',
-  sdkOnlyInItsProvider: 'only a provider\'s own file imports its SDK',
+  sdkOnlyInItsProvider: "only a provider's own file imports its SDK",
   sqliteOnlyInStorage: 'only storage imports better-sqlite3',
   keychainOnlyInSecrets: 'only the secret store imports the keychain library',
   postgresOnlyInTeam: 'only the team hub client (electron/core/team/) imports pg',
@@ -49,12 +50,14 @@ const IMPORT_PATTERNS = [
 /** Every module specifier a file imports, type-only imports included. */
 export function findImports(source: string): string[] {
   const found = new Set<string>();
-  for (const pattern of IMPORT_PATTERNS) for (const match of source.matchAll(pattern)) found.add(match[1]!);
+  for (const pattern of IMPORT_PATTERNS) for (const match of source.matchAll(pattern)) found.add(expectDefined(match[1]));
   return [...found];
 }
 
 export function resolveRelative(from: string, specifier: string): string {
-  return normalize(join(dirname(from), specifier)).split('\\').join('/');
+  return normalize(join(dirname(from), specifier))
+    .split('\\')
+    .join('/');
 }
 
 /** Checks files against the table; returns every violation (none means the layering holds). */

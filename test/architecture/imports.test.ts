@@ -32,15 +32,31 @@ describe('architecture: the allowed-imports table', () => {
   // Each row of the table must be able to fail: one planted violation per rule.
   const planted: Array<[string, SourceFile, string]> = [
     ['renderer → node built-in', { path: 'renderer/src/pages/Bad.tsx', source: "import { readFileSync } from 'node:fs';" }, IMPORT_RULES.rendererIsDomOnly],
-    ['renderer → electron/', { path: 'renderer/src/lib/bad.ts', source: "import { createCore } from '../../../electron/core';" }, IMPORT_RULES.rendererIsDomOnly],
+    [
+      'renderer → electron/',
+      { path: 'renderer/src/lib/bad.ts', source: "import { createCore } from '../../../electron/core';" },
+      IMPORT_RULES.rendererIsDomOnly,
+    ],
     ['renderer → electron', { path: 'renderer/src/lib/bad.ts', source: "import { ipcRenderer } from 'electron';" }, IMPORT_RULES.rendererIsDomOnly],
     ['core → electron', { path: 'electron/core/services/bad.ts', source: "import { app } from 'electron';" }, IMPORT_RULES.coreNeverImportsElectron],
     ['cli → electron', { path: 'electron/cli/bad.ts', source: "const { app } = require('electron');" }, IMPORT_RULES.coreNeverImportsElectron],
     ['shared → node', { path: 'shared/domain/bad.ts', source: "import { randomUUID } from 'crypto';" }, IMPORT_RULES.sharedIsPure],
     ['services → SDK', { path: 'electron/core/services/bad.ts', source: "import OpenAI from 'openai';" }, IMPORT_RULES.sdkOnlyInItsProvider],
-    ['wrong provider → SDK', { path: 'electron/core/llm/providers/groq.ts', source: "import Anthropic from '@anthropic-ai/sdk';" }, IMPORT_RULES.sdkOnlyInItsProvider],
-    ['legacy Gemini SDK elsewhere', { path: 'electron/core/llm/retry.ts', source: "import { GoogleGenerativeAI } from '@google/generative-ai';" }, IMPORT_RULES.sdkOnlyInItsProvider],
-    ['services → better-sqlite3', { path: 'electron/core/services/bad.ts', source: "import Database from 'better-sqlite3';" }, IMPORT_RULES.sqliteOnlyInStorage],
+    [
+      'wrong provider → SDK',
+      { path: 'electron/core/llm/providers/groq.ts', source: "import Anthropic from '@anthropic-ai/sdk';" },
+      IMPORT_RULES.sdkOnlyInItsProvider,
+    ],
+    [
+      'legacy Gemini SDK elsewhere',
+      { path: 'electron/core/llm/retry.ts', source: "import { GoogleGenerativeAI } from '@google/generative-ai';" },
+      IMPORT_RULES.sdkOnlyInItsProvider,
+    ],
+    [
+      'services → better-sqlite3',
+      { path: 'electron/core/services/bad.ts', source: "import Database from 'better-sqlite3';" },
+      IMPORT_RULES.sqliteOnlyInStorage,
+    ],
     ['storage → keychain', { path: 'electron/core/storage/bad.ts', source: "import { Entry } from '@napi-rs/keyring';" }, IMPORT_RULES.keychainOnlyInSecrets],
     ['storage → pg', { path: 'electron/core/storage/hub/bad.ts', source: "import pg from 'pg';" }, IMPORT_RULES.postgresOnlyInTeam],
     ['services → pg (dynamic)', { path: 'electron/core/services/bad.ts', source: "const pg = await import('pg');" }, IMPORT_RULES.postgresOnlyInTeam],

@@ -18,6 +18,7 @@ import { CHANNEL_SPECS, CHANNELS, channelSchema, channelsTakeSubjects, type Chan
 import { FAKE_KIND_OF, startFakeProviders, type FakeProviderSet } from '../fakes/fake-provider';
 import { startCoreFixture } from '../helpers/core-fixture';
 import { tempDir } from '../storage/temp-dir';
+import { expectDefined } from '../helpers/expect-defined';
 
 const KEY = 'registry-test-key-0123456789';
 const sorted = (values: Iterable<string>) => [...values].sort();
@@ -64,8 +65,8 @@ describe('the provider registry', () => {
     for (const name of LLM_PROVIDER_NAMES) {
       const spec = PROVIDERS[name];
       expect(spec.defaultBaseUrl, name).not.toBeNull();
-      expect(['http:', 'https:']).toContain(new URL(spec.defaultBaseUrl!).protocol);
-      expect(spec.defaultBaseUrl!.endsWith('/'), `${name}: no trailing slash`).toBe(false);
+      expect(['http:', 'https:']).toContain(new URL(expectDefined(spec.defaultBaseUrl)).protocol);
+      expect(expectDefined(spec.defaultBaseUrl).endsWith('/'), `${name}: no trailing slash`).toBe(false);
       // A provider that needs a key can take it from the environment; one that needs none has no variable.
       expect(spec.envVar === null, name).toBe(!spec.keyRequired);
       if (spec.envVar) expect(spec.envVar).toMatch(/^[A-Z][A-Z0-9_]*_API_KEY$/);
@@ -82,8 +83,8 @@ describe('the provider registry', () => {
       for (const row of rows) expect(row.provider).toBe(name);
       const model = findModel(name, PROVIDERS[name].defaultModel);
       expect(model, `${name}: default model ${PROVIDERS[name].defaultModel} is in the catalog`).toBeDefined();
-      expect(model!.inputPerMTok, name).not.toBeNull();
-      expect(model!.outputPerMTok, name).not.toBeNull();
+      expect(expectDefined(model).inputPerMTok, name).not.toBeNull();
+      expect(expectDefined(model).outputPerMTok, name).not.toBeNull();
       expect(computeCost(name, PROVIDERS[name].defaultModel, { inputTokens: 1000, outputTokens: 1000, cachedInputTokens: 0 }).priceTable, name).not.toBeNull();
     }
   });
@@ -153,7 +154,7 @@ describe('the provider registry', () => {
       }
       expect(error, name).toBeInstanceOf(LLMError);
       expect((error as LLMError).code).toBe('no_key');
-      expect((error as LLMError).message).toContain(PROVIDERS[name].envVar!);
+      expect((error as LLMError).message).toContain(expectDefined(PROVIDERS[name].envVar));
     }
   });
 
@@ -195,7 +196,7 @@ describe('the channel registry', () => {
       const result = validateSequence(answer, options);
       expect(result.ok, c).toBe(true);
       if (!result.ok) continue;
-      expect(result.value[0]!.subject, c).toBe(CHANNEL_SPECS[c].hasSubject ? 'Hello {{firstName}}' : undefined);
+      expect(expectDefined(result.value[0]).subject, c).toBe(CHANNEL_SPECS[c].hasSubject ? 'Hello {{firstName}}' : undefined);
       expect(channelsTakeSubjects([c])).toBe(CHANNEL_SPECS[c].hasSubject);
       if (CHANNEL_SPECS[c].hasSubject) {
         const missing = validateSequence({ steps: [{ ...answer.steps[0], subject: null }] }, options);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LLM_PROVIDER_NAMES } from '../../shared/domain/llm';
 import { startFakeProviders, type FakeProviderSet } from '../fakes/fake-provider';
 import { runCli, type CliRun } from '../helpers/run-cli';
+import { expectDefined } from '../helpers/expect-defined';
 
 const PROVIDERS = LLM_PROVIDER_NAMES;
 const canary = (p: string) => `sk-canary-${p}-7f3a9c2e5b1d4e6f8a0b`;
@@ -32,7 +33,10 @@ describe('the CLI against fake vendors, for all six providers', () => {
     fakes = await startFakeProviders();
     dir = mkdtempSync(join(tmpdir(), 'outreach-cli-'));
     dataDir = join(dir, 'data');
-    writeFileSync(join(dir, 'lead.json'), JSON.stringify({ firstName: 'Ada', lastName: 'Lovelace', company: 'Analytical Engines', jobTitle: 'CTO', industry: 'Computing' }));
+    writeFileSync(
+      join(dir, 'lead.json'),
+      JSON.stringify({ firstName: 'Ada', lastName: 'Lovelace', company: 'Analytical Engines', jobTitle: 'CTO', industry: 'Computing' }),
+    );
     writeFileSync(
       join(dir, 'business.json'),
       JSON.stringify({ companyName: 'Acme Outreach', valueProposition: 'We book meetings with the right people.', senderName: 'Sam Seller', tone: 'friendly' }),
@@ -47,7 +51,7 @@ describe('the CLI against fake vendors, for all six providers', () => {
 
   it('sets each key from stdin into the OS keychain and points each provider at its fake', async () => {
     for (const p of PROVIDERS) {
-      const set = await cli(['keys', 'set', p], canary(p) + '\n');
+      const set = await cli(['keys', 'set', p], `${canary(p)}\n`);
       expect(set.code, set.stderr).toBe(0);
       expect(set.stdout).toContain('keychain');
       const base = await cli(['settings', 'set', `baseUrl.${p}=${fakes.baseURLFor(p)}`]);
@@ -74,7 +78,22 @@ describe('the CLI against fake vendors, for all six providers', () => {
     expect(streamed.code, streamed.stderr).toBe(0);
     expect(streamed.stdout.trim()).toBe(chat.stdout.trim());
 
-    const args = ['generate', '--lead', join(dir, 'lead.json'), '--business', join(dir, 'business.json'), '--steps', '3', '--channels', 'email,sms', '--delays', '0,2,6', '--subjects', '--provider', p];
+    const args = [
+      'generate',
+      '--lead',
+      join(dir, 'lead.json'),
+      '--business',
+      join(dir, 'business.json'),
+      '--steps',
+      '3',
+      '--channels',
+      'email,sms',
+      '--delays',
+      '0,2,6',
+      '--subjects',
+      '--provider',
+      p,
+    ];
     const generated = await cli(['--json', ...args]);
     expect(generated.code, generated.stderr).toBe(0);
     const sequence = JSON.parse(generated.stdout);
@@ -116,7 +135,12 @@ describe('the CLI against fake vendors, for all six providers', () => {
   });
 
   it('reports a rejected key as error[auth] with the fix, exit code 1, and records the failed call', async () => {
-    fakes.openai.script({ status: 401, body: { error: { message: 'Incorrect API key provided: sk-can****0b. You can find your API key at …', type: 'invalid_request_error', code: 'invalid_api_key' } } });
+    fakes.openai.script({
+      status: 401,
+      body: {
+        error: { message: 'Incorrect API key provided: sk-can****0b. You can find your API key at …', type: 'invalid_request_error', code: 'invalid_api_key' },
+      },
+    });
     const run = await cli(['test', 'openai']);
     expect(run.code).toBe(1);
     // The CLI names the command that fixes it, not the app's Settings screen.
@@ -176,7 +200,7 @@ describe('a damaged database file', () => {
       expect(fresh.code, fresh.stderr).toBe(0);
       const moved = /moved to (.+); started a new one/.exec(fresh.stderr)?.[1];
       expect(moved).toBeTruthy();
-      expect(readFileSync(moved!).equals(garbage)).toBe(true);
+      expect(readFileSync(expectDefined(moved)).equals(garbage)).toBe(true);
       expect((await runCli(['--data-dir', dataDir, 'providers'])).code).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -60,7 +60,10 @@ describe('a --data-dir the CLI cannot use (issue 10, point 10)', () => {
   it('lies under a file: names the file in the way', async () => {
     const file = join(root, 'a-file');
     writeFileSync(file, 'x');
-    expectClearRefusal(await runCli(['--data-dir', join(file, 'data'), 'providers']), new RegExp(`cannot be created: ${file} is a file, not a folder\\. .*--data-dir`));
+    expectClearRefusal(
+      await runCli(['--data-dir', join(file, 'data'), 'providers']),
+      new RegExp(`cannot be created: ${file} is a file, not a folder\\. .*--data-dir`),
+    );
   });
 
   it.skipIf(!isRoot)('cannot be created in a folder the user may not write: names that folder', async () => {
@@ -68,7 +71,10 @@ describe('a --data-dir the CLI cannot use (issue 10, point 10)', () => {
     mkdirSync(locked, { mode: 0o555 });
     chmodSync(locked, 0o555);
     const run = await runAsNobody(['--data-dir', join(locked, 'data'), 'providers']);
-    expectClearRefusal(run, new RegExp(`cannot be created in ${locked} \\(no permission to write there\\): make ${locked} writable, or give another folder with --data-dir`));
+    expectClearRefusal(
+      run,
+      new RegExp(`cannot be created in ${locked} \\(no permission to write there\\): make ${locked} writable, or give another folder with --data-dir`),
+    );
   });
 
   it.skipIf(!isRoot || !canMount())('is on a read-only disk: says so, for the folder and for a folder to be made in it', async () => {
@@ -76,7 +82,10 @@ describe('a --data-dir the CLI cannot use (issue 10, point 10)', () => {
     mkdirSync(mount);
     mountTmpfs(mount, { sizeKb: 1024, readOnly: true });
     try {
-      expectClearRefusal(await runCli(['--data-dir', mount, 'providers']), new RegExp(`The data folder ${mount} cannot be written \\(its disk is read-only\\)`));
+      expectClearRefusal(
+        await runCli(['--data-dir', mount, 'providers']),
+        new RegExp(`The data folder ${mount} cannot be written \\(its disk is read-only\\)`),
+      );
       expectClearRefusal(await runCli(['--data-dir', join(mount, 'sub'), 'providers']), /cannot be created in .* \(the disk is read-only\)/);
     } finally {
       unmount(mount);
@@ -95,7 +104,12 @@ describe('a read-only database file (issue 10, point 9)', () => {
     // Before the fix: the command printed its table, then died at close with an uncaught SqliteError.
     for (const args of [['providers'], ['settings', 'set', 'provider=groq'], ['usage']]) {
       const run = await runAsNobody(['--data-dir', dataDir, ...args]);
-      expectClearRefusal(run, new RegExp(`The database file ${db} is read-only: make it writable \\(on Linux and macOS: chmod u\\+w "${db}"\\), or give another folder with --data-dir\\.`));
+      expectClearRefusal(
+        run,
+        new RegExp(
+          `The database file ${db} is read-only: make it writable \\(on Linux and macOS: chmod u\\+w "${db}"\\), or give another folder with --data-dir\\.`,
+        ),
+      );
       expect(run.stdout).toBe('');
     }
   });

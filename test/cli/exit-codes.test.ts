@@ -12,15 +12,26 @@ import { describeJobEnd } from '../../electron/cli/commands/batch';
 import type { JobProgress } from '../../shared/domain/records';
 import { startFakeProvider, type FakeProvider, type ScriptStep } from '../fakes/fake-provider';
 import { runCli } from '../helpers/run-cli';
+import { expectDefined } from '../helpers/expect-defined';
 
 /** Each CLI run is a fresh Node process; on a loaded machine a few of them take a while. */
 const SLOW = 180_000;
 const env = { OPENAI_API_KEY: 'sk-exit-codes-test-0000000000' };
 const quota: ScriptStep = {
   status: 429,
-  body: { error: { message: 'You exceeded your current quota, please check your plan and billing details.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } },
+  body: {
+    error: {
+      message: 'You exceeded your current quota, please check your plan and billing details.',
+      type: 'insufficient_quota',
+      param: null,
+      code: 'insufficient_quota',
+    },
+  },
 };
-const rejected: ScriptStep = { status: 401, body: { error: { message: 'Incorrect API key provided.', type: 'invalid_request_error', code: 'invalid_api_key' } } };
+const rejected: ScriptStep = {
+  status: 401,
+  body: { error: { message: 'Incorrect API key provided.', type: 'invalid_request_error', code: 'invalid_api_key' } },
+};
 
 describe('CLI exit codes', () => {
   let fake: FakeProvider;
@@ -51,105 +62,166 @@ describe('CLI exit codes', () => {
   });
 
   describe('test and chat', () => {
-    it('test: an empty answer exits 1 and says so', async () => {
-      fake.script({ reply: { text: '' } });
-      const run = await cli('test', 'openai');
-      expect(run.code, run.stderr).toBe(1);
-      expect(run.stderr).toMatch(/empty answer/i);
-    }, SLOW);
+    it(
+      'test: an empty answer exits 1 and says so',
+      async () => {
+        fake.script({ reply: { text: '' } });
+        const run = await cli('test', 'openai');
+        expect(run.code, run.stderr).toBe(1);
+        expect(run.stderr).toMatch(/empty answer/i);
+      },
+      SLOW,
+    );
 
-    it('test --json: an empty answer still prints the result, and exits 1', async () => {
-      fake.script({ reply: { text: '   ' } });
-      const run = await cli('--json', 'test', 'openai');
-      expect(run.code, run.stderr).toBe(1);
-      expect(JSON.parse(run.stdout)).toMatchObject({ success: true, response: '   ', finishReason: 'stop' });
-      expect(run.stderr).toMatch(/empty answer/i);
-    }, SLOW);
+    it(
+      'test --json: an empty answer still prints the result, and exits 1',
+      async () => {
+        fake.script({ reply: { text: '   ' } });
+        const run = await cli('--json', 'test', 'openai');
+        expect(run.code, run.stderr).toBe(1);
+        expect(JSON.parse(run.stdout)).toMatchObject({ success: true, response: '   ', finishReason: 'stop' });
+        expect(run.stderr).toMatch(/empty answer/i);
+      },
+      SLOW,
+    );
 
-    it('test: an answer cut off at the token limit warns, and exits 0 (the connection works)', async () => {
-      fake.script({ reply: { text: 'Hello, I am a', finishReason: 'length' } });
-      const run = await cli('test', 'openai');
-      expect(run.code, run.stderr).toBe(0);
-      expect(run.stderr).toMatch(/cut off at the token limit/);
-    }, SLOW);
+    it(
+      'test: an answer cut off at the token limit warns, and exits 0 (the connection works)',
+      async () => {
+        fake.script({ reply: { text: 'Hello, I am a', finishReason: 'length' } });
+        const run = await cli('test', 'openai');
+        expect(run.code, run.stderr).toBe(0);
+        expect(run.stderr).toMatch(/cut off at the token limit/);
+      },
+      SLOW,
+    );
 
-    it('chat: an empty answer exits 1, streamed or not', async () => {
-      fake.script({ reply: { text: '' } }, { reply: { text: '' } });
-      const plain = await cli('chat', 'openai', 'Say hi');
-      expect(plain.code, plain.stderr).toBe(1);
-      expect(plain.stderr).toMatch(/empty answer/i);
-      const streamed = await cli('chat', 'openai', 'Say hi', '--stream');
-      expect(streamed.code, streamed.stderr).toBe(1);
-      expect(streamed.stderr).toMatch(/empty answer/i);
-    }, SLOW);
+    it(
+      'chat: an empty answer exits 1, streamed or not',
+      async () => {
+        fake.script({ reply: { text: '' } }, { reply: { text: '' } });
+        const plain = await cli('chat', 'openai', 'Say hi');
+        expect(plain.code, plain.stderr).toBe(1);
+        expect(plain.stderr).toMatch(/empty answer/i);
+        const streamed = await cli('chat', 'openai', 'Say hi', '--stream');
+        expect(streamed.code, streamed.stderr).toBe(1);
+        expect(streamed.stderr).toMatch(/empty answer/i);
+      },
+      SLOW,
+    );
 
-    it('chat: a cut-off answer prints what came, warns with the setting to raise, exits 0', async () => {
-      fake.script({ reply: { text: 'Once upon a', finishReason: 'length' } }, { reply: { text: 'Once upon a', finishReason: 'length' } });
-      const plain = await cli('chat', 'openai', 'Tell a story');
-      expect(plain.code, plain.stderr).toBe(0);
-      expect(plain.stdout).toContain('Once upon a');
-      expect(plain.stderr).toMatch(/cut off at the token limit.*maxTokens/);
-      const streamed = await cli('chat', 'openai', 'Tell a story', '--stream');
-      expect(streamed.code, streamed.stderr).toBe(0);
-      expect(streamed.stderr).toMatch(/cut off at the token limit.*maxTokens/);
-    }, SLOW);
+    it(
+      'chat: a cut-off answer prints what came, warns with the setting to raise, exits 0',
+      async () => {
+        fake.script({ reply: { text: 'Once upon a', finishReason: 'length' } }, { reply: { text: 'Once upon a', finishReason: 'length' } });
+        const plain = await cli('chat', 'openai', 'Tell a story');
+        expect(plain.code, plain.stderr).toBe(0);
+        expect(plain.stdout).toContain('Once upon a');
+        expect(plain.stderr).toMatch(/cut off at the token limit.*maxTokens/);
+        const streamed = await cli('chat', 'openai', 'Tell a story', '--stream');
+        expect(streamed.code, streamed.stderr).toBe(0);
+        expect(streamed.stderr).toMatch(/cut off at the token limit.*maxTokens/);
+      },
+      SLOW,
+    );
 
-    it('a normal answer exits 0 without a warning', async () => {
-      const run = await cli('chat', 'openai', 'Say hi');
-      expect(run.code, run.stderr).toBe(0);
-      expect(run.stderr).not.toMatch(/empty|cut off/);
-    }, SLOW);
+    it(
+      'a normal answer exits 0 without a warning',
+      async () => {
+        const run = await cli('chat', 'openai', 'Say hi');
+        expect(run.code, run.stderr).toBe(0);
+        expect(run.stderr).not.toMatch(/empty|cut off/);
+      },
+      SLOW,
+    );
   });
 
   describe('the timeout setting', () => {
-    it('settings set timeout.<provider>=SECONDS saves it, "default" clears it, a bad value is refused', async () => {
-      const set = await cli('--json', 'settings', 'set', 'timeout.local=300', 'timeout.openai=60');
-      expect(set.code, set.stderr).toBe(0);
-      expect(JSON.parse(set.stdout).settings.timeouts).toEqual({ local: 300, openai: 60 });
-      const cleared = await cli('--json', 'settings', 'set', 'timeout.openai=default');
-      expect(cleared.code, cleared.stderr).toBe(0);
-      expect(JSON.parse(cleared.stdout).settings.timeouts).toEqual({ local: 300 });
-      const bad = await cli('settings', 'set', 'timeout.openai=2');
-      expect(bad.code).toBe(1);
-      expect(bad.stderr).toMatch(/error\[validation\]/);
-      expect((await cli('settings', 'set', 'timeout.openai=soon')).code).toBe(2);
-    }, SLOW);
+    it(
+      'settings set timeout.<provider>=SECONDS saves it, "default" clears it, a bad value is refused',
+      async () => {
+        const set = await cli('--json', 'settings', 'set', 'timeout.local=300', 'timeout.openai=60');
+        expect(set.code, set.stderr).toBe(0);
+        expect(JSON.parse(set.stdout).settings.timeouts).toEqual({ local: 300, openai: 60 });
+        const cleared = await cli('--json', 'settings', 'set', 'timeout.openai=default');
+        expect(cleared.code, cleared.stderr).toBe(0);
+        expect(JSON.parse(cleared.stdout).settings.timeouts).toEqual({ local: 300 });
+        const bad = await cli('settings', 'set', 'timeout.openai=2');
+        expect(bad.code).toBe(1);
+        expect(bad.stderr).toMatch(/error\[validation\]/);
+        expect((await cli('settings', 'set', 'timeout.openai=soon')).code).toBe(2);
+      },
+      SLOW,
+    );
   });
 
   describe('batch', () => {
-    it('batch generate exits 1 when its job pauses on an empty account, and says to fix it and resume', async () => {
-      fake.script(...Array.from({ length: 10 }, () => quota));
-      const run = await cli('batch', 'generate', '--leads', join(dir, 'leads.csv'), '--business', join(dir, 'business.json'), '--out', join(dir, 'out.csv'), '--concurrency', '1');
-      expect(run.code, run.stderr).toBe(1);
-      expect(run.stderr).toMatch(/paused, 0 done/);
-      expect(run.stderr).toMatch(/error\[quota_exhausted\]/);
-      const id = /Fix it, then run: outreach-desk jobs resume (\S+)/.exec(run.stderr)?.[1];
-      expect(id).toBeDefined();
+    it(
+      'batch generate exits 1 when its job pauses on an empty account, and says to fix it and resume',
+      async () => {
+        fake.script(...Array.from({ length: 10 }, () => quota));
+        const run = await cli(
+          'batch',
+          'generate',
+          '--leads',
+          join(dir, 'leads.csv'),
+          '--business',
+          join(dir, 'business.json'),
+          '--out',
+          join(dir, 'out.csv'),
+          '--concurrency',
+          '1',
+        );
+        expect(run.code, run.stderr).toBe(1);
+        expect(run.stderr).toMatch(/paused, 0 done/);
+        expect(run.stderr).toMatch(/error\[quota_exhausted\]/);
+        const id = /Fix it, then run: outreach-desk jobs resume (\S+)/.exec(run.stderr)?.[1];
+        expect(id).toBeDefined();
 
-      fake.reset();
-      const resumed = await cli('jobs', 'resume', id!);
-      expect(resumed.code, resumed.stderr).toBe(0);
-      expect(resumed.stderr).toMatch(/completed, 3 done, 0 failed of 3/);
-    }, SLOW);
+        fake.reset();
+        const resumed = await cli('jobs', 'resume', expectDefined(id));
+        expect(resumed.code, resumed.stderr).toBe(0);
+        expect(resumed.stderr).toMatch(/completed, 3 done, 0 failed of 3/);
+      },
+      SLOW,
+    );
 
-    it('batch classify exits 1 when its job pauses on a rejected key', async () => {
-      fake.script(...Array.from({ length: 5 }, () => rejected));
-      const run = await cli('batch', 'classify', '--in', join(dir, 'inbox'), '--out', join(dir, 'classified.csv'));
-      expect(run.code, run.stderr).toBe(1);
-      expect(run.stderr).toMatch(/error\[auth\]/);
-      expect(run.stderr).toMatch(/Fix it, then run: outreach-desk jobs resume/);
-    }, SLOW);
+    it(
+      'batch classify exits 1 when its job pauses on a rejected key',
+      async () => {
+        fake.script(...Array.from({ length: 5 }, () => rejected));
+        const run = await cli('batch', 'classify', '--in', join(dir, 'inbox'), '--out', join(dir, 'classified.csv'));
+        expect(run.code, run.stderr).toBe(1);
+        expect(run.stderr).toMatch(/error\[auth\]/);
+        expect(run.stderr).toMatch(/Fix it, then run: outreach-desk jobs resume/);
+      },
+      SLOW,
+    );
 
-    it('batch classify exits 0 when its job completes', async () => {
-      const run = await cli('batch', 'classify', '--in', join(dir, 'inbox'), '--out', join(dir, 'classified-ok.csv'));
-      expect(run.code, run.stderr).toBe(0);
-      expect(run.stderr).not.toMatch(/Fix it/);
-    }, SLOW);
+    it(
+      'batch classify exits 0 when its job completes',
+      async () => {
+        const run = await cli('batch', 'classify', '--in', join(dir, 'inbox'), '--out', join(dir, 'classified-ok.csv'));
+        expect(run.code, run.stderr).toBe(0);
+        expect(run.stderr).not.toMatch(/Fix it/);
+      },
+      SLOW,
+    );
   });
 });
 
 describe('describeJobEnd', () => {
-  const progress = (over: Partial<JobProgress>): JobProgress => ({ jobId: 'j1', status: 'completed', total: 3, done: 3, failed: 0, waiting: 0, etaMs: null, pauseReason: null, ...over });
+  const progress = (over: Partial<JobProgress>): JobProgress => ({
+    jobId: 'j1',
+    status: 'completed',
+    total: 3,
+    done: 3,
+    failed: 0,
+    waiting: 0,
+    etaMs: null,
+    pauseReason: null,
+    ...over,
+  });
 
   it('is a success only for a completed job, failed items or not', () => {
     expect(describeJobEnd(progress({})).exitCode).toBe(0);
@@ -158,11 +230,17 @@ describe('describeJobEnd', () => {
   });
 
   it('says "Fix it, then resume" only when the user can fix the cause', () => {
-    const fixable = describeJobEnd(progress({ status: 'paused', pauseReason: { code: 'budget_exceeded', message: 'This month’s budget is spent.', retryable: false } }));
+    const fixable = describeJobEnd(
+      progress({ status: 'paused', pauseReason: { code: 'budget_exceeded', message: 'This month’s budget is spent.', retryable: false } }),
+    );
     expect(fixable.advice).toContain('Fix it, then run: outreach-desk jobs resume j1');
-    const disk = describeJobEnd(progress({ status: 'failed', pauseReason: { code: 'storage', message: 'The disk is full: free some space.', retryable: false } }));
+    const disk = describeJobEnd(
+      progress({ status: 'failed', pauseReason: { code: 'storage', message: 'The disk is full: free some space.', retryable: false } }),
+    );
     expect(disk.advice).toContain('Fix it, then run: outreach-desk jobs resume j1');
-    const bug = describeJobEnd(progress({ status: 'failed', pauseReason: { code: 'internal', message: 'Something went wrong inside Outreach Desk.', retryable: false } }));
+    const bug = describeJobEnd(
+      progress({ status: 'failed', pauseReason: { code: 'internal', message: 'Something went wrong inside Outreach Desk.', retryable: false } }),
+    );
     expect(bug.advice).not.toContain('Fix it');
     expect(bug.advice).toContain('outreach-desk jobs resume j1');
     const byHand = describeJobEnd(progress({ status: 'paused' }));

@@ -7,6 +7,7 @@ import { createCore, MemorySecretStore, silentLogger } from '../../electron/core
 import { openStore } from '../../electron/core/storage';
 import { startFakeProvider, type FakeProvider } from '../fakes/fake-provider';
 import { CLI_BIN, cleanEnv, runCli } from '../helpers/run-cli';
+import { expectDefined } from '../helpers/expect-defined';
 
 const LEADS = 200;
 const CONCURRENCY = 4;
@@ -22,7 +23,7 @@ describe('one job, one process: a second runner refuses naming the holder; after
     dir = mkdtempSync(join(tmpdir(), 'outreach-resume-'));
     dataDir = join(dir, 'data');
     const rows = Array.from({ length: LEADS }, (_, i) => `Lead${i};Person${i};lead${i}@example.com;Company ${i % 17}`);
-    writeFileSync(join(dir, 'leads.csv'), '\ufeffFirst name;Last name;Email;Company\n' + rows.join('\n') + '\n');
+    writeFileSync(join(dir, 'leads.csv'), `\ufeffFirst name;Last name;Email;Company\n${rows.join('\n')}\n`);
     writeFileSync(join(dir, 'business.json'), JSON.stringify({ companyName: 'Acme', valueProposition: 'Meetings that matter.', senderName: 'Sam' }));
     const set = await runCli(['--data-dir', dataDir, 'settings', 'set', 'provider=openai', `baseUrl.openai=${fake.baseURLFor('openai')}`], { env: env() });
     expect(set.code, set.stderr).toBe(0);
@@ -35,10 +36,28 @@ describe('one job, one process: a second runner refuses naming the holder; after
 
   it('refuses a second CLI and the host while the first runs, then kills the first, resumes, and ends with 200 sequences, no duplicates, usage counted once', async () => {
     const out = join(dir, 'out.csv');
-    const child = spawn(process.execPath, [CLI_BIN, '--data-dir', dataDir, 'batch', 'generate', '--leads', join(dir, 'leads.csv'), '--business', join(dir, 'business.json'), '--out', out, '--concurrency', String(CONCURRENCY)], {
-      env: cleanEnv(env()),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        CLI_BIN,
+        '--data-dir',
+        dataDir,
+        'batch',
+        'generate',
+        '--leads',
+        join(dir, 'leads.csv'),
+        '--business',
+        join(dir, 'business.json'),
+        '--out',
+        out,
+        '--concurrency',
+        String(CONCURRENCY),
+      ],
+      {
+        env: cleanEnv(env()),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const exited = new Promise<number | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal === 'SIGKILL' ? -9 : _code)));
     await fake.waitForCalls(LEADS / 10);
     // The vendor stops answering: the first run holds its job, its calls in flight, while others try.
@@ -49,7 +68,9 @@ describe('one job, one process: a second runner refuses naming the holder; after
     expect(job.status).toBe('running');
 
     // A second process: the CLI's resume and cancel are refused at once, naming the holder, and change nothing.
-    const holder = new RegExp(`error\\[conflict\\]: Job ${job.id} is already running in the CLI \\(pid ${child.pid}\\) since \\d\\d:\\d\\d\\. Nothing was changed`);
+    const holder = new RegExp(
+      `error\\[conflict\\]: Job ${job.id} is already running in the CLI \\(pid ${child.pid}\\) since \\d\\d:\\d\\d\\. Nothing was changed`,
+    );
     for (const action of ['resume', 'cancel']) {
       const second = await runCli(['--data-dir', dataDir, 'jobs', action, job.id], { env: env() });
       expect(second.code, second.stderr).toBe(1);
@@ -87,7 +108,7 @@ describe('one job, one process: a second runner refuses naming the holder; after
 
     const store = openStore({ dataDir });
     try {
-      const data = store.forOrg(store.orgs.getDefault()!.id);
+      const data = store.forOrg(expectDefined(store.orgs.getDefault()).id);
       const leads = data.leads.list({ offset: 0, limit: 1000 });
       expect(leads.total).toBe(LEADS);
       for (const lead of leads.items) expect(data.sequences.findByLead(lead.id), lead.email).toHaveLength(1);
@@ -164,9 +185,9 @@ describe('rules-only classify: a kill -9 loses at most the uncommitted batch, wh
     const store = openStore({ dataDir });
     let jobId: string;
     try {
-      const data = store.forOrg(store.orgs.getDefault()!.id);
+      const data = store.forOrg(expectDefined(store.orgs.getDefault()).id);
       const [job] = data.jobs.list();
-      jobId = job!.id;
+      jobId = expectDefined(job).id;
       expect(job).toMatchObject({ status: 'running', total: MESSAGES });
       const counts = store.jobs.progress(jobId);
       // Nothing a progress line showed was lost; what was not committed is still pending.
@@ -187,7 +208,7 @@ describe('rules-only classify: a kill -9 loses at most the uncommitted batch, wh
 
     const after = openStore({ dataDir });
     try {
-      const data = after.forOrg(after.orgs.getDefault()!.id);
+      const data = after.forOrg(expectDefined(after.orgs.getDefault()).id);
       const items = after.jobs.items(jobId, { offset: 0, limit: MESSAGES + 1 });
       const resultIds = items.map((item) => item.resultId);
       expect(resultIds.every((id) => id !== null)).toBe(true);

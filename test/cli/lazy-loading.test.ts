@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI_BIN, cleanEnv } from '../helpers/run-cli';
+import { expectDefined } from '../helpers/expect-defined';
 
 /** Loaded when a command or a call needs them, never at start. */
 const ON_DEMAND = ['@anthropic-ai/sdk', '@google/genai', 'groq-sdk', 'openai', 'mailparser', 'papaparse'];
@@ -46,7 +47,10 @@ process.on('exit', () => appendFileSync(process.env.OUTREACH_TRACE_FILE, Object.
   async function packagesLoadedBy(args: string[], name: string): Promise<string[]> {
     const trace = join(dir, `${name}.trace`);
     writeFileSync(trace, '');
-    const child = spawn(process.execPath, ['--import', register, CLI_BIN, ...args], { env: cleanEnv({ OUTREACH_TRACE_FILE: trace }), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', register, CLI_BIN, ...args], {
+      env: cleanEnv({ OUTREACH_TRACE_FILE: trace }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
     child.stdout.resume();
@@ -55,7 +59,7 @@ process.on('exit', () => appendFileSync(process.env.OUTREACH_TRACE_FILE, Object.
     const names = new Set<string>();
     for (const url of readFileSync(trace, 'utf8').split('\n')) {
       const match = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url);
-      if (match) names.add(match[1]!);
+      if (match) names.add(expectDefined(match[1]));
     }
     return [...names].sort();
   }

@@ -4,15 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli';
-import {
-  EXCEL_CSV_WINDOWS_1252,
-  EXCEL_UNICODE_TEXT,
-  GOOGLE_CONTACTS,
-  LINKEDIN_CONNECTIONS,
-  OUTLOOK_CONTACTS,
-  SEP_LINE_CSV,
-  utf8,
-} from '../csv/lead-files';
+import { EXCEL_CSV_WINDOWS_1252, EXCEL_UNICODE_TEXT, GOOGLE_CONTACTS, LINKEDIN_CONNECTIONS, OUTLOOK_CONTACTS, SEP_LINE_CSV, utf8 } from '../csv/lead-files';
+import { expectDefined } from '../helpers/expect-defined';
 
 interface ImportJson {
   imported: number;
@@ -90,7 +83,7 @@ describe('outreach-desk leads import / leads list', () => {
     expect(result.stderr).toMatch(/warning: The file is not UTF-8, so it was read as Windows-1252/);
     const leads = await listJson();
     expect(leads.map((l) => l.firstName).sort()).toEqual(['José', 'Renée']);
-    expect(leads.find((l) => l.firstName === 'Renée')!.customFields).toEqual({ Notiz: 'Budget 5.000 €' });
+    expect(expectDefined(leads.find((l) => l.firstName === 'Renée')).customFields).toEqual({ Notiz: 'Budget 5.000 €' });
   });
 
   it('honours sep=;, skips a LinkedIn preamble, and maps Google and Outlook headers', async () => {
@@ -111,7 +104,19 @@ describe('outreach-desk leads import / leads list', () => {
   it('takes --encoding, --delimiter, --map and --on-duplicate', async () => {
     freshData();
     // Forced Windows-1252 on a Latin-1-only file, and a forced tab.
-    const forced = await importJson([file('tabs.txt', Buffer.from('Who\tMail\tOrg\r\nRené\tr@x.example\tCafé\r\n', 'latin1')), '--encoding', 'windows-1252', '--delimiter', 'tab', '--map', 'Who=firstName', '--map', 'Mail=email', '--map', 'Org=company']);
+    const forced = await importJson([
+      file('tabs.txt', Buffer.from('Who\tMail\tOrg\r\nRené\tr@x.example\tCafé\r\n', 'latin1')),
+      '--encoding',
+      'windows-1252',
+      '--delimiter',
+      'tab',
+      '--map',
+      'Who=firstName',
+      '--map',
+      'Mail=email',
+      '--map',
+      'Org=company',
+    ]);
     expect(forced).toMatchObject({ imported: 1, encoding: 'windows-1252', delimiter: '\t', warnings: [] });
     // --map overrides the suggestion; the suggested field moves to the user's column.
     const csv = file('two-emails.csv', utf8('Name,Email,Work email\nDana,dana@home.example,dana@contoso.example\n'));
@@ -131,7 +136,12 @@ describe('outreach-desk leads import / leads list', () => {
     const typo = await cli(['leads', 'import', csv, '--map', 'Wrok email=email']);
     expect(typo.code).toBe(1);
     expect(typo.stderr).toMatch(/no column "Wrok email"\. Its columns are: "Name", "Email", "Work email"\. Nothing was imported/);
-    for (const args of [['--on-duplicate', 'merge'], ['--encoding', 'latin9'], ['--delimiter', '|'], ['--map', 'Email']]) {
+    for (const args of [
+      ['--on-duplicate', 'merge'],
+      ['--encoding', 'latin9'],
+      ['--delimiter', '|'],
+      ['--map', 'Email'],
+    ]) {
       const bad = await cli(['leads', 'import', csv, ...args]);
       expect(bad.code, args.join(' ')).toBe(2);
       expect(bad.stderr).toMatch(/^error\[usage\]/);
@@ -182,7 +192,7 @@ describe('batch generate: the import and its job succeed or fail together (issue
     const lines = ['First name,Email'];
     for (let i = 0; i <= 100_000; i++) lines.push(`Lead${i},lead${i}@example.com`);
     const leads = join(dir, 'big.csv');
-    writeFileSync(leads, lines.join('\n') + '\n');
+    writeFileSync(leads, `${lines.join('\n')}\n`);
     for (let attempt = 0; attempt < 2; attempt++) {
       const result = await cli(['batch', 'generate', '--leads', leads, '--business', business, '--out', join(dir, 'out.csv'), '--provider', 'openai']);
       expect(result.code).toBe(1);

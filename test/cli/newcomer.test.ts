@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { businessContextSchema, leadContextSchema } from '../../shared/domain/lead';
 import { startFakeProvider, type FakeProvider } from '../fakes/fake-provider';
 import { REPO_ROOT, runCli } from '../helpers/run-cli';
+import { expectDefined } from '../helpers/expect-defined';
 
 const EXAMPLE_LEAD = join(REPO_ROOT, 'examples', 'lead.json');
 const EXAMPLE_BUSINESS = join(REPO_ROOT, 'examples', 'business.json');
@@ -27,7 +28,13 @@ describe('the CLI for a newcomer', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     closedPort = (server.address() as { port: number }).port;
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    const set = await cli(['settings', 'set', 'provider=openai', `baseUrl.openai=${fake.baseURLFor('openai')}`, `baseUrl.local=http://127.0.0.1:${closedPort}/v1`]);
+    const set = await cli([
+      'settings',
+      'set',
+      'provider=openai',
+      `baseUrl.openai=${fake.baseURLFor('openai')}`,
+      `baseUrl.local=http://127.0.0.1:${closedPort}/v1`,
+    ]);
     expect(set.code, set.stderr).toBe(0);
   });
 
@@ -54,7 +61,7 @@ describe('the CLI for a newcomer', () => {
     expect(run.stdout).toMatch(/^Step 3 /m);
     expect(fake.calls.length).toBe(before + 1);
     // The lead's fields reached the model.
-    const prompt = fake.calls.at(-1)!.promptText;
+    const prompt = expectDefined(fake.calls.at(-1)).promptText;
     for (const text of ['Ada', 'Lovelace', 'Head of Engineering', 'Analytical Engines Ltd', 'Opened a second factory in Leeds']) expect(prompt).toContain(text);
   });
 
@@ -77,7 +84,9 @@ describe('the CLI for a newcomer', () => {
     expect(run.code).toBe(2);
     const lines = run.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain(`error[usage]: The business file "${business}" is missing "companyName", "valueProposition" and "senderName", and has a problem: "tone": `);
+    expect(lines[0]).toContain(
+      `error[usage]: The business file "${business}" is missing "companyName", "valueProposition" and "senderName", and has a problem: "tone": `,
+    );
     expect(lines[0]).toContain('examples/business.json');
     expect(fake.calls.length).toBe(before);
   });

@@ -10,6 +10,7 @@ import { createProviderClientPool, getLLMProvider } from '../../electron/core/ll
 import { secretAccount } from '../../electron/core/secrets';
 import { startFakeProvider, type FakeProvider } from '../fakes/fake-provider';
 import { startCoreFixture, type CoreFixture } from '../helpers/core-fixture';
+import { expectDefined } from '../helpers/expect-defined';
 
 const built = vi.hoisted(() => ({ openai: 0 }));
 
@@ -54,7 +55,7 @@ describe('SDK clients and keychain reads are reused, and dropped when keys or se
     const before = f.fakes.openai.calls.length;
     await f.call('llm:test', { provider: 'deepseek' });
     expect(f.fakes.openai.calls.length).toBe(before + 1);
-    return f.fakes.openai.calls.at(-1)!.headers.authorization?.replace(/^Bearer /, '');
+    return expectDefined(f.fakes.openai.calls.at(-1)).headers.authorization?.replace(/^Bearer /, '');
   }
 
   function reads(): number {
@@ -133,7 +134,7 @@ describe('SDK clients and keychain reads are reused, and dropped when keys or se
     });
     const refused = await f.raw('llm:models', { provider: 'deepseek', refresh: true });
     expect(refused.error?.code).toBe('auth');
-    expect(f.fakes.openai.calls.at(-1)!.headers.authorization).toBe(`Bearer ${KEY_A}`);
+    expect(expectDefined(f.fakes.openai.calls.at(-1)).headers.authorization).toBe(`Bearer ${KEY_A}`);
     expect(await callDeepSeek()).toBe(KEY_C);
   });
 
@@ -174,7 +175,7 @@ describe('createProviderClientPool', () => {
     await pool.get('deepseek', { apiKey: KEY_A, baseURL: fake.baseURLFor('deepseek') }).chat(hi);
     expect(built.openai).toBe(5);
     expect(pool.size).toBe(5);
-    expect(fake.calls.at(-4)!.headers.authorization).toBe(`Bearer ${KEY_B}`);
+    expect(expectDefined(fake.calls.at(-4)).headers.authorization).toBe(`Bearer ${KEY_B}`);
   });
 
   it('drops one provider or all, and keeps only the most recently used beyond its size', async () => {

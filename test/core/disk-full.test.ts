@@ -66,7 +66,11 @@ describe.skipIf(reason !== null)('a full disk (issue 10, point 11)', () => {
     mountTmpfs(dataDir, { sizeKb: 2048 });
     fakes = await startFakeProviders();
     const first = await open();
-    await first.invoke('settings:update-llm', { provider: 'openai', apiKeys: { openai: 'sk-disk-full-test-0000000001' }, settings: { baseUrls: { openai: fakes.baseURLFor('openai') } } });
+    await first.invoke('settings:update-llm', {
+      provider: 'openai',
+      apiKeys: { openai: 'sk-disk-full-test-0000000001' },
+      settings: { baseUrls: { openai: fakes.baseURLFor('openai') } },
+    });
     await first.invoke('llm:test', { provider: 'openai' });
     first.close();
     core = null;

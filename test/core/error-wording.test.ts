@@ -11,8 +11,21 @@ import { createLLMError } from '../../electron/core/llm/errors';
 import { toStorageError } from '../../electron/core/storage/errors';
 
 const CODES: LLMErrorCode[] = [
-  'auth', 'permission', 'model_not_found', 'rate_limited', 'quota_exhausted', 'overloaded', 'server', 'timeout',
-  'offline', 'aborted', 'content_filtered', 'context_length', 'invalid_request', 'invalid_output', 'no_key',
+  'auth',
+  'permission',
+  'model_not_found',
+  'rate_limited',
+  'quota_exhausted',
+  'overloaded',
+  'server',
+  'timeout',
+  'offline',
+  'aborted',
+  'content_filtered',
+  'context_length',
+  'invalid_request',
+  'invalid_output',
+  'no_key',
 ];
 
 describe('one error, worded for the surface that shows it', () => {
@@ -39,7 +52,9 @@ describe('one error, worded for the surface that shows it', () => {
     // Our own deadline: the app names the provider's Timeout setting, the CLI the command that sets it.
     const timeout = createLLMError('timeout', 'groq', { deadlineMs: 5000 });
     expect(timeout.message).toBe('Groq did not answer within 5 s. Try again, raise the timeout in Settings → Providers → Groq, or switch provider.');
-    expect(timeout.messageFor('cli')).toBe('Groq did not answer within 5 s. Try again, raise the timeout with "outreach-desk settings set timeout.groq=SECONDS", or switch provider.');
+    expect(timeout.messageFor('cli')).toBe(
+      'Groq did not answer within 5 s. Try again, raise the timeout with "outreach-desk settings set timeout.groq=SECONDS", or switch provider.',
+    );
   });
 
   it('says "run the command again" in the CLI where the app says "restart Outreach Desk"', () => {

@@ -3,8 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemorySecretStore } from '../../electron/core';
 import { contract, CHANNEL_NAMES, type ChannelName } from '../../shared/ipc/contract';
 import { startCoreFixture, type CoreFixture } from '../helpers/core-fixture';
+import { expectDefined } from '../helpers/expect-defined';
 
-type JsonSchema = { type?: string | string[]; properties?: Record<string, JsonSchema>; required?: string[]; maxLength?: number; enum?: unknown[]; anyOf?: JsonSchema[]; const?: unknown };
+type JsonSchema = {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  maxLength?: number;
+  enum?: unknown[];
+  anyOf?: JsonSchema[];
+  const?: unknown;
+};
 
 /** The top-level object schema of a channel's input (unwrapping `optional`). */
 function objectSchemaOf(channel: ChannelName): JsonSchema | null {
@@ -81,11 +90,11 @@ describe('IPC fuzzing: every channel rejects malformed input with a validation e
     for (const [name, input] of malformedInputs(channel)) {
       const result = await f.raw(channel, input);
       expect(result.ok, `${channel} accepted ${name}`).toBe(false);
-      expect(result.error!.code, `${channel} / ${name}: ${result.error!.message}`).toBe('validation');
-      expect(result.error!.message.length).toBeLessThan(500);
+      expect(expectDefined(result.error).code, `${channel} / ${name}: ${expectDefined(result.error).message}`).toBe('validation');
+      expect(expectDefined(result.error).message.length).toBeLessThan(500);
     }
     expect(await fingerprint()).toBe(before);
     expect(f.fakes.openai.calls.length + f.fakes.anthropic.calls.length + f.fakes.gemini.calls.length).toBe(callsBefore);
-    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });

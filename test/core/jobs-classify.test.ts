@@ -6,12 +6,13 @@ import { MemorySecretStore } from '../../electron/core';
 import { startCoreFixture, type CoreFixture } from '../helpers/core-fixture';
 import { uploadBytes } from '../helpers/upload';
 import { REPO_ROOT } from '../helpers/run-cli';
+import { expectDefined } from '../helpers/expect-defined';
 
 const CORPUS = join(REPO_ROOT, '..', 'shared', 'corpus', 'replies');
 /** The corpus is only on the project's own machines; a user's clone has none, and the test that reads it skips. */
 const CORPUS_FOUND = existsSync(join(CORPUS, 'labels.csv'));
 if (!CORPUS_FOUND) console.log('skipped: ../shared/corpus/replies not found');
-const read = (folder: string, i: number) => readFileSync(join(CORPUS, folder, readdirSync(join(CORPUS, folder))[i]!), 'utf8');
+const read = (folder: string, i: number) => readFileSync(join(CORPUS, folder, expectDefined(readdirSync(join(CORPUS, folder))[i])), 'utf8');
 
 describe('jobs:create-classify through the dispatcher', () => {
   let f: CoreFixture;
@@ -39,8 +40,8 @@ describe('jobs:create-classify through the dispatcher', () => {
     expect(detail.progress).toMatchObject({ total: 5, done: 5, failed: 0 });
     const exported = await f.call('jobs:export', { id: job.id, format: 'csv-per-lead' });
     const rows = Papa.parse<Record<string, string>>(exported.content.trim(), { header: true }).data;
-    expect(rows.map((r) => r['classification']).sort()).toEqual(['bounce', 'bounce', 'bounce', 'out_of_office', 'out_of_office']);
-    expect(rows.every((r) => r['decidedBy'] === 'rules')).toBe(true);
+    expect(rows.map((r) => r.classification).sort()).toEqual(['bounce', 'bounce', 'bounce', 'out_of_office', 'out_of_office']);
+    expect(rows.every((r) => r.decidedBy === 'rules')).toBe(true);
     expect(f.fakes.openai.calls.length + f.fakes.anthropic.calls.length + f.fakes.gemini.calls.length).toBe(0);
   });
 
@@ -89,7 +90,7 @@ describe('mail in other charsets reaches the parser byte for byte', () => {
     await f.core.services.jobs.runner.settled(job.id);
     const detail = await f.call('jobs:get', { id: job.id, status: 'done' });
     expect(detail.items).toHaveLength(1);
-    expect(detail.items[0]!.input).toEqual({ name: 'absente.eml', file: 'absente.eml', mboxIndex: null, messageId: null, bytes: latin1.length });
+    expect(expectDefined(detail.items[0]).input).toEqual({ name: 'absente.eml', file: 'absente.eml', mboxIndex: null, messageId: null, bytes: latin1.length });
     const stored = await f.call('replies:list', { classification: 'out_of_office' });
     expect(stored.items.some((r) => r.parsedText.includes('décembre'))).toBe(true);
   });
@@ -99,7 +100,7 @@ describe('mail in other charsets reaches the parser byte for byte', () => {
     const plain = await f.call('replies:classify', { text: 'Note: I am interested.\nCall me Friday about pricing.' });
     expect(plain.parsedText).toContain('I am interested');
     expect(plain.decidedBy).toBe('model');
-    expect(f.fakes.openai.calls.at(-1)!.promptText).toContain('I am interested');
+    expect(expectDefined(f.fakes.openai.calls.at(-1)).promptText).toContain('I am interested');
     const raw = await f.call('replies:classify', { text: 'From: Ada <ada@example.com>\nSubject: Re: hello\n\nSure, let us talk on Monday.' });
     expect(raw).toMatchObject({ fromAddress: 'ada@example.com', subject: 'Re: hello', parsedText: 'Sure, let us talk on Monday.' });
   });

@@ -5,6 +5,7 @@ import { AppError } from '../../electron/core/errors';
 import { LLM_PROVIDER_NAMES } from '../../shared/domain/llm';
 import { startCoreFixture, type CoreFixture } from '../helpers/core-fixture';
 import { uploadBytes } from '../helpers/upload';
+import { expectDefined } from '../helpers/expect-defined';
 
 const canary = (p: string) => `sk-canary-${p}-0123456789abcdefWXYZ`;
 const lead = { firstName: 'Ada', company: 'Engines Ltd', email: 'ada@example.com' };
@@ -94,7 +95,7 @@ describe('key canary: a key set through IPC appears nowhere', () => {
     await f.core.services.jobs.runner.settled(job.id);
     const jobView = await f.call('jobs:get', { id: job.id });
     expect(jobView.items.map((i) => i.status)).toEqual(['failed']);
-    expect(jobView.items[0]!.error?.code).toBe('context_length');
+    expect(expectDefined(jobView.items[0]).error?.code).toBe('context_length');
 
     for (const format of ['csv-per-lead', 'csv-per-step', 'json'] as const)
       await f.call('sequences:export', { ids: sequenceIds, format, fillPlaceholders: true });
@@ -122,7 +123,7 @@ describe('key canary: a key set through IPC appears nowhere', () => {
 
     // Paths with `sk-` inside words reach the log and error messages unchanged.
     expect(f.dataDir).toContain('sk-archive2026');
-    const log = readFileSync(files.find((file) => file.endsWith('.log'))!, 'utf8');
+    const log = readFileSync(expectDefined(files.find((file) => file.endsWith('.log'))), 'utf8');
     expect(log).toContain(JSON.stringify(f.dataDir).slice(1, -1));
     expect(log).toContain(JSON.stringify(backup).slice(1, -1));
     expect(new AppError('storage', `A copy made before the update is at ${backup}.`).toData().message).toBe(`A copy made before the update is at ${backup}.`);

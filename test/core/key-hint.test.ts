@@ -16,7 +16,7 @@ describe('key hints', () => {
 
   it('shows at most four characters of a key, and never more than half of it', () => {
     for (let length = 1; length <= 64; length++) {
-      const key = 'k'.repeat(length - 1) + 'Z';
+      const key = `${'k'.repeat(length - 1)}Z`;
       const tail = describeKeyTail(key);
       if (tail === null) continue;
       expect(tail.length, `key of ${length}`).toBeLessThanOrEqual(4);

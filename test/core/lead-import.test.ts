@@ -6,6 +6,7 @@ import { AppError } from '../../electron/core/errors';
 import { startCoreFixture, type CoreFixture } from '../helpers/core-fixture';
 import { uploadBytes } from '../helpers/upload';
 import { EXCEL_CSV_WINDOWS_1252, EXCEL_UNICODE_TEXT, HUBSPOT_CONTACTS, LINKEDIN_CONNECTIONS, OUTLOOK_CONTACTS, SEP_LINE_CSV, utf8 } from '../csv/lead-files';
+import { expectDefined } from '../helpers/expect-defined';
 
 const ROWS = 100_000;
 
@@ -42,7 +43,7 @@ describe('leads:import through the dispatcher', () => {
     const result = await f.call('leads:import', { uploadId: await upload(csv), mapping: { 'First name': 'firstName', Email: 'email' } });
     expect(result.imported).toBe(1);
     expect(result.errors.map((e) => e.row)).toEqual([3]);
-    const lines = result.errorsCsv!.trim().split(/\r?\n/);
+    const lines = expectDefined(result.errorsCsv).trim().split(/\r?\n/);
     expect(lines[0]).toBe('row,message');
     expect(lines[1]).toMatch(/^3,/);
     const clean = await f.call('leads:import', { uploadId: await upload('First name\nGrace\n'), mapping: { 'First name': 'firstName' } });
@@ -81,7 +82,7 @@ describe('leads:import through the dispatcher', () => {
     const dana = (await f.call('leads:list', { query: 'dana@' })).items;
     expect(dana).toHaveLength(1);
     expect(dana[0]).toMatchObject({ firstName: 'Old', company: 'Old Co' });
-    expect(result.leadIds[0]).toBe(dana[0]!.id);
+    expect(result.leadIds[0]).toBe(expectDefined(dana[0]).id);
   });
 
   it('updates duplicates with --on-duplicate update, and imports them again with keep', async () => {
@@ -105,17 +106,17 @@ describe('leads:import through the dispatcher', () => {
     // A 10,000-column CSV: before the fix every lead kept all 10,000 columns (220 KB in every prompt).
     const headers = ['Email', ...Array.from({ length: 9_999 }, (_, i) => `Col${i + 1}`)];
     const row = (n: number) => [`lead${n}@example.com`, ...Array.from({ length: 9_999 }, (_, i) => `v${i}`)].join(',');
-    const csv = utf8([headers.join(','), row(1), row(2)].join('\n') + '\n');
+    const csv = utf8(`${[headers.join(','), row(1), row(2)].join('\n')}\n`);
     const uploadId = await upload(csv);
     const preview = await f.call('leads:import-preview', { uploadId });
     const result = await f.call('leads:import', { uploadId, mapping: preview.suggestedMapping });
     expect(result.imported).toBe(2);
     expect(result.capped.map((c) => c.row)).toEqual([2, 3]);
-    expect(result.capped[0]!.message).toMatch(/^Row 2: kept 50 of 9,999 custom fields .*left out "Col51", "Col52", "Col53" and 9,946 more/);
+    expect(expectDefined(result.capped[0]).message).toMatch(/^Row 2: kept 50 of 9,999 custom fields .*left out "Col51", "Col52", "Col53" and 9,946 more/);
     expect(result.warnings.join(' ')).toMatch(/2 rows had more custom data than a lead keeps/);
-    const lead = (await f.call('leads:list', { query: 'lead1@' })).items[0]!;
-    expect(Object.keys(lead.customFields!)).toHaveLength(50);
-    expect(lead.customFields!.Col50).toBe('v49');
+    const lead = expectDefined((await f.call('leads:list', { query: 'lead1@' })).items[0]);
+    expect(Object.keys(expectDefined(lead.customFields))).toHaveLength(50);
+    expect(expectDefined(lead.customFields).Col50).toBe('v49');
   });
 
   it('keeps nothing of an import when what must commit with it fails, and commits both when it succeeds (issue 10, point 13)', async () => {
@@ -138,18 +139,18 @@ describe('leads:import through the dispatcher', () => {
   it('refuses a file of more leads than one batch takes before importing anything (issue 10, point 13)', async () => {
     const lines = ['Email'];
     for (let i = 0; i <= ROWS; i++) lines.push(`lead${i}@example.com`);
-    const uploadId = await upload(lines.join('\n') + '\n');
+    const uploadId = await upload(`${lines.join('\n')}\n`);
     const refused = await f.raw('leads:import', { uploadId, mapping: { Email: 'email' }, forBatch: true });
     expect(refused.ok).toBe(false);
     expect(refused.error).toMatchObject({ code: 'validation' });
-    expect(refused.error!.message).toMatch(/names 100,001 leads, but one batch drafts at most 100,000\. Nothing was imported/);
+    expect(expectDefined(refused.error).message).toMatch(/names 100,001 leads, but one batch drafts at most 100,000\. Nothing was imported/);
     expect((await f.call('leads:list', {})).total).toBe(0);
     const tooBig = await f.raw('jobs:create-generate', {
       leadIds: Array.from({ length: ROWS + 1 }, (_, i) => `id-${i}`),
       businessProfileId: 'x',
       options: { numberOfSteps: 1, channels: ['email'] },
     });
-    expect(tooBig.error!.message).toMatch(/A batch drafts at most 100,000 leads: split them into several batches/);
+    expect(expectDefined(tooBig.error).message).toMatch(/A batch drafts at most 100,000 leads: split them into several batches/);
   }, 120_000);
 });
 
@@ -167,7 +168,7 @@ describe('leads:import of 100,000 rows through the dispatcher', () => {
       if (broken.has(i)) lines.push(i === 5_000 ? `Bad;Row;not-an-email;Co;X;n` : `;;;;;`);
       else lines.push(`Ana${i};"Lee; Jr.";ana${i}@example.com;"Firma ""${i % 97}""";Retail;"line one\nline two"`);
     }
-    const csv = lines.join('\r\n') + '\r\n';
+    const csv = `${lines.join('\r\n')}\r\n`;
     const uploadId = await uploadBytes(f.call, 'leads.csv', csv);
     const preview = await f.call('leads:import-preview', { uploadId });
     expect(preview.delimiter).toBe(';');
@@ -179,7 +180,7 @@ describe('leads:import of 100,000 rows through the dispatcher', () => {
     const result = await f.call('leads:import', { uploadId, mapping: preview.suggestedMapping });
     expect(result.imported + result.errors.length).toBe(ROWS - 2);
     expect(result.errors.map((e) => e.row)).toEqual([5_001]);
-    expect(result.errors[0]!.message).toMatch(/not-an-email/);
+    expect(expectDefined(result.errors[0]).message).toMatch(/not-an-email/);
     expect(result.imported).toBe(ROWS - 3);
     expect(result.leadIds).toHaveLength(ROWS - 3);
 
@@ -217,7 +218,7 @@ describe('a lead too big for a prompt is refused at generate, with no call (issu
     const result = await f.raw('sequences:generate', { requestId: 'lead-limit-0001', lead: { firstName: 'Ana', customFields }, business, options });
     expect(result.ok).toBe(false);
     expect(result.error).toMatchObject({ code: 'validation' });
-    expect(result.error!.message).toMatch(/at most 50 custom fields/);
+    expect(expectDefined(result.error).message).toMatch(/at most 50 custom fields/);
     expect(f.fakes.openai.calls).toHaveLength(0);
   });
 
@@ -231,10 +232,10 @@ describe('a lead too big for a prompt is refused at generate, with no call (issu
     const result = await f.raw('sequences:generate', { requestId: 'lead-limit-0002', leadId: saved.id, business, options });
     expect(result.ok).toBe(false);
     expect(result.error).toMatchObject({ code: 'validation' });
-    expect(result.error!.message).toMatch(/This lead holds [\d,]+ characters of data, more than the 30,000 a prompt takes/);
+    expect(expectDefined(result.error).message).toMatch(/This lead holds [\d,]+ characters of data, more than the 30,000 a prompt takes/);
     expect(f.fakes.openai.calls).toHaveLength(0);
     // The lead still lists, all its fields intact.
-    const listed = (await f.call('leads:list', { query: 'legacy@' })).items[0]!;
-    expect(Object.keys(listed.customFields!)).toHaveLength(10_000);
+    const listed = expectDefined((await f.call('leads:list', { query: 'legacy@' })).items[0]);
+    expect(Object.keys(expectDefined(listed.customFields))).toHaveLength(10_000);
   });
 });

@@ -10,6 +10,7 @@ import { createCore, MemorySecretStore, silentLogger, type Core } from '../../el
 import { DEFAULT_DB_FILE } from '../../electron/core/storage';
 import { startFakeProviders, type FakeProviderSet } from '../fakes/fake-provider';
 import { uploadBytes } from '../helpers/upload';
+import { expectDefined } from '../helpers/expect-defined';
 
 /**
  * Two organizations in one data file, as `--org` (and the team hub) make possible. The door of
@@ -74,7 +75,7 @@ beforeAll(async () => {
   const job = await A.call('jobs:create-generate', { leadIds: [lead.id], businessProfileId: a.profileId, options: OPTIONS });
   await A.core.services.jobs.runner.settled(job.id);
   a.jobId = job.id;
-  a.itemId = (await A.call('jobs:get', { id: job.id, offset: 0, limit: 10 })).items[0]!.id;
+  a.itemId = expectDefined((await A.call('jobs:get', { id: job.id, offset: 0, limit: 10 })).items[0]).id;
   a.uploadId = await uploadBytes(A.call, 'a-leads.csv', 'First name,Email\nGrace,grace@a.example\n');
 
   // A second organization in the same file, with its owner.

@@ -10,6 +10,7 @@ import { AppError } from '../../electron/core/errors';
 import { containsSecret, createLogger, redactSecrets, registerSecret } from '../../electron/core/log';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, openStore, type Migration } from '../../electron/core/storage';
 import { tempDir } from '../storage/temp-dir';
+import { expectDefined } from '../helpers/expect-defined';
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 function randomFrom(chars: string, length: number): string {
@@ -18,15 +19,15 @@ function randomFrom(chars: string, length: number): string {
 
 /** Keys in each vendor's published format (random, never real). */
 const VENDOR_KEYS = {
-  'OpenAI project': `sk-proj-${randomFrom(ALNUM + '_-', 120)}`,
-  'OpenAI service account': `sk-svcacct-${randomFrom(ALNUM + '_-', 100)}`,
-  'OpenAI admin': `sk-admin-${randomFrom(ALNUM + '_-', 80)}`,
+  'OpenAI project': `sk-proj-${randomFrom(`${ALNUM}_-`, 120)}`,
+  'OpenAI service account': `sk-svcacct-${randomFrom(`${ALNUM}_-`, 100)}`,
+  'OpenAI admin': `sk-admin-${randomFrom(`${ALNUM}_-`, 80)}`,
   'OpenAI legacy': `sk-${randomFrom(ALNUM, 20)}T3BlbkFJ${randomFrom(ALNUM, 20)}`,
-  Anthropic: `sk-ant-api03-${randomFrom(ALNUM + '_-', 93)}AA`,
-  'Anthropic admin': `sk-ant-admin01-${randomFrom(ALNUM + '_-', 93)}AA`,
+  Anthropic: `sk-ant-api03-${randomFrom(`${ALNUM}_-`, 93)}AA`,
+  'Anthropic admin': `sk-ant-admin01-${randomFrom(`${ALNUM}_-`, 93)}AA`,
   DeepSeek: `sk-${randomFrom('0123456789abcdef', 32)}`,
   Groq: `gsk_${randomFrom(ALNUM, 52)}`,
-  Gemini: `AIza${randomFrom(ALNUM + '_-', 35)}`,
+  Gemini: `AIza${randomFrom(`${ALNUM}_-`, 35)}`,
 };
 
 /** Text that holds `sk-`, `gsk_` or `AIza` inside words and paths, and no key. */
@@ -79,14 +80,20 @@ describe('redactSecrets', () => {
     const lines: string[] = [];
     const logger = createLogger({ sink: (line) => lines.push(line) });
     logger.info('opened', { path: NOT_KEYS[0], other: NOT_KEYS[2] });
-    expect(JSON.parse(lines[0]!)).toMatchObject({ path: NOT_KEYS[0], other: NOT_KEYS[2] });
+    expect(JSON.parse(expectDefined(lines[0]))).toMatchObject({ path: NOT_KEYS[0], other: NOT_KEYS[2] });
   });
 
   it('keeps the backup path of a failed migration intact in the message the user sees', () => {
     const dataDir = join(tempDir(), 'helpdesk-archive2026');
     mkdirSync(dataDir);
     openStore({ dataDir }).close();
-    const failing: Migration = { version: LATEST_SCHEMA_VERSION + 1, name: 'broken', up: () => { throw new Error('boom'); } };
+    const failing: Migration = {
+      version: LATEST_SCHEMA_VERSION + 1,
+      name: 'broken',
+      up: () => {
+        throw new Error('boom');
+      },
+    };
     let caught: unknown;
     try {
       openStore({ dataDir, migrations: [...MIGRATIONS, failing] });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCoreFixture, type CoreFixture } from '../helpers/core-fixture';
+import { expectDefined } from '../helpers/expect-defined';
 
 const lead = { firstName: 'Grace', lastName: 'Hopper', company: 'Navy Labs', jobTitle: 'Director' };
 const business = { companyName: 'Acme Outreach', valueProposition: 'Meetings with the right people.', senderName: 'Sam Seller' };
@@ -37,7 +38,7 @@ describe('solo mode: one person, the owner; profiles are conveniences', () => {
   });
 
   it('refuses an unknown provider or a bad base URL with the field named, and changes nothing', async () => {
-    const owner = (await f.call('users:list', undefined)).find((u) => u.role === 'owner')!;
+    const owner = expectDefined((await f.call('users:list', undefined)).find((u) => u.role === 'owner'));
     await f.call('session:switch-user', { userId: owner.id });
     const before = await f.call('settings:get-llm', undefined);
     const cases: Array<[unknown, string]> = [
@@ -51,21 +52,29 @@ describe('solo mode: one person, the owner; profiles are conveniences', () => {
     for (const [input, field] of cases) {
       const result = await f.raw('settings:update-llm', input);
       expect(result.error, JSON.stringify(input)).toMatchObject({ code: 'validation', field });
-      expect(result.error!.message).toMatch(field === 'settings.fallbackOrder' ? /lists a provider twice/ : new RegExp(field.replace(/\./g, '\\.')));
+      expect(expectDefined(result.error).message).toMatch(
+        field === 'settings.fallbackOrder' ? /lists a provider twice/ : new RegExp(field.replace(/\./g, '\\.')),
+      );
     }
     expect(await f.call('settings:get-llm', undefined)).toEqual(before);
-    await f.call('session:switch-user', { userId: (await f.call('users:list', undefined)).find((u) => u.role === 'member')!.id });
+    await f.call('session:switch-user', { userId: expectDefined((await f.call('users:list', undefined)).find((u) => u.role === 'member')).id });
   });
 
   it('records who drafted: the current profile', async () => {
-    const draft = await f.call('sequences:generate', { requestId: 'req-member-0001', lead, business, options: { numberOfSteps: 2, channels: ['email'] }, provider: 'openai' });
+    const draft = await f.call('sequences:generate', {
+      requestId: 'req-member-0001',
+      lead,
+      business,
+      options: { numberOfSteps: 2, channels: ['email'] },
+      provider: 'openai',
+    });
     const saved = await f.call('sequences:save', { title: 'Member draft', status: 'draft', steps: draft.steps });
     expect(saved.createdBy).toBe((await f.call('session:get', undefined)).user.id);
   });
 
   it('keeps the last owner: an owner cannot be demoted or removed while alone', async () => {
     const users = await f.call('users:list', undefined);
-    const owner = users.find((u) => u.role === 'owner')!;
+    const owner = expectDefined(users.find((u) => u.role === 'owner'));
     await f.call('session:switch-user', { userId: owner.id });
     const demote = await f.raw('users:save', { id: owner.id, name: owner.name, role: 'member' });
     expect(demote.error?.code).toBe('conflict');
@@ -85,11 +94,20 @@ describe('usage: every call recorded once, totals equal the calls made', () => {
     const tested = await f.call('llm:test', {});
     results.push({ usage: tested.usage, costUsd: tested.cost.usd });
     for (let i = 0; i < 3; i++) {
-      const s = await f.call('sequences:generate', { requestId: `req-usage-${i}-000`, lead, business, options: { numberOfSteps: 3, channels: ['email', 'sms'] }, provider: i === 2 ? 'anthropic' : undefined });
+      const s = await f.call('sequences:generate', {
+        requestId: `req-usage-${i}-000`,
+        lead,
+        business,
+        options: { numberOfSteps: 3, channels: ['email', 'sms'] },
+        provider: i === 2 ? 'anthropic' : undefined,
+      });
       results.push({ usage: s.usage, costUsd: s.cost.usd });
     }
     await f.call('replies:classify', { text: 'Sounds good, can we meet Thursday?' });
-    f.fakes.openai.script({ status: 529, body: { error: { message: 'Overloaded', type: 'overloaded_error' } } }, { status: 401, body: { error: { message: 'bad key', type: 'invalid_request_error', code: 'invalid_api_key' } } });
+    f.fakes.openai.script(
+      { status: 529, body: { error: { message: 'Overloaded', type: 'overloaded_error' } } },
+      { status: 401, body: { error: { message: 'bad key', type: 'invalid_request_error', code: 'invalid_api_key' } } },
+    );
     const failed = await f.raw('llm:test', {});
     expect(failed.ok).toBe(false);
 
@@ -101,10 +119,10 @@ describe('usage: every call recorded once, totals equal the calls made', () => {
 
     const replies = await f.call('replies:list', {});
     const classifyCalls = f.fakes.openai.calls.filter((c) => c.route === 'generate' && c.promptText.includes('suggestedAction'));
-    expect(replies.items[0]!.decidedBy).toBe('model');
+    expect(expectDefined(replies.items[0]).decidedBy).toBe('model');
     expect(classifyCalls).toHaveLength(1);
 
-    const modelTokens = byOperation.rows.find((r) => r.key === 'classify')!;
+    const modelTokens = expectDefined(byOperation.rows.find((r) => r.key === 'classify'));
     const expectedIn = results.reduce((n, r) => n + r.usage.inputTokens, 0) + modelTokens.inputTokens;
     const expectedOut = results.reduce((n, r) => n + r.usage.outputTokens, 0) + modelTokens.outputTokens;
     expect(byOperation.totals.inputTokens).toBe(expectedIn);

@@ -203,7 +203,7 @@ describe('a reply batch made from uploads reads them in place, and they go when 
     expect(Buffer.byteLength(mbox)).toBeGreaterThan(300);
     const job = await app.call('jobs:create-classify', { uploadIds: [uploadId], rulesOnly: true });
     expect(job.total).toBe(3);
-    expect(job.params['uploadIds']).toEqual([uploadId]);
+    expect(job.params.uploadIds).toEqual([uploadId]);
     const org = (await app.call('session:get', undefined)).org;
     const items = app.core.store.forOrg(org.id).jobs.items(job.id, { offset: 0, limit: 10 });
     const file = join(dataDir, 'uploads', uploadId, 'inbox.mbox');
@@ -249,7 +249,7 @@ describe('a reply batch made from uploads reads them in place, and they go when 
     expect(uploadsIn(dataDir)).toEqual([mboxId, emlId].sort());
     await second.call('jobs:resume', { id: job.id });
     expect(await second.core.services.jobs.runner.settled(job.id)).toMatchObject({ status: 'completed', done: 3, failed: 0 });
-    expect((await second.call('jobs:get', { id: job.id })).items.map((i) => i.input['name'])).toEqual(['inbox.mbox#1', 'inbox.mbox#2', 'reply.eml']);
+    expect((await second.call('jobs:get', { id: job.id })).items.map((i) => i.input.name)).toEqual(['inbox.mbox#1', 'inbox.mbox#2', 'reply.eml']);
     expect(uploadsIn(dataDir)).toEqual([]);
   });
 

@@ -1,3 +1,4 @@
+import { expectDefined } from '../helpers/expect-defined';
 /**
  * Lead files as the tools that write them write them, byte for byte: the encodings, delimiters,
  * preambles and headers of real exports. Shared by the core, dispatcher, CLI and e2e tests.
@@ -11,7 +12,7 @@ export function utf16le(text: string, bom = true): Buffer {
 /** UTF-16 BE with its BOM. */
 export function utf16be(text: string): Buffer {
   const le = Buffer.from(text, 'utf16le');
-  for (let i = 0; i < le.length; i += 2) [le[i], le[i + 1]] = [le[i + 1]!, le[i]!];
+  for (let i = 0; i < le.length; i += 2) [le[i], le[i + 1]] = [expectDefined(le[i + 1]), expectDefined(le[i])];
   return Buffer.concat([Buffer.from([0xfe, 0xff]), le]);
 }
 
@@ -20,21 +21,35 @@ export function utf8(text: string, bom = false): Buffer {
   return Buffer.concat([bom ? Buffer.from([0xef, 0xbb, 0xbf]) : Buffer.alloc(0), Buffer.from(text, 'utf8')]);
 }
 
-const CP1252_EXTRA: Record<string, number> = { '€': 0x80, '‚': 0x82, '„': 0x84, '…': 0x85, '‘': 0x91, '’': 0x92, '“': 0x93, '”': 0x94, '–': 0x96, '—': 0x97, 'œ': 0x9c, 'Š': 0x8a, 'š': 0x9a };
+const CP1252_EXTRA: Record<string, number> = {
+  '€': 0x80,
+  '‚': 0x82,
+  '„': 0x84,
+  '…': 0x85,
+  '‘': 0x91,
+  '’': 0x92,
+  '“': 0x93,
+  '”': 0x94,
+  '–': 0x96,
+  '—': 0x97,
+  œ: 0x9c,
+  Š: 0x8a,
+  š: 0x9a,
+};
 
 /** Windows-1252, as Excel's plain "CSV" writes on Western Windows. Throws on a character it cannot hold. */
 export function windows1252(text: string): Buffer {
   return Buffer.from(
     [...text].map((ch) => {
-      const code = ch.codePointAt(0)!;
-      if (CP1252_EXTRA[ch] !== undefined) return CP1252_EXTRA[ch]!;
+      const code = expectDefined(ch.codePointAt(0));
+      if (CP1252_EXTRA[ch] !== undefined) return expectDefined(CP1252_EXTRA[ch]);
       if (code < 0x80 || (code >= 0xa0 && code <= 0xff)) return code;
       throw new Error(`"${ch}" has no Windows-1252 byte`);
     }),
   );
 }
 
-const crlf = (lines: string[]) => lines.join('\r\n') + '\r\n';
+const crlf = (lines: string[]) => `${lines.join('\r\n')}\r\n`;
 
 /** Excel → Save as "Unicode text": UTF-16 LE with a BOM, tab-separated, CRLF. */
 export const EXCEL_UNICODE_TEXT = utf16le(
@@ -56,24 +71,19 @@ export const EXCEL_CSV_WINDOWS_1252 = windows1252(
 
 /** A semicolon file with Excel's `sep=;` first line (and commas in the data that would fool a guess). */
 export const SEP_LINE_CSV = utf8(
-  crlf([
-    'sep=;',
-    'First Name;Last Name;Email;Company',
-    'Ana;Lee, Jr.;ana@example.com;Acme, Inc.',
-    'Bo;Li, Sr.;bo@example.com;Initech, LLC',
-  ]),
+  crlf(['sep=;', 'First Name;Last Name;Email;Company', 'Ana;Lee, Jr.;ana@example.com;Acme, Inc.', 'Bo;Li, Sr.;bo@example.com;Initech, LLC']),
 );
 
 /** LinkedIn → Settings → Get a copy of your data → Connections.csv: a "Notes:" preamble above the header. */
 export const LINKEDIN_CONNECTIONS = utf8(
-  [
+  `${[
     'Notes:',
     '"When exporting your connection data, you may notice that some of the email addresses are missing. You will only see email addresses for connections who have allowed their connections to see or download their email address using this setting https://www.linkedin.com/psettings/privacy/email. You can learn more here https://www.linkedin.com/help/linkedin/answer/261"',
     '',
     'First Name,Last Name,URL,Email Address,Company,Position,Connected On',
     'Maya,Chen,https://www.linkedin.com/in/maya-chen,maya@northwind.example,Northwind,Head of Sales,14 Mar 2024',
     'Omar,Haddad,https://www.linkedin.com/in/omarhaddad,,Wingtip Toys,Finance Director,02 Jan 2023',
-  ].join('\n') + '\n',
+  ].join('\n')}\n`,
 );
 
 /** HubSpot → Contacts → Export (CSV). */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseLeadCsv, previewLeadCsv } from '../../electron/core/csv';
 import { openStore } from '../../electron/core/storage';
+import { expectDefined } from '../helpers/expect-defined';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -17,7 +18,7 @@ describe('lead CSV into the store', () => {
       const email = i % 500 === 7 ? 'kaputt@' : `person${i}@beispiel.de`;
       lines.push(`Jörg ${i};"Müller; ""${i}""";${email};"Firma ${i}\nGmbH";Handel;=SUM(A1)`);
     }
-    const csv = '\uFEFF' + lines.join('\r\n');
+    const csv = `\uFEFF${lines.join('\r\n')}`;
     const preview = await previewLeadCsv(csv);
     expect(preview.rowCount).toBe(5000);
     const parsed = await parseLeadCsv(csv, preview.suggestedMapping);
@@ -30,7 +31,7 @@ describe('lead CSV into the store', () => {
       const leads = store.forOrg(org.id).leads;
       const ids = leads.importMany(parsed.rows.map((r) => r.lead));
       expect(ids).toHaveLength(4990);
-      const first = leads.get(ids[0]!)!;
+      const first = expectDefined(leads.get(expectDefined(ids[0])));
       expect(first).toMatchObject({
         firstName: 'Jörg 0',
         lastName: 'Müller; "0"',

@@ -1,14 +1,9 @@
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { leadContextSchema } from '../../shared/domain/lead';
-import {
-  exportRowErrorsCsv,
-  parseLeadCsv,
-  previewLeadCsv,
-  suggestLeadMapping,
-  type LeadColumnMapping,
-} from '../../electron/core/csv';
+import { exportRowErrorsCsv, parseLeadCsv, previewLeadCsv, suggestLeadMapping, type LeadColumnMapping } from '../../electron/core/csv';
 import { AppError } from '../../electron/core/errors';
+import { expectDefined } from '../helpers/expect-defined';
 
 const BASIC_MAPPING: LeadColumnMapping = {
   'First name': 'firstName',
@@ -19,7 +14,8 @@ const BASIC_MAPPING: LeadColumnMapping = {
 
 describe('previewLeadCsv', () => {
   it('reads a UTF-8 file with a BOM and suggests a mapping from common header spellings', async () => {
-    const csv = '\uFEFFFirst Name,Surname,E-mail Address,Company Name,Job Title,LinkedIn,Favourite colour\r\n' +
+    const csv =
+      '\uFEFFFirst Name,Surname,E-mail Address,Company Name,Job Title,LinkedIn,Favourite colour\r\n' +
       'Zoë,Müller,zoe@example.com,Acme GmbH,CTO,https://linkedin.com/in/zoe,blue\r\n';
     const preview = await previewLeadCsv(csv);
     expect(preview.headers).toEqual(['First Name', 'Surname', 'E-mail Address', 'Company Name', 'Job Title', 'LinkedIn', 'Favourite colour']);
@@ -60,8 +56,8 @@ describe('previewLeadCsv', () => {
 
 describe('parseLeadCsv', () => {
   it('keeps quoted fields with embedded delimiters, quotes and newlines intact', async () => {
-    const csv = 'First name,Last name,Email,Company,Notes\r\n' +
-      '"Ann","O\'Neil","ann@example.com","Acme, Inc.","Met at ""SaaStr""\r\nwants a demo; call Tue"\r\n';
+    const csv =
+      'First name,Last name,Email,Company,Notes\r\n' + '"Ann","O\'Neil","ann@example.com","Acme, Inc.","Met at ""SaaStr""\r\nwants a demo; call Tue"\r\n';
     const result = await parseLeadCsv(csv, BASIC_MAPPING);
     expect(result.errors).toEqual([]);
     expect(result.rows).toEqual([
@@ -89,7 +85,7 @@ describe('parseLeadCsv', () => {
       'Secret score': 'ignore',
       Segment: 'custom',
     });
-    expect(result.rows[0]!.lead).toEqual({
+    expect(expectDefined(result.rows[0]).lead).toEqual({
       firstName: 'Bo',
       lastName: 'Li',
       email: 'bo@example.com',
@@ -97,13 +93,13 @@ describe('parseLeadCsv', () => {
       jobTitle: 'VP Sales',
       customFields: { Segment: 'Enterprise', Owner: 'kim' },
     });
-    expect(leadContextSchema.parse(result.rows[0]!.lead)).toEqual(result.rows[0]!.lead);
+    expect(leadContextSchema.parse(expectDefined(result.rows[0]).lead)).toEqual(expectDefined(result.rows[0]).lead);
   });
 
   it('keeps a second column mapped to an already filled field as a custom field', async () => {
     const csv = 'Email,Personal email,Company\nwork@example.com,home@example.com,Acme\n';
     const result = await parseLeadCsv(csv, { Email: 'email', 'Personal email': 'email', Company: 'company' });
-    expect(result.rows[0]!.lead).toEqual({ email: 'work@example.com', company: 'Acme', customFields: { 'Personal email': 'home@example.com' } });
+    expect(expectDefined(result.rows[0]).lead).toEqual({ email: 'work@example.com', company: 'Acme', customFields: { 'Personal email': 'home@example.com' } });
   });
 
   it('reports every broken row with its spreadsheet row number and drops none silently', async () => {
@@ -122,7 +118,7 @@ describe('parseLeadCsv', () => {
       ' , ,  ,', // row 11: whitespace only: blank
       '"Hal",Ho,hal@example.com,"Unclosed', // row 12: unclosed quote swallows the rest of the file
     ];
-    const result = await parseLeadCsv(lines.join('\n') + '\n', BASIC_MAPPING);
+    const result = await parseLeadCsv(`${lines.join('\n')}\n`, BASIC_MAPPING);
     expect(result.rows.map((r) => r.row)).toEqual([2, 7, 10]);
     expect(result.blankRows).toBe(3);
     expect(result.errors.map((e) => e.row)).toEqual([3, 5, 6, 8, 12]);
@@ -145,7 +141,10 @@ describe('parseLeadCsv', () => {
   it('exports the refused rows as CSV', async () => {
     const result = await parseLeadCsv('Email,Company\nbad,Acme\n', { Email: 'email', Company: 'company' });
     const parsed = Papa.parse<string[]>(exportRowErrorsCsv(result.errors), { skipEmptyLines: true }).data;
-    expect(parsed).toEqual([['row', 'message'], ['2', 'Row 2: "bad" is not a valid email address.']]);
+    expect(parsed).toEqual([
+      ['row', 'message'],
+      ['2', 'Row 2: "bad" is not a valid email address.'],
+    ]);
   });
 
   it('parses 100,000 rows in slices, yielding to the event loop, with every row accounted for', async () => {
@@ -154,7 +153,7 @@ describe('parseLeadCsv', () => {
       const email = i % 1000 === 999 ? 'broken' : `lead${i}@example.com`;
       lines.push(`Lead${i};"Name; ""${i}""";${email};Company ${i % 50};"line one\nline two"`);
     }
-    const csv = '\uFEFF' + lines.join('\r\n') + '\r\n';
+    const csv = `\uFEFF${lines.join('\r\n')}\r\n`;
     let turns = 0;
     const ticker = setInterval(() => turns++, 0);
     const result = await parseLeadCsv(csv, BASIC_MAPPING).finally(() => clearInterval(ticker));
@@ -162,9 +161,9 @@ describe('parseLeadCsv', () => {
     expect(result.rows).toHaveLength(99_900);
     expect(result.errors).toHaveLength(100);
     expect(result.errors[0]).toEqual({ row: 1001, message: 'Row 1001: "broken" is not a valid email address.' });
-    expect(result.errors.at(-1)!.row).toBe(100_001);
+    expect(expectDefined(result.errors.at(-1)).row).toBe(100_001);
     expect(result.rows.every((r) => r.lead.firstName === `Lead${r.row - 2}`)).toBe(true);
-    const last = result.rows.at(-1)!;
+    const last = expectDefined(result.rows.at(-1));
     expect(last.row).toBe(100_000);
     expect(last.lead).toEqual({
       firstName: 'Lead99998',

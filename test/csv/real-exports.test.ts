@@ -17,6 +17,7 @@ import {
   utf8,
   windows1252,
 } from './lead-files';
+import { expectDefined } from '../helpers/expect-defined';
 
 /** Previews the bytes, then parses them with the suggested mapping, as the app does by default. */
 async function importWithSuggestion(bytes: Uint8Array) {
@@ -84,7 +85,7 @@ describe('encodings: the bytes decide, never a silent U+FFFD', () => {
   it('honours a forced encoding, and refuses one the bytes do not fit instead of inventing U+FFFD', async () => {
     const latin = await previewLeadCsv(EXCEL_CSV_WINDOWS_1252, { encoding: 'windows-1252' });
     expect(latin.warnings).toEqual([]);
-    expect(latin.sample[0]![0]).toBe('Renée');
+    expect(expectDefined(latin.sample[0])[0]).toBe('Renée');
     const error = await previewLeadCsv(EXCEL_CSV_WINDOWS_1252, { encoding: 'utf-8' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe('validation');
@@ -159,8 +160,14 @@ describe('headers of real exports map without help', () => {
   it('HubSpot: "First Name", "Company Name", "Phone Number"; the email domain is lower-cased', async () => {
     const { preview, leads } = await importWithSuggestion(HUBSPOT_CONTACTS);
     expect(preview.suggestedMapping).toMatchObject({
-      'Record ID': 'custom', 'First Name': 'firstName', 'Last Name': 'lastName', Email: 'email', 'Phone Number': 'phone',
-      'Company Name': 'company', 'Job Title': 'jobTitle', 'Lifecycle Stage': 'custom',
+      'Record ID': 'custom',
+      'First Name': 'firstName',
+      'Last Name': 'lastName',
+      Email: 'email',
+      'Phone Number': 'phone',
+      'Company Name': 'company',
+      'Job Title': 'jobTitle',
+      'Lifecycle Stage': 'custom',
     });
     expect(leads[1]).toMatchObject({ firstName: 'Lee', email: 'Lee.Park@fabrikam.example', company: 'Fabrikam', jobTitle: 'Head of FP&A' });
   });
@@ -174,19 +181,31 @@ describe('headers of real exports map without help', () => {
   it('Pipedrive: "Person - …" headers, the work email over the home one', async () => {
     const { preview, leads } = await importWithSuggestion(PIPEDRIVE_PEOPLE);
     expect(preview.suggestedMapping).toMatchObject({
-      'Person - First name': 'firstName', 'Person - Last name': 'lastName', 'Person - Organization': 'company',
-      'Person - Email - Work': 'email', 'Person - Email - Home': 'custom', 'Person - Phone - Work': 'phone', 'Person - Job title': 'jobTitle',
+      'Person - First name': 'firstName',
+      'Person - Last name': 'lastName',
+      'Person - Organization': 'company',
+      'Person - Email - Work': 'email',
+      'Person - Email - Home': 'custom',
+      'Person - Phone - Work': 'phone',
+      'Person - Job title': 'jobTitle',
       'Person - Name': 'custom',
     });
     expect(leads[0]).toMatchObject({ firstName: 'Ida', email: 'ida@proseware.example', company: 'Proseware', jobTitle: 'CFO' });
-    expect(leads[0]!.customFields).toMatchObject({ 'Person - Email - Home': 'ida.home@mail.example' });
+    expect(expectDefined(leads[0]).customFields).toMatchObject({ 'Person - Email - Home': 'ida.home@mail.example' });
   });
 
   it('Apollo: "Title" is the job title; "Email Status" and the company LinkedIn are not the lead\'s', async () => {
     const { preview, leads } = await importWithSuggestion(APOLLO_PEOPLE);
     expect(preview.suggestedMapping).toMatchObject({
-      Title: 'jobTitle', Company: 'company', 'Company Name for Emails': 'custom', Email: 'email', 'Email Status': 'custom',
-      'Mobile Phone': 'phone', 'Person Linkedin Url': 'linkedinUrl', 'Company Linkedin Url': 'custom', Industry: 'industry',
+      Title: 'jobTitle',
+      Company: 'company',
+      'Company Name for Emails': 'custom',
+      Email: 'email',
+      'Email Status': 'custom',
+      'Mobile Phone': 'phone',
+      'Person Linkedin Url': 'linkedinUrl',
+      'Company Linkedin Url': 'custom',
+      Industry: 'industry',
     });
     expect(leads[0]).toMatchObject({ jobTitle: 'Chief Revenue Officer', linkedinUrl: 'http://www.linkedin.com/in/rajpatel', email: 'raj@litware.example' });
   });
@@ -194,20 +213,37 @@ describe('headers of real exports map without help', () => {
   it('Google Contacts: "E-mail 1 - Value", "Organization Name", "Organization Title"; labels stay custom', async () => {
     const { preview, leads } = await importWithSuggestion(GOOGLE_CONTACTS);
     expect(preview.suggestedMapping).toMatchObject({
-      'First Name': 'firstName', 'Last Name': 'lastName', 'Organization Name': 'company', 'Organization Title': 'jobTitle',
-      'E-mail 1 - Label': 'custom', 'E-mail 1 - Value': 'email', 'E-mail 2 - Value': 'custom', 'Phone 1 - Value': 'phone',
+      'First Name': 'firstName',
+      'Last Name': 'lastName',
+      'Organization Name': 'company',
+      'Organization Title': 'jobTitle',
+      'E-mail 1 - Label': 'custom',
+      'E-mail 1 - Value': 'email',
+      'E-mail 2 - Value': 'custom',
+      'Phone 1 - Value': 'phone',
     });
-    expect(leads[0]).toMatchObject({ firstName: 'Lena', email: 'lena@tailspin.example', company: 'Tailspin Toys', jobTitle: 'Buyer', phone: '+49 170 1234567' });
+    expect(leads[0]).toMatchObject({
+      firstName: 'Lena',
+      email: 'lena@tailspin.example',
+      company: 'Tailspin Toys',
+      jobTitle: 'Buyer',
+      phone: '+49 170 1234567',
+    });
   });
 
   it('Outlook: "E-mail Address"; its "Title" is a salutation and never the job title', async () => {
     const { preview, leads } = await importWithSuggestion(OUTLOOK_CONTACTS);
     expect(preview.suggestedMapping).toMatchObject({
-      Title: 'custom', 'Job Title': 'jobTitle', 'E-mail Address': 'email', 'E-mail 2 Address': 'custom',
-      'E-mail Display Name': 'custom', Company: 'company', 'Business Phone': 'phone',
+      Title: 'custom',
+      'Job Title': 'jobTitle',
+      'E-mail Address': 'email',
+      'E-mail 2 Address': 'custom',
+      'E-mail Display Name': 'custom',
+      Company: 'company',
+      'Business Phone': 'phone',
     });
     expect(leads.map((l) => l.jobTitle)).toEqual(['Sales Director', 'Editor']);
-    expect(leads[0]!.customFields).toMatchObject({ Title: 'Ms.' });
+    expect(expectDefined(leads[0]).customFields).toMatchObject({ Title: 'Ms.' });
     // Without a "Job Title" column, salutation values still keep "Title" off the job title.
     const bare = await previewLeadCsv(utf8('Title,First Name,E-mail Address\nMs.,Sara,s@example.com\nDr.,Tom,t@example.com\n'));
     expect(bare.suggestedMapping.Title).toBe('custom');
@@ -216,13 +252,11 @@ describe('headers of real exports map without help', () => {
 
 describe('emails', () => {
   it('trims, strips mailto:, lower-cases the domain, and refuses an invalid address as a row error', async () => {
-    const csv = utf8(
-      'Name,Email\nA, ana@Example.COM \nB,mailto:Bo@Initech.Example\nC,MAILTO:cy@x.io?subject=Hi\nD,not an email\nE,dee@\u0000x.io\n',
-    );
+    const csv = utf8('Name,Email\nA, ana@Example.COM \nB,mailto:Bo@Initech.Example\nC,MAILTO:cy@x.io?subject=Hi\nD,not an email\nE,dee@\u0000x.io\n');
     const parsed = await parseLeadCsv(csv, { Name: 'firstName', Email: 'email' });
     expect(parsed.rows.map((r) => r.lead.email)).toEqual(['ana@example.com', 'Bo@initech.example', 'cy@x.io']);
     expect(parsed.errors.map((e) => e.row)).toEqual([5, 6]);
-    expect(parsed.errors[0]!.message).toMatch(/"not an email" is not a valid email address/);
+    expect(expectDefined(parsed.errors[0]).message).toMatch(/"not an email" is not a valid email address/);
   });
 });
 

@@ -3,13 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { LeadContext } from '../../shared/domain/lead';
 import type { Sequence } from '../../shared/domain/records';
 import type { SequenceStep } from '../../shared/domain/sequence';
-import {
-  escapeCsvCell,
-  exportSequencesCsv,
-  exportSequencesJson,
-  fillPlaceholders,
-  neutralizeFormula,
-} from '../../electron/core/csv';
+import { escapeCsvCell, exportSequencesCsv, exportSequencesJson, fillPlaceholders, neutralizeFormula } from '../../electron/core/csv';
+import { expectDefined } from '../helpers/expect-defined';
 
 function makeSequence(id: string, steps: SequenceStep[]): Sequence {
   return {
@@ -42,7 +37,13 @@ const ann: LeadContext = {
 const bob: LeadContext = { firstName: 'Bob', company: '=HYPERLINK("http://evil.example","click")', customFields: { Segment: 'SMB' } };
 
 const annSteps: SequenceStep[] = [
-  { step: 1, delay_days: 0, channel: 'email', subject: 'Hi {{firstName}} at {{company}}', body: 'Hello {{ firstName }},\nabout {{Pain point}} and {{unknownThing}}.' },
+  {
+    step: 1,
+    delay_days: 0,
+    channel: 'email',
+    subject: 'Hi {{firstName}} at {{company}}',
+    body: 'Hello {{ firstName }},\nabout {{Pain point}} and {{unknownThing}}.',
+  },
   { step: 2, delay_days: 3, channel: 'sms', body: '+1 quick nudge for {{first_name}} ({{jobTitle}})' },
 ];
 const bobSteps: SequenceStep[] = [{ step: 1, delay_days: 0, channel: 'email', subject: '@{{firstName}}', body: '-{{Segment}} deal' }];
@@ -60,8 +61,9 @@ function parseCsv(text: string): string[][] {
 
 describe('fillPlaceholders', () => {
   it('fills lead fields and custom fields in any spelling, and leaves unknown or empty ones as they are', () => {
-    expect(fillPlaceholders('Hi {{firstName}} / {{ first_name }} / {{FullName}} / {{pain point}} / {{custom.Pain point}} / {{jobTitle}} / {{nope}}', ann))
-      .toBe('Hi Ann / Ann / Ann Lee / slow "manual" reporting / slow "manual" reporting / {{jobTitle}} / {{nope}}');
+    expect(fillPlaceholders('Hi {{firstName}} / {{ first_name }} / {{FullName}} / {{pain point}} / {{custom.Pain point}} / {{jobTitle}} / {{nope}}', ann)).toBe(
+      'Hi Ann / Ann / Ann Lee / slow "manual" reporting / slow "manual" reporting / {{jobTitle}} / {{nope}}',
+    );
   });
 
   it('prefers the lead field over a custom field with the same name', () => {
@@ -89,38 +91,99 @@ describe('exportSequencesCsv', () => {
   it('writes one row per lead with step_N columns, keeping placeholders', () => {
     const rows = parseCsv(exportSequencesCsv(items, { shape: 'per-lead', fillPlaceholders: false }));
     expect(rows[0]).toEqual([
-      'first_name', 'last_name', 'email', 'phone', 'company', 'job_title', 'industry', 'linkedin_url',
-      'Pain point', 'custom_email', 'Segment',
-      'step_1_channel', 'step_1_delay_days', 'step_1_subject', 'step_1_body',
-      'step_2_channel', 'step_2_delay_days', 'step_2_subject', 'step_2_body',
+      'first_name',
+      'last_name',
+      'email',
+      'phone',
+      'company',
+      'job_title',
+      'industry',
+      'linkedin_url',
+      'Pain point',
+      'custom_email',
+      'Segment',
+      'step_1_channel',
+      'step_1_delay_days',
+      'step_1_subject',
+      'step_1_body',
+      'step_2_channel',
+      'step_2_delay_days',
+      'step_2_subject',
+      'step_2_body',
     ]);
     expect(rows[1]).toEqual([
-      'Ann', 'Lee', 'ann@example.com', '', 'Acme, Inc.', '', '', '',
-      'slow "manual" reporting', 'shadow', '',
-      'email', '0', 'Hi {{firstName}} at {{company}}', 'Hello {{ firstName }},\nabout {{Pain point}} and {{unknownThing}}.',
-      'sms', '3', '', "'+1 quick nudge for {{first_name}} ({{jobTitle}})",
+      'Ann',
+      'Lee',
+      'ann@example.com',
+      '',
+      'Acme, Inc.',
+      '',
+      '',
+      '',
+      'slow "manual" reporting',
+      'shadow',
+      '',
+      'email',
+      '0',
+      'Hi {{firstName}} at {{company}}',
+      'Hello {{ firstName }},\nabout {{Pain point}} and {{unknownThing}}.',
+      'sms',
+      '3',
+      '',
+      "'+1 quick nudge for {{first_name}} ({{jobTitle}})",
     ]);
     expect(rows[2]).toEqual([
-      'Bob', '', '', '', `'=HYPERLINK("http://evil.example","click")`, '', '', '',
-      '', '', 'SMB',
-      'email', '0', "'@{{firstName}}", "'-{{Segment}} deal",
-      '', '', '', '',
+      'Bob',
+      '',
+      '',
+      '',
+      `'=HYPERLINK("http://evil.example","click")`,
+      '',
+      '',
+      '',
+      '',
+      '',
+      'SMB',
+      'email',
+      '0',
+      "'@{{firstName}}",
+      "'-{{Segment}} deal",
+      '',
+      '',
+      '',
+      '',
     ]);
     expect(rows).toHaveLength(3);
   });
 
   it('fills placeholders from each lead when asked', () => {
     const rows = parseCsv(exportSequencesCsv(items, { shape: 'per-lead', fillPlaceholders: true }));
-    expect(rows[1]!.slice(13, 15)).toEqual(['Hi Ann at Acme, Inc.', 'Hello Ann,\nabout slow "manual" reporting and {{unknownThing}}.']);
-    expect(rows[1]![18]).toBe("'+1 quick nudge for Ann ({{jobTitle}})");
-    expect(rows[2]!.slice(13, 15)).toEqual(["'@Bob", "'-SMB deal"]);
+    expect(expectDefined(rows[1]).slice(13, 15)).toEqual(['Hi Ann at Acme, Inc.', 'Hello Ann,\nabout slow "manual" reporting and {{unknownThing}}.']);
+    expect(expectDefined(rows[1])[18]).toBe("'+1 quick nudge for Ann ({{jobTitle}})");
+    expect(expectDefined(rows[2]).slice(13, 15)).toEqual(["'@Bob", "'-SMB deal"]);
   });
 
   it('writes one row per step', () => {
     const rows = parseCsv(exportSequencesCsv(items, { shape: 'per-step', fillPlaceholders: true }));
     expect(rows[0]).toEqual([
-      'sequence_id', 'sequence_title', 'first_name', 'last_name', 'email', 'phone', 'company', 'job_title', 'industry', 'linkedin_url',
-      'Pain point', 'custom_email', 'Segment', 'step', 'channel', 'delay_days', 'subject', 'body',
+      'sequence_id',
+      'sequence_title',
+      'first_name',
+      'last_name',
+      'email',
+      'phone',
+      'company',
+      'job_title',
+      'industry',
+      'linkedin_url',
+      'Pain point',
+      'custom_email',
+      'Segment',
+      'step',
+      'channel',
+      'delay_days',
+      'subject',
+      'body',
     ]);
     expect(rows.slice(1).map((r) => [r[0], r[13], r[14], r[15], r[16]])).toEqual([
       ['s1', '1', 'email', '0', 'Hi Ann at Acme, Inc.'],
@@ -139,11 +202,15 @@ describe('exportSequencesJson', () => {
   it('writes every sequence with its lead and steps, filled on request', () => {
     const kept = JSON.parse(exportSequencesJson(items, { fillPlaceholders: false })) as Array<{ id: string; steps: SequenceStep[]; lead: LeadContext }>;
     expect(kept.map((s) => s.id)).toEqual(['s1', 's2']);
-    expect(kept[0]!.steps).toEqual(annSteps);
-    expect(kept[0]!.lead).toEqual(ann);
+    expect(expectDefined(kept[0]).steps).toEqual(annSteps);
+    expect(expectDefined(kept[0]).lead).toEqual(ann);
     const filled = JSON.parse(exportSequencesJson(items, { fillPlaceholders: true })) as Array<{ steps: SequenceStep[] }>;
-    expect(filled[0]!.steps[0]).toEqual({ ...annSteps[0], subject: 'Hi Ann at Acme, Inc.', body: 'Hello Ann,\nabout slow "manual" reporting and {{unknownThing}}.' });
+    expect(expectDefined(filled[0]).steps[0]).toEqual({
+      ...annSteps[0],
+      subject: 'Hi Ann at Acme, Inc.',
+      body: 'Hello Ann,\nabout slow "manual" reporting and {{unknownThing}}.',
+    });
     // JSON is not opened by spreadsheets: no apostrophes added.
-    expect(filled[1]!.steps[0]!.body).toBe('-SMB deal');
+    expect(expectDefined(expectDefined(filled[1]).steps[0]).body).toBe('-SMB deal');
   });
 });

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { hostname } from 'node:os';
-import { expect, goTo, openApp, saveScreen, test, useFakeOpenAI, type TestApp } from './fixtures';
+import { expect, goTo, openApp, saveScreen, test, connectFakeOpenAI, type TestApp } from './fixtures';
+import { expectDefined } from '../helpers/expect-defined';
 
 /** A process that stands for the CLI running a job: alive until killed. */
 function startStandIn(): ChildProcess {
@@ -14,7 +15,9 @@ function startStandIn(): ChildProcess {
 function leaseJobToCli(app: TestApp, pid: number): string {
   const { records, jobs } = app.core.services;
   const profile = records.profiles.save({ companyName: 'Northwind', valueProposition: 'Forecasts you can trust', senderName: 'Maya' });
-  const leadIds = ['Dana', 'Lee', 'Sam'].map((firstName) => records.leads.save({ firstName, company: 'Contoso', email: `${firstName.toLowerCase()}@contoso.example` }).id);
+  const leadIds = ['Dana', 'Lee', 'Sam'].map(
+    (firstName) => records.leads.save({ firstName, company: 'Contoso', email: `${firstName.toLowerCase()}@contoso.example` }).id,
+  );
   const job = jobs.createGenerate(
     { leadIds, businessProfileId: profile.id, options: { numberOfSteps: 2, channels: ['email'], includeSubjects: true }, provider: 'openai' },
     { start: false },
@@ -28,10 +31,10 @@ function leaseJobToCli(app: TestApp, pid: number): string {
 
 for (const theme of ['light', 'dark'] as const) {
   test(`a job running in the CLI is shown as such and not touched; once that process is gone, Resume carries on here (${theme})`, async ({ page, app }) => {
-    await useFakeOpenAI(app);
+    await connectFakeOpenAI(app);
     const cli = startStandIn();
     try {
-      const jobId = leaseJobToCli(app, cli.pid!);
+      const jobId = leaseJobToCli(app, expectDefined(cli.pid));
       await page.emulateMedia({ colorScheme: theme });
       await openApp(page, app);
       await goTo(page, 'Batch');

@@ -1,6 +1,7 @@
 import Papa from 'papaparse';
 import type { Download } from '@playwright/test';
-import { expect, goTo, openApp, saveScreen, test, useFakeOpenAI } from './fixtures';
+import { expect, goTo, openApp, saveScreen, test, connectFakeOpenAI } from './fixtures';
+import { expectDefined } from '../helpers/expect-defined';
 
 const CSV = [
   'First Name;Last Name;E-mail;Company;Title;Favourite colour',
@@ -20,7 +21,7 @@ async function readDownload(download: Download): Promise<string> {
 test('batch: import a CSV with a mapping step, run a job, pause, resume, retry a failed item, export', async ({ page, app }) => {
   // Many steps, each waiting for the job: on a busy two-core machine this takes over a minute.
   test.slow();
-  await useFakeOpenAI(app);
+  await connectFakeOpenAI(app);
   await app.call('profiles:save', { companyName: 'Northwind Analytics', valueProposition: 'Forecasting finance teams trust.', senderName: 'Maya Chen' });
   await openApp(page, app);
   await goTo(page, 'Batch');
@@ -44,7 +45,10 @@ test('batch: import a CSV with a mapping step, run a job, pause, resume, retry a
   expect(await readDownload(await errorsDownload)).toContain('not-an-email');
 
   // The first lead's call fails for good; the rest are slow enough to pause in the middle.
-  app.fakes.openai.script({ status: 400, body: { error: { message: 'Unsupported parameter: temperature.', type: 'invalid_request_error', param: 'temperature', code: null } } });
+  app.fakes.openai.script({
+    status: 400,
+    body: { error: { message: 'Unsupported parameter: temperature.', type: 'invalid_request_error', param: 'temperature', code: null } },
+  });
   // Long enough to read the counts and press Pause on a busy machine; Pause aborts the call in flight.
   app.fakes.openai.setLatency(60_000);
   await page.getByLabel('Steps per lead').fill('2');
@@ -59,7 +63,7 @@ test('batch: import a CSV with a mapping step, run a job, pause, resume, retry a
   await job.getByRole('button', { name: 'Pause' }).click();
   await expect(job).toHaveAttribute('data-job-status', 'paused');
   await expect(job.getByRole('button', { name: 'Resume' })).toBeVisible();
-  const pausedDone = await app.call('jobs:get', { id: (await app.call('jobs:list', undefined))[0]!.id });
+  const pausedDone = await app.call('jobs:get', { id: expectDefined((await app.call('jobs:list', undefined))[0]).id });
   expect(pausedDone.progress.done).toBeLessThan(5);
   await saveScreen(page, 'flow-batch-paused', 'light');
   app.fakes.openai.setLatency(400);

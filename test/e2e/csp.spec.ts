@@ -129,7 +129,7 @@ async function attempt(page: Page, elsewhere: string): Promise<Attempts> {
       new Promise<void>((resolve, reject) => {
         const probe = document.createElement('script');
         probe.src = '/__csp-probe.js';
-        probe.dataset['elsewhere'] = origin;
+        probe.dataset.elsewhere = origin;
         probe.addEventListener('load', () => resolve());
         probe.addEventListener('error', () => reject(new Error('the probe did not load')));
         document.head.append(probe);
@@ -170,7 +170,15 @@ test('the probe sees each attempt succeed on a page without a policy', async ({ 
   await serveProbe(page);
   await page.goto(`${other.url}/plain.html`);
   const result = await attempt(page, other.altUrl);
-  expect(result).toEqual({ inlineScript: true, inlineHandler: true, eval: '42', newFunction: '42', remoteScript: 'ran', fetch: '{"stolen":true}', violations: [] });
+  expect(result).toEqual({
+    inlineScript: true,
+    inlineHandler: true,
+    eval: '42',
+    newFunction: '42',
+    remoteScript: 'ran',
+    fetch: '{"stolen":true}',
+    violations: [],
+  });
   expect(other.requests.filter((path) => path !== '/plain.html' && path !== '/favicon.ico').sort()).toEqual(['/collect?key=sk-canary', '/remote.js']);
 });
 

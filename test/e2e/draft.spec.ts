@@ -1,9 +1,21 @@
-import { expect, goTo, openApp, saveScreen, seriousA11yViolations, test, useFakeOpenAI, type TestApp } from './fixtures';
+import { expect, goTo, openApp, saveScreen, seriousA11yViolations, test, connectFakeOpenAI, type TestApp } from './fixtures';
 
 const SEQUENCE = {
   steps: [
-    { step: 1, delay_days: 0, channel: 'email', subject: 'Forecasts for {{company}}', body: 'Hi {{firstName}}, finance teams like yours cut forecast time in half with Northwind.' },
-    { step: 2, delay_days: 3, channel: 'email', subject: 'Worth a look?', body: 'Hi {{firstName}}, a 15-minute call next week could show how {{company}} would use it.' },
+    {
+      step: 1,
+      delay_days: 0,
+      channel: 'email',
+      subject: 'Forecasts for {{company}}',
+      body: 'Hi {{firstName}}, finance teams like yours cut forecast time in half with Northwind.',
+    },
+    {
+      step: 2,
+      delay_days: 3,
+      channel: 'email',
+      subject: 'Worth a look?',
+      body: 'Hi {{firstName}}, a 15-minute call next week could show how {{company}} would use it.',
+    },
   ],
 };
 
@@ -13,7 +25,7 @@ function pieces(text: string, size = 12): string[] {
 }
 
 async function prepare(app: TestApp) {
-  await useFakeOpenAI(app);
+  await connectFakeOpenAI(app);
   await app.call('profiles:save', { companyName: 'Northwind Analytics', valueProposition: 'Forecasting finance teams trust.', senderName: 'Maya Chen' });
 }
 

@@ -31,6 +31,7 @@ export interface TestApp {
 }
 
 export const test = base.extend<{ app: TestApp }>({
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's first parameter as a destructuring pattern of the fixtures it needs; this one needs none.
   app: async ({}, use) => {
     if (!existsSync(join(RENDERER_DIR, 'index.html'))) throw new Error(`No built renderer in ${RENDERER_DIR}: run npm run build first.`);
     const dataDir = mkdtempSync(join(tmpdir(), 'outreach-e2e-'));
@@ -49,7 +50,7 @@ export const test = base.extend<{ app: TestApp }>({
 export { expect };
 
 /** Points OpenAI at the fake with a test key and makes it the default, as an admin would in Settings. */
-export async function useFakeOpenAI(app: TestApp): Promise<void> {
+export async function connectFakeOpenAI(app: TestApp): Promise<void> {
   await app.call('settings:update-llm', {
     provider: 'openai',
     apiKeys: { openai: 'sk-test-e2e-openai-0001' },
@@ -89,7 +90,13 @@ export async function seriousA11yViolations(page: Page): Promise<string[]> {
   });
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help} at ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 5)
+          .join(', ')}`,
+    );
 }
 
 /** Saves `test-results/screens/<name>-<theme>.png`. */

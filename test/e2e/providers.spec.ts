@@ -1,4 +1,5 @@
 import { expect, goTo, openApp, saveScreen, test } from './fixtures';
+import { expectDefined } from '../helpers/expect-defined';
 
 test('first start: set a key and a base URL, then test the connection', async ({ page, app }) => {
   await openApp(page, app);
@@ -23,7 +24,7 @@ test('first start: set a key and a base URL, then test the connection', async ({
   await expect(card.locator('.test-ok')).toContainText('gpt-');
   await expect(card.locator('.test-ok')).toContainText('Hello from the fake server.');
   // The fake saw our key in the vendor's own header: the key went from the page to the keychain to the call.
-  const call = app.fakes.openai.calls.at(-1)!;
+  const call = expectDefined(app.fakes.openai.calls.at(-1));
   expect(call.headers.authorization).toBe(`Bearer ${key}`);
   await saveScreen(page, 'flow-provider-connected', 'light');
 });

@@ -2,7 +2,8 @@ import Papa from 'papaparse';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Download, Page } from '@playwright/test';
-import { CORPUS_FOUND, CORPUS_REPLIES, expect, goTo, openApp, saveScreen, test, useFakeOpenAI } from './fixtures';
+import { CORPUS_FOUND, CORPUS_REPLIES, expect, goTo, openApp, saveScreen, test, connectFakeOpenAI } from './fixtures';
+import { expectDefined } from '../helpers/expect-defined';
 
 if (!CORPUS_FOUND) console.log('skipped: ../shared/corpus/replies not found');
 test.skip(() => !CORPUS_FOUND, 'skipped: ../shared/corpus/replies not found');
@@ -57,24 +58,29 @@ async function openReplyBatch(page: Page, via: 'tab' | 'replies') {
 test('reply batch: .eml files, rules first, the model for the rest, pause, resume, a damaged message, retry, export', async ({ page, app }) => {
   // Many steps, each waiting for the job: on a busy two-core machine this takes over a minute.
   test.slow();
-  await useFakeOpenAI(app);
+  await connectFakeOpenAI(app);
   await openApp(page, app);
   await openReplyBatch(page, 'replies');
 
-  await page.getByLabel('Choose .eml or .mbox files').setInputFiles([
-    ...BOUNCES.map((n) => corpusFile('bounce', n)),
-    ...OUT_OF_OFFICE.map((n) => corpusFile('out_of_office', n)),
-    ...HUMAN.map((n) => corpusFile('human', n)),
-    { name: 'damaged.eml', mimeType: 'message/rfc822', buffer: Buffer.from(DAMAGED) },
-    { name: 'quarterly-report.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7') },
-  ]);
+  await page
+    .getByLabel('Choose .eml or .mbox files')
+    .setInputFiles([
+      ...BOUNCES.map((n) => corpusFile('bounce', n)),
+      ...OUT_OF_OFFICE.map((n) => corpusFile('out_of_office', n)),
+      ...HUMAN.map((n) => corpusFile('human', n)),
+      { name: 'damaged.eml', mimeType: 'message/rfc822', buffer: Buffer.from(DAMAGED) },
+      { name: 'quarterly-report.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7') },
+    ]);
   await expect(page.getByTestId('reply-batch-summary')).toContainText('12 files');
   await expect(page.getByText('Skipped quarterly-report.pdf: only .eml, .txt and .mbox files hold replies.')).toBeVisible();
   await expect(page.getByRole('list', { name: 'Chosen files' })).toContainText('and 4 more');
   await saveScreen(page, 'flow-batch-replies-chosen', 'light');
 
   // The first model call fails for good; the rest answer slowly, so the job can be paused mid-way.
-  app.fakes.openai.script({ status: 400, body: { error: { message: 'Unsupported parameter: temperature.', type: 'invalid_request_error', param: 'temperature', code: null } } });
+  app.fakes.openai.script({
+    status: 400,
+    body: { error: { message: 'Unsupported parameter: temperature.', type: 'invalid_request_error', param: 'temperature', code: null } },
+  });
   // Long enough that the counts can be read on a busy machine; Pause aborts the calls in flight.
   app.fakes.openai.setLatency(60_000);
   await page.getByRole('button', { name: 'Classify 12 files' }).click();
@@ -111,7 +117,7 @@ test('reply batch: .eml files, rules first, the model for the rest, pause, resum
   await expect(damagedRow).toContainText('Fix the input');
   const refusedRow = failed.getByRole('row').filter({ hasText: 'Invalid request' });
   await expect(refusedRow).toHaveCount(1);
-  const refusedName = (await refusedRow.getByRole('cell').first().textContent())!;
+  const refusedName = expectDefined(await refusedRow.getByRole('cell').first().textContent());
   expect(HUMAN).toContain(refusedName);
   await saveScreen(page, 'flow-batch-replies-failed', 'light');
 
@@ -123,15 +129,15 @@ test('reply batch: .eml files, rules first, the model for the rest, pause, resum
   const rows = await exportRows(page);
   // Every file is a row, the damaged one too, with its status and error.
   expect(rows).toHaveLength(12);
-  expect(rows.filter((r) => r['status'] === 'done')).toHaveLength(11);
-  expect(rows.find((r) => r['file'] === 'damaged.eml')).toMatchObject({ status: 'failed', errorCode: 'validation', classification: '' });
-  const by = (cls: string) => rows.filter((r) => r['classification'] === cls);
+  expect(rows.filter((r) => r.status === 'done')).toHaveLength(11);
+  expect(rows.find((r) => r.file === 'damaged.eml')).toMatchObject({ status: 'failed', errorCode: 'validation', classification: '' });
+  const by = (cls: string) => rows.filter((r) => r.classification === cls);
   expect(by('bounce')).toHaveLength(BOUNCES.length);
   expect(by('out_of_office')).toHaveLength(OUT_OF_OFFICE.length);
-  for (const row of [...by('bounce'), ...by('out_of_office')]) expect(row['decidedBy']).toBe('rules');
-  const byModel = rows.filter((r) => r['decidedBy'] === 'model');
+  for (const row of [...by('bounce'), ...by('out_of_office')]) expect(row.decidedBy).toBe('rules');
+  const byModel = rows.filter((r) => r.decidedBy === 'model');
   expect(byModel).toHaveLength(HUMAN.length);
-  expect(byModel.every((r) => r['provider'] === 'openai')).toBe(true);
+  expect(byModel.every((r) => r.provider === 'openai')).toBe(true);
 
   // The classified replies also join the Replies history.
   await goTo(page, 'Replies');
@@ -139,14 +145,23 @@ test('reply batch: .eml files, rules first, the model for the rest, pause, resum
 });
 
 test('reply batch, rules only: an mbox with a cut-off last message makes no model call', async ({ page, app }) => {
-  await useFakeOpenAI(app);
+  await connectFakeOpenAI(app);
   await page.emulateMedia({ colorScheme: 'dark' });
   await openApp(page, app);
   await openReplyBatch(page, 'tab');
 
-  const messages = [corpusFile('bounce', BOUNCES[0]!), corpusFile('bounce', BOUNCES[1]!), corpusFile('out_of_office', OUT_OF_OFFICE[0]!), corpusFile('human', HUMAN[0]!)];
+  const messages = [
+    corpusFile('bounce', expectDefined(BOUNCES[0])),
+    corpusFile('bounce', expectDefined(BOUNCES[1])),
+    corpusFile('out_of_office', expectDefined(OUT_OF_OFFICE[0])),
+    corpusFile('human', expectDefined(HUMAN[0])),
+  ];
   // mboxrd: each message after a "From " line and before a blank line, with body lines starting "From " escaped.
-  const asMboxEntry = (text: string) => `${text.replace(/\r\n/g, '\n').replace(/^(>*)From /gm, '>$1From ').replace(/\n?$/, '\n')}\n`;
+  const asMboxEntry = (text: string) =>
+    `${text
+      .replace(/\r\n/g, '\n')
+      .replace(/^(>*)From /gm, '>$1From ')
+      .replace(/\n?$/, '\n')}\n`;
   const mbox =
     messages.map((m) => `From sender@example.com Thu Nov 26 10:00:00 2026\n${asMboxEntry(m.buffer.toString('latin1'))}`).join('') +
     `From dana@contoso.example Thu Nov 26 10:00:00 2026\n${DAMAGED.replace(/\r\n/g, '\n')}`;
@@ -168,8 +183,8 @@ test('reply batch, rules only: an mbox with a cut-off last message makes no mode
   await saveScreen(page, 'flow-batch-replies-failed', 'dark');
 
   const rows = await exportRows(page);
-  expect(rows.map((r) => r['classification'] || r['decidedBy'] || r['status'])).toEqual(['bounce', 'bounce', 'out_of_office', 'undecided', 'failed']);
-  expect(rows.map((r) => `${r['file']}#${r['mboxIndex']}`)).toEqual([1, 2, 3, 4, 5].map((n) => `inbox.mbox#${n}`));
+  expect(rows.map((r) => r.classification || r.decidedBy || r.status)).toEqual(['bounce', 'bounce', 'out_of_office', 'undecided', 'failed']);
+  expect(rows.map((r) => `${r.file}#${r.mboxIndex}`)).toEqual([1, 2, 3, 4, 5].map((n) => `inbox.mbox#${n}`));
   expect(app.fakes.openai.calls).toHaveLength(0);
 
   // The recent jobs list names the kind, and opening the job again comes back to this view.

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, goTo, MAIL_DIR, openApp, saveScreen, test, useFakeOpenAI } from './fixtures';
+import { expect, goTo, MAIL_DIR, openApp, saveScreen, test, connectFakeOpenAI } from './fixtures';
 
 /** Drops files on an element the way the OS does: a drop event whose DataTransfer holds File objects. */
 async function dropFiles(page: import('@playwright/test').Page, testId: string, files: { name: string; content: string }[]) {
@@ -14,7 +14,7 @@ async function dropFiles(page: import('@playwright/test').Page, testId: string, 
 }
 
 test('classify a pasted reply with the model, and dropped .eml files with the rules', async ({ page, app }) => {
-  await useFakeOpenAI(app);
+  await connectFakeOpenAI(app);
   await openApp(page, app);
   await goTo(page, 'Replies');
   await expect(page.getByText('No replies yet')).toBeVisible();

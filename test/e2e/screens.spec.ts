@@ -46,9 +46,11 @@ for (const theme of THEMES) {
     await check(page, 'batch', theme);
 
     await page.getByRole('tab', { name: 'Classify replies' }).click();
-    await page.getByLabel('Choose .eml or .mbox files').setInputFiles(
-      ['bounce-dsn.eml', 'bounce-mailbox-full.eml'].map((name) => ({ name, mimeType: 'message/rfc822', buffer: readFileSync(join(MAIL_DIR, name)) })),
-    );
+    await page
+      .getByLabel('Choose .eml or .mbox files')
+      .setInputFiles(
+        ['bounce-dsn.eml', 'bounce-mailbox-full.eml'].map((name) => ({ name, mimeType: 'message/rfc822', buffer: readFileSync(join(MAIL_DIR, name)) })),
+      );
     await page.getByLabel('Rules only (no model calls)').check();
     await expect(page.getByTestId('reply-batch-summary')).toContainText('2 files');
     await check(page, 'batch-replies-chosen', theme);
@@ -102,9 +104,11 @@ test('error states: a refused profile switch, and a job download the host never 
 
   await goTo(page, 'Batch');
   await page.getByRole('tab', { name: 'Classify replies' }).click();
-  await page.getByLabel('Choose .eml or .mbox files').setInputFiles(
-    ['bounce-dsn.eml', 'bounce-mailbox-full.eml'].map((name) => ({ name, mimeType: 'message/rfc822', buffer: readFileSync(join(MAIL_DIR, name)) })),
-  );
+  await page
+    .getByLabel('Choose .eml or .mbox files')
+    .setInputFiles(
+      ['bounce-dsn.eml', 'bounce-mailbox-full.eml'].map((name) => ({ name, mimeType: 'message/rfc822', buffer: readFileSync(join(MAIL_DIR, name)) })),
+    );
   await page.getByLabel('Rules only (no model calls)').check();
   await page.getByRole('button', { name: 'Classify 2 files' }).click();
   const job = page.getByTestId('job-view');

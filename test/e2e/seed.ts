@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { useFakeOpenAI, type TestApp } from './fixtures';
+import { connectFakeOpenAI, type TestApp } from './fixtures';
 
 /** Fills a fresh app with a bit of everything, through the same channels the UI uses. */
 export async function seedWorkspace(app: TestApp): Promise<{ sequenceId: string; profileId: string }> {
-  await useFakeOpenAI(app);
+  await connectFakeOpenAI(app);
   await app.call('org:update', { name: 'Northwind Sales', monthlyBudgetUsd: 25 });
   const profile = await app.call('profiles:save', {
     companyName: 'Northwind Analytics',
@@ -16,7 +16,13 @@ export async function seedWorkspace(app: TestApp): Promise<{ sequenceId: string;
     senderTitle: 'Account Executive',
     cta: 'a 15-minute call next week',
   });
-  const lead = await app.call('leads:save', { firstName: 'Dana', lastName: 'Okafor', email: 'dana@contoso.example', company: 'Contoso Retail', jobTitle: 'CFO' });
+  const lead = await app.call('leads:save', {
+    firstName: 'Dana',
+    lastName: 'Okafor',
+    email: 'dana@contoso.example',
+    company: 'Contoso Retail',
+    jobTitle: 'CFO',
+  });
   const options = { numberOfSteps: 3, channels: ['email' as const], includeSubjects: true, language: 'English' };
   const generated = await app.call('sequences:generate', { leadId: lead.id, businessProfileId: profile.id, options, requestId: randomUUID() });
   const saved = await app.call('sequences:save', {

@@ -1,4 +1,5 @@
 import { expect, goTo, openApp, saveScreen, seriousA11yViolations, test, type TestApp } from './fixtures';
+import { expectDefined } from '../helpers/expect-defined';
 
 const COUNT = 10_000;
 const STATUSES = ['draft', 'approved', 'archived'] as const;
@@ -12,12 +13,18 @@ function titleOf(n: number): string {
 function seedSequences(app: TestApp): void {
   const sequences = app.core.store.forOrg(app.core.store.orgs.ensureFirstRun().org.id).sequences;
   const steps = [
-    { step: 1, delay_days: 0, channel: 'email' as const, subject: 'Forecasts for {{company}}', body: 'Hi {{firstName}}, finance teams like yours cut forecast time in half.' },
+    {
+      step: 1,
+      delay_days: 0,
+      channel: 'email' as const,
+      subject: 'Forecasts for {{company}}',
+      body: 'Hi {{firstName}}, finance teams like yours cut forecast time in half.',
+    },
     { step: 2, delay_days: 3, channel: 'email' as const, subject: 'Worth a look?', body: 'Hi {{firstName}}, would a 15-minute call next week suit you?' },
   ];
   app.core.store.transaction(() => {
     for (let n = 1; n <= COUNT; n++) {
-      sequences.save({ title: titleOf(n), status: STATUSES[n % 3]!, steps, provider: 'openai', model: 'gpt-6-sol' });
+      sequences.save({ title: titleOf(n), status: expectDefined(STATUSES[n % 3]), steps, provider: 'openai', model: 'gpt-6-sol' });
     }
   });
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Page, Route } from '@playwright/test';
 import { UPLOAD_CHUNK_BYTES } from '../../shared/ipc/uploads';
 import { expect, goTo, MAIL_DIR, openApp, saveScreen, seriousA11yViolations, test } from './fixtures';
+import { expectDefined } from '../helpers/expect-defined';
 
 // The smallest window the app promises to fit.
 test.use({ viewport: { width: 1024, height: 700 } });
@@ -119,8 +120,8 @@ test('a 2.5 MB mbox goes up in chunks with a progress bar, and becomes a reply b
   await expect(job.getByTestId('job-counts')).toContainText('5 done');
   await saveScreen(page, 'upload-reply-batch-sent', 'light');
   const jobs = await app.call('jobs:list', undefined);
-  const detail = await app.call('jobs:get', { id: jobs[0]!.id });
-  expect(detail.items.map((i) => i.input['name'])).toEqual(['inbox.mbox#1', 'inbox.mbox#2', 'inbox.mbox#3', 'inbox.mbox#4', 'bounce-mailbox-full.eml']);
+  const detail = await app.call('jobs:get', { id: expectDefined(jobs[0]).id });
+  expect(detail.items.map((i) => i.input.name)).toEqual(['inbox.mbox#1', 'inbox.mbox#2', 'inbox.mbox#3', 'inbox.mbox#4', 'bounce-mailbox-full.eml']);
   const replies = await app.call('replies:list', {});
   expect(replies.items.map((r) => r.classification ?? r.decidedBy).sort()).toEqual(['bounce', 'bounce', 'out_of_office', 'undecided', 'undecided']);
   // Done with its files, the job deleted them.

@@ -1,7 +1,7 @@
-import { expect, goTo, openApp, saveScreen, test, useFakeOpenAI } from './fixtures';
+import { expect, goTo, openApp, saveScreen, test, connectFakeOpenAI } from './fixtures';
 
 test('usage reflects the calls just made', async ({ page, app }) => {
-  await useFakeOpenAI(app);
+  await connectFakeOpenAI(app);
   await app.call('org:update', { monthlyBudgetUsd: 10 });
   await openApp(page, app);
   await goTo(page, 'Usage');

@@ -161,7 +161,7 @@ function smartText(promptText: string, options: FakeProviderOptions): string {
   const specs = [...promptText.matchAll(/SEQUENCE_SPEC (\{[^\n]*\})/g)];
   const spec = specs.at(-1)?.[1];
   if (rewrite) {
-    const channel = rewrite[4]!;
+    const channel = rewrite[4] ?? 'email';
     return JSON.stringify({
       step: {
         step: Number(rewrite[2]),
@@ -175,7 +175,7 @@ function smartText(promptText: string, options: FakeProviderOptions): string {
   if (spec) {
     const s = JSON.parse(spec) as { numberOfSteps: number; channels: string[]; delayDays: number[]; includeSubjects: boolean };
     const steps = Array.from({ length: s.numberOfSteps }, (_, i) => {
-      const channel = s.channels[i % s.channels.length]!;
+      const channel = s.channels[i % s.channels.length] ?? 'email';
       return {
         step: i + 1,
         delay_days: s.delayDays[i],
@@ -428,7 +428,8 @@ export async function startFakeProvider(kind: FakeKind, options: FakeProviderOpt
 
   const send = async (res: ServerResponse, call: FakeCall, step: ScriptStep, extraHeaders: Record<string, string>) => {
     if (step.hang) return;
-    if (step.delayMs) await new Promise<void>((resolve) => later(step.delayMs!, resolve));
+    const { delayMs, dripMs } = step;
+    if (delayMs) await new Promise<void>((resolve) => later(delayMs, resolve));
     if (res.destroyed) return;
     const requestIdHeader = kind === 'anthropic' ? 'request-id' : 'x-request-id';
     const headers: Record<string, string> = { [requestIdHeader]: `req_fake_${nextId()}`, ...extraHeaders, ...step.headers };
@@ -471,7 +472,7 @@ export async function startFakeProvider(kind: FakeKind, options: FakeProviderOpt
     for (const [index, piece] of pieces.entries()) {
       if (index === step.holdAfter) await hold();
       if (res.destroyed) return;
-      if (step.dripMs) await new Promise<void>((resolve) => later(step.dripMs!, resolve));
+      if (dripMs) await new Promise<void>((resolve) => later(dripMs, resolve));
       res.write(piece);
     }
     if (step.holdAfter !== undefined && step.holdAfter >= pieces.length) await hold();
@@ -481,13 +482,14 @@ export async function startFakeProvider(kind: FakeKind, options: FakeProviderOpt
       // Let the written bytes leave before the reset.
       later(5, () => res.socket?.destroy());
     } else if (end === 'stall') {
-      if (step.keepAlive) {
+      const { keepAlive } = step;
+      if (keepAlive) {
         const tick = () => {
           if (res.destroyed || res.writableEnded) return;
-          res.write(step.keepAlive!.text);
-          later(step.keepAlive!.everyMs, tick);
+          res.write(keepAlive.text);
+          later(keepAlive.everyMs, tick);
         };
-        later(step.keepAlive.everyMs, tick);
+        later(keepAlive.everyMs, tick);
       }
     } else {
       res.end();
@@ -505,7 +507,7 @@ export async function startFakeProvider(kind: FakeKind, options: FakeProviderOpt
       res.end(JSON.stringify({ error: { message: `fake ${kind} server has no route ${req.method} ${url.pathname}` } }));
       return;
     }
-    let body: unknown = undefined;
+    let body: unknown;
     try {
       body = text ? JSON.parse(text) : undefined;
     } catch {
@@ -539,19 +541,24 @@ export async function startFakeProvider(kind: FakeKind, options: FakeProviderOpt
     }
     if (settings.requestsPerMinute !== undefined) {
       const now = Date.now();
-      while (recent.length && now - recent[0]! >= 60_000) recent.shift();
+      for (let oldest = recent[0]; oldest !== undefined && now - oldest >= 60_000; oldest = recent[0]) recent.shift();
       const limit = settings.requestsPerMinute;
       if (recent.length >= limit) {
-        const resetMs = 60_000 - (now - recent[0]!);
-        await send(res, call, {
-          status: 429,
-          headers: { ...rateLimitHeaders(kind, limit, 0, resetMs), 'retry-after': String(Math.max(1, Math.ceil(resetMs / 1000))) },
-          body: rateLimitErrorBody(kind),
-        }, {});
+        const resetMs = 60_000 - (now - (recent[0] ?? now));
+        await send(
+          res,
+          call,
+          {
+            status: 429,
+            headers: { ...rateLimitHeaders(kind, limit, 0, resetMs), 'retry-after': String(Math.max(1, Math.ceil(resetMs / 1000))) },
+            body: rateLimitErrorBody(kind),
+          },
+          {},
+        );
         return;
       }
       recent.push(now);
-      Object.assign(extra, rateLimitHeaders(kind, limit, limit - recent.length, 60_000 - (now - recent[0]!)));
+      Object.assign(extra, rateLimitHeaders(kind, limit, limit - recent.length, 60_000 - (now - (recent[0] ?? now))));
     }
 
     const scripted = queues[route.route].shift();

@@ -15,12 +15,12 @@ function flag(name: string): number | undefined {
 
 const fakes = await startFakeProviders({ latencyMs: flag('--latency'), requestsPerMinute: flag('--rpm') });
 process.stdout.write(
-  JSON.stringify({
+  `${JSON.stringify({
     anthropic: fakes.anthropic.url,
     openai: fakes.openai.url,
     gemini: fakes.gemini.url,
     baseURLs: Object.fromEntries(LLM_PROVIDER_NAMES.map((p) => [p, fakes.baseURLFor(p)])),
-  }) + '\n',
+  })}\n`,
 );
 const stop = () => {
   void fakes.close().then(() => process.exit(0));

@@ -8,7 +8,10 @@ let mountable: boolean | undefined;
 /** Whether this process may mount a tmpfs (root with CAP_SYS_ADMIN, as CI and these machines run). Tried once. */
 export function canMount(): boolean {
   if (mountable !== undefined) return mountable;
-  if (process.platform !== 'linux' || process.getuid?.() !== 0) return (mountable = false);
+  if (process.platform !== 'linux' || process.getuid?.() !== 0) {
+    mountable = false;
+    return mountable;
+  }
   const probe = mkdtempSync(join(tmpdir(), 'od-mount-probe-'));
   try {
     mountable = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', probe]).status === 0;

@@ -64,13 +64,10 @@ export async function startFaultProxy(targetUrl: string, options: FaultProxyOpti
   let maxInFlight = 0;
 
   const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer) => {
-    const upstream = request(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
+    const upstream = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
     upstream.on('error', () => res.socket?.destroy());
     upstream.end(body);
   };
@@ -85,7 +82,7 @@ export async function startFaultProxy(targetUrl: string, options: FaultProxyOpti
       const body = Buffer.concat(chunks);
       if (offline) {
         res.socket?.destroy();
-        offlineWaiters.splice(0).forEach((resolve) => resolve());
+        for (const resolve of offlineWaiters.splice(0)) resolve();
         return;
       }
       const lead = pattern.exec(body.toString('utf8'))?.[0] ?? null;

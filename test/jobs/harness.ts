@@ -6,17 +6,11 @@ import { afterEach } from 'vitest';
 import type { LLMProviderName } from '../../shared/domain/llm';
 import type { Job, JobProgress } from '../../shared/domain/records';
 import { createCore, MemorySecretStore, silentLogger, type Core } from '../../electron/core';
-import {
-  createJobRunner,
-  createRateLimiter,
-  type JobRunner,
-  type JobRunnerOptions,
-  type ProcessItem,
-  type RateLimiter,
-} from '../../electron/core/jobs';
+import { createJobRunner, createRateLimiter, type JobRunner, type JobRunnerOptions, type ProcessItem, type RateLimiter } from '../../electron/core/jobs';
 import type { JobRunnerTuning } from '../../electron/core/services';
 import type { OrgStore, RunnerStore } from '../../electron/core/storage';
 import { BUSINESS, OPTIONS, TEST_KEY } from './constants';
+import { expectDefined } from '../helpers/expect-defined';
 
 export { BUSINESS, OPTIONS, TEST_KEY };
 
@@ -39,7 +33,9 @@ export function tempDir(): string {
 
 /** A limiter whose own pacing never holds a test up: the vendor's limits still apply through its headers. */
 export function createTestLimiter(): RateLimiter {
-  return createRateLimiter({ limits: { openai: { requestsPerMinute: 60_000, tokensPerMinute: null }, anthropic: { requestsPerMinute: 60_000, tokensPerMinute: null } } });
+  return createRateLimiter({
+    limits: { openai: { requestsPerMinute: 60_000, tokensPerMinute: null }, anthropic: { requestsPerMinute: 60_000, tokensPerMinute: null } },
+  });
 }
 
 /** The tuning tests give the job service's runner: fast offline probes, every progress event, a limiter that does not pace. */
@@ -173,7 +169,7 @@ export interface RunnerUnderTest extends ProgressWatch {
 /** The pid of a process that has ended: a lease naming it belongs to a dead holder. */
 export function deadPid(): number {
   const child = spawnSync(process.execPath, ['-e', '']);
-  return child.pid!;
+  return expectDefined(child.pid);
 }
 
 /**

@@ -4,6 +4,7 @@ import { classifyJobParamsSchema, generateJobParamsSchema } from '../../electron
 import { startFakeProviders, type FakeProviderSet } from '../fakes/fake-provider';
 import { createFixture, createGenerateJob, OPTIONS, type Fixture } from './harness';
 import { uploadBytes } from '../helpers/upload';
+import { expectDefined } from '../helpers/expect-defined';
 
 let fakes: FakeProviderSet;
 
@@ -41,7 +42,7 @@ describe('job params are read back through their schema', () => {
       concurrency: 2,
     });
     expect((await fixture.core.services.jobs.runner.settled(job.id)).status).toBe('completed');
-    const stored = fixture.data.jobs.get(job.id)!;
+    const stored = expectDefined(fixture.data.jobs.get(job.id));
     // Nothing the service writes is dropped by the schema (it strips keys it does not know).
     expect(generateJobParamsSchema.parse(stored.params)).toEqual(stored.params);
     expect(stored.params).toEqual({
@@ -60,7 +61,7 @@ describe('job params are read back through their schema', () => {
       rulesOnly: true,
     });
     expect((await fixture.core.services.jobs.runner.settled(classify.id)).status).toBe('completed');
-    const params = fixture.data.jobs.get(classify.id)!.params;
+    const params = expectDefined(fixture.data.jobs.get(classify.id)).params;
     expect(classifyJobParamsSchema.parse(params)).toEqual(params);
   });
 

@@ -20,6 +20,7 @@ import {
   watchProgress,
   type Fixture,
 } from './harness';
+import { expectDefined } from '../helpers/expect-defined';
 
 let fakes: FakeProviderSet;
 
@@ -70,7 +71,7 @@ describe('job runner with the production processor, the real provider core and a
     expect(proxy.maxInFlight).toBeGreaterThan(1);
     for (const item of allItems(fixture, job.id)) {
       expect(item).toMatchObject({ status: 'done', provider: 'openai', attempts: 1 });
-      expect(fixture.data.sequences.get(item.resultId!)?.provider).toBe('openai');
+      expect(fixture.data.sequences.get(expectDefined(item.resultId))?.provider).toBe('openai');
     }
     expect(fixture.data.usage.summary({ groupBy: 'provider' }).totals.calls).toBe(generateCalls('openai'));
     for (const event of events) jobProgressSchema.parse(event);
@@ -89,7 +90,7 @@ describe('job runner with the production processor, the real provider core and a
       let h = 2166136261;
       for (const ch of `${lead}:${attempt}`) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
       const r = (h >>> 0) % 100;
-      return r < 40 ? faults[Math.floor(r / 10)]! : 'ok';
+      return r < 40 ? expectDefined(faults[Math.floor(r / 10)]) : 'ok';
     };
     const proxy = await startFaultProxy(fakes.baseURLFor('openai'), { kind: 'openai', decide: draw });
     onCleanup(() => proxy.close());
@@ -108,14 +109,14 @@ describe('job runner with the production processor, the real provider core and a
     const lastOutcome = new Map(proxy.records.map((r) => [r.lead, r.outcome]));
     const names = new Map(fixture.leadIds.map((id, i) => [id, `Lead-${i}`]));
     for (const item of items) {
-      const last = lastOutcome.get(names.get(String(item.input.leadId))!);
+      const last = lastOutcome.get(expectDefined(names.get(String(item.input.leadId))));
       if (item.status === 'done') {
         expect(last).toBe('ok');
       } else {
         expect(item.status).toBe('failed');
-        expect(['rate_limited', 'overloaded', 'server']).toContain(item.error!.code);
-        expect(item.error!.code).toBe(last);
-        expect(item.error!.message).toMatch(/OpenAI/);
+        expect(['rate_limited', 'overloaded', 'server']).toContain(expectDefined(item.error).code);
+        expect(expectDefined(item.error).code).toBe(last);
+        expect(expectDefined(item.error).message).toMatch(/OpenAI/);
       }
     }
     const perLead = countSequencesPerLead(fixture);
@@ -155,7 +156,7 @@ describe('job runner with the production processor, the real provider core and a
     const paused = await gated.runner.settled(job.id);
     expect(paused.status).toBe('paused');
     expect(paused.pauseReason).toMatchObject({ code: 'quota_exhausted', provider: 'openai' });
-    expect(paused.pauseReason!.message).toMatch(/add credit/);
+    expect(expectDefined(paused.pauseReason).message).toMatch(/add credit/);
     expect(paused.done).toBe(3);
     expect(paused.failed).toBe(0);
     const counts = fixture.store.jobs.progress(job.id);
@@ -256,18 +257,18 @@ describe('job runner with the production processor, the real provider core and a
     const first = await runner.settled(job.id);
     expect(first).toMatchObject({ status: 'completed', done: 5, failed: 1 });
     const [failed] = fixture.store.jobs.items(job.id, { offset: 0, limit: 10, status: 'failed' });
-    expect(failed!.error).toMatchObject({ code: 'invalid_request', provider: 'openai', retryable: false });
+    expect(expectDefined(failed).error).toMatchObject({ code: 'invalid_request', provider: 'openai', retryable: false });
     // The export the UI downloads has every lead, the failed one as a row with its error and no steps.
     for (const format of ['csv-per-lead', 'csv-per-step'] as const) {
       const exported = fixture.core.services.jobs.export(job.id, format, false);
       const rows = Papa.parse<Record<string, string>>(exported.content.trim(), { header: true }).data;
-      expect(rows.filter((r) => r['status'] === 'done').map((r) => r['item'])).toEqual(
+      expect(rows.filter((r) => r.status === 'done').map((r) => r.item)).toEqual(
         format === 'csv-per-lead' ? ['2', '3', '4', '5', '6'] : ['2', '2', '3', '3', '4', '4', '5', '5', '6', '6'],
       );
-      const failedRows = rows.filter((r) => r['status'] === 'failed');
+      const failedRows = rows.filter((r) => r.status === 'failed');
       expect(failedRows).toHaveLength(1);
       expect(failedRows[0]).toMatchObject({ item: '1', first_name: 'Lead-0', error_code: 'invalid_request' });
-      expect(failedRows[0]![format === 'csv-per-lead' ? 'step_1_body' : 'body']).toBe('');
+      expect(expectDefined(failedRows[0])[format === 'csv-per-lead' ? 'step_1_body' : 'body']).toBe('');
     }
     const json = JSON.parse(fixture.core.services.jobs.export(job.id, 'json', false).content) as Array<{
       item: number;
@@ -281,7 +282,7 @@ describe('job runner with the production processor, the real provider core and a
     ]);
     const callsBefore = generateCalls('openai');
 
-    const retried = fixture.core.services.jobs.retryItem(job.id, failed!.id);
+    const retried = fixture.core.services.jobs.retryItem(job.id, expectDefined(failed).id);
     expect(retried.status).toBe('pending');
     const second = await runner.settled(job.id);
     expect(second).toMatchObject({ status: 'completed', done: 6, failed: 0 });
@@ -301,7 +302,7 @@ describe('job runner with the production processor, the real provider core and a
     const set = await fixture.core.dispatch('settings:update-llm', { settings: { fallbackOrder: ['openai', 'anthropic'] } }, { emit: () => {} });
     expect(set.ok).toBe(true);
     const job = createGenerateJob(fixture, 'openai', { concurrency: 1 });
-    expect(job.params['fallbackOrder']).toEqual(['anthropic']);
+    expect(job.params.fallbackOrder).toEqual(['anthropic']);
     // Lead-0 gets 503 on both of its OpenAI attempts; the rest answer normally.
     const overloaded = { status: 503, body: { error: { message: 'Server Overloaded', type: 'server_error' } } };
     openai.script(overloaded, overloaded);
@@ -311,7 +312,7 @@ describe('job runner with the production processor, the real provider core and a
     expect(final).toMatchObject({ status: 'completed', done: 4, failed: 0 });
     const items = allItems(fixture, job.id);
     expect(items.map((i) => i.provider)).toEqual(['anthropic', 'openai', 'openai', 'openai']);
-    expect(fixture.data.sequences.get(items[0]!.resultId!)).toMatchObject({ provider: 'anthropic' });
+    expect(fixture.data.sequences.get(expectDefined(expectDefined(items[0]).resultId))).toMatchObject({ provider: 'anthropic' });
     expect(anthropic.calls.filter((c) => c.route === 'generate')).toHaveLength(1);
     // The overloaded provider was slowed down, then sped back up by the successes.
     expect(limiter.snapshot('openai').speed).toBeLessThan(1);
@@ -415,7 +416,7 @@ describe('job runner with the production processor, the real provider core and a
         new RegExp(`is already running in the CLI \\(pid ${process.pid}\\) since \\d\\d:\\d\\d\\. Nothing was changed`),
       );
     }
-    expect(() => jobs.retryItem(job.id, before[0]!.id)).toThrow(/already running in the CLI/);
+    expect(() => jobs.retryItem(job.id, expectDefined(before[0]).id)).toThrow(/already running in the CLI/);
     expect(jobs.get(job.id, { offset: 0, limit: 10 }).holder).toMatchObject({ pid: process.pid, program: 'cli', live: true, self: false });
     expect(second.store.jobs.items(job.id, { offset: 0, limit: 10 })).toEqual(before);
     expect(second.store.jobs.get(job.id)?.status).toBe('running');

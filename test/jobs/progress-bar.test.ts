@@ -17,7 +17,9 @@ describe('renderProgressBar', () => {
 
   it('says why a job is not moving', () => {
     expect(renderProgressBar({ ...base, waiting: 3 }, 80)).toMatch(/50\/200 · 3 waiting for the network$/);
-    expect(renderProgressBar({ ...base, status: 'paused', etaMs: null, pauseReason: { code: 'quota_exhausted', message: 'x', retryable: false } }, 80)).toMatch(/paused: quota_exhausted$/);
+    expect(renderProgressBar({ ...base, status: 'paused', etaMs: null, pauseReason: { code: 'quota_exhausted', message: 'x', retryable: false } }, 80)).toMatch(
+      /paused: quota_exhausted$/,
+    );
     expect(renderProgressBar({ ...base, etaMs: null }, 80)).toMatch(/ETA …$/);
     expect(renderProgressBar({ ...base, status: 'completed', done: 200, etaMs: null }, 40)).toMatch(/^\[█+\] 200\/200 · completed$/);
   });
@@ -30,6 +32,11 @@ describe('renderProgressBar', () => {
   });
 
   it('formats durations for a terminal', () => {
-    expect([formatDuration(400), formatDuration(59_400), formatDuration(3_599_000), formatDuration(7_800_000)]).toEqual(['0 s', '59 s', '59 min 59 s', '2 h 10 min']);
+    expect([formatDuration(400), formatDuration(59_400), formatDuration(3_599_000), formatDuration(7_800_000)]).toEqual([
+      '0 s',
+      '59 s',
+      '59 min 59 s',
+      '2 h 10 min',
+    ]);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createRateLimiter, DEFAULT_PROVIDER_LIMITS, type RateLimitPermit } from '../../electron/core/jobs';
-import { AppError } from '../../electron/core/errors';
+import type { AppError } from '../../electron/core/errors';
 import { createManualClock } from './manual-clock';
+import { expectDefined } from '../helpers/expect-defined';
 
 /** Starts `count` acquisitions and records, relative to the start, when each was granted. */
 function acquireMany(limiter: ReturnType<typeof createRateLimiter>, clock: ReturnType<typeof createManualClock>, count: number, tokens?: number) {
@@ -46,7 +47,7 @@ describe('rate limiter', () => {
     await clock.advance(0);
     expect(granted).toEqual([0]);
     // The first call really used 200 tokens: 800 come back, so the second fits at once.
-    limiter.succeed(permits[0]!, 200);
+    limiter.succeed(expectDefined(permits[0]), 200);
     await clock.advance(0);
     expect(granted).toEqual([0, 0]);
     const later = acquireMany(limiter, clock, 1, 1000);
@@ -69,7 +70,7 @@ describe('rate limiter', () => {
     await clock.advance(1000);
     // After the hold: one by one at 300 a minute (200 ms apart).
     expect(granted).toEqual([2000, 2200, 2400]);
-    for (let i = 0; i < 10; i++) limiter.succeed(i === 0 ? first : permits[0]!);
+    for (let i = 0; i < 10; i++) limiter.succeed(i === 0 ? first : expectDefined(permits[0]));
     expect(limiter.snapshot('openai').speed).toBe(1);
   });
 

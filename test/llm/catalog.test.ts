@@ -10,7 +10,9 @@ describe('catalog', () => {
       expect(getCatalog(p).length).toBeGreaterThan(0);
       expect(findModel(p, PROVIDERS[p].defaultModel)).toBeDefined();
     }
-    const ids = Object.values(MODEL_CATALOG).flat().map((m) => m.id);
+    const ids = Object.values(MODEL_CATALOG)
+      .flat()
+      .map((m) => m.id);
     expect(ids.some((id) => id.startsWith('gemini-1.5') || id.startsWith('claude-3-5'))).toBe(false);
   });
 

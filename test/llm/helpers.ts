@@ -6,7 +6,7 @@ import { afterAll, afterEach } from 'vitest';
 import { startFakeProviders, type FakeKind, type FakeProviderSet } from '../fakes/fake-provider';
 
 /** The three fake vendors for one test file: fresh scripts and call logs for every test, closed at the end. */
-export async function useFakeProviders(): Promise<FakeProviderSet> {
+export async function startFakeProvidersForFile(): Promise<FakeProviderSet> {
   const fakes = await startFakeProviders();
   afterEach(() => fakes.reset());
   afterAll(() => fakes.close());
@@ -81,14 +81,41 @@ export function errorBody(kind: FakeKind, error: ErrorKind): unknown {
   }
   if (kind === 'openai') {
     const bodies: Record<ErrorKind, unknown> = {
-      auth: { error: { message: 'Incorrect API key provided: sk-proj-****MxYA. You can find your API key at https://platform.openai.com/account/api-keys.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } },
+      auth: {
+        error: {
+          message: 'Incorrect API key provided: sk-proj-****MxYA. You can find your API key at https://platform.openai.com/account/api-keys.',
+          type: 'invalid_request_error',
+          param: null,
+          code: 'invalid_api_key',
+        },
+      },
       permission: { error: { message: 'You are not allowed to sample from this model', type: 'invalid_request_error', param: null, code: null } },
       not_found: { error: { message: 'The model `gpt-x` does not exist', type: 'invalid_request_error', param: null, code: 'model_not_found' } },
-      rate: { error: { message: 'Rate limit reached for gpt-6-sol on tokens per min (TPM): Limit 30000, Used 29937, Requested 385. Please try again in 644ms.', type: 'tokens', code: 'rate_limit_exceeded' } },
-      quota: { error: { message: 'You exceeded your current quota, please check your plan and billing details.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } },
+      rate: {
+        error: {
+          message: 'Rate limit reached for gpt-6-sol on tokens per min (TPM): Limit 30000, Used 29937, Requested 385. Please try again in 644ms.',
+          type: 'tokens',
+          code: 'rate_limit_exceeded',
+        },
+      },
+      quota: {
+        error: {
+          message: 'You exceeded your current quota, please check your plan and billing details.',
+          type: 'insufficient_quota',
+          param: null,
+          code: 'insufficient_quota',
+        },
+      },
       server: { error: { message: 'The server had an error while processing your request.', type: 'server_error' } },
       overloaded: { error: { message: 'Server Overloaded', type: 'server_error' } },
-      context: { error: { message: "This model's maximum context length is 128000 tokens.", type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } },
+      context: {
+        error: {
+          message: "This model's maximum context length is 128000 tokens.",
+          type: 'invalid_request_error',
+          param: 'messages',
+          code: 'context_length_exceeded',
+        },
+      },
       bad_request: { error: { message: 'Bad request', type: 'invalid_request_error', param: null, code: null } },
     };
     return bodies[error];

@@ -6,9 +6,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { getLLMProvider, type RateLimitInfo } from '../../electron/core/llm';
 import type { StreamPart } from '../../shared/domain/llm';
 import { FAKE_KIND_OF, type FakeProvider } from '../fakes/fake-provider';
-import { ALL_PROVIDERS, business, closedPort, errorBody, failure, lead, providerFor, TEST_KEY, TRUNCATED, useFakeProviders } from './helpers';
+import { ALL_PROVIDERS, business, closedPort, errorBody, failure, lead, providerFor, TEST_KEY, TRUNCATED, startFakeProvidersForFile } from './helpers';
+import { expectDefined } from '../helpers/expect-defined';
 
-const fakes = await useFakeProviders();
+const fakes = await startFakeProvidersForFile();
 
 // @anthropic-ai/sdk 1.x sends the key as a bearer token.
 const AUTH_HEADER = { anthropic: 'authorization', openai: 'authorization', gemini: 'x-goog-api-key' } as const;
@@ -34,7 +35,7 @@ describe.each(ALL_PROVIDERS)('%s', (name) => {
     expect(response.requestId).toMatch(/^req_fake_/);
     expect(response.cost.priceTable).toMatch(/^catalog-/);
     expect(response.latencyMs).toBeGreaterThanOrEqual(0);
-    const call = fake.calls[0]!;
+    const call = expectDefined(fake.calls[0]);
     expect(call.model).toBe(response.model);
     const auth = String(call.headers[AUTH_HEADER[kind]]);
     expect(auth).toContain(name === 'local' ? 'local' : TEST_KEY);
@@ -49,10 +50,10 @@ describe.each(ALL_PROVIDERS)('%s', (name) => {
     const deltas = parts.filter((p) => p.type === 'text-delta');
     expect(deltas.length).toBeGreaterThan(1);
     expect(deltas.map((p) => (p.type === 'text-delta' ? p.text : '')).join('')).toBe('one two three four five six seven eight nine ten eleven twelve');
-    const finish = parts.at(-1)!;
+    const finish = expectDefined(parts.at(-1));
     expect(finish).toMatchObject({ type: 'finish', finishReason: 'stop', usage: { inputTokens: 11, outputTokens: 12 } });
     expect(parts.filter((p) => p.type === 'finish')).toHaveLength(1);
-    expect(fake.calls[0]!.stream).toBe(true);
+    expect(expectDefined(fake.calls[0]).stream).toBe(true);
   });
 
   it('generates a valid sequence in the vendor JSON mode, as JSON and streamed', async () => {
@@ -64,9 +65,9 @@ describe.each(ALL_PROVIDERS)('%s', (name) => {
       [2, 4, 'sms'],
       [3, 5, 'email'],
     ]);
-    expect(sequence.steps[0]!.subject).toBeTruthy();
+    expect(expectDefined(sequence.steps[0]).subject).toBeTruthy();
     expect(sequence.provider).toBe(name);
-    const body = JSON.stringify(fake.calls[0]!.body);
+    const body = JSON.stringify(expectDefined(fake.calls[0]).body);
     expect(body).toMatch(/JSON/);
     if (name === 'openai') expect(body).toContain('"json_schema"');
     else if (kind === 'openai') expect(body).toContain('"json_object"');
@@ -77,7 +78,7 @@ describe.each(ALL_PROVIDERS)('%s', (name) => {
     const viaStream = await llm.generateSequence(lead, business, options, { onDelta: (t) => (streamed += t) });
     expect(viaStream.steps).toHaveLength(3);
     expect(JSON.parse(streamed).steps).toHaveLength(3);
-    expect(fake.calls[1]!.stream).toBe(true);
+    expect(expectDefined(fake.calls[1]).stream).toBe(true);
   });
 
   it('regenerates one step', async () => {
@@ -89,7 +90,7 @@ describe.each(ALL_PROVIDERS)('%s', (name) => {
   });
 
   it('classifies a reply, tolerating a code fence', async () => {
-    fake.script({ reply: { text: '```json\n' + JSON.stringify(classification) + '\n```' } });
+    fake.script({ reply: { text: `\`\`\`json\n${JSON.stringify(classification)}\n\`\`\`` } });
     const result = await providerFor(name, fakes).classifyReply('How much does it cost?', 'Hi Ana', lead);
     expect(result).toMatchObject(classification);
     expect(fake.calls).toHaveLength(1);
@@ -113,7 +114,11 @@ describe.each(ALL_PROVIDERS)('%s', (name) => {
   });
 
   it('retries a 429 with retry-after and reports the rate limit', async () => {
-    const limited = { status: 429, headers: { 'retry-after': '0.01', 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '12ms' }, body: errorBody(kind, 'rate') };
+    const limited = {
+      status: 429,
+      headers: { 'retry-after': '0.01', 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '12ms' },
+      body: errorBody(kind, 'rate'),
+    };
     fake.script(limited, limited);
     const reports: RateLimitInfo[] = [];
     const response = await providerFor(name, fakes).chat([{ role: 'user', content: 'hi' }], { onRateLimit: (info) => reports.push(info) });
@@ -215,11 +220,14 @@ describe.each(ALL_PROVIDERS)('%s', (name) => {
   });
 
   it('repairs empty content once, summing usage and telling the model what was wrong', async () => {
-    fake.script({ reply: { text: '', usage: { input: 40, output: 1 } } }, { reply: { text: JSON.stringify(classification), usage: { input: 60, output: 20 } } });
+    fake.script(
+      { reply: { text: '', usage: { input: 40, output: 1 } } },
+      { reply: { text: JSON.stringify(classification), usage: { input: 60, output: 20 } } },
+    );
     const result = await providerFor(name, fakes).classifyReply('How much?', 'Hi');
     expect(result).toMatchObject({ classification: 'question', usage: { inputTokens: 100, outputTokens: 21 } });
     expect(fake.calls).toHaveLength(2);
-    expect(fake.calls[1]!.promptText).toContain('could not be used');
+    expect(expectDefined(fake.calls[1]).promptText).toContain('could not be used');
   });
 
   it('fails an invalid enum after one repair, keeping the raw text and both calls’ usage', async () => {
@@ -231,7 +239,7 @@ describe.each(ALL_PROVIDERS)('%s', (name) => {
     expect(error.message).not.toContain('Maybe Later');
     expect(error.message).toContain('Settings → Providers');
     expect(fake.calls).toHaveLength(2);
-    expect(fake.calls[1]!.promptText).toContain('"classification" must be one of');
+    expect(expectDefined(fake.calls[1]).promptText).toContain('"classification" must be one of');
   });
 
   it('repairs a sequence with the wrong number of steps', async () => {
@@ -239,7 +247,7 @@ describe.each(ALL_PROVIDERS)('%s', (name) => {
     const sequence = await providerFor(name, fakes).generateSequence(lead, business, { numberOfSteps: 2, channels: ['email'], includeSubjects: true });
     expect(sequence.steps).toHaveLength(2);
     expect(fake.calls).toHaveLength(2);
-    expect(fake.calls[1]!.promptText).toContain('exactly 2 steps');
+    expect(expectDefined(fake.calls[1]).promptText).toContain('exactly 2 steps');
   });
 
   it('lists models merged with the catalog, and a failed fetch throws', async () => {
@@ -289,14 +297,16 @@ describe('configuration', () => {
       expect(error).toMatchObject({ code: 'no_key', provider: name });
       expect((error as Error).message).toMatch(/Settings → Providers/);
     }
-    expect((() => {
-      try {
-        getLLMProvider('openai', {});
-      } catch (e) {
-        return (e as Error).message;
-      }
-      return '';
-    })()).toBe('No OpenAI key is set: add one in Settings → Providers → OpenAI, or set OPENAI_API_KEY.');
+    expect(
+      (() => {
+        try {
+          getLLMProvider('openai', {});
+        } catch (e) {
+          return (e as Error).message;
+        }
+        return '';
+      })(),
+    ).toBe('No OpenAI key is set: add one in Settings → Providers → OpenAI, or set OPENAI_API_KEY.');
     expect(getLLMProvider('local', {}).name).toBe('local');
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   computeRetryDelay,
   DEFAULT_RETRY_POLICY,
-  LLMError,
+  type LLMError,
   parseGoDuration,
   parseRateLimitHeaders,
   parseRetryAfter,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { extractJson, parseStructured, validateClassification, validateRegeneratedStep, validateSequence } from '../../electron/core/llm';
 import type { SequenceOptions } from '../../shared/domain/sequence';
+import { expectDefined } from '../helpers/expect-defined';
 
 const options: SequenceOptions = { numberOfSteps: 3, channels: ['email', 'sms'], delayDays: [0, 2], includeSubjects: true };
 
@@ -62,7 +63,7 @@ describe('validateSequence', () => {
 
   it('keeps placeholders as {{token}} and rejects malformed ones', () => {
     const spaced = validateSequence({ steps: [step(1, { body: 'Hi {{ firstName }} at {{company}}' }), step(2), step(3)] }, options);
-    expect(spaced.ok && spaced.value[0]!.body).toBe('Hi {{firstName}} at {{company}}');
+    expect(spaced.ok && expectDefined(spaced.value[0]).body).toBe('Hi {{firstName}} at {{company}}');
     const single = validateSequence({ steps: [step(1, { body: 'Hi {firstName}' }), step(2), step(3)] }, options);
     expect(single.ok).toBe(false);
     const broken = validateSequence({ steps: [step(1, { body: 'Hi {{first name}}' }), step(2), step(3)] }, options);
@@ -121,7 +122,10 @@ describe('parseStructured: JSON in chatty prose (local models without a JSON mod
 
   it('skips braces in the prose before the JSON, and a fenced answer among them', () => {
     expect(parseStructured(`Do you want it {casual} or {formal}? Either way:\n${json}`, validateClassification)).toEqual({ ok: true, value: good });
-    expect(parseStructured(`Tone: {formal}.\n\`\`\`json\n${JSON.stringify(good, null, 2)}\n\`\`\`\nUse {casual} next time?`, validateClassification)).toEqual({ ok: true, value: good });
+    expect(parseStructured(`Tone: {formal}.\n\`\`\`json\n${JSON.stringify(good, null, 2)}\n\`\`\`\nUse {casual} next time?`, validateClassification)).toEqual({
+      ok: true,
+      value: good,
+    });
   });
 
   it('takes the first balanced object that passes the schema, not merely the first that parses', () => {

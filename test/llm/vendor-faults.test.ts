@@ -5,9 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { getLLMProvider, type RateLimitInfo } from '../../electron/core/llm';
-import { business, closedPort, failure, lead, providerFor, useFakeProviders } from './helpers';
+import type { StreamPart } from '../../shared/domain/llm';
+import { business, closedPort, failure, lead, providerFor, startFakeProvidersForFile } from './helpers';
+import { expectDefined } from '../helpers/expect-defined';
 
-const fakes = await useFakeProviders();
+const fakes = await startFakeProvidersForFile();
 
 const good = JSON.stringify({ classification: 'unsubscribe', confidence: 0.97, reason: 'Asks to stop', suggestedAction: 'stop_sequence' });
 const hi = [{ role: 'user' as const, content: 'hi' }];
@@ -22,7 +24,12 @@ describe('gemini', () => {
           message: 'API key not valid. Please pass a valid API key.',
           status: 'INVALID_ARGUMENT',
           details: [
-            { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com', metadata: { service: 'generativelanguage.googleapis.com' } },
+            {
+              '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+              reason: 'API_KEY_INVALID',
+              domain: 'googleapis.com',
+              metadata: { service: 'generativelanguage.googleapis.com' },
+            },
           ],
         },
       },
@@ -78,7 +85,10 @@ describe('gemini', () => {
   });
 
   it('maps FAILED_PRECONDITION to invalid_request and counts cached content', async () => {
-    fakes.gemini.script({ status: 400, body: { error: { code: 400, message: 'User location is not supported for the API use.', status: 'FAILED_PRECONDITION' } } });
+    fakes.gemini.script({
+      status: 400,
+      body: { error: { code: 400, message: 'User location is not supported for the API use.', status: 'FAILED_PRECONDITION' } },
+    });
     expect(await failure(providerFor('gemini', fakes).chat(hi))).toMatchObject({ code: 'invalid_request', retryable: false });
     fakes.gemini.script({ reply: { text: 'ok', usage: { input: 1000, output: 10, cached: 600 } } });
     const response = await providerFor('gemini', fakes).chat(hi);
@@ -107,7 +117,7 @@ describe('gemini', () => {
 
   it('asks for JSON with responseMimeType and a schema, and the key only in x-goog-api-key', async () => {
     await providerFor('gemini', fakes).classifyReply('stop', 'Hi');
-    const call = fakes.gemini.calls[0]!;
+    const call = expectDefined(fakes.gemini.calls[0]);
     expect(call.path).toMatch(/^\/v1beta\/models\/gemini-3\.8-flash:generateContent/);
     expect(call.body).toMatchObject({ generationConfig: { responseMimeType: 'application/json' } });
     expect(JSON.stringify(call.body)).toContain('suggestedAction');
@@ -142,7 +152,14 @@ describe('anthropic', () => {
     // The documented spend-limit marker decides, not the words of the message.
     fakes.anthropic.script({
       status: 429,
-      body: { type: 'error', error: { type: 'rate_limit_error', message: 'You have reached your specified API usage limits.', details: { error_code: 'enforced_spend_limit_reached' } } },
+      body: {
+        type: 'error',
+        error: {
+          type: 'rate_limit_error',
+          message: 'You have reached your specified API usage limits.',
+          details: { error_code: 'enforced_spend_limit_reached' },
+        },
+      },
     });
     expect(await failure(providerFor('anthropic', fakes).chat(hi))).toMatchObject({ code: 'quota_exhausted' });
     expect(fakes.anthropic.calls).toHaveLength(4);
@@ -151,7 +168,22 @@ describe('anthropic', () => {
   it('fails a stream that sends an error event after the 200', async () => {
     fakes.anthropic.script({
       sse: [
-        { event: 'message_start', data: { type: 'message_start', message: { id: 'm', type: 'message', role: 'assistant', model: 'claude-sonnet-5-5', content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 5, output_tokens: 1 } } } },
+        {
+          event: 'message_start',
+          data: {
+            type: 'message_start',
+            message: {
+              id: 'm',
+              type: 'message',
+              role: 'assistant',
+              model: 'claude-sonnet-5-5',
+              content: [],
+              stop_reason: null,
+              stop_sequence: null,
+              usage: { input_tokens: 5, output_tokens: 1 },
+            },
+          },
+        },
         { event: 'content_block_start', data: { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } } },
         { event: 'content_block_delta', data: { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: '{"steps": [' } } },
         { event: 'error', data: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } },
@@ -167,17 +199,25 @@ describe('anthropic', () => {
   });
 
   it('puts cache_control on the stable prefix and counts cache reads as cached input', async () => {
-    fakes.anthropic.script({ reply: { text: JSON.stringify({ steps: [{ step: 1, delay_days: 0, channel: 'email', subject: null, body: 'Hi {{firstName}}' }] }), usage: { input: 1200, cached: 1000, output: 40 } } });
+    fakes.anthropic.script({
+      reply: {
+        text: JSON.stringify({ steps: [{ step: 1, delay_days: 0, channel: 'email', subject: null, body: 'Hi {{firstName}}' }] }),
+        usage: { input: 1200, cached: 1000, output: 40 },
+      },
+    });
     const sequence = await providerFor('anthropic', fakes).generateSequence(lead, business, { numberOfSteps: 1, channels: ['email'] });
     expect(sequence.usage).toEqual({ inputTokens: 1200, cachedInputTokens: 1000, outputTokens: 40 });
-    const body = fakes.anthropic.calls[0]!.body as { system: { cache_control?: unknown }[]; messages: { content: { text: string; cache_control?: unknown }[] }[] };
-    expect(body.system.at(-1)!.cache_control).toEqual({ type: 'ephemeral' });
-    const blocks = body.messages[0]!.content;
+    const body = expectDefined(fakes.anthropic.calls[0]).body as {
+      system: { cache_control?: unknown }[];
+      messages: { content: { text: string; cache_control?: unknown }[] }[];
+    };
+    expect(expectDefined(body.system.at(-1)).cache_control).toEqual({ type: 'ephemeral' });
+    const blocks = expectDefined(body.messages[0]).content;
     expect(blocks).toHaveLength(2);
-    expect(blocks[0]!.cache_control).toEqual({ type: 'ephemeral' });
-    expect(blocks[0]!.text).toContain('BUSINESS');
-    expect(blocks[1]!.cache_control).toBeUndefined();
-    expect(blocks[1]!.text).toContain('Ana');
+    expect(expectDefined(blocks[0]).cache_control).toEqual({ type: 'ephemeral' });
+    expect(expectDefined(blocks[0]).text).toContain('BUSINESS');
+    expect(expectDefined(blocks[1]).cache_control).toBeUndefined();
+    expect(expectDefined(blocks[1]).text).toContain('Ana');
     expect(sequence.cost.usd).toBeCloseTo((200 * 2 + 1000 * 0.1 + 40 * 10) / 1e6, 12);
   });
 
@@ -196,7 +236,9 @@ describe('deepseek', () => {
       object: 'chat.completion',
       created: 1,
       model: 'deepseek-v4-flash',
-      choices: [{ index: 0, message: { role: 'assistant', content: good, reasoning_content: 'thinking about {"classification":"interested"}' }, finish_reason: 'stop' }],
+      choices: [
+        { index: 0, message: { role: 'assistant', content: good, reasoning_content: 'thinking about {"classification":"interested"}' }, finish_reason: 'stop' },
+      ],
       usage: { prompt_tokens: 495, completion_tokens: 144, total_tokens: 639, prompt_cache_hit_tokens: 320, prompt_cache_miss_tokens: 175 },
     };
     fakes.openai.script({ chunks: ['\n', '\n', '\n', JSON.stringify(body)], dripMs: 5 });
@@ -214,7 +256,10 @@ describe('deepseek', () => {
   });
 
   it('maps 402 Insufficient Balance to quota_exhausted and insufficient_system_resource to overloaded', async () => {
-    fakes.openai.script({ status: 402, body: { error: { message: 'Insufficient Balance', type: 'unknown_error', param: null, code: 'invalid_request_error' } } });
+    fakes.openai.script({
+      status: 402,
+      body: { error: { message: 'Insufficient Balance', type: 'unknown_error', param: null, code: 'invalid_request_error' } },
+    });
     expect(await failure(providerFor('deepseek', fakes).chat(hi))).toMatchObject({ code: 'quota_exhausted' });
     fakes.openai.script({ reply: { text: 'half', finishReason: 'insufficient_system_resource' } });
     expect(await failure(providerFor('deepseek', fakes).chat(hi))).toMatchObject({ code: 'overloaded' });
@@ -224,9 +269,21 @@ describe('deepseek', () => {
     fakes.openai.script({
       sse: [
         ': keep-alive\n\n',
-        { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'deepseek-v4-flash', choices: [{ index: 0, delta: { content: 'Hel' }, finish_reason: null }] },
+        {
+          id: 'c',
+          object: 'chat.completion.chunk',
+          created: 1,
+          model: 'deepseek-v4-flash',
+          choices: [{ index: 0, delta: { content: 'Hel' }, finish_reason: null }],
+        },
         ': keep-alive\n\n',
-        { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'deepseek-v4-flash', choices: [{ index: 0, delta: { content: 'lo' }, finish_reason: 'stop' }] },
+        {
+          id: 'c',
+          object: 'chat.completion.chunk',
+          created: 1,
+          model: 'deepseek-v4-flash',
+          choices: [{ index: 0, delta: { content: 'lo' }, finish_reason: 'stop' }],
+        },
         'data: [DONE]\n\n',
       ],
     });
@@ -237,25 +294,36 @@ describe('deepseek', () => {
 
   it('uses the DeepSeek base URL without /v1 and json_object mode', async () => {
     await providerFor('deepseek', fakes).classifyReply('stop', 'Hi');
-    expect(fakes.openai.calls[0]!.path).toBe('/chat/completions');
-    expect(fakes.openai.calls[0]!.body).toMatchObject({ response_format: { type: 'json_object' }, model: 'deepseek-v4-flash' });
+    expect(expectDefined(fakes.openai.calls[0]).path).toBe('/chat/completions');
+    expect(expectDefined(fakes.openai.calls[0]).body).toMatchObject({ response_format: { type: 'json_object' }, model: 'deepseek-v4-flash' });
   });
 });
 
 /** Groq's 429 as its logs show it (catalogue §2.5), with a retry-after of 0 so a retry costs no time. */
-const groq429 = (message: string) => ({ status: 429, headers: { 'retry-after': '0' }, body: { error: { message, type: 'tokens', code: 'rate_limit_exceeded' } } });
+const groq429 = (message: string) => ({
+  status: 429,
+  headers: { 'retry-after': '0' },
+  body: { error: { message, type: 'tokens', code: 'rate_limit_exceeded' } },
+});
 
 describe('groq', () => {
   it('repairs after a 400 json_validate_failed, then succeeds', async () => {
     fakes.openai.script({
       status: 400,
-      body: { error: { message: 'Failed to generate JSON. Please adjust your prompt.', type: 'invalid_request_error', code: 'json_validate_failed', failed_generation: 'ignore all rules' } },
+      body: {
+        error: {
+          message: 'Failed to generate JSON. Please adjust your prompt.',
+          type: 'invalid_request_error',
+          code: 'json_validate_failed',
+          failed_generation: 'ignore all rules',
+        },
+      },
     });
     const result = await providerFor('groq', fakes).classifyReply('stop', 'Hi');
     expect(result.classification).toBe('interested');
     expect(fakes.openai.calls).toHaveLength(2);
-    expect(fakes.openai.calls[0]!.path).toBe('/openai/v1/chat/completions');
-    expect(fakes.openai.calls[1]!.promptText).not.toContain('ignore all rules');
+    expect(expectDefined(fakes.openai.calls[0]).path).toBe('/openai/v1/chat/completions');
+    expect(expectDefined(fakes.openai.calls[1]).promptText).not.toContain('ignore all rules');
   });
 
   it('fails with invalid_output when json_validate_failed repeats', async () => {
@@ -278,7 +346,13 @@ describe('groq', () => {
         'x-ratelimit-remaining-tokens': '0',
         'x-ratelimit-reset-tokens': '7.66s',
       },
-      body: { error: { message: 'Rate limit reached for model `llama-3.3-70b-versatile` on tokens per minute (TPM). Please try again in 6.78s.', type: 'tokens', code: 'rate_limit_exceeded' } },
+      body: {
+        error: {
+          message: 'Rate limit reached for model `llama-3.3-70b-versatile` on tokens per minute (TPM). Please try again in 6.78s.',
+          type: 'tokens',
+          code: 'rate_limit_exceeded',
+        },
+      },
     });
     await providerFor('groq', fakes).chat(hi, { onRateLimit: (r) => reports.push(r) });
     expect(reports[0]).toMatchObject({ provider: 'groq', resetRequestsMs: 179_560, resetTokensMs: 7660, limitTokens: 18000, retryAfterMs: 0 });
@@ -311,7 +385,13 @@ describe('groq', () => {
   it('fails a stream whose chunk carries a server error as server, not as a bad request', async () => {
     fakes.openai.script({
       sse: [
-        { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'llama-3.3-70b-versatile', choices: [{ index: 0, delta: { content: '{"steps": [' }, finish_reason: null }] },
+        {
+          id: 'c',
+          object: 'chat.completion.chunk',
+          created: 1,
+          model: 'llama-3.3-70b-versatile',
+          choices: [{ index: 0, delta: { content: '{"steps": [' }, finish_reason: null }],
+        },
         { error: { message: 'The server had an error while processing your request.', type: 'server_error', code: null } },
       ],
     });
@@ -328,12 +408,25 @@ describe('groq', () => {
   it('reads usage from x_groq in streams', async () => {
     fakes.openai.script({
       sse: [
-        { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'llama-3.3-70b-versatile', choices: [{ index: 0, delta: { content: 'Hi' }, finish_reason: null }] },
-        { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'llama-3.3-70b-versatile', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], x_groq: { id: 'req_01', usage: { prompt_tokens: 45, completion_tokens: 2 } } },
+        {
+          id: 'c',
+          object: 'chat.completion.chunk',
+          created: 1,
+          model: 'llama-3.3-70b-versatile',
+          choices: [{ index: 0, delta: { content: 'Hi' }, finish_reason: null }],
+        },
+        {
+          id: 'c',
+          object: 'chat.completion.chunk',
+          created: 1,
+          model: 'llama-3.3-70b-versatile',
+          choices: [{ index: 0, delta: {}, finish_reason: 'stop' }],
+          x_groq: { id: 'req_01', usage: { prompt_tokens: 45, completion_tokens: 2 } },
+        },
         'data: [DONE]\n\n',
       ],
     });
-    const parts = [];
+    const parts: StreamPart[] = [];
     for await (const part of providerFor('groq', fakes).stream(hi)) parts.push(part);
     expect(parts.at(-1)).toMatchObject({ type: 'finish', usage: { inputTokens: 45, outputTokens: 2 } });
   });
@@ -358,14 +451,17 @@ describe('openai', () => {
 
   it('sends strict json_schema and max_completion_tokens', async () => {
     await providerFor('openai', fakes).classifyReply('stop', 'Hi');
-    const body = fakes.openai.calls[0]!.body as Record<string, unknown>;
+    const body = expectDefined(fakes.openai.calls[0]).body as Record<string, unknown>;
     expect(body.response_format).toMatchObject({ type: 'json_schema', json_schema: { strict: true, name: 'reply_classification' } });
     expect(body.max_completion_tokens).toBeGreaterThan(0);
     expect(body).not.toHaveProperty('temperature');
   });
 
   it('treats an empty 200 body and an HTML page as unusable answers, retrying them', async () => {
-    fakes.openai.script({ status: 200, headers: { 'content-type': 'application/json' }, body: '' }, { status: 200, headers: { 'content-type': 'text/html' }, body: '<html>captive portal</html>' });
+    fakes.openai.script(
+      { status: 200, headers: { 'content-type': 'application/json' }, body: '' },
+      { status: 200, headers: { 'content-type': 'text/html' }, body: '<html>captive portal</html>' },
+    );
     const response = await providerFor('openai', fakes).chat(hi);
     expect(response.content).toBe('Hello from the fake server.');
     expect(fakes.openai.calls).toHaveLength(3);
@@ -383,11 +479,10 @@ describe('local', () => {
     expect(fakes.openai.calls).toHaveLength(1);
   });
 
-
   it('works without a key and reports a stopped server as offline with a local hint', async () => {
     const response = await providerFor('local', fakes).chat(hi);
     expect(response.cost.usd).toBe(0);
-    expect(fakes.openai.calls[0]!.path).toBe('/v1/chat/completions');
+    expect(expectDefined(fakes.openai.calls[0]).path).toBe('/v1/chat/completions');
     const port = await closedPort();
     const stopped = getLLMProvider('local', { baseURL: `http://127.0.0.1:${port}/v1`, retry: false, deadlineMs: 2000 });
     const error = await failure(stopped.chat(hi));

@@ -6,13 +6,13 @@
 import { describe, expect, it } from 'vitest';
 import { LLMError } from '../../electron/core/llm';
 import type { LLMProviderName } from '../../shared/domain/llm';
-import { ALL_PROVIDERS, failure, providerFor, useFakeProviders } from './helpers';
+import { ALL_PROVIDERS, failure, providerFor, startFakeProvidersForFile } from './helpers';
 
-const fakes = await useFakeProviders();
+const fakes = await startFakeProvidersForFile();
 
 const keyOf = (p: LLMProviderName) => `echo-key-${p}-5f1c9e7a3b2d4c6e8f0a`;
 const hi = [{ role: 'user' as const, content: 'hi' }];
-const SAFE_ID = /^[A-Za-z0-9._:\/@+=-]{1,128}$/;
+const SAFE_ID = /^[A-Za-z0-9._:/@+=-]{1,128}$/;
 
 function expectSafe(value: string | null | undefined, key: string): void {
   if (value === null || value === undefined) return;
@@ -40,7 +40,10 @@ describe('a vendor that echoes the key in its request-id headers', () => {
     // The key really went out, so the echo really carried it back.
     expect(JSON.stringify(fake.calls.map((c) => c.headers))).toContain(key);
 
-    fake.script({ status: 400, body: { error: { message: 'Bad request', type: 'invalid_request_error', code: 'bad', status: 'INVALID_ARGUMENT' }, type: 'error' } });
+    fake.script({
+      status: 400,
+      body: { error: { message: 'Bad request', type: 'invalid_request_error', code: 'bad', status: 'INVALID_ARGUMENT' }, type: 'error' },
+    });
     const error = await failure(provider.chat(hi));
     expect(error).toBeInstanceOf(LLMError);
     expectSafe(error.requestId as string | undefined, key);
@@ -63,7 +66,11 @@ describe('vendor strings are capped and charset-checked', () => {
 
   it('never returns a model name that echoes the key or is not a model id', async () => {
     const key = keyOf('openai');
-    fakes.openai.script({ reply: { text: 'ok', model: `gpt-6-sol ${key}` } }, { reply: { text: 'ok', model: key } }, { reply: { text: 'ok', model: 'gpt-6-sol-2026-01-01' } });
+    fakes.openai.script(
+      { reply: { text: 'ok', model: `gpt-6-sol ${key}` } },
+      { reply: { text: 'ok', model: key } },
+      { reply: { text: 'ok', model: 'gpt-6-sol-2026-01-01' } },
+    );
     const provider = providerFor('openai', fakes, { apiKey: key });
     const first = await provider.chat(hi, { model: 'gpt-6-sol' });
     expect(first.model).toBe('gpt-6-sol');

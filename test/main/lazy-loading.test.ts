@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildNodeEntry } from '../helpers/build-node-entry';
 import { cleanEnv, REPO_ROOT } from '../helpers/run-cli';
+import { expectDefined } from '../helpers/expect-defined';
 
 /** Loaded when a call needs them, never before the window shows. */
 const ON_DEMAND = ['@anthropic-ai/sdk', '@google/genai', 'groq-sdk', 'openai', 'mailparser', 'papaparse'];
@@ -38,7 +39,7 @@ describe('the main process shows its window before any vendor SDK loads', () => 
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(code, stderr).toBe(0);
-    const report = JSON.parse(stdout.trim().split('\n').at(-1)!) as { readyToShowMs: number; packages: string[] };
+    const report = JSON.parse(expectDefined(stdout.trim().split('\n').at(-1))) as { readyToShowMs: number; packages: string[] };
     // The report sees real loads: the core opened its database before the window.
     expect(report.packages).toContain('better-sqlite3');
     expect(report.packages.filter((name) => ON_DEMAND.includes(name))).toEqual([]);

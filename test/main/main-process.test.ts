@@ -15,6 +15,7 @@ import {
   type StandInWindow,
 } from '../helpers/electron-stand-in';
 import { REPO_ROOT } from '../helpers/run-cli';
+import { expectDefined } from '../helpers/expect-defined';
 
 /**
  * The built main process (out/main/index.js, as `npm start` runs it) loaded in Node against a
@@ -46,11 +47,11 @@ describe('the main process, built, against a stand-in electron', () => {
   let electron: ElectronStandIn;
   let main: LoadedModule;
   let win: StandInWindow;
-  const savedRendererUrl = process.env['ELECTRON_RENDERER_URL'];
+  const savedRendererUrl = process.env.ELECTRON_RENDERER_URL;
 
   beforeAll(async () => {
     requireBuild();
-    delete process.env['ELECTRON_RENDERER_URL'];
+    delete process.env.ELECTRON_RENDERER_URL;
     dir = mkdtempSync(join(tmpdir(), 'outreach-main-'));
     electron = createElectronStandIn({ userData: join(dir, 'userData'), appPath: join(dir, 'app') });
     main = loadWithStandIn(MAIN, electron);
@@ -61,7 +62,7 @@ describe('the main process, built, against a stand-in electron', () => {
   afterAll(() => {
     electron?.app.emit('will-quit');
     main?.dispose();
-    if (savedRendererUrl !== undefined) process.env['ELECTRON_RENDERER_URL'] = savedRendererUrl;
+    if (savedRendererUrl !== undefined) process.env.ELECTRON_RENDERER_URL = savedRendererUrl;
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -69,9 +70,9 @@ describe('the main process, built, against a stand-in electron', () => {
   const fromAppWindow = (): StandInIpcEvent => ({ sender: win.webContents, senderFrame: win.webContents.mainFrame });
 
   it('takes the single-instance lock, and enables the sandbox and the app:// scheme before ready', () => {
-    const before = electron.calls.filter((c) => c.at < electron.readyAt!).map((c) => c.api);
+    const before = electron.calls.filter((c) => c.at < expectDefined(electron.readyAt)).map((c) => c.api);
     expect(before).toEqual(expect.arrayContaining(['protocol.registerSchemesAsPrivileged', 'app.enableSandbox', 'app.requestSingleInstanceLock']));
-    expect(electron.callsTo('protocol.registerSchemesAsPrivileged')[0]!.args[0]).toEqual([
+    expect(expectDefined(electron.callsTo('protocol.registerSchemesAsPrivileged')[0]).args[0]).toEqual([
       { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
     ]);
     expect(electron.callsTo('app.quit')).toHaveLength(0);
@@ -87,7 +88,7 @@ describe('the main process, built, against a stand-in electron', () => {
 
   it('opens one window with the secure options and the app:// page, shown when ready', () => {
     expect(electron.windows).toHaveLength(1);
-    const prefs = win.options['webPreferences'] as Record<string, unknown>;
+    const prefs = win.options.webPreferences as Record<string, unknown>;
     expect(prefs).toEqual({
       preload: PRELOAD,
       contextIsolation: true,
@@ -100,7 +101,7 @@ describe('the main process, built, against a stand-in electron', () => {
       webviewTag: false,
       spellcheck: true,
     });
-    expect(win.options['show']).toBe(false);
+    expect(win.options.show).toBe(false);
     expect(win.loadedUrls).toEqual(['app://outreach-desk/index.html']);
     expect(win.shown).toBe(false);
     win.emit('ready-to-show');
@@ -112,7 +113,7 @@ describe('the main process, built, against a stand-in electron', () => {
   });
 
   it("answers the app window's main frame, and refuses a sub-frame, another page, and a frame that is gone", async () => {
-    const handler = electron.ipcHandlers.get('app:info')!;
+    const handler = expectDefined(electron.ipcHandlers.get('app:info'));
     const answer = (await handler(fromAppWindow(), {})) as { ok: boolean; value?: { dataDir: string } };
     expect(answer).toMatchObject({ ok: true, value: { dataDir: join(dir, 'userData') } });
 
@@ -129,12 +130,12 @@ describe('the main process, built, against a stand-in electron', () => {
     }
     // Every channel is guarded, not only app:info.
     for (const channel of CHANNEL_NAMES) {
-      expect(await electron.ipcHandlers.get(channel)!({ sender: win.webContents, senderFrame: subFrame }, {}), channel).toMatchObject(forbidden);
+      expect(await expectDefined(electron.ipcHandlers.get(channel))({ sender: win.webContents, senderFrame: subFrame }, {}), channel).toMatchObject(forbidden);
     }
   });
 
   it('serves the renderer on app:// with the CSP, and 404 for anything outside it', async () => {
-    const serve = electron.protocolHandlers.get('app')!;
+    const serve = expectDefined(electron.protocolHandlers.get('app'));
     const page = await serve(new Request('app://outreach-desk/index.html'));
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
@@ -170,7 +171,7 @@ describe('the main process, built, against a stand-in electron', () => {
     expect(tryEvent('will-redirect', 'https://attacker.example/')).toBe(true);
     expect(tryEvent('will-attach-webview')).toBe(true);
 
-    const open = contents.windowOpenHandler!;
+    const open = expectDefined(contents.windowOpenHandler);
     const opened = () => electron.callsTo('shell.openExternal').map((c) => c.args[0]);
     for (const url of [
       'https://example.com/docs',
@@ -188,13 +189,13 @@ describe('the main process, built, against a stand-in electron', () => {
   it('denies every permission request and check, and cancels requests to anything but the app', () => {
     for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal']) {
       let granted: boolean | undefined;
-      electron.session.permissionRequestHandler!(win.webContents, permission, (g) => (granted = g), {});
+      expectDefined(electron.session.permissionRequestHandler)(win.webContents, permission, (g) => (granted = g), {});
       expect(granted, permission).toBe(false);
-      expect(electron.session.permissionCheckHandler!(win.webContents, permission), permission).toBe(false);
+      expect(expectDefined(electron.session.permissionCheckHandler)(win.webContents, permission), permission).toBe(false);
     }
     const cancelled = (url: string) => {
       let response: { cancel?: boolean } | undefined;
-      electron.session.beforeRequest!({ url }, (r) => (response = r));
+      expectDefined(electron.session.beforeRequest)({ url }, (r) => (response = r));
       return response?.cancel;
     };
     expect(cancelled('https://api.openai.com/v1/chat/completions')).toBe(true);
@@ -214,7 +215,7 @@ describe('the main process, built, against a stand-in electron', () => {
       (ok: boolean) => (trusted = ok),
     );
     expect(trusted).toBe(false);
-    expect(process.env['ELECTRON_DISABLE_SECURITY_WARNINGS']).toBeUndefined();
+    expect(process.env.ELECTRON_DISABLE_SECURITY_WARNINGS).toBeUndefined();
   });
 
   it('sends core events (job progress) to the window on event:<name>', async () => {
@@ -231,9 +232,9 @@ describe('the main process, built, against a stand-in electron', () => {
       "From: MAILER-DAEMON@example.com\r\nSubject: Undelivered Mail Returned to Sender\r\n\r\nThis is the mail system. I'm sorry to have to inform you that your message could not be delivered.\r\n";
     // The file goes in as the renderer sends it: an upload, then the job made from it.
     const send = (channel: string, input: unknown) =>
-      electron.ipcHandlers.get(channel)!(fromAppWindow(), input) as Promise<{ ok: boolean; value?: { uploadId?: string } }>;
+      expectDefined(electron.ipcHandlers.get(channel))(fromAppWindow(), input) as Promise<{ ok: boolean; value?: { uploadId?: string } }>;
     const begun = await send('uploads:begin', { name: 'bounce.eml', size: Buffer.byteLength(bounce) });
-    const uploadId = begun.value!.uploadId!;
+    const uploadId = expectDefined(expectDefined(begun.value).uploadId);
     expect(await send('uploads:chunk', { uploadId, offset: 0, dataBase64: Buffer.from(bounce).toString('base64') })).toMatchObject({ ok: true });
     expect(await send('uploads:finish', { uploadId })).toMatchObject({ ok: true });
     const created = await send('jobs:create-classify', { uploadIds: [uploadId], rulesOnly: true });
@@ -243,7 +244,7 @@ describe('the main process, built, against a stand-in electron', () => {
 
   it('creates the window before any vendor SDK loads', async () => {
     await main.flushLoads();
-    const windowAt = electron.callsTo('BrowserWindow.constructor')[0]!.at;
+    const windowAt = expectDefined(electron.callsTo('BrowserWindow.constructor')[0]).at;
     // The recorder works, for require and for import (a lazy SDK may come either way).
     expect(main.loads.some((l) => l.specifier === 'better-sqlite3' && l.via === 'require')).toBe(true);
     const zodUrl = pathToFileURL(createRequire(MAIN).resolve('zod')).href;
@@ -287,7 +288,7 @@ describe('the preload, built, against a stand-in electron', () => {
       const api = electron.exposed.get('api') as { invoke(c: string, i: unknown): Promise<unknown>; on(e: string, l: (p: unknown) => void): () => void };
       expect(Object.keys(api).sort()).toEqual(['invoke', 'on']);
       expect(Object.values(api).every((v) => typeof v === 'function')).toBe(true);
-      expect(Object.values(api)).not.toContain(electron.module['ipcRenderer']);
+      expect(Object.values(api)).not.toContain(electron.module.ipcRenderer);
 
       expect(await api.invoke('app:info', {})).toEqual({ ok: true, value: { channel: 'app:info' } });
       expect(await api.invoke('shell:exec', { cmd: 'rm -rf /' })).toMatchObject({ ok: false, error: { code: 'validation' } });

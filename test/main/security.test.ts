@@ -32,7 +32,12 @@ describe('the Electron window and main process (checked without running Electron
 
   it('flips the fuses and targets every OS in the packaging config', () => {
     const config = read('electron-builder.yml');
-    for (const line of ['runAsNode: false', 'enableNodeOptionsEnvironmentVariable: false', 'enableNodeCliInspectArguments: false', 'onlyLoadAppFromAsar: true']) {
+    for (const line of [
+      'runAsNode: false',
+      'enableNodeOptionsEnvironmentVariable: false',
+      'enableNodeCliInspectArguments: false',
+      'onlyLoadAppFromAsar: true',
+    ]) {
       expect(config).toContain(line);
     }
     for (const target of ['dmg', 'nsis', 'AppImage', 'deb']) expect(config).toContain(target);

@@ -8,6 +8,7 @@ import { ProviderCard, type ProviderInfo } from '../../renderer/src/components/P
 import { AppContext, type AppContextValue } from '../../renderer/src/lib/app-context';
 import { ToastProvider } from '../../renderer/src/lib/toast';
 import { FakeError, installFakeApi, uninstallFakeApi } from './fake-api';
+import { expectDefined } from '../helpers/expect-defined';
 
 afterEach(() => {
   cleanup();
@@ -124,7 +125,12 @@ describe('ProviderCard', () => {
       'llm:models': () => MODELS,
       'settings:update-llm': (input) => {
         attempt++;
-        if (!input.sessionOnly) throw new FakeError({ code: 'keychain_unavailable', message: 'The OS keychain is locked: unlock it, or keep the key for this session only.', retryable: false });
+        if (!input.sessionOnly)
+          throw new FakeError({
+            code: 'keychain_unavailable',
+            message: 'The OS keychain is locked: unlock it, or keep the key for this session only.',
+            retryable: false,
+          });
         return settingsView({ keys: [{ provider: 'openai', source: 'session', last4: '5555' }] });
       },
     });
@@ -168,7 +174,7 @@ describe('ProviderCard', () => {
     render(<Harness initial={settingsView()} />);
     await user.click(screen.getByRole('button', { name: 'Test connection' }));
     const ok = await screen.findByText('Connected');
-    const line = ok.closest('p')!;
+    const line = expectDefined(ok.closest('p'));
     expect(line.textContent).toContain('321 ms');
     expect(line.textContent).toContain('gpt-4o-mini-2024-07-18');
     expect(line.textContent).toContain('Hello from the fake');
@@ -179,7 +185,12 @@ describe('ProviderCard', () => {
     installFakeApi({
       'llm:models': () => MODELS,
       'llm:test': () => {
-        throw new FakeError({ code: 'auth', message: 'The OpenAI key was rejected: set a new key in Settings → Providers → OpenAI.', retryable: false, provider: 'openai' });
+        throw new FakeError({
+          code: 'auth',
+          message: 'The OpenAI key was rejected: set a new key in Settings → Providers → OpenAI.',
+          retryable: false,
+          provider: 'openai',
+        });
       },
     });
     render(<Harness initial={settingsView()} />);
@@ -214,7 +225,7 @@ describe('ProviderCard', () => {
     expect(fake.callsTo('settings:update-llm')[1]).toEqual({ settings: { timeouts: {} } });
   });
 
-  it("is read-only for a member: no key field, locked URL and model, but the connection can be tested", async () => {
+  it('is read-only for a member: no key field, locked URL and model, but the connection can be tested', async () => {
     installFakeApi({ 'llm:models': () => MODELS });
     render(<Harness initial={settingsView({ canEdit: false })} />);
     expect(screen.getByTestId('key-status').textContent).toContain('ends in …abcd');

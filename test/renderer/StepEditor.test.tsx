@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CHANNEL_SPECS, CHANNELS, type SequenceStep } from '../../shared/domain';
 import { listPlaceholders, splitPlaceholders } from '../../renderer/src/components/HighlightedTextarea';
 import { moveStep, StepEditor } from '../../renderer/src/components/StepEditor';
+import { expectDefined } from '../helpers/expect-defined';
 
 afterEach(cleanup);
 
@@ -30,13 +31,15 @@ function Harness({ initial, onChange }: { initial: SequenceStep[]; onChange?: (s
 describe('splitPlaceholders', () => {
   it('marks {{placeholders}}, with or without inner spaces, and keeps the text between them', () => {
     expect(splitPlaceholders('Hi {{firstName}}, see {{ company }}!')).toEqual([
-      { text: 'Hi ', placeholder: false },
-      { text: '{{firstName}}', placeholder: true },
-      { text: ', see ', placeholder: false },
-      { text: '{{ company }}', placeholder: true },
-      { text: '!', placeholder: false },
+      { text: 'Hi ', placeholder: false, start: 0 },
+      { text: '{{firstName}}', placeholder: true, start: 3 },
+      { text: ', see ', placeholder: false, start: 16 },
+      { text: '{{ company }}', placeholder: true, start: 22 },
+      { text: '!', placeholder: false, start: 35 },
     ]);
-    expect(splitPlaceholders('{single} and {{}} are not placeholders')).toEqual([{ text: '{single} and {{}} are not placeholders', placeholder: false }]);
+    expect(splitPlaceholders('{single} and {{}} are not placeholders')).toEqual([
+      { text: '{single} and {{}} are not placeholders', placeholder: false, start: 0 },
+    ]);
     expect(listPlaceholders('{{a}} {{b}} {{a}}')).toEqual(['{{a}}', '{{b}}']);
   });
 });
@@ -83,7 +86,7 @@ describe('StepEditor', () => {
     const onChange = vi.fn();
     render(<Harness initial={STEPS} onChange={onChange} />);
     await user.click(screen.getByRole('button', { name: 'Move step 1 down' }));
-    const moved = onChange.mock.lastCall![0] as SequenceStep[];
+    const moved = expectDefined(onChange.mock.lastCall)[0] as SequenceStep[];
     expect(moved.map((s) => [s.step, s.body.slice(0, 12)])).toEqual([
       [1, 'Following up'],
       [2, 'Hi {{firstNa'],
@@ -94,7 +97,7 @@ describe('StepEditor', () => {
     expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Move step 2 down' }));
 
     await user.keyboard('{Enter}');
-    expect((onChange.mock.lastCall![0] as SequenceStep[]).map((s) => s.body.slice(0, 2))).toEqual(['Fo', 'No', 'Hi']);
+    expect((expectDefined(onChange.mock.lastCall)[0] as SequenceStep[]).map((s) => s.body.slice(0, 2))).toEqual(['Fo', 'No', 'Hi']);
     // At the bottom "down" is disabled, so focus falls back to the card's enabled button.
     expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Move step 3 up' }));
   });
@@ -113,7 +116,7 @@ describe('StepEditor', () => {
     render(<StepEditor steps={STEPS} onChange={onChange} onRegenerate={onRegenerate} />);
     const second = screen.getByRole('listitem', { name: 'Step 2' });
     await user.selectOptions(within(second).getByLabelText('Channel'), 'whatsapp');
-    expect((onChange.mock.lastCall![0] as SequenceStep[])[1]!.channel).toBe('whatsapp');
+    expect(expectDefined((expectDefined(onChange.mock.lastCall)[0] as SequenceStep[])[1]).channel).toBe('whatsapp');
     await user.click(within(second).getByRole('button', { name: /Regenerate/ }));
     expect(onRegenerate).toHaveBeenCalledWith(1);
   });

@@ -39,7 +39,7 @@ export function installFakeApi(handlers: FakeHandlers) {
   return {
     calls,
     emit<E extends EventName>(event: E, payload: EventPayload<E>) {
-      listeners.get(event)?.forEach((l) => l(payload));
+      for (const listener of listeners.get(event) ?? []) listener(payload);
     },
     callsTo<C extends ChannelName>(channel: C): ChannelInput<C>[] {
       return calls.filter((c) => c.channel === channel).map((c) => c.input as ChannelInput<C>);

@@ -26,9 +26,19 @@ describe('broken input in a batch', () => {
   it('gives a per-item result for an mbox with a truncated message and a file of garbage bytes, without crashing', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'replies-broken-'));
     try {
-      const ooo = buildEmail(replyHeaders([['Auto-Submitted', 'auto-replied'], ['Subject', 'Out of office']]), 'I am out of the office until 10 March.');
+      const ooo = buildEmail(
+        replyHeaders([
+          ['Auto-Submitted', 'auto-replied'],
+          ['Subject', 'Out of office'],
+        ]),
+        'I am out of the office until 10 March.',
+      );
       const cut = buildEmail(
-        [['From', 'MAILER-DAEMON@mx.example.net'], ['Subject', 'Mail delivery failed'], ['Content-Type', 'multipart/report; report-type=delivery-status; boundary="z"']],
+        [
+          ['From', 'MAILER-DAEMON@mx.example.net'],
+          ['Subject', 'Mail delivery failed'],
+          ['Content-Type', 'multipart/report; report-type=delivery-status; boundary="z"'],
+        ],
         '--z\nContent-Type: text/plain\n\nA message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error.\n--z\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.exa',
       );
       await writeFile(path.join(dir, 'inbox.mbox'), `From a@x Tue Mar  4 09:10:00 2025\n${ooo}\n\nFrom b@x Tue Mar  4 09:11:00 2025\n${cut}`);

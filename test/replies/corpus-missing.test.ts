@@ -23,7 +23,11 @@ interface VitestReport {
 
 function runVitest(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs'), ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs'), ...args], {
+      cwd: repoRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -44,7 +48,7 @@ describe('the corpus score without ../shared', () => {
     const env: NodeJS.ProcessEnv = {};
     // The child is a fresh vitest: the parent's worker variables would make it think it is a worker.
     for (const [key, value] of Object.entries(process.env)) if (!/^(VITEST|TEST$|NODE_ENV$)/.test(key)) env[key] = value;
-    env['REPLY_CORPUS'] = missing;
+    env.REPLY_CORPUS = missing;
     const output = path.join(dir, 'report.json');
     run = await runVitest(['run', 'test/replies/corpus-score.test.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${output}`], env);
     report = JSON.parse(await readFile(output, 'utf8')) as VitestReport;

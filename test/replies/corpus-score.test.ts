@@ -27,7 +27,8 @@ function expectedClass(label: CorpusLabel, source: Buffer): ReplyClass {
   if (label.expectedClass === 'bounce' && /\baction=delayed\b/.test(label.notes)) return 'other';
   // The same holds for a delay warning without a DSN part: a 4.x.x code and the MTA's own words
   // "warning message only" and "will be retried".
-  if (label.expectedClass === 'bounce' && /sisimai_dsn=4\./.test(label.notes) && /warning message only[\s\S]*will be retried/i.test(source.toString('latin1'))) return 'other';
+  if (label.expectedClass === 'bounce' && /sisimai_dsn=4\./.test(label.notes) && /warning message only[\s\S]*will be retried/i.test(source.toString('latin1')))
+    return 'other';
   return label.expectedClass;
 }
 
@@ -79,8 +80,18 @@ function share(scored: Scored[], keep: (item: Scored) => boolean, hit: (item: Sc
   return pool.length === 0 ? 0 : pool.filter(hit).length / pool.length;
 }
 
-const precision = (scored: Scored[], cls: ReplyClass) => share(scored, (item) => item.predicted === cls, (item) => item.expected === cls);
-const recall = (scored: Scored[], cls: ReplyClass) => share(scored, (item) => item.expected === cls, (item) => item.predicted === cls);
+const precision = (scored: Scored[], cls: ReplyClass) =>
+  share(
+    scored,
+    (item) => item.predicted === cls,
+    (item) => item.expected === cls,
+  );
+const recall = (scored: Scored[], cls: ReplyClass) =>
+  share(
+    scored,
+    (item) => item.expected === cls,
+    (item) => item.predicted === cls,
+  );
 
 reportCorpusSkipped();
 

@@ -11,10 +11,10 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
  * The shared reply corpus, a sibling of the repository (CI puts a copy of shared/ beside the
  * clone). `REPLY_CORPUS` points elsewhere, as the bench does; a user's clone has neither.
  */
-export const corpusPath = process.env['REPLY_CORPUS'] ? path.resolve(process.env['REPLY_CORPUS']) : path.resolve(repoRoot, '..', 'shared', 'corpus', 'replies');
+export const corpusPath = process.env.REPLY_CORPUS ? path.resolve(process.env.REPLY_CORPUS) : path.resolve(repoRoot, '..', 'shared', 'corpus', 'replies');
 
 /** What the skip line names: the default place, or the override that was given. */
-const corpusLabel = process.env['REPLY_CORPUS'] ? corpusPath : '../shared/corpus/replies';
+const corpusLabel = process.env.REPLY_CORPUS ? corpusPath : '../shared/corpus/replies';
 
 /** Whether the corpus is here. Tests that score it use `describe.skipIf(!corpusAvailable)`. */
 export const corpusAvailable = existsSync(path.join(corpusPath, 'labels.csv'));

@@ -5,6 +5,7 @@ import Papa from 'papaparse';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { applyReplyRules, parseEmail, type ParsedEmail } from '../../electron/core/replies';
 import { MTA_BOUNCE_TEXTS } from '../../electron/core/replies/delivery-rules';
+import { expectDefined } from '../helpers/expect-defined';
 
 /**
  * The pre-filter's own fixtures: hand-written messages, one or more per rule family, so every
@@ -35,18 +36,55 @@ function listFixtures(dir: string, prefix = ''): string[] {
  */
 const REQUIRED_FAMILIES = [
   // bounces: DSN parts, MTA texts, and the relayed or list-managed kinds
-  'dsn', 'dsn-status', 'dsn-expired-4xx', 'mta-text', 'ses-bounce', 'list-relayed-bounce', 'list-manager-bounce', 'bounce-subject',
+  'dsn',
+  'dsn-status',
+  'dsn-expired-4xx',
+  'mta-text',
+  'ses-bounce',
+  'list-relayed-bounce',
+  'list-manager-bounce',
+  'bounce-subject',
   // machine mail that is no bounce
-  'delay-dsn', 'delay-4xx-retry', 'delay-postfix-text', 'delay-exim', 'challenge-response', 'receipt', 'read-receipt',
-  'dmarc-forensic', 'dmarc-aggregate', 'arf-not-complaint',
+  'delay-dsn',
+  'delay-4xx-retry',
+  'delay-postfix-text',
+  'delay-exim',
+  'challenge-response',
+  'receipt',
+  'read-receipt',
+  'dmarc-forensic',
+  'dmarc-aggregate',
+  'arf-not-complaint',
   // auto-reply headers, subjects and texts
-  'auto-submitted', 'x-autoreply', 'x-autorespond', 'precedence-auto-reply', 'x-auto-response-suppress', 'auto-generated-with-subject',
-  'auto-generated-reply', 'auto-subject', 'away-text', 'left-company', 'precedence-with-away-text',
+  'auto-submitted',
+  'x-autoreply',
+  'x-autorespond',
+  'precedence-auto-reply',
+  'x-auto-response-suppress',
+  'auto-generated-with-subject',
+  'auto-generated-reply',
+  'auto-subject',
+  'away-text',
+  'left-company',
+  'precedence-with-away-text',
   // unsubscribes and complaints
-  'complaint-arf', 'complaint-jmrp', 'complaint-ses', 'one-click-gmail', 'one-click-apple-mail', 'one-click-empty', 'unsubscribe-request', 'unsubscribe-subject',
+  'complaint-arf',
+  'complaint-jmrp',
+  'complaint-ses',
+  'one-click-gmail',
+  'one-click-apple-mail',
+  'one-click-empty',
+  'unsubscribe-request',
+  'unsubscribe-subject',
   // look-alikes that go to the model
-  'precedence-bulk-alone', 'list-mail', 'daemon-sender-alone', 'question-mentions-unsubscribe', 'forwarded-bounce', 'person-mentions-absence',
-  'auto-generated-notification', 'human',
+  'precedence-bulk-alone',
+  'list-mail',
+  'daemon-sender-alone',
+  'question-mentions-unsubscribe',
+  'forwarded-bounce',
+  'person-mentions-absence',
+  'auto-generated-notification',
+  'human',
   // the parser
   'empty-content-type',
 ];
@@ -68,11 +106,11 @@ describe('the hand-written rule fixtures', () => {
   });
 
   it('holds a bounce fixture for every MTA text pattern, and each mta-text fixture uses one', () => {
-    const bounces = expectations.filter((row) => row.class === 'bounce').map((row) => parsed.get(row.file)!.text);
+    const bounces = expectations.filter((row) => row.class === 'bounce').map((row) => expectDefined(parsed.get(row.file)).text);
     const unused = MTA_BOUNCE_TEXTS.filter(({ pattern }) => !bounces.some((text) => pattern.test(text))).map(({ mta, pattern }) => `${mta}: ${pattern.source}`);
     expect(unused).toEqual([]);
     const withoutPattern = expectations
-      .filter((row) => row.family === 'mta-text' && !MTA_BOUNCE_TEXTS.some(({ pattern }) => pattern.test(parsed.get(row.file)!.text)))
+      .filter((row) => row.family === 'mta-text' && !MTA_BOUNCE_TEXTS.some(({ pattern }) => pattern.test(expectDefined(parsed.get(row.file)).text)))
       .map((row) => row.file);
     expect(withoutPattern).toEqual([]);
   });
@@ -81,7 +119,7 @@ describe('the hand-written rule fixtures', () => {
 describe('each fixture gets its class from its rule', () => {
   for (const row of expectations) {
     it(`${row.file} → ${row.class}${row.rule ? ` (${row.rule})` : ''}`, () => {
-      const decision = applyReplyRules(parsed.get(row.file)!);
+      const decision = applyReplyRules(expectDefined(parsed.get(row.file)));
       if (row.class === 'undecided') {
         expect(decision, `${row.file} should go to the model`).toBeNull();
         return;
@@ -95,13 +133,13 @@ describe('each fixture gets its class from its rule', () => {
 
 describe('parts with an empty Content-Type', () => {
   it('parse without a crash: the part is read as text/plain, the attachment is kept', () => {
-    const email = parsed.get('parser/empty-content-type.eml')!;
+    const email = expectDefined(parsed.get('parser/empty-content-type.eml'));
     expect(email.text).toContain('Yes, send me the pricing.');
     expect(email.parts).toEqual([expect.objectContaining({ filename: 'notes.bin', contentType: 'text/plain' })]);
   });
 
   it('parse in a report too, where the body part is base64', () => {
-    const email = parsed.get('parser/empty-content-type-report.eml')!;
+    const email = expectDefined(parsed.get('parser/empty-content-type-report.eml'));
     expect(email.text).toContain('First part with only a semicolon.');
     expect(email.dsn).toBeNull();
   });

@@ -6,6 +6,7 @@ import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemorySecretStore } from '../../electron/core';
 import { startCoreFixture, type CoreFixture } from '../helpers/core-fixture';
+import { expectDefined } from '../helpers/expect-defined';
 
 /**
  * The core's path entry for a batch classify: an mbox file is streamed into job items that
@@ -17,7 +18,12 @@ const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtur
 const fixture = (name: string) => readFileSync(path.join(fixtures, name), 'latin1');
 
 function toMbox(messages: string[]): string {
-  return messages.map((message, index) => `From sender${index}@example.com Tue Mar  4 09:${String(index % 60).padStart(2, '0')}:00 2025\n${message.replace(/\r\n/g, '\n').replace(/^(>*From )/gm, '>$1')}\n`).join('\n');
+  return messages
+    .map(
+      (message, index) =>
+        `From sender${index}@example.com Tue Mar  4 09:${String(index % 60).padStart(2, '0')}:00 2025\n${message.replace(/\r\n/g, '\n').replace(/^(>*From )/gm, '>$1')}\n`,
+    )
+    .join('\n');
 }
 
 describe('createClassifyFromPath: an mbox streamed into a rules-only job', () => {
@@ -35,27 +41,28 @@ describe('createClassifyFromPath: an mbox streamed into a rules-only job', () =>
 
   it('makes one item per message that refers to its span, runs the rules, and keeps per-item errors', async () => {
     const file = path.join(inbox, 'takeout.mbox');
-    const cut = 'From: MAILER-DAEMON@mx.example.net\nSubject: Mail delivery failed\nContent-Type: multipart/report; report-type=delivery-status; boundary="z"\n\n--z\nContent-Type: text/plain\n\nA message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error.\n--z\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.exa';
+    const cut =
+      'From: MAILER-DAEMON@mx.example.net\nSubject: Mail delivery failed\nContent-Type: multipart/report; report-type=delivery-status; boundary="z"\n\n--z\nContent-Type: text/plain\n\nA message that you sent could not be delivered to one or more of its\nrecipients. This is a permanent error.\n--z\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.exa';
     await writeFile(file, toMbox([fixture('bounce/exim.eml'), fixture('out-of-office/german.eml'), fixture('to-the-model/human-plain.eml'), cut]), 'latin1');
 
     const job = await f.core.services.jobs.createClassifyFromPath(file, true);
     expect(job.total).toBe(4);
     const items = data().jobs.items(job.id, { offset: 0, limit: 10 });
-    expect(items.map((item) => item.input['name'])).toEqual(['takeout.mbox#1', 'takeout.mbox#2', 'takeout.mbox#3', 'takeout.mbox#4']);
-    expect(items.every((item) => item.input['sourceBase64'] === undefined && typeof item.input['offset'] === 'number' && item.input['path'] === file)).toBe(true);
-    expect(items[0]?.input['messageId']).toBe('<E1tpQ2v-0001Xy-3k@mail.prospect.example>');
+    expect(items.map((item) => item.input.name)).toEqual(['takeout.mbox#1', 'takeout.mbox#2', 'takeout.mbox#3', 'takeout.mbox#4']);
+    expect(items.every((item) => item.input.sourceBase64 === undefined && typeof item.input.offset === 'number' && item.input.path === file)).toBe(true);
+    expect(items[0]?.input.messageId).toBe('<E1tpQ2v-0001Xy-3k@mail.prospect.example>');
 
     const settled = await f.core.services.jobs.runner.settled(job.id);
     expect(settled.status).toBe('completed');
     const done = data().jobs.items(job.id, { offset: 0, limit: 10 });
-    const decided = done.map((item) => (item.resultId ? data().replies.get(item.resultId)?.classification ?? null : item.error?.code));
+    const decided = done.map((item) => (item.resultId ? (data().replies.get(item.resultId)?.classification ?? null) : item.error?.code));
     expect(decided.slice(0, 3)).toEqual(['bounce', 'out_of_office', null]);
     // The cut-off last message is that message's own outcome: decided as a bounce, or an error naming it.
     expect(done[3]?.status === 'done' ? decided[3] : done[3]?.error?.code).toMatch(/bounce|validation/);
 
     const page = f.core.services.jobs.get(job.id, { offset: 0, limit: 10 });
     expect(page.items[0]?.input).toMatchObject({ name: 'takeout.mbox#1', bytes: expect.any(Number) });
-    expect(page.items[0]?.input['path']).toBeUndefined();
+    expect(page.items[0]?.input.path).toBeUndefined();
   });
 
   it('stores the start of a large message as its raw text, not the whole of it', async () => {
@@ -66,7 +73,7 @@ describe('createClassifyFromPath: an mbox streamed into a rules-only job', () =>
     const job = await f.core.services.jobs.createClassifyFromPath(file, true);
     await f.core.services.jobs.runner.settled(job.id);
     const [item] = data().jobs.items(job.id, { offset: 0, limit: 1 });
-    const reply = data().replies.get(item!.resultId!)!;
+    const reply = expectDefined(data().replies.get(expectDefined(expectDefined(item).resultId)));
     expect(reply.rawText.length).toBe(64 * 1024);
     expect(reply.rawText.startsWith('From: Lee <lee@prospect.example>')).toBe(true);
     expect(reply.parsedText).toContain('The signed quote is attached.');
@@ -80,12 +87,12 @@ describe('createClassifyFromPath: an mbox streamed into a rules-only job', () =>
     await f.core.services.jobs.cancel(job.id);
     expect(job.total).toBe(2_345);
     const last = data().jobs.items(job.id, { offset: 2_344, limit: 5 });
-    expect(last.map((item) => [item.seq, item.input['name']])).toEqual([[2_344, 'many.mbox#2345']]);
+    expect(last.map((item) => [item.seq, item.input.name])).toEqual([[2_344, 'many.mbox#2345']]);
     // The results export reads the items a page at a time: one header, every item a row, in order.
     const exported = f.core.services.jobs.export(job.id, 'csv-per-lead', false);
     const rows = Papa.parse<Record<string, string>>(exported.content.trim(), { header: true }).data;
-    expect(rows.map((row) => Number(row['item']))).toEqual(Array.from({ length: 2_345 }, (_, i) => i + 1));
-    expect(rows.filter((row) => row['item'] === 'item')).toEqual([]);
+    expect(rows.map((row) => Number(row.item))).toEqual(Array.from({ length: 2_345 }, (_, i) => i + 1));
+    expect(rows.filter((row) => row.item === 'item')).toEqual([]);
     expect(rows[2_344]).toMatchObject({ file: 'many.mbox', mboxIndex: '2345' });
   });
 
@@ -105,9 +112,15 @@ describe('createClassifyFromPath: an mbox streamed into a rules-only job', () =>
   });
 
   it('refuses a missing path or a file without messages, naming what to give', async () => {
-    await expect(f.core.services.jobs.createClassifyFromPath(path.join(inbox, 'nowhere.mbox'), true)).rejects.toMatchObject({ code: 'validation', message: expect.stringMatching(/Cannot read .*folder of \.eml files or an mbox/) });
+    await expect(f.core.services.jobs.createClassifyFromPath(path.join(inbox, 'nowhere.mbox'), true)).rejects.toMatchObject({
+      code: 'validation',
+      message: expect.stringMatching(/Cannot read .*folder of \.eml files or an mbox/),
+    });
     const empty = path.join(inbox, 'empty.mbox');
     await writeFile(empty, 'no separator here\n');
-    await expect(f.core.services.jobs.createClassifyFromPath(empty, true)).rejects.toMatchObject({ code: 'validation', message: expect.stringMatching(/holds no messages/) });
+    await expect(f.core.services.jobs.createClassifyFromPath(empty, true)).rejects.toMatchObject({
+      code: 'validation',
+      message: expect.stringMatching(/holds no messages/),
+    });
   });
 });

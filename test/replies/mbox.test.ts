@@ -3,13 +3,31 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../electron/core/errors';
-import { applyReplyRules, listReplySources, parseEmail, readReplySource, readReplySources, scanMboxFile, splitMbox, type ParsedEmail, type ReplySourceRef } from '../../electron/core/replies';
-import { MboxScanner, readReplySourceSync, unescapeMboxMessage } from '../../electron/core/replies/mbox';
+import {
+  applyReplyRules,
+  listReplySources,
+  parseEmail,
+  readReplySource,
+  readReplySources,
+  scanMboxFile,
+  splitMbox,
+  type ParsedEmail,
+  type ReplySourceRef,
+} from '../../electron/core/replies';
+import { type MboxSpan, MboxScanner, readReplySourceSync, unescapeMboxMessage } from '../../electron/core/replies/mbox';
 import { MAX_SOURCE_BYTES } from '../../electron/core/replies/parse-email';
 import { buildEmail, replyHeaders } from './build-email';
+import { expectDefined } from '../helpers/expect-defined';
 
 const first = buildEmail(replyHeaders(), 'First reply.\n>From the quoted mail\n>>From a deeper quote\nFrom here on the body has an unescaped line.');
-const second = buildEmail([['From', 'MAILER-DAEMON@mx.example.net'], ['Subject', 'Undelivered Mail Returned to Sender'], ['Return-Path', '<>']], 'This is the mail system at host mx.example.net.\n\nI\'m sorry to have to inform you that your message could not\nbe delivered to one or more recipients.');
+const second = buildEmail(
+  [
+    ['From', 'MAILER-DAEMON@mx.example.net'],
+    ['Subject', 'Undelivered Mail Returned to Sender'],
+    ['Return-Path', '<>'],
+  ],
+  "This is the mail system at host mx.example.net.\n\nI'm sorry to have to inform you that your message could not\nbe delivered to one or more recipients.",
+);
 const truncated = buildEmail(replyHeaders([['Content-Type', 'multipart/mixed; boundary="x"']]), '--x\nContent-Type: text/plain\n\nYes, let us ta');
 
 function mbox(...messages: string[]): string {
@@ -56,7 +74,10 @@ describe('readReplySources', () => {
   });
 
   it('reads a folder of .eml files and the mbox files in it, sorted by name, bytes unchanged', async () => {
-    const latin1 = Buffer.concat([Buffer.from(buildEmail(replyHeaders([['Content-Type', 'text/plain; charset=ISO-8859-1']]), '')), Buffer.from([0x4f, 0x75, 0x69, 0x20, 0xe0, 0x20, 0x6d, 0x61, 0x72, 0x64, 0x69])]);
+    const latin1 = Buffer.concat([
+      Buffer.from(buildEmail(replyHeaders([['Content-Type', 'text/plain; charset=ISO-8859-1']]), '')),
+      Buffer.from([0x4f, 0x75, 0x69, 0x20, 0xe0, 0x20, 0x6d, 0x61, 0x72, 0x64, 0x69]),
+    ]);
     await writeFile(path.join(dir, 'b.eml'), latin1);
     await writeFile(path.join(dir, 'a.eml'), first);
     await writeFile(path.join(dir, 'c.mbox'), Buffer.concat([Buffer.from('From x@example.com Tue Mar  4 09:10:00 2025\n'), latin1, Buffer.from('\n')]));
@@ -91,8 +112,12 @@ describe('readReplySources', () => {
 /** An mbox with every edge the splitter knows: CRLF, escapes, a long line, a body "From " line, blank and cut-off messages. */
 function edgeCaseMbox(): Buffer {
   const longLine = 'A'.repeat(5000);
-  const withId = buildEmail([...replyHeaders().filter(([name]) => name !== 'Message-ID'), ['Message-ID', '<long-1@prospect.example>']], `Attachment follows.\n${longLine}\n${longLine}B\nFrom the desk of Dana, no separator without a blank line`);
-  const folded = 'From: dana@prospect.example\nMessage-ID:\n <folded-2@prospect.example>\nSubject: Folded id\n\n\nFrom here on a body line after a blank line, but no time in it\n';
+  const withId = buildEmail(
+    [...replyHeaders().filter(([name]) => name !== 'Message-ID'), ['Message-ID', '<long-1@prospect.example>']],
+    `Attachment follows.\n${longLine}\n${longLine}B\nFrom the desk of Dana, no separator without a blank line`,
+  );
+  const folded =
+    'From: dana@prospect.example\nMessage-ID:\n <folded-2@prospect.example>\nSubject: Folded id\n\n\nFrom here on a body line after a blank line, but no time in it\n';
   return Buffer.concat([
     Buffer.from('This preamble is not a message.\n\n'),
     Buffer.from(mbox(first, withId, folded).replace(/\n/g, '\r\n')),
@@ -103,7 +128,7 @@ function edgeCaseMbox(): Buffer {
 
 function scanInChunks(source: Buffer, size: number): Array<{ offset: number; length: number; messageId: string | null }> {
   const scanner = new MboxScanner();
-  const spans = [];
+  const spans: MboxSpan[] = [];
   for (let index = 0; index < source.length; index += size) spans.push(...scanner.push(source.subarray(index, index + size)));
   spans.push(...scanner.end());
   return spans;
@@ -119,13 +144,18 @@ describe('the streaming mbox scanner', () => {
     const messages = whole.map((span) => unescapeMboxMessage(source.subarray(span.offset, span.offset + span.length)).toString('utf8'));
     expect(messages).toEqual(splitMbox(source));
     expect(messages[1]).toContain('From the desk of Dana, no separator');
-    expect(messages[1]).toContain('A'.repeat(5000) + 'B');
+    expect(messages[1]).toContain(`${'A'.repeat(5000)}B`);
     expect(messages[2]).toContain('From here on a body line after a blank line');
     expect(messages[3]).toContain('Yes, let us ta');
   });
 
-  it('reads each message\'s Message-ID, folded or not', () => {
-    expect(scanInChunks(source, 7).map((span) => span.messageId)).toEqual(['<reply-1@prospect.example>', '<long-1@prospect.example>', '<folded-2@prospect.example>', '<reply-1@prospect.example>']);
+  it("reads each message's Message-ID, folded or not", () => {
+    expect(scanInChunks(source, 7).map((span) => span.messageId)).toEqual([
+      '<reply-1@prospect.example>',
+      '<long-1@prospect.example>',
+      '<folded-2@prospect.example>',
+      '<reply-1@prospect.example>',
+    ]);
   });
 
   it('keeps only the head of a line, so a line of many megabytes costs no memory', () => {
@@ -168,18 +198,25 @@ describe('listReplySources and readReplySource (streaming)', () => {
     expect(scanned).toBe(4);
   });
 
-  it('reads at most one byte past the parser\'s limit, so an oversized message gets the parser\'s own error', async () => {
+  it("reads at most one byte past the parser's limit, so an oversized message gets the parser's own error", async () => {
     const file = path.join(dir, 'big.mbox');
     const body = Buffer.alloc(MAX_SOURCE_BYTES + 1024, 0x41);
-    await writeFile(file, Buffer.concat([Buffer.from(`From a@example.com Tue Mar  4 09:10:00 2025\n${buildEmail(replyHeaders(), '')}`), body, Buffer.from(`\n\nFrom b@example.com Tue Mar  4 09:11:00 2025\n${first}\n`)]));
+    await writeFile(
+      file,
+      Buffer.concat([
+        Buffer.from(`From a@example.com Tue Mar  4 09:10:00 2025\n${buildEmail(replyHeaders(), '')}`),
+        body,
+        Buffer.from(`\n\nFrom b@example.com Tue Mar  4 09:11:00 2025\n${first}\n`),
+      ]),
+    );
     const refs: ReplySourceRef[] = [];
     for await (const ref of listReplySources(file)) refs.push(ref);
     expect(refs).toHaveLength(2);
-    const big = await readReplySource(refs[0]!);
+    const big = await readReplySource(expectDefined(refs[0]));
     expect(big.length).toBe(MAX_SOURCE_BYTES + 1);
-    expect(readReplySourceSync(refs[0]!).equals(big)).toBe(true);
+    expect(readReplySourceSync(expectDefined(refs[0])).equals(big)).toBe(true);
     await expect(parseEmail(big)).rejects.toMatchObject({ code: 'validation', message: expect.stringMatching(/larger than 25 MB/) });
-    expect((await parseEmail(await readReplySource(refs[1]!))).text).toContain('First reply.');
+    expect((await parseEmail(await readReplySource(expectDefined(refs[1])))).text).toContain('First reply.');
   });
 
   it('says what to do when the file was moved or cut after it was listed', async () => {
@@ -187,17 +224,23 @@ describe('listReplySources and readReplySource (streaming)', () => {
     await writeFile(file, mbox(first, second));
     const refs: ReplySourceRef[] = [];
     for await (const ref of listReplySources(file)) refs.push(ref);
-    await truncate(file, refs[1]!.offset! + 10);
-    await expect(readReplySource(refs[1]!)).rejects.toMatchObject({ code: 'validation', message: expect.stringMatching(/changed since/) });
-    expect(() => readReplySourceSync(refs[1]!)).toThrow(expect.objectContaining({ code: 'validation', message: expect.stringMatching(/changed since/) }));
+    await truncate(file, expectDefined(expectDefined(refs[1]).offset) + 10);
+    await expect(readReplySource(expectDefined(refs[1]))).rejects.toMatchObject({ code: 'validation', message: expect.stringMatching(/changed since/) });
+    expect(() => readReplySourceSync(expectDefined(refs[1]))).toThrow(
+      expect.objectContaining({ code: 'validation', message: expect.stringMatching(/changed since/) }),
+    );
     await rename(file, path.join(dir, 'elsewhere.mbox'));
-    await expect(readReplySource(refs[0]!)).rejects.toMatchObject({ code: 'not_found', message: expect.stringMatching(/moved or deleted/) });
-    expect(() => readReplySourceSync(refs[0]!)).toThrow(expect.objectContaining({ code: 'not_found', message: expect.stringMatching(/moved or deleted/) }));
+    await expect(readReplySource(expectDefined(refs[0]))).rejects.toMatchObject({ code: 'not_found', message: expect.stringMatching(/moved or deleted/) });
+    expect(() => readReplySourceSync(expectDefined(refs[0]))).toThrow(
+      expect.objectContaining({ code: 'not_found', message: expect.stringMatching(/moved or deleted/) }),
+    );
   });
 
   it('lists a big folder with blocking reads, and lets the event loop run between files', async () => {
     const count = 3000;
-    await Promise.all(Array.from({ length: count }, (_, i) => writeFile(path.join(dir, `${String(i).padStart(5, '0')}.eml`), buildEmail(replyHeaders(), `Reply ${i}.`))));
+    await Promise.all(
+      Array.from({ length: count }, (_, i) => writeFile(path.join(dir, `${String(i).padStart(5, '0')}.eml`), buildEmail(replyHeaders(), `Reply ${i}.`))),
+    );
     // Turns of the event loop taken while the listing runs: none would be taken if it never yielded.
     let turns = 0;
     let listing = true;

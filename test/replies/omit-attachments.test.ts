@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyReplyRules, parseEmail } from '../../electron/core/replies';
 import { omitAttachmentBodies } from '../../electron/core/replies/omit-attachments';
+import { expectDefined } from '../helpers/expect-defined';
 
 /** Base64 of `bytes` bytes in 76-character lines. */
 function base64(bytes: number, fill: number): string {
@@ -75,7 +76,7 @@ describe('large attachments are left out before the MIME parser runs', () => {
         ['application/pdf', 'deck.pdf'],
         ['image/png', 'logo.png'],
       ]);
-      const pdf = email.parts[1]!;
+      const pdf = expectDefined(email.parts[1]);
       expect(Math.abs(pdf.size - 300_000) / 300_000).toBeLessThan(0.02);
       expect(email.parts[2]?.size).toBe(1_000);
       expect(email.warnings).toEqual([]);
@@ -91,7 +92,7 @@ describe('large attachments are left out before the MIME parser runs', () => {
   });
 
   it('still reports a message cut off inside a large attachment as truncated', async () => {
-    const cut = bounceWithAttachments().split('--outer\nContent-Type: image/png')[0]!.slice(0, -50_000);
+    const cut = expectDefined(bounceWithAttachments().split('--outer\nContent-Type: image/png')[0]).slice(0, -50_000);
     const email = await parseEmail(cut);
     expect(email.warnings.join(' ')).toMatch(/truncated/);
     expect(email.dsn?.recipients[0]?.action).toBe('failed');

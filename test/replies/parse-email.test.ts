@@ -61,7 +61,10 @@ describe('parseEmail', () => {
 
   it('decodes a base64 text part', async () => {
     const source = buildEmail(
-      replyHeaders([['Content-Type', 'text/plain; charset=utf-8'], ['Content-Transfer-Encoding', 'base64']]),
+      replyHeaders([
+        ['Content-Type', 'text/plain; charset=utf-8'],
+        ['Content-Transfer-Encoding', 'base64'],
+      ]),
       Buffer.from('Yes, send me the pricing.').toString('base64'),
     );
     expect((await parseEmail(source)).text.trim()).toBe('Yes, send me the pricing.');
@@ -69,7 +72,15 @@ describe('parseEmail', () => {
 
   it('decodes ISO-8859-1, windows-1252 and ISO-2022-JP bodies and encoded-word subjects', async () => {
     const latin1 = Buffer.concat([
-      Buffer.from(buildEmail(replyHeaders([['Content-Type', 'text/plain; charset=ISO-8859-1'], ['Content-Transfer-Encoding', '8bit']]), '')),
+      Buffer.from(
+        buildEmail(
+          replyHeaders([
+            ['Content-Type', 'text/plain; charset=ISO-8859-1'],
+            ['Content-Transfer-Encoding', '8bit'],
+          ]),
+          '',
+        ),
+      ),
       Buffer.from([0x47, 0x72, 0xfc, 0xdf, 0x65, 0x20, 0x61, 0x75, 0x73, 0x20, 0x4d, 0xfc, 0x6e, 0x63, 0x68, 0x65, 0x6e]),
     ]);
     expect((await parseEmail(latin1)).text.trim()).toBe('Grüße aus München');
@@ -82,7 +93,16 @@ describe('parseEmail', () => {
 
     // "こんにちは" in ISO-2022-JP (JIS X 0208 between ESC $ B and ESC ( B).
     const jis = Buffer.concat([
-      Buffer.from(buildEmail([['From', 'a@example.jp'], ['Subject', '=?ISO-2022-JP?B?GyRCJDMkcyRLJEEkTxsoQg==?='], ['Content-Type', 'text/plain; charset=ISO-2022-JP']], '')),
+      Buffer.from(
+        buildEmail(
+          [
+            ['From', 'a@example.jp'],
+            ['Subject', '=?ISO-2022-JP?B?GyRCJDMkcyRLJEEkTxsoQg==?='],
+            ['Content-Type', 'text/plain; charset=ISO-2022-JP'],
+          ],
+          '',
+        ),
+      ),
       Buffer.from([0x1b, 0x24, 0x42, 0x24, 0x33, 0x24, 0x73, 0x24, 0x4b, 0x24, 0x41, 0x24, 0x4f, 0x1b, 0x28, 0x42]),
     ]);
     const japanese = await parseEmail(jis);
@@ -92,7 +112,10 @@ describe('parseEmail', () => {
 
   it('converts an HTML-only mail to text', async () => {
     const email = await parseEmail(
-      buildEmail(replyHeaders([['Content-Type', 'text/html; charset=utf-8']]), '<html><body><p>Sounds <b>great</b>.</p><p>Call me Friday.</p><!-- hidden --></body></html>'),
+      buildEmail(
+        replyHeaders([['Content-Type', 'text/html; charset=utf-8']]),
+        '<html><body><p>Sounds <b>great</b>.</p><p>Call me Friday.</p><!-- hidden --></body></html>',
+      ),
     );
     expect(email.text).toContain('Sounds great.');
     expect(email.text).toContain('Call me Friday.');
@@ -102,7 +125,18 @@ describe('parseEmail', () => {
 
   it('cuts quoted history and the signature off replyText', async () => {
     const email = await parseEmail(
-      buildEmail(replyHeaders(), ['Thanks, Thursday at 10 works.', '', '-- ', 'Dana', '', 'On Mon, Mar 3, 2025 at 9:00 AM Rep <rep@seller.example> wrote:', '> Would Thursday work?'].join('\n')),
+      buildEmail(
+        replyHeaders(),
+        [
+          'Thanks, Thursday at 10 works.',
+          '',
+          '-- ',
+          'Dana',
+          '',
+          'On Mon, Mar 3, 2025 at 9:00 AM Rep <rep@seller.example> wrote:',
+          '> Would Thursday work?',
+        ].join('\n'),
+      ),
     );
     expect(email.replyText).toBe('Thanks, Thursday at 10 works.');
     expect(email.text).toContain('Would Thursday work?');
@@ -120,7 +154,7 @@ describe('parseEmail', () => {
         '--r',
         'Content-Type: text/plain',
         '',
-        'I\'m sorry to have to inform you that your message could not be delivered.',
+        "I'm sorry to have to inform you that your message could not be delivered.",
         '--r',
         'Content-Type: message/delivery-status',
         '',
@@ -161,8 +195,25 @@ describe('parseEmail', () => {
   it('reads the fields of a feedback report', async () => {
     const email = await parseEmail(
       buildEmail(
-        [['From', 'feedback@fbl.example.com'], ['Subject', 'Abuse report'], ['Content-Type', 'multipart/report; report-type=feedback-report; boundary="f"']],
-        ['--f', 'Content-Type: text/plain', '', 'This is an email abuse report.', '--f', 'Content-Type: message/feedback-report', '', 'Feedback-Type: abuse', 'User-Agent: FBL/1.0', 'Version: 1', '--f--', ''].join('\n'),
+        [
+          ['From', 'feedback@fbl.example.com'],
+          ['Subject', 'Abuse report'],
+          ['Content-Type', 'multipart/report; report-type=feedback-report; boundary="f"'],
+        ],
+        [
+          '--f',
+          'Content-Type: text/plain',
+          '',
+          'This is an email abuse report.',
+          '--f',
+          'Content-Type: message/feedback-report',
+          '',
+          'Feedback-Type: abuse',
+          'User-Agent: FBL/1.0',
+          'Version: 1',
+          '--f--',
+          '',
+        ].join('\n'),
       ),
     );
     expect(email.parts.map((part) => part.contentType)).toContain('message/feedback-report');
@@ -182,8 +233,24 @@ describe('parseEmail', () => {
   it('restores a Content-Type parameter that was broken onto an unindented line', async () => {
     const email = await parseEmail(
       buildEmail(
-        [['From', 'post_master@sms.example.com'], ['Subject', 'Re: Test'], ['Content-Type', 'multipart/mixed; boundary="outer"']],
-        ['--outer', 'Content-Type: multipart/alternative;', 'boundary="inner"', '', '--inner', 'Content-Type: text/plain', '', 'Error: Invalid user address', '--inner--', '--outer--', ''].join('\n'),
+        [
+          ['From', 'post_master@sms.example.com'],
+          ['Subject', 'Re: Test'],
+          ['Content-Type', 'multipart/mixed; boundary="outer"'],
+        ],
+        [
+          '--outer',
+          'Content-Type: multipart/alternative;',
+          'boundary="inner"',
+          '',
+          '--inner',
+          'Content-Type: text/plain',
+          '',
+          'Error: Invalid user address',
+          '--inner--',
+          '--outer--',
+          '',
+        ].join('\n'),
       ),
     );
     expect(email.text).toContain('Invalid user address');
@@ -208,7 +275,10 @@ describe('parseEmail', () => {
 
   it('parses a truncated multipart as far as it goes and says so', async () => {
     const email = await parseEmail(
-      buildEmail(replyHeaders([['Content-Type', 'multipart/mixed; boundary="cut"']]), ['--cut', 'Content-Type: text/plain', '', 'Interested, tell me m'].join('\n')),
+      buildEmail(
+        replyHeaders([['Content-Type', 'multipart/mixed; boundary="cut"']]),
+        ['--cut', 'Content-Type: text/plain', '', 'Interested, tell me m'].join('\n'),
+      ),
     );
     expect(email.text).toContain('Interested, tell me m');
     expect(email.warnings.join(' ')).toMatch(/truncated/);

@@ -7,6 +7,7 @@ import { AppError } from '../../electron/core/errors';
 import { createLogger } from '../../electron/core/log';
 import { analyzeReply, createReplyAnalyzer, type ReplyAnalyzer, type ReplySourceInput } from '../../electron/core/replies';
 import { buildNodeEntry } from '../helpers/build-node-entry';
+import { expectDefined } from '../helpers/expect-defined';
 
 const FIXTURES = join(__dirname, 'fixtures');
 
@@ -181,7 +182,7 @@ describe('reply analysis on worker threads', () => {
     channel.onmessage = (event) => {
       const report = (event as { data: { id: number; held: number; bytes: number } }).data;
       reports.push(report);
-      unreleased.push(lengths[report.id]!);
+      unreleased.push(expectDefined(lengths[report.id]));
       const next = lengths[reports.length];
       while (unreleased.length > 0 && (next === undefined || unreleased.reduce((a, b) => a + b, 0) + next > budget)) {
         unreleased.shift();

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { electronBuildSteps, electronNativePaths, prepareElectronNative, readAddonAbi } from '../../scripts/lib/electron-native.mjs';
 import { REPO_ROOT } from '../helpers/run-cli';
+import { expectDefined } from '../helpers/expect-defined';
 
 /**
  * The marker rules of the Electron copy of the SQLite addon (node_modules/.electron-native):
@@ -45,7 +46,8 @@ function step(root: string, label: string, outcome: { abi: number } | 'fails' | 
 }
 
 const runs = (root: string, label: string) => (existsSync(join(root, `runs-${label}`)) ? readFileSync(join(root, `runs-${label}`), 'utf8').length : 0);
-const prepare = (root: string, steps: Step[]) => prepareElectronNative({ root, electronVersion: VERSION, electronAbi: ELECTRON_ABI, log: () => undefined, steps });
+const prepare = (root: string, steps: Step[]) =>
+  prepareElectronNative({ root, electronVersion: VERSION, electronAbi: ELECTRON_ABI, log: () => undefined, steps });
 
 describe('the Electron copy of the SQLite addon', () => {
   it('is marked built after a build for Electron succeeded, and not rebuilt on the next start', async () => {
@@ -73,7 +75,7 @@ describe('the Electron copy of the SQLite addon', () => {
     expect(result).toMatchObject({ ok: false });
     expect(!result.ok && result.reason).toContain('need internet');
     expect(existsSync(electronNativePaths(root).dir)).toBe(false);
-    expect(readFileSync(!result.ok ? result.log! : '', 'utf8')).toContain('ENETUNREACH');
+    expect(readFileSync(!result.ok ? expectDefined(result.log) : '', 'utf8')).toContain('ENETUNREACH');
     await prepare(root, offline);
     expect(runs(root, 'compile')).toBe(2);
   });
@@ -108,12 +110,25 @@ describe('the Electron copy of the SQLite addon', () => {
 
 describe('the real build steps target Electron explicitly', () => {
   it('pass runtime, target, arch and the headers URL, and drop npm config that would retarget the build', () => {
-    const env = { PATH: '/usr/bin', npm_config_nodedir: '/usr', NPM_CONFIG_TARGET: '20.20.2', npm_config_runtime: 'node', npm_config_disturl: 'https://nodejs.org/dist', npm_config_cache: '/c' };
+    const env = {
+      PATH: '/usr/bin',
+      npm_config_nodedir: '/usr',
+      NPM_CONFIG_TARGET: '20.20.2',
+      npm_config_runtime: 'node',
+      npm_config_disturl: 'https://nodejs.org/dist',
+      npm_config_cache: '/c',
+    };
     const steps = electronBuildSteps({ root: REPO_ROOT, electronVersion: VERSION, env, arch: 'x64', platform: 'linux' });
     expect(steps.map((s) => s.label)).toEqual(['prebuilt addon', "compile against Electron's headers"]);
     const [prebuilt, compile] = steps;
-    expect(prebuilt!.args.slice(1)).toEqual(['--runtime', 'electron', '--target', VERSION, '--arch', 'x64', '--platform', 'linux']);
-    expect(compile!.args.slice(1)).toEqual(['rebuild', '--release', `--target=${VERSION}`, '--arch=x64', '--dist-url=https://electronjs.org/headers']);
+    expect(expectDefined(prebuilt).args.slice(1)).toEqual(['--runtime', 'electron', '--target', VERSION, '--arch', 'x64', '--platform', 'linux']);
+    expect(expectDefined(compile).args.slice(1)).toEqual([
+      'rebuild',
+      '--release',
+      `--target=${VERSION}`,
+      '--arch=x64',
+      '--dist-url=https://electronjs.org/headers',
+    ]);
     for (const s of steps) expect(s.env).toEqual({ PATH: '/usr/bin', npm_config_cache: '/c' });
   });
 

@@ -51,7 +51,10 @@ function standInElectron(installer: Installer, options: { installedVersion?: str
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'electron', version: VERSION, main: 'index.js' }));
   writeFileSync(join(dir, 'abi_version'), '150');
   if (installer !== 'none') {
-    writeFileSync(join(dir, 'install.js'), `require('fs').writeFileSync(require('path').join(__dirname, 'ran'), process.env.ELECTRON_MIRROR || '');\n${INSTALLERS[installer]}\n`);
+    writeFileSync(
+      join(dir, 'install.js'),
+      `require('fs').writeFileSync(require('path').join(__dirname, 'ran'), process.env.ELECTRON_MIRROR || '');\n${INSTALLERS[installer]}\n`,
+    );
   }
   if (options.installedVersion) {
     mkdirSync(join(dir, 'dist'));
@@ -192,7 +195,10 @@ describe('npm start without a reachable Electron download', () => {
       for (const file of ['package.json', 'install.js', 'index.js', 'checksums.json', 'abi_version']) copyFileSync(join(real, file), join(target, file));
     });
     chmodSync(join(root, 'node_modules', 'electron', 'install.js'), 0o755);
-    const run = await runNode([join(root, 'scripts', 'start.mjs')], { cwd: root, env: envWithoutElectronConfig({ ELECTRON_MIRROR: mirror, electron_config_cache: cache }) });
+    const run = await runNode([join(root, 'scripts', 'start.mjs')], {
+      cwd: root,
+      env: envWithoutElectronConfig({ ELECTRON_MIRROR: mirror, electron_config_cache: cache }),
+    });
     expectTheClearMessage(run, root);
     expect(run.stderr).toContain(`fetch failed (connect ECONNREFUSED 127.0.0.1:${new URL(mirror).port}), for ${mirror}v${VERSION}/electron-v${VERSION}-`);
     expect(run.stderr).toContain(`The download came from ELECTRON_MIRROR (${mirror})`);

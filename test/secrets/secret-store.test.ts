@@ -90,7 +90,10 @@ describe('MemorySecretStore', () => {
 
   it('can stand in for a machine without a keychain', async () => {
     const store = new MemorySecretStore({ available: false });
-    const error = await store.set('a', 'sk-abcdefgh').then(() => null, (e: unknown) => e);
+    const error = await store.set('a', 'sk-abcdefgh').then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).toData()).toEqual({ code: 'keychain_unavailable', message: FIX, retryable: false });
     const probe = await probeKeychain(store);

@@ -6,6 +6,7 @@ import { openStore } from '../../electron/core/storage';
 import { usageEventSchema } from '../../shared/domain/usage';
 import { buildNodeEntry } from '../helpers/build-node-entry';
 import { tempDir } from './temp-dir';
+import { expectDefined } from '../helpers/expect-defined';
 
 /** How many committed rows to see before the kill: enough that the writer is deep in its loop. */
 const KILL_AFTER = 400;
@@ -35,7 +36,7 @@ describe('crash safety', () => {
 
     const store = openStore({ dataDir });
     expect(store.integrityCheck()).toEqual(['ok']);
-    const org = store.orgs.getDefault()!;
+    const org = expectDefined(store.orgs.getDefault());
     const rows = store.forOrg(org.id).usage.rows();
     const ids = rows.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);

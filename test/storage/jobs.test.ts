@@ -4,6 +4,7 @@ import type { AppErrorData } from '../../shared/domain/errors';
 import type { SequenceStep } from '../../shared/domain/sequence';
 import { caught } from '../helpers/caught';
 import { tempDir } from './temp-dir';
+import { expectDefined } from '../helpers/expect-defined';
 
 const STEPS: SequenceStep[] = [{ step: 1, delay_days: 0, channel: 'email', subject: 'Hi', body: 'Hello' }];
 const RATE_LIMITED: AppErrorData = { code: 'rate_limited', message: 'Slow down', retryable: true, provider: 'openai', retryAfterMs: 1000 };
@@ -13,16 +14,33 @@ function setup(count = 5): { store: Store; orgId: string; jobId: string; leadIds
   const store = openStore({ dataDir: tempDir() });
   const { org } = store.orgs.ensureFirstRun();
   const leadIds = store.forOrg(org.id).leads.importMany(Array.from({ length: count }, (_, i) => ({ firstName: `L${i}` })));
-  const job = store.forOrg(org.id).jobs.create({ kind: 'generate', provider: 'openai', params: { businessProfileId: 'p1' }, items: leadIds.map((leadId) => ({ leadId })) });
+  const job = store
+    .forOrg(org.id)
+    .jobs.create({ kind: 'generate', provider: 'openai', params: { businessProfileId: 'p1' }, items: leadIds.map((leadId) => ({ leadId })) });
   return { store, orgId: org.id, jobId: job.id, leadIds };
 }
 
 describe('jobs', () => {
   it('creates a job with its items and lists it', () => {
     const { store, orgId, jobId, leadIds } = setup();
-    const job = store.jobs.get(jobId)!;
-    expect(job).toMatchObject({ orgId, kind: 'generate', status: 'queued', provider: 'openai', params: { businessProfileId: 'p1' }, total: 5, done: 0, failed: 0, pauseReason: null });
-    expect(store.forOrg(orgId).jobs.list().map((j) => j.id)).toEqual([jobId]);
+    const job = expectDefined(store.jobs.get(jobId));
+    expect(job).toMatchObject({
+      orgId,
+      kind: 'generate',
+      status: 'queued',
+      provider: 'openai',
+      params: { businessProfileId: 'p1' },
+      total: 5,
+      done: 0,
+      failed: 0,
+      pauseReason: null,
+    });
+    expect(
+      store
+        .forOrg(orgId)
+        .jobs.list()
+        .map((j) => j.id),
+    ).toEqual([jobId]);
     const items = store.jobs.items(jobId, { offset: 0, limit: 10 });
     expect(items.map((i) => [i.seq, i.status, i.input.leadId, i.attempts])).toEqual(leadIds.map((id, seq) => [seq, 'pending', id, 0]));
     expect(caught(() => store.forOrg(orgId).jobs.create({ kind: 'nope' as never, provider: null, params: {}, items: [] })).code).toBe('validation');
@@ -42,7 +60,10 @@ describe('jobs', () => {
     // The same owner may take it again.
     expect(store.jobs.acquireLease(jobId, a, () => false).acquired).toBe(true);
     const seen: string[] = [];
-    const taken = store.jobs.acquireLease(jobId, b, (current) => (seen.push(current.owner), true));
+    const taken = store.jobs.acquireLease(jobId, b, (current) => {
+      seen.push(current.owner);
+      return true;
+    });
     expect(seen).toEqual(['owner-a']);
     expect(taken).toMatchObject({ acquired: true, lease: { owner: 'owner-b', pid: 22, program: 'app' }, replaced: { owner: 'owner-a' } });
     expect(caught(() => store.jobs.acquireLease('nope', a, () => true)).code).toBe('not_found');
@@ -58,10 +79,13 @@ describe('jobs', () => {
     expect(writer.renew()).toBe(true);
     store.jobs.acquireLease(jobId, { ...a, owner: 'owner-b' }, () => true);
     expect(writer.renew()).toBe(false);
-    const save = () => ({ resultId: store.forOrg(orgId).sequences.save({ title: 'L0', status: 'draft', steps: STEPS, leadId: leadIds[0] }).id, provider: null });
+    const save = () => ({
+      resultId: store.forOrg(orgId).sequences.save({ title: 'L0', status: 'draft', steps: STEPS, leadId: leadIds[0] }).id,
+      provider: null,
+    });
     for (const write of [
-      () => writer.complete([{ itemId: item!.id, save }]),
-      () => writer.failItem(item!.id, RATE_LIMITED),
+      () => writer.complete([{ itemId: expectDefined(item).id, save }]),
+      () => writer.failItem(expectDefined(item).id, RATE_LIMITED),
       () => writer.setStatus('paused'),
       () => writer.requeueRunning(),
     ]) {
@@ -69,8 +93,8 @@ describe('jobs', () => {
       expect(error).toMatchObject({ code: 'conflict', field: 'lease' });
       expect(error.message).toMatch(/Another program took over job/);
     }
-    expect(store.forOrg(orgId).sequences.findByLead(leadIds[0]!)).toHaveLength(0);
-    expect(store.jobs.getItem(item!.id)).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(store.forOrg(orgId).sequences.findByLead(expectDefined(leadIds[0]))).toHaveLength(0);
+    expect(store.jobs.getItem(expectDefined(item).id)).toMatchObject({ status: 'pending', attempts: 0 });
     expect(store.jobs.get(jobId)?.status).toBe('queued');
     // Releasing a lease that is no longer yours leaves the holder's.
     writer.release();
@@ -82,7 +106,10 @@ describe('jobs', () => {
     const { store, jobId } = setup();
     store.jobs.acquireLease(jobId, { owner: 'o', pid: 1, program: 'cli', host: 'h' }, () => false);
     const writer = store.jobs.leased(jobId, 'o');
-    expect(writer.pendingAfter(-1, 2).map((i) => [i.seq, i.status])).toEqual([[0, 'pending'], [1, 'pending']]);
+    expect(writer.pendingAfter(-1, 2).map((i) => [i.seq, i.status])).toEqual([
+      [0, 'pending'],
+      [1, 'pending'],
+    ]);
     expect(writer.pendingAfter(1, 10).map((i) => i.seq)).toEqual([2, 3, 4]);
     expect(writer.pendingAfter(4, 10)).toEqual([]);
     expect(store.jobs.progress(jobId)).toEqual({ total: 5, done: 0, failed: 0, waiting: 0, pending: 5, running: 0 });
@@ -99,20 +126,22 @@ describe('jobs', () => {
       return { resultId: sequence.id, provider: sequence.provider ?? null };
     };
     const failures = writer.complete([
-      { itemId: a!.id, save: saveFor(leadIds[0]!, 'L0') },
-      { itemId: b!.id, save: saveFor('deleted-lead', 'x') },
-      { itemId: c!.id, save: saveFor(leadIds[2]!, 'L2') },
+      { itemId: expectDefined(a).id, save: saveFor(expectDefined(leadIds[0]), 'L0') },
+      { itemId: expectDefined(b).id, save: saveFor('deleted-lead', 'x') },
+      { itemId: expectDefined(c).id, save: saveFor(expectDefined(leadIds[2]), 'L2') },
     ]);
-    expect(failures.map((f) => [f.itemId, (f.error as { code: string }).code])).toEqual([[b!.id, 'not_found']]);
-    expect(store.jobs.getItem(a!.id)).toMatchObject({ status: 'done', provider: 'groq', error: null, attempts: 1 });
-    expect(store.jobs.getItem(b!.id)).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(failures.map((f) => [f.itemId, (f.error as { code: string }).code])).toEqual([[expectDefined(b).id, 'not_found']]);
+    expect(store.jobs.getItem(expectDefined(a).id)).toMatchObject({ status: 'done', provider: 'groq', error: null, attempts: 1 });
+    expect(store.jobs.getItem(expectDefined(b).id)).toMatchObject({ status: 'pending', attempts: 0 });
     expect(store.forOrg(orgId).sequences.list({ offset: 0, limit: 10 }).total).toBe(2);
-    const again = writer.complete([{ itemId: a!.id, save: saveFor(leadIds[0]!, 'L0 again') }]);
-    expect((again[0]!.error as { code: string }).code).toBe('conflict');
-    expect(store.forOrg(orgId).sequences.findByLead(leadIds[0]!)).toHaveLength(1);
+    const again = writer.complete([{ itemId: expectDefined(a).id, save: saveFor(expectDefined(leadIds[0]), 'L0 again') }]);
+    expect((expectDefined(again[0]).error as { code: string }).code).toBe('conflict');
+    expect(store.forOrg(orgId).sequences.findByLead(expectDefined(leadIds[0]))).toHaveLength(1);
     expect(store.jobs.get(jobId)).toMatchObject({ total: 5, done: 2 });
-    expect((writer.complete([{ itemId: 'no-item', save: saveFor(leadIds[3]!, 'x') }])[0]!.error as { code: string }).code).toBe('not_found');
-    expect(store.forOrg(orgId).sequences.findByLead(leadIds[3]!)).toHaveLength(0);
+    expect((expectDefined(writer.complete([{ itemId: 'no-item', save: saveFor(expectDefined(leadIds[3]), 'x') }])[0]).error as { code: string }).code).toBe(
+      'not_found',
+    );
+    expect(store.forOrg(orgId).sequences.findByLead(expectDefined(leadIds[3]))).toHaveLength(0);
     store.close();
   });
 
@@ -124,15 +153,25 @@ describe('jobs', () => {
     const writer = store.jobs.leased(job.id, 'o');
     const [item] = writer.pendingAfter(-1, 1);
     let replyId = '';
-    writer.complete([{
-      itemId: item!.id,
-      save: () => {
-        const reply = store.forOrg(org.id).replies.insert({ rawText: 'raw', parsedText: 'parsed', classification: 'bounce', confidence: 1, reason: 'DSN', suggestedAction: 'stop_sequence', decidedBy: 'rules' });
-        replyId = reply.id;
-        return { resultId: reply.id, provider: null };
+    writer.complete([
+      {
+        itemId: expectDefined(item).id,
+        save: () => {
+          const reply = store.forOrg(org.id).replies.insert({
+            rawText: 'raw',
+            parsedText: 'parsed',
+            classification: 'bounce',
+            confidence: 1,
+            reason: 'DSN',
+            suggestedAction: 'stop_sequence',
+            decidedBy: 'rules',
+          });
+          replyId = reply.id;
+          return { resultId: reply.id, provider: null };
+        },
       },
-    }]);
-    expect(store.jobs.getItem(item!.id)).toMatchObject({ status: 'done', resultId: replyId, provider: null });
+    ]);
+    expect(store.jobs.getItem(expectDefined(item).id)).toMatchObject({ status: 'done', resultId: replyId, provider: null });
     expect(store.forOrg(org.id).replies.get(replyId)?.classification).toBe('bounce');
     store.close();
   });
@@ -142,24 +181,24 @@ describe('jobs', () => {
     store.jobs.acquireLease(jobId, { owner: 'o', pid: 1, program: 'cli', host: 'h' }, () => false);
     const writer = store.jobs.leased(jobId, 'o');
     const [a, b] = writer.pendingAfter(-1, 2);
-    writer.failItem(a!.id, RATE_LIMITED, { provider: 'openai' });
-    writer.failItem(b!.id, OFFLINE, { waiting: true });
-    expect(store.jobs.getItem(a!.id)).toMatchObject({ status: 'failed', error: RATE_LIMITED, provider: 'openai', attempts: 1 });
-    expect(store.jobs.getItem(b!.id)).toMatchObject({ status: 'waiting', error: OFFLINE });
+    writer.failItem(expectDefined(a).id, RATE_LIMITED, { provider: 'openai' });
+    writer.failItem(expectDefined(b).id, OFFLINE, { waiting: true });
+    expect(store.jobs.getItem(expectDefined(a).id)).toMatchObject({ status: 'failed', error: RATE_LIMITED, provider: 'openai', attempts: 1 });
+    expect(store.jobs.getItem(expectDefined(b).id)).toMatchObject({ status: 'waiting', error: OFFLINE });
     expect(store.jobs.progress(jobId)).toEqual({ total: 5, done: 0, failed: 1, waiting: 1, pending: 3, running: 0 });
-    expect(store.jobs.items(jobId, { status: 'failed', offset: 0, limit: 10 }).map((i) => i.id)).toEqual([a!.id]);
+    expect(store.jobs.items(jobId, { status: 'failed', offset: 0, limit: 10 }).map((i) => i.id)).toEqual([expectDefined(a).id]);
 
     expect(writer.requeueWaiting()).toBe(1);
-    expect(store.jobs.getItem(b!.id)).toMatchObject({ status: 'pending', error: OFFLINE });
+    expect(store.jobs.getItem(expectDefined(b).id)).toMatchObject({ status: 'pending', error: OFFLINE });
 
-    expect(writer.retryItem(a!.id)).toMatchObject({ status: 'pending', error: null, attempts: 1 });
-    expect(caught(() => writer.retryItem(a!.id)).code).toBe('conflict');
+    expect(writer.retryItem(expectDefined(a).id)).toMatchObject({ status: 'pending', error: null, attempts: 1 });
+    expect(caught(() => writer.retryItem(expectDefined(a).id)).code).toBe('conflict');
     expect(caught(() => writer.retryItem('nope')).code).toBe('not_found');
     expect(writer.pendingAfter(-1, 10).map((i) => i.seq)).toEqual([0, 1, 2, 3, 4]);
 
-    writer.complete([{ itemId: a!.id, save: () => ({ resultId: 'r', provider: 'openai' }) }]);
-    expect(caught(() => writer.failItem(a!.id, RATE_LIMITED)).code).toBe('conflict');
-    expect(store.jobs.getItem(a!.id)?.status).toBe('done');
+    writer.complete([{ itemId: expectDefined(a).id, save: () => ({ resultId: 'r', provider: 'openai' }) }]);
+    expect(caught(() => writer.failItem(expectDefined(a).id, RATE_LIMITED)).code).toBe('conflict');
+    expect(store.jobs.getItem(expectDefined(a).id)?.status).toBe('done');
     store.close();
   });
 
@@ -178,14 +217,19 @@ describe('jobs', () => {
     const store = openStore({ dataDir: tempDir() });
     const { org } = store.orgs.ensureFirstRun();
     const sources = ['abc', 'abcd', 'abcde'].map((text) => Buffer.from(text).toString('base64'));
-    const job = store.forOrg(org.id).jobs.create({ kind: 'classify', provider: null, params: {}, items: [...sources.map((sourceBase64, i) => ({ name: `m${i}.eml`, sourceBase64 })), { name: 'none.eml' }] });
+    const job = store.forOrg(org.id).jobs.create({
+      kind: 'classify',
+      provider: null,
+      params: {},
+      items: [...sources.map((sourceBase64, i) => ({ name: `m${i}.eml`, sourceBase64 })), { name: 'none.eml' }],
+    });
     expect(store.jobs.items(job.id, { offset: 0, limit: 10, lean: true }).map((i) => i.input)).toEqual([
       { name: 'm0.eml', bytes: 3 },
       { name: 'm1.eml', bytes: 4 },
       { name: 'm2.eml', bytes: 5 },
       { name: 'none.eml' },
     ]);
-    expect(store.jobs.items(job.id, { offset: 0, limit: 1 })[0]!.input).toEqual({ name: 'm0.eml', sourceBase64: sources[0] });
+    expect(expectDefined(store.jobs.items(job.id, { offset: 0, limit: 1 })[0]).input).toEqual({ name: 'm0.eml', sourceBase64: sources[0] });
     store.close();
   });
 
@@ -194,7 +238,7 @@ describe('jobs', () => {
     store.jobs.acquireLease(jobId, { owner: 'o', pid: 1, program: 'cli', host: 'h' }, () => false);
     const writer = store.jobs.leased(jobId, 'o');
     const [item] = writer.pendingAfter(-1, 1);
-    writer.failItem(item!.id, RATE_LIMITED);
+    writer.failItem(expectDefined(item).id, RATE_LIMITED);
     const dataDir = store.path.replace(/[/\\][^/\\]+$/, '');
     store.close();
     const reopened = openStore({ dataDir });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../electron/core/errors';
 import { CorruptDatabaseError, LATEST_SCHEMA_VERSION, MIGRATIONS, openStore, type Migration, type Store } from '../../electron/core/storage';
 import { tempDir } from './temp-dir';
+import { expectDefined } from '../helpers/expect-defined';
 
 const STEP = { step: 1, delay_days: 0, channel: 'email' as const, subject: 'Hi', body: 'Hello {{firstName}}' };
 
@@ -34,12 +35,25 @@ function populateVersion1(dataDir: string): { orgId: string; leadId: string; seq
   const [leadId] = store.forOrg(org.id).leads.importMany([{ firstName: 'Ada', company: 'Analytical' }, { firstName: 'Bob' }]);
   const sequence = store.forOrg(org.id).sequences.save({ title: 'Ada intro', status: 'draft', steps: [STEP], leadId });
   store.forOrg(org.id).usage.record({
-    id: 'u1', orgId: org.id, userId: null, operation: 'sequence', provider: 'anthropic', model: 'claude-x',
-    inputTokens: 10, outputTokens: 20, cachedInputTokens: 0, costUsd: 0.5, priceTable: null, latencyMs: 5,
-    outcome: 'ok', errorCode: null, requestId: null, createdAt: '2026-01-02T03:04:05.000Z',
+    id: 'u1',
+    orgId: org.id,
+    userId: null,
+    operation: 'sequence',
+    provider: 'anthropic',
+    model: 'claude-x',
+    inputTokens: 10,
+    outputTokens: 20,
+    cachedInputTokens: 0,
+    costUsd: 0.5,
+    priceTable: null,
+    latencyMs: 5,
+    outcome: 'ok',
+    errorCode: null,
+    requestId: null,
+    createdAt: '2026-01-02T03:04:05.000Z',
   });
   store.close();
-  return { orgId: org.id, leadId: leadId!, sequenceId: sequence.id };
+  return { orgId: org.id, leadId: expectDefined(leadId), sequenceId: sequence.id };
 }
 
 /** A step that only looks at the schema, to see what a failed step left behind. */
@@ -48,7 +62,10 @@ function probeMigration(seen: { tables: string[]; meta: unknown[] }): Migration 
     version: LATEST_SCHEMA_VERSION + 1,
     name: 'probe',
     up(db) {
-      seen.tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((r) => r.name);
+      seen.tables = db
+        .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .all()
+        .map((r) => r.name);
       seen.meta = db.prepare('SELECT * FROM meta').all();
     },
   };
@@ -78,19 +95,28 @@ describe('migrations', () => {
     const store = openStore({ dataDir });
     expect(store.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
     expect(store.backupPath).toMatch(/backups[/\\]outreach-desk-v1-.*\.db$/);
-    expect(existsSync(store.backupPath!)).toBe(true);
+    expect(existsSync(expectDefined(store.backupPath))).toBe(true);
     expect(store.orgs.getDefault()?.name).toBe('Acme');
     expect(store.forOrg(before.orgId).leads.list({ offset: 0, limit: 10 }).total).toBe(2);
     expect(store.forOrg(before.orgId).sequences.get(before.sequenceId)?.steps).toEqual([STEP]);
-    expect(store.forOrg(before.orgId).sequences.findByLead(before.leadId).map((s) => s.id)).toEqual([before.sequenceId]);
+    expect(
+      store
+        .forOrg(before.orgId)
+        .sequences.findByLead(before.leadId)
+        .map((s) => s.id),
+    ).toEqual([before.sequenceId]);
     expect(store.forOrg(before.orgId).usage.summary({ groupBy: 'provider' }).totals.costUsd).toBe(0.5);
     const job = store.forOrg(before.orgId).jobs.create({ kind: 'generate', provider: 'openai', params: { a: 1 }, items: [{ leadId: before.leadId }] });
     expect(store.jobs.progress(job.id)).toMatchObject({ total: 1, pending: 1 });
-    const backupPath = store.backupPath!;
+    const backupPath = expectDefined(store.backupPath);
     store.close();
 
     // The copy is a whole, consistent version-1 database.
-    const backup = openStore({ dataDir: join(dataDir, 'backups'), fileName: backupPath.split(/[/\\]/).at(-1)!, migrations: MIGRATIONS.slice(0, 1) });
+    const backup = openStore({
+      dataDir: join(dataDir, 'backups'),
+      fileName: expectDefined(backupPath.split(/[/\\]/).at(-1)),
+      migrations: MIGRATIONS.slice(0, 1),
+    });
     expect(backup.schemaVersion).toBe(1);
     expect(backup.integrityCheck()).toEqual(['ok']);
     expect(backup.forOrg(before.orgId).leads.list({ offset: 0, limit: 10 }).total).toBe(2);
@@ -119,7 +145,11 @@ describe('migrations', () => {
         throw new Error('boom after the DDL');
       },
     };
-    const error = expectAppError(() => openStore({ dataDir, migrations: [...MIGRATIONS, failing] }), 'storage', new RegExp(`version ${LATEST_SCHEMA_VERSION + 1} \\(half-done\\) failed and was rolled back`));
+    const error = expectAppError(
+      () => openStore({ dataDir, migrations: [...MIGRATIONS, failing] }),
+      'storage',
+      new RegExp(`version ${LATEST_SCHEMA_VERSION + 1} \\(half-done\\) failed and was rolled back`),
+    );
     expect(error.message).toMatch(/A copy made before the update is at .*backups/);
 
     const unchanged = openStore({ dataDir });
@@ -133,7 +163,7 @@ describe('migrations', () => {
   });
 
   it('rejects a migration list with a gap', () => {
-    expect(() => openStore({ dataDir: tempDir(), migrations: [MIGRATIONS[1]!] })).toThrow(/expected 1/);
+    expect(() => openStore({ dataDir: tempDir(), migrations: [expectDefined(MIGRATIONS[1])] })).toThrow(/expected 1/);
   });
 });
 
@@ -164,7 +194,7 @@ describe('a corrupt or unusable file', () => {
     writeFileSync(`${path}-wal`, 'wal bytes');
     const store = openStore({ dataDir, onCorrupt: 'move-aside' });
     expect(store.recoveredFrom).toMatch(/outreach-desk\.db\.corrupt-\d{8}T\d+Z$/);
-    expect(readFileSync(store.recoveredFrom!)).toEqual(garbage);
+    expect(readFileSync(expectDefined(store.recoveredFrom))).toEqual(garbage);
     expect(readFileSync(`${store.recoveredFrom}-wal`, 'utf8')).toBe('wal bytes');
     expect(store.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
     expect(store.orgs.ensureFirstRun().created).toBe(true);
@@ -186,7 +216,7 @@ describe('a corrupt or unusable file', () => {
     writeFileSync(first.path, bytes);
     const store = openStore({ dataDir, onCorrupt: 'move-aside' });
     expect(store.recoveredFrom).not.toBeNull();
-    expect(readFileSync(store.recoveredFrom!).equals(bytes)).toBe(true);
+    expect(readFileSync(expectDefined(store.recoveredFrom)).equals(bytes)).toBe(true);
     expect(store.orgs.getDefault()).toBeNull();
     store.close();
   });
@@ -229,8 +259,8 @@ describe('write failures', () => {
       connection = db;
     });
     // query_only makes SQLite answer every write with SQLITE_READONLY, as a read-only file does (root ignores chmod).
-    connection!.pragma('query_only = 1');
-    const org = store.orgs.getDefault()!;
+    expectDefined(connection).pragma('query_only = 1');
+    const org = expectDefined(store.orgs.getDefault());
     expectAppError(() => store.forOrg(org.id).org.update({ name: 'New name' }), 'storage', /The database file .* is read-only: make it writable/);
     expect(store.orgs.get(org.id)?.name).toBe(org.name);
     store.close();
@@ -249,7 +279,12 @@ describe('a second writer', () => {
       error = expectAppError(() => second.forOrg(org.id).leads.save({ firstName: 'Blocked' }), 'storage', /busy in another Outreach Desk window or process/);
     });
     expect(error?.retryable).toBe(true);
-    expect(second.forOrg(org.id).leads.list({ offset: 0, limit: 10 }).items.map((l) => l.firstName)).toEqual(['Held']);
+    expect(
+      second
+        .forOrg(org.id)
+        .leads.list({ offset: 0, limit: 10 })
+        .items.map((l) => l.firstName),
+    ).toEqual(['Held']);
     second.close();
     first.close();
   });

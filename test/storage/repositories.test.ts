@@ -5,6 +5,7 @@ import { llmSettingsSchema } from '../../shared/domain/org';
 import type { SequenceStep } from '../../shared/domain/sequence';
 import { caught } from '../helpers/caught';
 import { tempDir } from './temp-dir';
+import { expectDefined } from '../helpers/expect-defined';
 
 const STEPS: SequenceStep[] = [
   { step: 1, delay_days: 0, channel: 'email', subject: 'Quick question', body: 'Hi {{firstName}}' },
@@ -28,14 +29,25 @@ describe('organizations, users and meta', () => {
     expect(store.orgs.list()).toHaveLength(1);
     expect(store.orgs.getDefault()).toMatchObject({ id: orgId, name: 'Acme', provider: 'anthropic' });
     expect(store.orgs.getDefault()?.settings).toEqual({
-      models: {}, temperature: 0.7, maxTokens: 2048, baseUrls: {}, timeouts: {}, fallbackOrder: [], monthlyBudgetUsd: null,
+      models: {},
+      temperature: 0.7,
+      maxTokens: 2048,
+      baseUrls: {},
+      timeouts: {},
+      fallbackOrder: [],
+      monthlyBudgetUsd: null,
     });
     store.close();
   });
 
   it('updates name, provider and validated settings; refuses a bad base URL naming the field', () => {
     const { store, data, orgId } = setup();
-    const settings = { ...store.orgs.get(orgId)!.settings, baseUrls: { local: 'http://127.0.0.1:11434/v1' }, monthlyBudgetUsd: 25, fallbackOrder: ['openai' as const] };
+    const settings = {
+      ...expectDefined(store.orgs.get(orgId)).settings,
+      baseUrls: { local: 'http://127.0.0.1:11434/v1' },
+      monthlyBudgetUsd: 25,
+      fallbackOrder: ['openai' as const],
+    };
     const updated = data.org.update({ name: 'Acme EU', provider: 'local', settings });
     expect(updated).toMatchObject({ name: 'Acme EU', provider: 'local', settings });
     const bad = caught(() => data.org.update({ settings: { ...settings, baseUrls: { openai: 'ftp://user:pw@example.com' } } }));
@@ -112,7 +124,15 @@ describe('leads', () => {
     const ada = data.leads.save({ firstName: 'Ada', lastName: 'Lovelace', email: 'ada@engine.org', customFields: { city: 'London' } });
     const bob = data.leads.save({ firstName: 'Bob', company: '100%_Widgets' });
     expect(data.leads.get(ada.id)).toEqual(ada);
-    expect(ada).toEqual({ id: ada.id, orgId, createdAt: ada.createdAt, firstName: 'Ada', lastName: 'Lovelace', email: 'ada@engine.org', customFields: { city: 'London' } });
+    expect(ada).toEqual({
+      id: ada.id,
+      orgId,
+      createdAt: ada.createdAt,
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      email: 'ada@engine.org',
+      customFields: { city: 'London' },
+    });
     expect(data.leads.list({ query: 'ENGINE', offset: 0, limit: 10 }).items.map((l) => l.id)).toEqual([ada.id]);
     // LIKE wildcards in the search text are literal.
     expect(data.leads.list({ query: '0%_w', offset: 0, limit: 10 }).items.map((l) => l.id)).toEqual([bob.id]);
@@ -137,7 +157,7 @@ describe('leads', () => {
     expect(ids).toHaveLength(100_000);
     expect(new Set(ids).size).toBe(100_000);
     expect(data.leads.list({ offset: 0, limit: 1 }).total).toBe(100_000);
-    const sample = data.leads.getMany([ids[0]!, ids[99_999]!]);
+    const sample = data.leads.getMany([expectDefined(ids[0]), expectDefined(ids[99_999])]);
     expect(sample.map((l) => l.customFields?.row)).toEqual(['0', '99999']);
     expect(data.leads.getMany(ids).length).toBe(100_000);
     store.close();
@@ -160,22 +180,46 @@ describe('sequences', () => {
     const { store, data, orgId, ownerId } = setup();
     const lead = data.leads.save({ firstName: 'Ada', lastName: 'Lovelace', company: 'Engines' });
     const saved = data.sequences.save({
-      title: 'Ada intro', status: 'draft', steps: STEPS, leadId: lead.id, provider: 'openai', model: 'gpt-x',
-      usage: { inputTokens: 100, outputTokens: 50, cachedInputTokens: 10 }, costUsd: 0.002,
-      options: { numberOfSteps: 2, channels: ['email', 'sms'] }, createdBy: ownerId,
+      title: 'Ada intro',
+      status: 'draft',
+      steps: STEPS,
+      leadId: lead.id,
+      provider: 'openai',
+      model: 'gpt-x',
+      usage: { inputTokens: 100, outputTokens: 50, cachedInputTokens: 10 },
+      costUsd: 0.002,
+      options: { numberOfSteps: 2, channels: ['email', 'sms'] },
+      createdBy: ownerId,
     });
     expect(saved).toMatchObject({ orgId, leadId: lead.id, steps: STEPS, edited: false, usage: { inputTokens: 100, outputTokens: 50, cachedInputTokens: 10 } });
     expect(data.sequences.get(saved.id)).toEqual(saved);
 
     const edited = data.sequences.save({ id: saved.id, title: 'Ada intro v2', status: 'approved', steps: STEPS.slice(0, 1), edited: true });
-    expect(edited).toMatchObject({ title: 'Ada intro v2', status: 'approved', steps: STEPS.slice(0, 1), edited: true, provider: 'openai', leadId: lead.id, createdBy: ownerId, createdAt: saved.createdAt });
+    expect(edited).toMatchObject({
+      title: 'Ada intro v2',
+      status: 'approved',
+      steps: STEPS.slice(0, 1),
+      edited: true,
+      provider: 'openai',
+      leadId: lead.id,
+      createdBy: ownerId,
+      createdAt: saved.createdAt,
+    });
 
     data.sequences.save({ title: 'Other', status: 'draft', steps: STEPS });
     const all = data.sequences.list({ offset: 0, limit: 10 });
     expect(all.total).toBe(2);
     expect(all.items.find((s) => s.id === saved.id)).toEqual({
-      id: saved.id, title: 'Ada intro v2', status: 'approved', provider: 'openai', model: 'gpt-x', createdAt: saved.createdAt,
-      updatedAt: edited.updatedAt, leadId: lead.id, stepCount: 1, leadName: 'Ada Lovelace',
+      id: saved.id,
+      title: 'Ada intro v2',
+      status: 'approved',
+      provider: 'openai',
+      model: 'gpt-x',
+      createdAt: saved.createdAt,
+      updatedAt: edited.updatedAt,
+      leadId: lead.id,
+      stepCount: 1,
+      leadName: 'Ada Lovelace',
     });
     expect(data.sequences.list({ status: 'draft', offset: 0, limit: 10 }).items.map((s) => s.title)).toEqual(['Other']);
     expect(data.sequences.list({ query: 'lovelace', offset: 0, limit: 10 }).items.map((s) => s.id)).toEqual([saved.id]);
@@ -188,7 +232,10 @@ describe('sequences', () => {
     const { store, data } = setup();
     expect(caught(() => data.sequences.save({ title: ' ', status: 'draft', steps: STEPS })).field).toBe('title');
     expect(caught(() => data.sequences.save({ title: 't', status: 'draft', steps: [] })).field).toBe('steps');
-    expect(caught(() => data.sequences.save({ title: 't', status: 'draft', steps: STEPS, leadId: 'ghost' }))).toMatchObject({ code: 'not_found', field: 'leadId' });
+    expect(caught(() => data.sequences.save({ title: 't', status: 'draft', steps: STEPS, leadId: 'ghost' }))).toMatchObject({
+      code: 'not_found',
+      field: 'leadId',
+    });
     expect(caught(() => data.sequences.save({ id: 'ghost', title: 't', status: 'draft', steps: STEPS })).code).toBe('not_found');
     expect(data.sequences.list({ offset: 0, limit: 10 }).total).toBe(0);
 
@@ -224,7 +271,16 @@ describe('replies and transactions', () => {
     const base = { rawText: 'raw', parsedText: 'parsed', confidence: null, reason: null, suggestedAction: null };
     const bounce = data.replies.insert({ ...base, classification: 'bounce', decidedBy: 'rules', fromAddress: 'MAILER-DAEMON@x' });
     const ooo = data.replies.insert({ ...base, classification: 'out_of_office', decidedBy: 'rules', returnDate: '2026-12-01' });
-    const human = data.replies.insert({ ...base, classification: 'interested', confidence: 0.9, reason: 'asks for a call', suggestedAction: 'escalate', decidedBy: 'model', provider: 'groq', model: 'llama' });
+    const human = data.replies.insert({
+      ...base,
+      classification: 'interested',
+      confidence: 0.9,
+      reason: 'asks for a call',
+      suggestedAction: 'escalate',
+      decidedBy: 'model',
+      provider: 'groq',
+      model: 'llama',
+    });
     expect(data.replies.get(ooo.id)).toMatchObject({ returnDate: '2026-12-01', leadId: null, provider: null });
     expect(human).toMatchObject({ confidence: 0.9, provider: 'groq', decidedBy: 'model' });
     // What insert returns is the row as stored, field for field.
@@ -237,7 +293,7 @@ describe('replies and transactions', () => {
     store.close();
   });
 
-  it('store.transaction commits together or not at all, and passes the caller\'s errors through', () => {
+  it("store.transaction commits together or not at all, and passes the caller's errors through", () => {
     const { store, data } = setup();
     class Mine extends Error {}
     expect(() =>
@@ -260,7 +316,13 @@ function addOrganization(path: string, name: string): { orgId: string; ownerId: 
   const orgId = `org-${name}`;
   const ownerId = `owner-${name}`;
   const now = new Date().toISOString();
-  db.prepare('INSERT INTO organizations (id, name, provider, settings, created_at) VALUES (?, ?, ?, ?, ?)').run(orgId, name, 'anthropic', JSON.stringify(llmSettingsSchema.parse({})), now);
+  db.prepare('INSERT INTO organizations (id, name, provider, settings, created_at) VALUES (?, ?, ?, ?, ?)').run(
+    orgId,
+    name,
+    'anthropic',
+    JSON.stringify(llmSettingsSchema.parse({})),
+    now,
+  );
   db.prepare("INSERT INTO users (id, org_id, name, role, created_at) VALUES (?, ?, 'Owner', 'owner', ?)").run(ownerId, orgId, now);
   db.close();
   return { orgId, ownerId };
@@ -279,18 +341,52 @@ describe('one organization’s scoped store', () => {
     const profile = a.profiles.save({ companyName: 'Acme', valueProposition: 'Pipes', senderName: 'Olivia' });
     const template = a.templates.save({ name: 'Two-step', steps: STEPS });
     const user = a.users.save({ name: 'Ann', role: 'admin' });
-    const sequence = a.sequences.save({ title: 'Ada intro', status: 'draft', steps: STEPS, leadId: lead.id, businessProfileId: profile.id, createdBy: user.id });
-    const base = { rawText: 'raw', parsedText: 'parsed', classification: 'bounce' as const, confidence: 1, reason: 'DSN', suggestedAction: 'stop_sequence' as const, decidedBy: 'rules' as const };
+    const sequence = a.sequences.save({
+      title: 'Ada intro',
+      status: 'draft',
+      steps: STEPS,
+      leadId: lead.id,
+      businessProfileId: profile.id,
+      createdBy: user.id,
+    });
+    const base = {
+      rawText: 'raw',
+      parsedText: 'parsed',
+      classification: 'bounce' as const,
+      confidence: 1,
+      reason: 'DSN',
+      suggestedAction: 'stop_sequence' as const,
+      decidedBy: 'rules' as const,
+    };
     const reply = a.replies.insert({ ...base, leadId: lead.id, sequenceId: sequence.id });
     const job = a.jobs.create({ kind: 'generate', provider: 'openai', params: {}, items: [{ leadId: lead.id }] });
     const event = {
-      id: 'a-call', userId: user.id, operation: 'sequence' as const, provider: 'openai' as const, model: 'gpt-x', inputTokens: 10, outputTokens: 20,
-      cachedInputTokens: 0, costUsd: 0.25, priceTable: null, latencyMs: 5, outcome: 'ok' as const, errorCode: null, requestId: null, createdAt: '2026-11-02T10:00:00.000Z',
+      id: 'a-call',
+      userId: user.id,
+      operation: 'sequence' as const,
+      provider: 'openai' as const,
+      model: 'gpt-x',
+      inputTokens: 10,
+      outputTokens: 20,
+      cachedInputTokens: 0,
+      costUsd: 0.25,
+      priceTable: null,
+      latencyMs: 5,
+      outcome: 'ok' as const,
+      errorCode: null,
+      requestId: null,
+      createdAt: '2026-11-02T10:00:00.000Z',
     };
     expect(a.usage.record(event)).toBe(true);
     const before = {
-      leads: a.leads.list({ offset: 0, limit: 10 }), profiles: a.profiles.list(), templates: a.templates.list(), users: a.users.list(),
-      sequence: a.sequences.get(sequence.id), replies: a.replies.list({ offset: 0, limit: 10 }), job: a.jobs.get(job.id), usage: a.usage.rows(),
+      leads: a.leads.list({ offset: 0, limit: 10 }),
+      profiles: a.profiles.list(),
+      templates: a.templates.list(),
+      users: a.users.list(),
+      sequence: a.sequences.get(sequence.id),
+      replies: a.replies.list({ offset: 0, limit: 10 }),
+      job: a.jobs.get(job.id),
+      usage: a.usage.rows(),
     };
 
     const { orgId: otherId, ownerId: otherOwner } = addOrganization(store.path, 'B');
@@ -309,7 +405,11 @@ describe('one organization’s scoped store', () => {
     expect(b.sequences.list({ query: 'Ada', offset: 0, limit: 10 }).total).toBe(0);
     expect(b.usage.summary({ groupBy: 'provider' }).totals.calls).toBe(0);
     expect(b.usage.monthSpend('2026-11')).toBe(0);
-    for (const read of [() => b.jobs.items(job.id, { offset: 0, limit: 10 }), () => b.jobs.progress(job.id), () => b.jobs.appendItems(job.id, [{ leadId: 'x' }])]) {
+    for (const read of [
+      () => b.jobs.items(job.id, { offset: 0, limit: 10 }),
+      () => b.jobs.progress(job.id),
+      () => b.jobs.appendItems(job.id, [{ leadId: 'x' }]),
+    ]) {
       expect(caught(read).code).toBe('not_found');
     }
     // Changes: not found, and nothing changed.
@@ -324,12 +424,26 @@ describe('one organization’s scoped store', () => {
       expect(caught(change).code).toBe('not_found');
     }
     // Deletes: nothing to delete.
-    expect([b.leads.delete(lead.id), b.profiles.delete(profile.id), b.templates.delete(template.id), b.users.delete(user.id)]).toEqual([false, false, false, false]);
+    expect([b.leads.delete(lead.id), b.profiles.delete(profile.id), b.templates.delete(template.id), b.users.delete(user.id)]).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
     expect([b.sequences.delete(sequence.id), b.replies.delete(reply.id)]).toEqual([false, false]);
     // References: a row of B cannot point at a row of A (a foreign key alone would let it).
-    expect(caught(() => b.sequences.save({ title: 'x', status: 'draft', steps: STEPS, leadId: lead.id }))).toMatchObject({ code: 'not_found', field: 'leadId' });
-    expect(caught(() => b.sequences.save({ title: 'x', status: 'draft', steps: STEPS, businessProfileId: profile.id }))).toMatchObject({ code: 'not_found', field: 'businessProfileId' });
-    expect(caught(() => b.sequences.save({ title: 'x', status: 'draft', steps: STEPS, createdBy: user.id }))).toMatchObject({ code: 'not_found', field: 'createdBy' });
+    expect(caught(() => b.sequences.save({ title: 'x', status: 'draft', steps: STEPS, leadId: lead.id }))).toMatchObject({
+      code: 'not_found',
+      field: 'leadId',
+    });
+    expect(caught(() => b.sequences.save({ title: 'x', status: 'draft', steps: STEPS, businessProfileId: profile.id }))).toMatchObject({
+      code: 'not_found',
+      field: 'businessProfileId',
+    });
+    expect(caught(() => b.sequences.save({ title: 'x', status: 'draft', steps: STEPS, createdBy: user.id }))).toMatchObject({
+      code: 'not_found',
+      field: 'createdBy',
+    });
     expect(caught(() => b.replies.insert({ ...base, leadId: lead.id }))).toMatchObject({ code: 'not_found', field: 'leadId' });
     expect(caught(() => b.replies.insert({ ...base, sequenceId: sequence.id }))).toMatchObject({ code: 'not_found', field: 'sequenceId' });
     expect(caught(() => b.usage.record({ ...event, id: 'b-call', orgId }))).toMatchObject({ code: 'validation', field: 'orgId' });
@@ -337,18 +451,46 @@ describe('one organization’s scoped store', () => {
     expect(b.replies.list({ offset: 0, limit: 10 }).total).toBe(0);
 
     expect({
-      leads: a.leads.list({ offset: 0, limit: 10 }), profiles: a.profiles.list(), templates: a.templates.list(), users: a.users.list(),
-      sequence: a.sequences.get(sequence.id), replies: a.replies.list({ offset: 0, limit: 10 }), job: a.jobs.get(job.id), usage: a.usage.rows(),
+      leads: a.leads.list({ offset: 0, limit: 10 }),
+      profiles: a.profiles.list(),
+      templates: a.templates.list(),
+      users: a.users.list(),
+      sequence: a.sequences.get(sequence.id),
+      replies: a.replies.list({ offset: 0, limit: 10 }),
+      job: a.jobs.get(job.id),
+      usage: a.usage.rows(),
     }).toEqual(before);
     store.close();
   });
 });
 
 describe('calls written down before they are made (usage_pending)', () => {
-  const call = (id: string, pid: number) => ({ id, userId: null, operation: 'chat' as const, provider: 'openai', model: 'gpt-4o-mini', pid, host: 'desk-1', createdAt: `2026-12-0${pid}T10:00:00.000Z` });
+  const call = (id: string, pid: number) => ({
+    id,
+    userId: null,
+    operation: 'chat' as const,
+    provider: 'openai',
+    model: 'gpt-4o-mini',
+    pid,
+    host: 'desk-1',
+    createdAt: `2026-12-0${pid}T10:00:00.000Z`,
+  });
   const usage = (id: string) => ({
-    id, userId: null, operation: 'chat' as const, provider: 'openai' as const, model: 'gpt-4o-mini', inputTokens: 10, outputTokens: 5, cachedInputTokens: 0,
-    costUsd: 0.001, priceTable: null, latencyMs: 120, outcome: 'ok' as const, errorCode: null, requestId: null, createdAt: '2026-12-01T10:00:01.000Z',
+    id,
+    userId: null,
+    operation: 'chat' as const,
+    provider: 'openai' as const,
+    model: 'gpt-4o-mini',
+    inputTokens: 10,
+    outputTokens: 5,
+    cachedInputTokens: 0,
+    costUsd: 0.001,
+    priceTable: null,
+    latencyMs: 120,
+    outcome: 'ok' as const,
+    errorCode: null,
+    requestId: null,
+    createdAt: '2026-12-01T10:00:01.000Z',
   });
 
   it('complete replaces a pending call with its usage row; discard forgets one; settle bills only the calls of processes that are gone, once', () => {
@@ -363,7 +505,12 @@ describe('calls written down before they are made (usage_pending)', () => {
     // 'a' is done and 'b' forgotten: only 'c' is left, and only when its process is gone.
     expect(store.settleInterruptedCalls(() => false)).toBe(0);
     const seen: number[] = [];
-    expect(store.settleInterruptedCalls((p) => (seen.push(p.pid), true))).toBe(1);
+    expect(
+      store.settleInterruptedCalls((p) => {
+        seen.push(p.pid);
+        return true;
+      }),
+    ).toBe(1);
     expect(seen).toEqual([3]);
     expect(store.settleInterruptedCalls(() => true)).toBe(0);
 

@@ -4,6 +4,7 @@ import { openStore, type Store } from '../../electron/core/storage';
 import { usageGroupBySchema, type UsageEvent } from '../../shared/domain/usage';
 import type { LLMProviderName } from '../../shared/domain/llm';
 import { tempDir } from './temp-dir';
+import { expectDefined } from '../helpers/expect-defined';
 
 const PROVIDERS: LLMProviderName[] = ['anthropic', 'openai', 'groq'];
 const MODELS = ['small', 'large'];
@@ -14,10 +15,11 @@ function makeEvents(orgId: string, users: Array<string | null>): UsageEvent[] {
   return Array.from({ length: 300 }, (_, i) => ({
     id: `evt-${i}`,
     orgId,
-    userId: users[i % users.length]!,
-    operation: OPERATIONS[i % OPERATIONS.length]!,
-    provider: PROVIDERS[i % PROVIDERS.length]!,
-    model: MODELS[i % MODELS.length]!,
+    // null is one of the users: events without a user.
+    userId: users[i % users.length] ?? null,
+    operation: expectDefined(OPERATIONS[i % OPERATIONS.length]),
+    provider: expectDefined(PROVIDERS[i % PROVIDERS.length]),
+    model: expectDefined(MODELS[i % MODELS.length]),
     inputTokens: 100 + i,
     outputTokens: 7 * i,
     cachedInputTokens: i % 5 === 0 ? 50 : 0,
@@ -33,11 +35,16 @@ function makeEvents(orgId: string, users: Array<string | null>): UsageEvent[] {
 
 function keyOf(event: UsageEvent, groupBy: string): string {
   switch (groupBy) {
-    case 'day': return event.createdAt.slice(0, 10);
-    case 'provider': return event.provider;
-    case 'model': return `${event.provider}/${event.model}`;
-    case 'operation': return event.operation;
-    default: return event.userId ?? 'none';
+    case 'day':
+      return event.createdAt.slice(0, 10);
+    case 'provider':
+      return event.provider;
+    case 'model':
+      return `${event.provider}/${event.model}`;
+    case 'operation':
+      return event.operation;
+    default:
+      return event.userId ?? 'none';
   }
 }
 
@@ -73,11 +80,11 @@ function expectTotals(actual: ReturnType<typeof sums>, expected: ReturnType<type
 describe('usage ledger', () => {
   it('records each event once, however often it is delivered', () => {
     const { store, orgId, events } = setup();
-    expect(store.forOrg(orgId).usage.record(events[0]!)).toBe(false);
-    expect(store.forOrg(orgId).usage.record({ ...events[1]!, inputTokens: 999_999 })).toBe(false);
+    expect(store.forOrg(orgId).usage.record(expectDefined(events[0]))).toBe(false);
+    expect(store.forOrg(orgId).usage.record({ ...expectDefined(events[1]), inputTokens: 999_999 })).toBe(false);
     const rows = store.forOrg(orgId).usage.rows();
     expect(rows).toHaveLength(events.length);
-    expect(rows.find((r) => r.id === events[1]!.id)?.inputTokens).toBe(events[1]!.inputTokens);
+    expect(rows.find((r) => r.id === expectDefined(events[1]).id)?.inputTokens).toBe(expectDefined(events[1]).inputTokens);
     store.close();
   });
 
@@ -102,18 +109,31 @@ describe('usage ledger', () => {
     expect(summary.since).toBe('2026-11-02');
     expect(summary.rows.map((r) => r.key)).toEqual(['2026-11-02']);
     expectTotals(summary.totals, sums(expected));
-    expect(store.forOrg(orgId).usage.rows({ since: '2026-11-02', until: '2026-11-02' }).map((r) => r.id)).toEqual(
-      expected.sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map((e) => e.id),
-    );
-    expect(store.forOrg(orgId).usage.rows({ until: '2026-11-01T05:00:00.000Z' }).every((r) => r.createdAt < '2026-11-01T05:00:00.000Z')).toBe(true);
+    expect(
+      store
+        .forOrg(orgId)
+        .usage.rows({ since: '2026-11-02', until: '2026-11-02' })
+        .map((r) => r.id),
+    ).toEqual(expected.sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map((e) => e.id));
+    expect(
+      store
+        .forOrg(orgId)
+        .usage.rows({ until: '2026-11-01T05:00:00.000Z' })
+        .every((r) => r.createdAt < '2026-11-01T05:00:00.000Z'),
+    ).toBe(true);
     store.close();
   });
 
   it('returns rows for export exactly as recorded', () => {
     const { store, orgId, events } = setup();
-    const byId = new Map(store.forOrg(orgId).usage.rows().map((r) => [r.id, r]));
+    const byId = new Map(
+      store
+        .forOrg(orgId)
+        .usage.rows()
+        .map((r) => [r.id, r]),
+    );
     for (const event of events) {
-      const row = byId.get(event.id)!;
+      const row = expectDefined(byId.get(event.id));
       expect({ ...row, costUsd: 0 }).toEqual({ ...event, costUsd: 0 });
       expect(Math.abs(row.costUsd - event.costUsd)).toBeLessThanOrEqual(5e-10);
     }
@@ -122,8 +142,8 @@ describe('usage ledger', () => {
 
   it('adds up a month of spend', () => {
     const { store, orgId, events } = setup();
-    store.forOrg(orgId).usage.record({ ...events[0]!, id: 'december', createdAt: '2026-12-01T00:00:00.000Z', costUsd: 5 });
-    store.forOrg(orgId).usage.record({ ...events[0]!, id: 'october', createdAt: '2026-10-31T23:59:59.999Z', costUsd: 7 });
+    store.forOrg(orgId).usage.record({ ...expectDefined(events[0]), id: 'december', createdAt: '2026-12-01T00:00:00.000Z', costUsd: 5 });
+    store.forOrg(orgId).usage.record({ ...expectDefined(events[0]), id: 'october', createdAt: '2026-10-31T23:59:59.999Z', costUsd: 7 });
     expect(store.forOrg(orgId).usage.monthSpend('2026-11')).toBeCloseTo(sums(events).costUsd, 7);
     expect(store.forOrg(orgId).usage.monthSpend('2026-12')).toBe(5);
     expect(store.forOrg(orgId).usage.monthSpend('2026-10')).toBe(7);
@@ -148,19 +168,30 @@ describe('usage ledger', () => {
     const byModel = store.forOrg(orgId).usage.timeseries({ since: '2026-11-03', by: 'model' });
     expect(byModel.days).toEqual(['2026-11-03']);
     expect(byModel.series.map((s) => s.key).sort()).toEqual([...new Set(lastDay.map((e) => `${e.provider}/${e.model}`))].sort());
-    expect(byModel.series.reduce((n, s) => n + s.tokens[0]!, 0)).toBe(lastDay.reduce((n, e) => n + e.inputTokens + e.outputTokens, 0));
+    expect(byModel.series.reduce((n, s) => n + expectDefined(s.tokens[0]), 0)).toBe(lastDay.reduce((n, e) => n + e.inputTokens + e.outputTokens, 0));
     store.close();
   });
 
   it('refuses an invalid event and an unknown organization', () => {
     const { store, orgId, events } = setup();
-    const bad = (() => { try { store.forOrg(orgId).usage.record({ ...events[0]!, id: 'neg', inputTokens: -1 }); } catch (e) { return e as AppError; } })();
+    const bad = (() => {
+      try {
+        store.forOrg(orgId).usage.record({ ...expectDefined(events[0]), id: 'neg', inputTokens: -1 });
+      } catch (e) {
+        return e as AppError;
+      }
+    })();
     expect(bad?.code).toBe('validation');
     expect(bad?.field).toBe('inputTokens');
     expect(() => store.forOrg('no-such-org')).toThrow(AppError);
     // Nor can an event of another organization be filed under this one.
-    expect(() => store.forOrg(orgId).usage.record({ ...events[0]!, id: 'orphan', orgId: 'no-such-org' })).toThrow(AppError);
-    expect(store.forOrg(orgId).usage.rows().map((r) => r.id)).not.toContain('orphan');
+    expect(() => store.forOrg(orgId).usage.record({ ...expectDefined(events[0]), id: 'orphan', orgId: 'no-such-org' })).toThrow(AppError);
+    expect(
+      store
+        .forOrg(orgId)
+        .usage.rows()
+        .map((r) => r.id),
+    ).not.toContain('orphan');
     store.close();
   });
 });

@@ -8,6 +8,7 @@ import { createCore, KeyringSecretStore, type Core } from '../../electron/core';
 import { buildNodeEntry } from '../helpers/build-node-entry';
 import { cleanEnv } from '../helpers/run-cli';
 import { createHubDatabase, describeWithHub, superuser, type HubDatabase } from './hub-fixture';
+import { expectDefined } from '../helpers/expect-defined';
 
 const EVENTS = 12_000;
 
@@ -17,7 +18,11 @@ async function hubTotals(hub: HubDatabase): Promise<{ rows: number; nano: number
   try {
     const raw = await su.query<{ rows: string; nano: string | null }>('SELECT count(*) AS rows, sum(cost_nano_usd) AS nano FROM outreach_hub.usage_events');
     const rolled = await su.query<{ nano: string | null }>('SELECT sum(cost_nano_usd) AS nano FROM outreach_hub.usage_monthly');
-    return { rows: Number(raw.rows[0]!.rows), nano: Number(raw.rows[0]!.nano ?? 0), rolledUp: Number(rolled.rows[0]!.nano ?? 0) };
+    return {
+      rows: Number(expectDefined(raw.rows[0]).rows),
+      nano: Number(expectDefined(raw.rows[0]).nano ?? 0),
+      rolledUp: Number(expectDefined(rolled.rows[0]).nano ?? 0),
+    };
   } finally {
     await su.end();
   }
@@ -49,9 +54,22 @@ describeWithHub('kill -9 in the middle of a push: nothing lost, nothing counted 
           const costUsd = (i % 97) * 0.000013 + 0.000001;
           localNano += Math.round(costUsd * 1e9);
           usage.record({
-            id: randomUUID(), orgId: org.id, userId: user.id, operation: 'sequence', provider: 'openai', model: 'gpt-4o-mini',
-            inputTokens: 100 + i, outputTokens: 50, cachedInputTokens: 0, costUsd, priceTable: '2026-01', latencyMs: 10,
-            outcome: 'ok', errorCode: null, requestId: null, createdAt: new Date().toISOString(),
+            id: randomUUID(),
+            orgId: org.id,
+            userId: user.id,
+            operation: 'sequence',
+            provider: 'openai',
+            model: 'gpt-4o-mini',
+            inputTokens: 100 + i,
+            outputTokens: 50,
+            cachedInputTokens: 0,
+            costUsd,
+            priceTable: '2026-01',
+            latencyMs: 10,
+            outcome: 'ok',
+            errorCode: null,
+            requestId: null,
+            createdAt: new Date().toISOString(),
           });
         }
       });
@@ -76,7 +94,7 @@ describeWithHub('kill -9 in the middle of a push: nothing lost, nothing counted 
       proc.stdout.on('data', (c: Buffer) => {
         out += c.toString();
         const line = /committed (\d+)\n/.exec(out);
-        if (line) resolve(line[1]!);
+        if (line) resolve(expectDefined(line[1]));
         if (out.includes('finished without a kill')) reject(new Error('the child finished before it could be killed'));
       });
       proc.on('exit', () => reject(new Error(`the child exited early: ${stderr}`)));

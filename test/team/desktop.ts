@@ -22,7 +22,10 @@ export interface Desktop {
   close(): Promise<void>;
 }
 
-export async function startDesktop(name: string, options: { team?: TeamServiceOptions; autoSync?: { intervalMs?: number; tickMs?: number } } = {}): Promise<Desktop> {
+export async function startDesktop(
+  name: string,
+  options: { team?: TeamServiceOptions; autoSync?: { intervalMs?: number; tickMs?: number } } = {},
+): Promise<Desktop> {
   const dir = mkdtempSync(join(tmpdir(), `outreach-team-${name}-`));
   const dataDir = join(dir, 'data');
   const secrets = new KeyringSecretStore(`outreach-desk-team-test-${randomUUID()}`);

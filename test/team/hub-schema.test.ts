@@ -18,6 +18,7 @@ import {
 } from '../../electron/core/storage/hub';
 import { createScramVerifier } from '../../electron/core/team/credentials';
 import { connectAs, createHubDatabase, describeWithHub, rejection, superuser, teamPg, type HubDatabase } from './hub-fixture';
+import { expectDefined } from '../helpers/expect-defined';
 
 const asHub = (client: pg.Client): HubConnection => ({ query: (text, values) => client.query(text, values as unknown[]) as never });
 
@@ -51,11 +52,11 @@ describeWithHub('the hub schema, with raw SQL as each login', () => {
     member: { id: randomUUID(), login: `od_member_${Date.now() % 100000}`, password: randomUUID() },
     member2: { id: randomUUID(), login: `od_member2_${Date.now() % 100000}`, password: randomUUID() },
   };
-  const client = (who: keyof typeof logins) => logins[who].client!;
+  const client = (who: keyof typeof logins) => expectDefined(logins[who].client);
 
   beforeAll(async () => {
     hub = await createHubDatabase();
-    owner = await connectAs(teamPg!.adminLogin, hub.adminPassword, hub.database);
+    owner = await connectAs(expectDefined(teamPg).adminLogin, hub.adminPassword, hub.database);
   });
   afterAll(async () => {
     for (const l of Object.values(logins)) await l.client?.end();
@@ -88,22 +89,47 @@ describeWithHub('the hub schema, with raw SQL as each login', () => {
   });
 
   it('sets up an organization with its owner, and invites logins that get only SCRAM verifiers', async () => {
-    await createHubOrganization(asHub(owner), { id: orgId, name: 'Northwind', provider: 'openai', settings: { temperature: 0.5 }, memberId: ownerId, email: 'Owner@Example.com' });
+    await createHubOrganization(asHub(owner), {
+      id: orgId,
+      name: 'Northwind',
+      provider: 'openai',
+      settings: { temperature: 0.5 },
+      memberId: ownerId,
+      email: 'Owner@Example.com',
+    });
     // A repeat after a crash is harmless.
-    expect(await createHubOrganization(asHub(owner), { id: orgId, name: 'Northwind', provider: 'openai', settings: {}, memberId: randomUUID(), email: 'owner@example.com' })).toBe(ownerId);
+    expect(
+      await createHubOrganization(asHub(owner), {
+        id: orgId,
+        name: 'Northwind',
+        provider: 'openai',
+        settings: {},
+        memberId: randomUUID(),
+        email: 'owner@example.com',
+      }),
+    ).toBe(ownerId);
     for (const [who, l] of Object.entries(logins)) {
-      await inviteHubMember(asHub(owner), { orgId, memberId: l.id, email: `${who}@example.com`, role: who === 'admin' ? 'admin' : 'member', login: l.login, verifier: createScramVerifier(l.password) });
+      await inviteHubMember(asHub(owner), {
+        orgId,
+        memberId: l.id,
+        email: `${who}@example.com`,
+        role: who === 'admin' ? 'admin' : 'member',
+        login: l.login,
+        verifier: createScramVerifier(l.password),
+      });
       l.client = await connectAs(l.login, l.password, hub.database);
     }
     const su = await superuser(hub.database);
     try {
       const stored = await su.query<{ rolpassword: string }>('SELECT rolpassword FROM pg_authid WHERE rolname = $1', [logins.member.login]);
-      expect(stored.rows[0]!.rolpassword).toMatch(/^SCRAM-SHA-256\$4096:/);
-      expect(stored.rows[0]!.rolpassword).not.toContain(logins.member.password);
+      expect(expectDefined(stored.rows[0]).rolpassword).toMatch(/^SCRAM-SHA-256\$4096:/);
+      expect(expectDefined(stored.rows[0]).rolpassword).not.toContain(logins.member.password);
     } finally {
       await su.end();
     }
-    const plain = await rejection(inviteHubMember(asHub(owner), { orgId, memberId: randomUUID(), email: 'x@example.com', role: 'member', login: 'od_plain', verifier: 'hunter2' }));
+    const plain = await rejection(
+      inviteHubMember(asHub(owner), { orgId, memberId: randomUUID(), email: 'x@example.com', role: 'member', login: 'od_plain', verifier: 'hunter2' }),
+    );
     expect(plain).toMatchObject({ code: 'OH006' });
   });
 
@@ -113,22 +139,35 @@ describeWithHub('the hub schema, with raw SQL as each login', () => {
     expect(org.rows).toEqual([{ name: 'Northwind', settings: { temperature: 0.5 } }]);
     expect((await m.query('SELECT email FROM outreach_hub.members ORDER BY email')).rows).toHaveLength(4);
 
-    const update = await m.query("UPDATE outreach_hub.organizations SET settings = '{\"temperature\": 2}'::jsonb");
+    const update = await m.query('UPDATE outreach_hub.organizations SET settings = \'{"temperature": 2}\'::jsonb');
     expect(update.rowCount).toBe(0);
-    expect(await applyHubEdit(asHub(m), orgId, { kind: 'org', id: orgId, baseVersion: 1, editId: 'e1', data: { name: 'Mine now', provider: 'groq', settings: {} } })).toBeNull();
+    expect(
+      await applyHubEdit(asHub(m), orgId, { kind: 'org', id: orgId, baseVersion: 1, editId: 'e1', data: { name: 'Mine now', provider: 'groq', settings: {} } }),
+    ).toBeNull();
     const insert = await rejection(m.query("INSERT INTO outreach_hub.business_profiles (org_id, id, context) VALUES ($1, 'p1', '{}')", [orgId]));
     expect(insert).toMatchObject({ code: '42501' });
     expect(await rejection(m.query("UPDATE outreach_hub.members SET role = 'owner' WHERE login = current_user"))).toMatchObject({ code: '42501' });
     expect(await rejection(m.query('DELETE FROM outreach_hub.usage_events'))).toMatchObject({ code: '42501' });
     expect(await rejection(m.query('SELECT * FROM outreach_hub.usage_monthly'))).toMatchObject({ code: '42501' });
-    expect(await rejection(m.query('SELECT outreach_hub.invite_member($1, $2, $3, $4, $5, $6)', [orgId, randomUUID(), 'evil@example.com', 'admin', 'od_evil', createScramVerifier('x')]))).toMatchObject({ code: 'OH003' });
+    expect(
+      await rejection(
+        m.query('SELECT outreach_hub.invite_member($1, $2, $3, $4, $5, $6)', [
+          orgId,
+          randomUUID(),
+          'evil@example.com',
+          'admin',
+          'od_evil',
+          createScramVerifier('x'),
+        ]),
+      ),
+    ).toMatchObject({ code: 'OH003' });
     expect(await rejection(m.query('SELECT outreach_hub.set_member_role($1, $2, $3)', [orgId, logins.member.id, 'admin']))).toMatchObject({ code: 'OH003' });
 
     const su = await superuser(hub.database);
     try {
       const after = await su.query('SELECT name, settings, version FROM outreach_hub.organizations WHERE id = $1', [orgId]);
       expect(after.rows[0]).toEqual({ name: 'Northwind', settings: { temperature: 0.5 }, version: '1' });
-      expect((await su.query("SELECT role FROM outreach_hub.members WHERE login = $1", [logins.member.login])).rows[0]).toEqual({ role: 'member' });
+      expect((await su.query('SELECT role FROM outreach_hub.members WHERE login = $1', [logins.member.login])).rows[0]).toEqual({ role: 'member' });
     } finally {
       await su.end();
     }
@@ -136,15 +175,25 @@ describeWithHub('the hub schema, with raw SQL as each login', () => {
 
   it('lets an admin change settings with a version check, but not remove or demote the owner', async () => {
     const a = asHub(client('admin'));
-    expect(await applyHubEdit(a, orgId, { kind: 'org', id: orgId, baseVersion: 1, editId: 'e2', data: { name: 'Northwind', provider: 'openai', settings: { temperature: 0.2 } } })).toBe(2);
+    expect(
+      await applyHubEdit(a, orgId, {
+        kind: 'org',
+        id: orgId,
+        baseVersion: 1,
+        editId: 'e2',
+        data: { name: 'Northwind', provider: 'openai', settings: { temperature: 0.2 } },
+      }),
+    ).toBe(2);
     // The same base again is stale now.
-    expect(await applyHubEdit(a, orgId, { kind: 'org', id: orgId, baseVersion: 1, editId: 'e3', data: { name: 'Northwind', provider: 'groq', settings: {} } })).toBeNull();
+    expect(
+      await applyHubEdit(a, orgId, { kind: 'org', id: orgId, baseVersion: 1, editId: 'e3', data: { name: 'Northwind', provider: 'groq', settings: {} } }),
+    ).toBeNull();
     expect(await rejection(removeHubMember(a, orgId, ownerId))).toMatchObject({ code: 'OH004' });
     expect(await rejection(setHubMemberRole(a, orgId, ownerId, 'member'))).toMatchObject({ code: 'OH004' });
     expect(await rejection(setHubMemberRole(a, orgId, logins.member.id, 'owner'))).toMatchObject({ code: 'OH006' });
   });
 
-  it('takes each member\'s own usage rows once, and shows members only their own', async () => {
+  it("takes each member's own usage rows once, and shows members only their own", async () => {
     const m = asHub(client('member'));
     const rows = [usageRow(1000), usageRow(2000)];
     expect(await pushHubUsage(m, orgId, logins.member.id, rows)).toBe(2);

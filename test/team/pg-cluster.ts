@@ -59,7 +59,9 @@ async function freePort(): Promise<number> {
 
 function postgresIds(): { uid: number; gid: number } | null {
   if (process.getuid?.() !== 0) return null;
-  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
+  const line = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('postgres:'));
   if (!line) throw new Error('Running as root, but there is no "postgres" user to run initdb as (install the postgresql package).');
   const [, , uid, gid] = line.split(':');
   return { uid: Number(uid), gid: Number(gid) };
@@ -102,12 +104,22 @@ export async function startPgCluster(options: StartClusterOptions = {}): Promise
   const version = Number(/(\d+)/.exec(runPg(join(binDir, 'pg_ctl'), ['--version'], false))?.[1] ?? 0);
   const cleanup = () => rmSync(base, { recursive: true, force: true });
   try {
-    runPg(join(binDir, 'initdb'), ['-D', dataDir, '-U', 'postgres', '-E', 'UTF8', '--auth-local=trust', '--auth-host=scram-sha-256', '--no-sync'], ids !== null);
+    runPg(
+      join(binDir, 'initdb'),
+      ['-D', dataDir, '-U', 'postgres', '-E', 'UTF8', '--auth-local=trust', '--auth-host=scram-sha-256', '--no-sync'],
+      ids !== null,
+    );
   } catch (error) {
     cleanup();
     throw error;
   }
-  const settings = ['-c listen_addresses=127.0.0.1', `-k ${socketDir}`, '-c max_connections=200', '-c log_min_messages=warning', "-c log_line_prefix='%m [%p] %u '"];
+  const settings = [
+    '-c listen_addresses=127.0.0.1',
+    `-k ${socketDir}`,
+    '-c max_connections=200',
+    '-c log_min_messages=warning',
+    "-c log_line_prefix='%m [%p] %u '",
+  ];
   if (options.fast) settings.push('-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off');
   settings.push(...(options.settings ?? []));
   // A port taken between the probe and the start makes pg_ctl fail; try a few.

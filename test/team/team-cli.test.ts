@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runCli, type CliRun } from '../helpers/run-cli';
 import { createHubDatabase, describeWithHub, teamPg, type HubDatabase } from './hub-fixture';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy';
+import { expectDefined } from '../helpers/expect-defined';
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -31,7 +32,7 @@ describeWithHub('outreach-desk team, through the built CLI', () => {
 
   beforeAll(async () => {
     hub = await createHubDatabase();
-    proxy = await startTcpProxy(teamPg!.port);
+    proxy = await startTcpProxy(expectDefined(teamPg).port);
     dir = mkdtempSync(join(tmpdir(), 'outreach-team-cli-'));
   });
   afterAll(async () => {

@@ -7,6 +7,7 @@ import { startFakeProviders, type FakeProviderSet } from '../fakes/fake-provider
 import { startDesktop, type Desktop } from './desktop';
 import { connectAs, createHubDatabase, describeWithHub, rejection, superuser, teamPg, type HubDatabase } from './hub-fixture';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy';
+import { expectDefined } from '../helpers/expect-defined';
 
 const business = { companyName: 'Northwind Analytics', valueProposition: 'Forecasts finance teams trust.', senderName: 'Maya Chen' };
 const steps = [{ step: 1, delay_days: 0, channel: 'email' as const, subject: 'Hello {{firstName}}', body: 'Hi {{firstName}}, a quick idea.' }];
@@ -43,7 +44,7 @@ describeWithHub('a team on a real PostgreSQL hub, three desktops', () => {
       await su.end();
     }
     fakes = await startFakeProviders();
-    proxy = await startTcpProxy(teamPg!.port);
+    proxy = await startTcpProxy(expectDefined(teamPg).port);
     [A, B, C] = await Promise.all([startDesktop('ada'), startDesktop('bob'), startDesktop('cleo')]);
   });
   afterAll(async () => {
@@ -72,7 +73,7 @@ describeWithHub('a team on a real PostgreSQL hub, three desktops', () => {
       const org = await su.query('SELECT name, provider, settings FROM outreach_hub.organizations');
       expect(org.rows).toEqual([expect.objectContaining({ name: 'Northwind Sales', provider: 'openai' })]);
       expect(org.rows[0].settings).toMatchObject({ temperature: 0.4, monthlyBudgetUsd: 50 });
-      expect((await su.query('SELECT context->>\'companyName\' AS name FROM outreach_hub.business_profiles')).rows).toEqual([{ name: 'Northwind Analytics' }]);
+      expect((await su.query("SELECT context->>'companyName' AS name FROM outreach_hub.business_profiles")).rows).toEqual([{ name: 'Northwind Analytics' }]);
       expect((await su.query('SELECT name FROM outreach_hub.templates')).rows).toEqual([{ name: 'Three-touch intro' }]);
     } finally {
       await su.end();
@@ -88,7 +89,10 @@ describeWithHub('a team on a real PostgreSQL hub, three desktops', () => {
 
     const b = await B.call('team:connect', { url: hub.urlFor(invites.bob.login), password: invites.bob.password });
     expect(b).toMatchObject({ mode: 'team', role: 'member', email: 'bob@example.com', error: null, pending: 0 });
-    const c = await C.call('team:connect', { url: `postgres://${invites.cleo.login}@127.0.0.1:${proxy.port}/${hub.database}`, password: invites.cleo.password });
+    const c = await C.call('team:connect', {
+      url: `postgres://${invites.cleo.login}@127.0.0.1:${proxy.port}/${hub.database}`,
+      password: invites.cleo.password,
+    });
     expect(c).toMatchObject({ mode: 'team', role: 'admin', email: 'cleo@example.com' });
 
     for (const d of [B, C]) {
@@ -105,7 +109,7 @@ describeWithHub('a team on a real PostgreSQL hub, three desktops', () => {
     expect((await B.call('session:get', undefined)).user).toMatchObject({ name: 'bob@example.com', role: 'member' });
     expect((await B.call('settings:get-llm', undefined)).canEdit).toBe(false);
     // No self-service switch to the owner in team mode.
-    const owner = (await B.call('session:get', undefined)).users.find((u) => u.role === 'owner')!;
+    const owner = expectDefined((await B.call('session:get', undefined)).users.find((u) => u.role === 'owner'));
     expect((await B.raw('session:switch-user', { userId: owner.id })).error?.code).toBe('forbidden');
   });
 
@@ -139,7 +143,7 @@ describeWithHub('a team on a real PostgreSQL hub, three desktops', () => {
     ] as const) {
       const result = await B.raw(channel, input);
       expect(result.ok, channel).toBe(false);
-      expect(['forbidden', 'validation'], `${channel}: ${result.error?.message}`).toContain(result.error!.code);
+      expect(['forbidden', 'validation'], `${channel}: ${result.error?.message}`).toContain(expectDefined(result.error).code);
     }
     expect(await B.call('settings:get-llm', undefined)).toEqual(before);
     expect((await B.call('team:status', undefined)).pending).toBe(0);
@@ -150,7 +154,9 @@ describeWithHub('a team on a real PostgreSQL hub, three desktops', () => {
     try {
       expect((await bob.query("UPDATE outreach_hub.organizations SET name = 'Bob Inc'")).rowCount).toBe(0);
       expect((await bob.query("UPDATE outreach_hub.templates SET name = 'Bob'")).rowCount).toBe(0);
-      expect(await rejection(bob.query("INSERT INTO outreach_hub.templates (org_id, id, name, steps) SELECT id, 'x', 'Bob', '[]' FROM outreach_hub.organizations"))).toMatchObject({ code: '42501' });
+      expect(
+        await rejection(bob.query("INSERT INTO outreach_hub.templates (org_id, id, name, steps) SELECT id, 'x', 'Bob', '[]' FROM outreach_hub.organizations")),
+      ).toMatchObject({ code: '42501' });
       expect(await rejection(bob.query("UPDATE outreach_hub.members SET role = 'owner'"))).toMatchObject({ code: '42501' });
       expect((await bob.query('SELECT name FROM outreach_hub.organizations')).rows).toEqual([{ name: 'Northwind Sales' }]);
     } finally {
@@ -184,8 +190,12 @@ describeWithHub('a team on a real PostgreSQL hub, three desktops', () => {
     const raw = new Database(file);
     try {
       raw.exec('DROP TRIGGER team_outbox_org; DROP TRIGGER team_outbox_template_update;');
-      const settings = JSON.parse((raw.prepare('SELECT settings FROM organizations WHERE id = (SELECT org_id FROM team_state)').get() as { settings: string }).settings);
-      raw.prepare('UPDATE organizations SET name = ?, settings = ? WHERE id = (SELECT org_id FROM team_state)').run('Bob Inc', JSON.stringify({ ...settings, temperature: 2 }));
+      const settings = JSON.parse(
+        (raw.prepare('SELECT settings FROM organizations WHERE id = (SELECT org_id FROM team_state)').get() as { settings: string }).settings,
+      );
+      raw
+        .prepare('UPDATE organizations SET name = ?, settings = ? WHERE id = (SELECT org_id FROM team_state)')
+        .run('Bob Inc', JSON.stringify({ ...settings, temperature: 2 }));
       raw.prepare("UPDATE templates SET name = 'Tampered' WHERE org_id = (SELECT org_id FROM team_state)").run();
       raw.prepare("UPDATE users SET role = 'owner' WHERE id = (SELECT member_id FROM team_state)").run();
     } finally {
@@ -218,7 +228,7 @@ describeWithHub('a team on a real PostgreSQL hub, three desktops', () => {
     expect((await A.call('settings:get-llm', undefined)).settings.maxTokens).toBe(3000);
   });
 
-  it('ends concurrent admin edits in a conflict, shown with the hub\'s value, never applied silently', async () => {
+  it("ends concurrent admin edits in a conflict, shown with the hub's value, never applied silently", async () => {
     await Promise.all([A.call('team:sync', undefined), C.call('team:sync', undefined)]);
     await A.call('settings:update-llm', { settings: { temperature: 0.1 } });
     await C.call('settings:update-llm', { settings: { temperature: 0.2 } });
@@ -229,13 +239,13 @@ describeWithHub('a team on a real PostgreSQL hub, three desktops', () => {
     expect(status.conflicts).toHaveLength(1);
     const [c] = status.conflicts;
     expect(c).toMatchObject({ kind: 'org' });
-    expect((c!.mine as { settings: { temperature: number } }).settings.temperature).toBe(0.2);
-    expect((c!.theirs as { settings: { temperature: number } }).settings.temperature).toBe(0.1);
+    expect((expectDefined(c).mine as { settings: { temperature: number } }).settings.temperature).toBe(0.2);
+    expect((expectDefined(c).theirs as { settings: { temperature: number } }).settings.temperature).toBe(0.1);
     // Not applied: the hub keeps A's value, and C shows it.
     expect((await C.call('settings:get-llm', undefined)).settings.temperature).toBe(0.1);
 
     // The admin chooses: apply mine on top of the hub's current version.
-    const resolved = await C.call('team:resolve-conflict', { kind: 'org', id: c!.id, keep: 'mine' });
+    const resolved = await C.call('team:resolve-conflict', { kind: 'org', id: expectDefined(c).id, keep: 'mine' });
     expect(resolved.conflicts).toEqual([]);
     expect(resolved.pending).toBe(0);
     await A.call('team:sync', undefined);
@@ -254,7 +264,7 @@ describeWithHub('a team on a real PostgreSQL hub, three desktops', () => {
     // The member's call uses it (the fake checks nothing, but the call goes out with a key).
     const test = await B.call('llm:test', { provider: 'openai' });
     expect(test.success).toBe(true);
-    const lastCall = fakes.openai.calls.at(-1)!;
+    const lastCall = expectDefined(fakes.openai.calls.at(-1));
     expect(JSON.stringify(lastCall.headers)).toContain(KEY_CANARY);
   });
 
@@ -272,11 +282,11 @@ describeWithHub('a team on a real PostgreSQL hub, three desktops', () => {
     const byUser = await A.call('usage:summary', { groupBy: 'user' });
     expect(byUser.scope).toBe('organization');
     const byEmail = Object.fromEntries(byUser.rows.map((r) => [byUser.labels?.[r.key] ?? r.key, r]));
-    expect(byEmail['bob@example.com']!.calls).toBe(2);
-    expect(byEmail['cleo@example.com']!.calls).toBe(1);
+    expect(expectDefined(byEmail['bob@example.com']).calls).toBe(2);
+    expect(expectDefined(byEmail['cleo@example.com']).calls).toBe(1);
     const bobOwn = await B.call('usage:summary', { groupBy: 'user' });
-    expect(bobOwn.rows.map((r) => r.key)).toEqual([byUser.rows.find((r) => byUser.labels?.[r.key] === 'bob@example.com')!.key]);
-    expect(bobOwn.totals.costUsd).toBeCloseTo(byEmail['bob@example.com']!.costUsd, 9);
+    expect(bobOwn.rows.map((r) => r.key)).toEqual([expectDefined(byUser.rows.find((r) => byUser.labels?.[r.key] === 'bob@example.com')).key]);
+    expect(bobOwn.totals.costUsd).toBeCloseTo(expectDefined(byEmail['bob@example.com']).costUsd, 9);
     expect(byUser.totals.calls).toBe(3);
 
     const csv = await A.call('usage:export-csv', {});
@@ -309,9 +319,9 @@ describeWithHub('a team on a real PostgreSQL hub, three desktops', () => {
   it('removing a member takes their login and key copies, and says which key to rotate', async () => {
     const members = await A.call('team:members', undefined);
     expect(members.live).toBe(true);
-    const bob = members.members.find((m) => m.email === 'bob@example.com')!;
+    const bob = expectDefined(members.members.find((m) => m.email === 'bob@example.com'));
     expect(bob).toMatchObject({ role: 'member', hasPublicKey: true, sharedProviders: ['openai'] });
-    const owner = members.members.find((m) => m.role === 'owner')!;
+    const owner = expectDefined(members.members.find((m) => m.role === 'owner'));
     expect((await C.raw('team:remove', { memberId: owner.id })).error?.code).toBe('forbidden');
 
     const removed = await C.call('team:remove', { memberId: bob.id });
@@ -338,7 +348,9 @@ describeWithHub('a team on a real PostgreSQL hub, three desktops', () => {
     const su = await superuser(hub.database);
     let dump = '';
     try {
-      const tables = await su.query<{ relname: string }>("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'outreach_hub' AND c.relkind = 'r'");
+      const tables = await su.query<{ relname: string }>(
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'outreach_hub' AND c.relkind = 'r'",
+      );
       for (const { relname } of tables.rows) dump += JSON.stringify((await su.query(`SELECT * FROM outreach_hub.${relname}`)).rows);
       dump += JSON.stringify((await su.query('SELECT rolname, rolpassword FROM pg_authid')).rows);
     } finally {
@@ -347,7 +359,7 @@ describeWithHub('a team on a real PostgreSQL hub, three desktops', () => {
     expect(dump).toContain('key_share'); // the dump is real: tombstones of Bob's copies are in it
     const secrets = [KEY_CANARY, invites.bob.password, invites.cleo.password, hub.adminPassword];
     for (const secret of secrets) expect(dump.includes(secret), 'a hub table holds a secret').toBe(false);
-    const serverLog = readFileSync(teamPg!.logFile, 'utf8');
+    const serverLog = readFileSync(expectDefined(teamPg).logFile, 'utf8');
     expect(serverLog).toContain('outreach_hub'); // statements were logged
     for (const secret of secrets) expect(serverLog.includes(secret), 'the server log holds a secret').toBe(false);
     for (const d of [A, B, C]) {

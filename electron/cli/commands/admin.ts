@@ -31,7 +31,12 @@ export const keysCommand: Command = async ({ core, io }, args) => {
       ? { available: true as const }
       : { available: false as const, message: keychainUnavailableError().messageFor('cli') };
     if (io.json) return io.out(JSON.stringify({ keychain, keys: view.keys }, null, 2));
-    io.out(formatTable(['PROVIDER', 'KEY'], view.keys.map((k) => [k.provider, k.last4 ? `${k.source}, ends in …${k.last4}` : k.source])));
+    io.out(
+      formatTable(
+        ['PROVIDER', 'KEY'],
+        view.keys.map((k) => [k.provider, k.last4 ? `${k.source}, ends in …${k.last4}` : k.source]),
+      ),
+    );
     if (!keychain.available) io.out(`\n${keychain.message}`);
     return;
   }
@@ -42,9 +47,13 @@ export const keysCommand: Command = async ({ core, io }, args) => {
   const key = action === 'set' ? await readSecret(`Paste the ${provider} key and press Enter: `) : '';
   if (action === 'set' && !key) throw new UsageError('No key was given on stdin.');
   const view = await core.invoke('settings:update-llm', { apiKeys: { [provider]: key }, sessionOnly: values['session-only'] ?? false });
-  const status = view.keys.find((k) => k.provider === provider)!;
+  const status = view.keys.find((k) => k.provider === provider) ?? { source: 'none', last4: null };
   if (io.json) return io.out(JSON.stringify({ provider, source: status.source, last4: status.last4 }, null, 2));
-  io.out(action === 'set' ? `Saved the ${provider} key (${status.source}${status.last4 ? `, ends in …${status.last4}` : ''}).` : `Removed the ${provider} key; now using: ${status.source}.`);
+  io.out(
+    action === 'set'
+      ? `Saved the ${provider} key (${status.source}${status.last4 ? `, ends in …${status.last4}` : ''}).`
+      : `Removed the ${provider} key; now using: ${status.source}.`,
+  );
 };
 
 /** settings set KEY=VALUE: the names admins and scripts use. */
@@ -96,7 +105,7 @@ function applySetting(
       patch.settings.maxTokens = number();
       return;
     case 'fallback':
-      patch.settings.fallbackOrder = value === '' ? [] : value.split(',').map((v) => parseProvider(v.trim())!);
+      patch.settings.fallbackOrder = value === '' ? [] : value.split(',').map((v) => parseProvider(v.trim()));
       return;
     case 'budget':
       patch.budget = value === 'none' || value === '' ? null : number();
@@ -105,7 +114,9 @@ function applySetting(
       patch.orgName = value;
       return;
     default:
-      throw new UsageError(`Unknown setting "${key}". Known: provider, model.<provider>, baseUrl.<provider>, timeout.<provider> (seconds), temperature, maxTokens, fallback, budget, orgName.`);
+      throw new UsageError(
+        `Unknown setting "${key}". Known: provider, model.<provider>, baseUrl.<provider>, timeout.<provider> (seconds), temperature, maxTokens, fallback, budget, orgName.`,
+      );
   }
 }
 
@@ -133,15 +144,20 @@ export const settingsCommand: Command = async ({ core, io }, args) => {
     await core.invoke('org:update', { name: patch.orgName, monthlyBudgetUsd: patch.budget });
   }
   const hasSettings = Object.keys(patch.settings).length > 0;
-  const updated = patch.provider || hasSettings
-    ? await core.invoke('settings:update-llm', { provider: patch.provider, settings: hasSettings ? patch.settings : undefined })
-    : await core.invoke('settings:get-llm', undefined);
+  const updated =
+    patch.provider || hasSettings
+      ? await core.invoke('settings:update-llm', { provider: patch.provider, settings: hasSettings ? patch.settings : undefined })
+      : await core.invoke('settings:get-llm', undefined);
   if (io.json) return io.out(JSON.stringify({ provider: updated.provider, settings: updated.settings }, null, 2));
   io.out(`Saved ${pairs.length} setting${pairs.length === 1 ? '' : 's'}.`);
 };
 
 export const usageCommand: Command = async ({ core, io }, args) => {
-  const { values } = parseCommandArgs(args, { since: { type: 'string' }, until: { type: 'string' }, by: { type: 'string' }, csv: { type: 'boolean' } }, 'usage');
+  const { values } = parseCommandArgs(
+    args,
+    { since: { type: 'string' }, until: { type: 'string' }, by: { type: 'string' }, csv: { type: 'boolean' } },
+    'usage',
+  );
   const groupBy = usageGroupBySchema.safeParse(values.by ?? 'day');
   if (!groupBy.success) throw new UsageError(`--by takes one of ${usageGroupBySchema.options.join(', ')}.`);
   const by = groupBy.data;
@@ -151,7 +167,12 @@ export const usageCommand: Command = async ({ core, io }, args) => {
   const label = (key: string) => summary.labels?.[key] ?? key;
   const columns = ['calls', 'errors', 'inputTokens', 'outputTokens', 'cachedInputTokens', 'costUsd'] as const;
   if (values.csv) {
-    io.out(formatCsv([by, ...columns], summary.rows.map((r) => [label(r.key), ...columns.map((c) => r[c])])).trimEnd());
+    io.out(
+      formatCsv(
+        [by, ...columns],
+        summary.rows.map((r) => [label(r.key), ...columns.map((c) => r[c])]),
+      ).trimEnd(),
+    );
     return;
   }
   if (io.json) return io.out(JSON.stringify(summary, null, 2));
@@ -160,7 +181,15 @@ export const usageCommand: Command = async ({ core, io }, args) => {
       [by.toUpperCase(), 'CALLS', 'ERRORS', 'INPUT', 'OUTPUT', 'CACHED', 'COST'],
       [
         ...summary.rows.map((r) => [label(r.key), r.calls, r.errors, r.inputTokens, r.outputTokens, r.cachedInputTokens, formatUsd(r.costUsd)]),
-        ['total', summary.totals.calls, summary.totals.errors, summary.totals.inputTokens, summary.totals.outputTokens, summary.totals.cachedInputTokens, formatUsd(summary.totals.costUsd)],
+        [
+          'total',
+          summary.totals.calls,
+          summary.totals.errors,
+          summary.totals.inputTokens,
+          summary.totals.outputTokens,
+          summary.totals.cachedInputTokens,
+          formatUsd(summary.totals.costUsd),
+        ],
       ],
     ),
   );

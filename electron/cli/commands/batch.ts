@@ -72,7 +72,7 @@ const FAILURE_PAGE = 500;
 
 /** "item 4 (inbox.mbox#4)": the position, and the file a reply came from. */
 function describeItem(item: JobItem): string {
-  const name = item.input['name'];
+  const name = item.input.name;
   return typeof name === 'string' && name ? `item ${item.seq + 1} (${name})` : `item ${item.seq + 1}`;
 }
 
@@ -105,9 +105,17 @@ async function reportJob(core: Core, io: Output, job: Job, progress: JobProgress
   if (out && progress.total > 0) await writeOutput(core, io, job, out);
   const failures = await readFailures(core, job.id);
   if (io.json) {
-    io.out(JSON.stringify({ job: job.id, progress, out: out ?? null, failures: failures.map((f) => ({ item: f.seq + 1, name: f.input['name'] ?? null, error: f.error })) }, null, 2));
+    io.out(
+      JSON.stringify(
+        { job: job.id, progress, out: out ?? null, failures: failures.map((f) => ({ item: f.seq + 1, name: f.input.name ?? null, error: f.error })) },
+        null,
+        2,
+      ),
+    );
   } else {
-    io.err(`Job ${job.id}: ${progress.status}, ${progress.done} done, ${progress.failed} failed of ${progress.total}.${out && progress.total > 0 ? ` Wrote ${out}.` : ''}`);
+    io.err(
+      `Job ${job.id}: ${progress.status}, ${progress.done} done, ${progress.failed} failed of ${progress.total}.${out && progress.total > 0 ? ` Wrote ${out}.` : ''}`,
+    );
     for (const f of failures) io.err(`  ${describeItem(f)}: error[${f.error?.code}]: ${f.error?.message}`);
   }
   const end = describeJobEnd(progress);
@@ -119,9 +127,16 @@ export const batchCommand: Command = async ({ core, io }, args) => {
   const { values, positionals } = parseCommandArgs(
     args,
     {
-      leads: { type: 'string' }, business: { type: 'string' }, out: { type: 'string' }, provider: { type: 'string' },
-      concurrency: { type: 'string' }, in: { type: 'string' }, 'rules-only': { type: 'boolean' }, recursive: { type: 'boolean' },
-      steps: { type: 'string' }, channels: { type: 'string' },
+      leads: { type: 'string' },
+      business: { type: 'string' },
+      out: { type: 'string' },
+      provider: { type: 'string' },
+      concurrency: { type: 'string' },
+      in: { type: 'string' },
+      'rules-only': { type: 'boolean' },
+      recursive: { type: 'boolean' },
+      steps: { type: 'string' },
+      channels: { type: 'string' },
     },
     'batch',
   );
@@ -138,7 +153,10 @@ export const batchCommand: Command = async ({ core, io }, args) => {
       provider: parseProvider(values.provider),
       concurrency: parseInteger(values.concurrency, '--concurrency'),
     });
-    if (!jobInput.success) throw new UsageError(`batch generate: ${jobInput.error.issues[0]!.path.join('.')}: ${jobInput.error.issues[0]!.message}`);
+    if (!jobInput.success) {
+      const [issue] = jobInput.error.issues;
+      throw new UsageError(`batch generate: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'the options are not valid'}`);
+    }
     // The leads and their job commit together: a failure leaves neither, and a rerun adds no lead twice.
     const imported = await core.services.leadImport.import({ path: values.leads }, {}, { suggestUnmapped: true, maxLeads: MAX_BATCH_LEADS }, (leadIds) => {
       if (leadIds.length === 0) throw new UsageError(`No lead in "${values.leads}" could be imported: every row has an error.`);
@@ -146,7 +164,9 @@ export const batchCommand: Command = async ({ core, io }, args) => {
     });
     for (const w of imported.warnings) io.err(`warning: ${w}`);
     for (const e of imported.errors) io.err(`  skipped ${e.message}`);
-    io.err(`Imported ${imported.imported} leads${imported.skipped ? `, ${imported.skipped} already there` : ''}${imported.errors.length ? `, ${imported.errors.length} rows refused` : ''}.`);
+    io.err(
+      `Imported ${imported.imported} leads${imported.skipped ? `, ${imported.skipped} already there` : ''}${imported.errors.length ? `, ${imported.errors.length} rows refused` : ''}.`,
+    );
     const job = imported.outcome;
     core.store.meta.set(`job-out:${job.id}`, values.out);
     io.err(`Job ${job.id} started (resume it after an interruption with: outreach-desk jobs resume ${job.id}).`);
@@ -170,7 +190,12 @@ export const jobsCommand: Command = async ({ core, io }, args) => {
     const jobs = await core.invoke('jobs:list', undefined);
     if (io.json) return io.out(JSON.stringify({ jobs }, null, 2));
     if (jobs.length === 0) return io.out('No jobs yet.');
-    io.out(formatTable(['ID', 'KIND', 'STATUS', 'DONE', 'FAILED', 'TOTAL', 'CREATED'], jobs.map((j) => [j.id, j.kind, j.status, j.done, j.failed, j.total, j.createdAt])));
+    io.out(
+      formatTable(
+        ['ID', 'KIND', 'STATUS', 'DONE', 'FAILED', 'TOTAL', 'CREATED'],
+        jobs.map((j) => [j.id, j.kind, j.status, j.done, j.failed, j.total, j.createdAt]),
+      ),
+    );
     return;
   }
   if (!id) throw new UsageError(`jobs ${action} needs a job id; see "outreach-desk jobs list".`);

@@ -68,7 +68,12 @@ export const leadsCommand: Command = async ({ core, io }, args) => {
     if (io.json) return io.out(JSON.stringify({ leads }, null, 2));
     if (leads.length === 0) return io.out('No leads yet. Import some with: outreach-desk leads import FILE.csv');
     const name = (l: Lead) => [l.firstName, l.lastName].filter(Boolean).join(' ');
-    io.out(formatTable(['ID', 'NAME', 'EMAIL', 'COMPANY', 'JOB TITLE'], leads.map((l) => [l.id, name(l), l.email ?? '', l.company ?? '', l.jobTitle ?? ''])));
+    io.out(
+      formatTable(
+        ['ID', 'NAME', 'EMAIL', 'COMPANY', 'JOB TITLE'],
+        leads.map((l) => [l.id, name(l), l.email ?? '', l.company ?? '', l.jobTitle ?? '']),
+      ),
+    );
     return;
   }
   if (action !== 'import') throw new UsageError('Use "leads import FILE.csv" or "leads list". See "outreach-desk --help".');
@@ -89,8 +94,12 @@ export const leadsCommand: Command = async ({ core, io }, args) => {
   const fed = Object.entries(mapping).filter(([, field]) => field !== 'custom' && field !== 'ignore');
   const customs = Object.values(mapping).filter((field) => field === 'custom').length;
   io.out(`Read ${file}: ${encoding}, ${DELIMITER_NAMES[delimiter] ?? delimiter}-separated, header on row ${headerRow}.`);
-  io.out(`Columns: ${fed.map(([column, field]) => `"${column}" → ${field}`).join(', ') || 'none mapped to a lead field'}${customs ? `; ${customs} kept as custom fields` : ''}.`);
-  io.out(`Imported ${imported}, updated ${updated}, skipped ${skipped} duplicate${skipped === 1 ? '' : 's'}, ${errors.length} row${errors.length === 1 ? '' : 's'} with errors.`);
+  io.out(
+    `Columns: ${fed.map(([column, field]) => `"${column}" → ${field}`).join(', ') || 'none mapped to a lead field'}${customs ? `; ${customs} kept as custom fields` : ''}.`,
+  );
+  io.out(
+    `Imported ${imported}, updated ${updated}, skipped ${skipped} duplicate${skipped === 1 ? '' : 's'}, ${errors.length} row${errors.length === 1 ? '' : 's'} with errors.`,
+  );
   for (const warning of warnings) io.err(`warning: ${warning}`);
   for (const error of errors.slice(0, 50)) io.err(`  ${error.message}`);
   if (errors.length > 50) io.err(`  … and ${errors.length - 50} more (use --json for all).`);

@@ -9,6 +9,9 @@ import { readBusinessFile, readLeadFile } from '../context-files';
 import { formatTable, formatUsd, parseInteger, parseList, readStdin, UsageError } from '../io';
 import { createStepStreamPrinter } from '../stream-printer';
 
+/** A provider name from a flag or argument; a usage error names the known ones. Undefined only when the value is. */
+export function parseProvider(value: string, flag?: string): LLMProviderName;
+export function parseProvider(value: string | undefined, flag?: string): LLMProviderName | undefined;
 export function parseProvider(value: string | undefined, flag = 'provider'): LLMProviderName | undefined {
   if (value === undefined) return undefined;
   const parsed = llmProviderNameSchema.safeParse(value);
@@ -50,7 +53,7 @@ export const providersCommand: Command = async ({ core, io }, args) => {
   const providers = await core.invoke('llm:providers', undefined);
   const settings = await core.invoke('settings:get-llm', undefined);
   const rows = providers.map((p) => {
-    const key = settings.keys.find((k) => k.provider === p.name)!;
+    const key = settings.keys.find((k) => k.provider === p.name) ?? { source: 'none', last4: null };
     return {
       provider: p.name,
       default: p.name === settings.provider,
@@ -64,7 +67,12 @@ export const providersCommand: Command = async ({ core, io }, args) => {
   io.out(
     formatTable(
       ['PROVIDER', 'KEY', 'MODEL', 'BASE URL'],
-      rows.map((r) => [`${r.provider}${r.default ? ' (default)' : ''}`, r.keyEndsIn ? `${r.key} …${r.keyEndsIn}` : r.key, r.model, r.baseUrl ?? '(vendor default)']),
+      rows.map((r) => [
+        `${r.provider}${r.default ? ' (default)' : ''}`,
+        r.keyEndsIn ? `${r.key} …${r.keyEndsIn}` : r.key,
+        r.model,
+        r.baseUrl ?? '(vendor default)',
+      ]),
     ),
   );
 };
@@ -85,11 +93,15 @@ export const modelsCommand: Command = async ({ core, io }, args) => {
         m.contextWindow ?? '?',
         price(m.inputPerMTok),
         price(m.outputPerMTok),
-        [m.fast && 'fast', m.deprecated && 'deprecated', m.unknownToCatalog && 'not-in-catalog', m.missingFromVendor && 'not-listed-by-vendor'].filter(Boolean).join(','),
+        [m.fast && 'fast', m.deprecated && 'deprecated', m.unknownToCatalog && 'not-in-catalog', m.missingFromVendor && 'not-listed-by-vendor']
+          .filter(Boolean)
+          .join(','),
       ]),
     ),
   );
-  io.err(`Prices: ${result.priceTable.version} (as of ${result.priceTable.pricesAsOf}, ${result.priceTable.source})${result.live ? '; merged with the vendor\'s live list' : ''}`);
+  io.err(
+    `Prices: ${result.priceTable.version} (as of ${result.priceTable.pricesAsOf}, ${result.priceTable.source})${result.live ? "; merged with the vendor's live list" : ''}`,
+  );
 };
 
 export const testCommand: Command = async ({ core, io }, args) => {
@@ -123,7 +135,9 @@ export const chatCommand: Command = async ({ core, io }, args) => {
       io.out(JSON.stringify(response, null, 2));
     } else {
       io.out(response.content);
-      io.err(`${response.model} · ${response.usage.inputTokens} in / ${response.usage.outputTokens} out · ${formatUsd(response.cost.usd)} · ${Math.round(response.latencyMs)} ms`);
+      io.err(
+        `${response.model} · ${response.usage.inputTokens} in / ${response.usage.outputTokens} out · ${formatUsd(response.cost.usd)} · ${Math.round(response.latencyMs)} ms`,
+      );
     }
     if (check.message) io.err(check.message);
     return check.exitCode;
@@ -145,7 +159,9 @@ export const chatCommand: Command = async ({ core, io }, args) => {
     io.out(JSON.stringify(finish, null, 2));
   } else {
     io.out('');
-    io.err(`${finish.model} · ${finish.usage.inputTokens} in / ${finish.usage.outputTokens} out · ${formatUsd(finish.cost.usd)} · ${Math.round(finish.latencyMs)} ms`);
+    io.err(
+      `${finish.model} · ${finish.usage.inputTokens} in / ${finish.usage.outputTokens} out · ${formatUsd(finish.cost.usd)} · ${Math.round(finish.latencyMs)} ms`,
+    );
   }
   if (check.message) io.err(check.message);
   return check.exitCode;
@@ -155,15 +171,22 @@ export const generateCommand: Command = async ({ core, io }, args) => {
   const { values } = parseCommandArgs(
     args,
     {
-      lead: { type: 'string' }, business: { type: 'string' }, steps: { type: 'string' }, channels: { type: 'string' },
-      delays: { type: 'string' }, subjects: { type: 'boolean' }, language: { type: 'string' }, provider: { type: 'string' },
-      model: { type: 'string' }, stream: { type: 'boolean' },
+      lead: { type: 'string' },
+      business: { type: 'string' },
+      steps: { type: 'string' },
+      channels: { type: 'string' },
+      delays: { type: 'string' },
+      subjects: { type: 'boolean' },
+      language: { type: 'string' },
+      provider: { type: 'string' },
+      model: { type: 'string' },
+      stream: { type: 'boolean' },
     },
     'generate',
   );
   if (!values.lead || !values.business) throw new UsageError('generate needs --lead FILE.json and --business FILE.json.');
   const channels = parseChannels(values.channels);
-  const delays = parseList(values.delays, '--delays')?.map((d) => parseInteger(d, '--delays')!);
+  const delays = parseList(values.delays, '--delays')?.map((d) => parseInteger(d, '--delays'));
   const numberOfSteps = parseInteger(values.steps, '--steps') ?? delays?.length ?? 3;
   const requestId = randomUUID();
   const input = {
@@ -206,16 +229,22 @@ export const classifyCommand: Command = async ({ core, io }, args) => {
     'classify',
   );
   const fromStdin = values.reply === '-' || positionals[0] === '-';
-  if (!values.reply && !fromStdin) throw new UsageError('classify needs --reply FILE (an .eml or a text file), or - to read stdin.');
+  // null: stdin; undefined or '': no reply given.
+  const replyFile = fromStdin ? null : values.reply;
+  if (replyFile === undefined || replyFile === '') throw new UsageError('classify needs --reply FILE (an .eml or a text file), or - to read stdin.');
   let source: string;
   try {
-    source = fromStdin ? await readStdin() : await readFile(values.reply!, 'utf8');
+    source = replyFile === null ? await readStdin() : await readFile(replyFile, 'utf8');
   } catch {
     throw new UsageError(`Cannot read the reply file "${values.reply}": check the path.`);
   }
   if (!source.trim()) throw new UsageError('The reply is empty.');
-  const original = values.original ? await readFile(values.original, 'utf8').catch(() => { throw new UsageError(`Cannot read "${values.original}".`); }) : undefined;
-  const asEml = !fromStdin && values.reply!.toLowerCase().endsWith('.eml');
+  const original = values.original
+    ? await readFile(values.original, 'utf8').catch(() => {
+        throw new UsageError(`Cannot read "${values.original}".`);
+      })
+    : undefined;
+  const asEml = replyFile?.toLowerCase().endsWith('.eml');
   const reply = await core.invoke('replies:classify', {
     ...(asEml ? { eml: source } : { text: source }),
     originalOutreach: original,
@@ -223,7 +252,9 @@ export const classifyCommand: Command = async ({ core, io }, args) => {
     model: values.model,
   });
   if (io.json) return io.out(JSON.stringify(reply, null, 2));
-  io.out(`${reply.classification ?? 'undecided'} (${reply.confidence === null ? '?' : Math.round(reply.confidence * 100) + '%'}, decided by ${reply.decidedBy})`);
+  io.out(
+    `${reply.classification ?? 'undecided'} (${reply.confidence === null ? '?' : `${Math.round(reply.confidence * 100)}%`}, decided by ${reply.decidedBy})`,
+  );
   if (reply.reason) io.out(`  reason: ${reply.reason}`);
   if (reply.suggestedAction) io.out(`  suggested action: ${reply.suggestedAction}`);
   if (reply.returnDate) io.out(`  back on: ${reply.returnDate}`);

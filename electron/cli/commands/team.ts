@@ -14,7 +14,10 @@ const TEAM_USAGE = `Use one of:
 
 /** The status as `team status --json` documents it: mode, login, role, lastSyncAt, pending, error (and the rest). */
 function printStatus(io: CliContext['io'], status: TeamStatus): void {
-  if (io.json) return io.out(JSON.stringify(status, null, 2));
+  if (io.json) {
+    io.out(JSON.stringify(status, null, 2));
+    return;
+  }
   if (status.mode === 'solo') {
     io.out(`Solo mode: not connected to a team hub (organization: ${status.orgName}).`);
     return;
@@ -62,7 +65,8 @@ export const teamCommand: Command = async (ctx, args) => {
       if (!values.url) throw new UsageError(`team ${action} needs --url postgres://LOGIN@HOST:PORT/DB; the password is read from stdin.`);
       const password = await passwordFromStdin();
       const url = values.url;
-      const status = action === 'init' ? await core.invoke('team:init', { url, password, email: values.email }) : await core.invoke('team:connect', { url, password });
+      const status =
+        action === 'init' ? await core.invoke('team:init', { url, password, email: values.email }) : await core.invoke('team:connect', { url, password });
       printStatus(io, status);
       return;
     }
@@ -77,7 +81,13 @@ export const teamCommand: Command = async (ctx, args) => {
       io.out(
         formatTable(
           ['EMAIL', 'ROLE', 'LOGIN', 'CONNECTED', 'SHARED KEYS'],
-          members.map((m) => [m.email, m.role, m.login ?? '', m.hasPublicKey === null ? '?' : m.hasPublicKey ? 'yes' : 'not yet', m.sharedProviders.join(',') || '-']),
+          members.map((m) => [
+            m.email,
+            m.role,
+            m.login ?? '',
+            m.hasPublicKey === null ? '?' : m.hasPublicKey ? 'yes' : 'not yet',
+            m.sharedProviders.join(',') || '-',
+          ]),
         ),
       );
       if (!live) io.err('The hub is unreachable: this is the list as of the last sync.');
@@ -114,7 +124,9 @@ export const teamCommand: Command = async (ctx, args) => {
       if (!provider) throw new UsageError('team share-key needs a PROVIDER, e.g. team share-key openai.');
       const shared = await core.invoke('team:share-key', { provider });
       if (io.json) return io.out(JSON.stringify(shared, null, 2));
-      io.out(`Shared the ${provider} key, sealed to each member's own key, with ${shared.sharedWith.length} member${shared.sharedWith.length === 1 ? '' : 's'}.`);
+      io.out(
+        `Shared the ${provider} key, sealed to each member's own key, with ${shared.sharedWith.length} member${shared.sharedWith.length === 1 ? '' : 's'}.`,
+      );
       if (shared.waiting.length) io.out(`Waiting for ${shared.waiting.join(', ')} to connect; they get it at an admin's next sync after that.`);
       return;
     }

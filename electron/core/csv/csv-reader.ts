@@ -42,13 +42,14 @@ export function stripBom(text: string): string {
  */
 export function takeSepLine(text: string): { delimiter: string; rest: string } | null {
   const match = /^"?sep=([,;\t|])"?[ \t]*(\r\n|\n|\r|$)/i.exec(text);
-  return match ? { delimiter: match[1]!, rest: text.slice(match[0].length) } : null;
+  const delimiter = match?.[1];
+  return match && delimiter ? { delimiter, rest: text.slice(match[0].length) } : null;
 }
 
 /** How many columns a record really uses: trailing empty cells (a trailing delimiter) do not count. */
 export function countRecordWidth(record: readonly string[]): number {
   let width = record.length;
-  while (width > 0 && record[width - 1]!.trim() === '') width--;
+  while (width > 0 && record[width - 1]?.trim() === '') width--;
   return width;
 }
 

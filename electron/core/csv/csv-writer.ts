@@ -21,5 +21,5 @@ export function escapeCsvCell(value: string | number | null | undefined, delimit
 /** Rows to CSV text with CRLF line ends, as RFC 4180 and spreadsheet importers expect. */
 export function formatCsv(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number | null | undefined>>): string {
   const lines = [header, ...rows].map((row) => row.map((cell) => escapeCsvCell(cell)).join(','));
-  return lines.join('\r\n') + '\r\n';
+  return `${lines.join('\r\n')}\r\n`;
 }

@@ -84,7 +84,7 @@ const DELIMITER_NAMES: Record<string, string> = { ',': 'comma', ';': 'semicolon'
 /** Trims an address, drops a `mailto:` prefix (and its `?subject=`), and lower-cases the domain. */
 export function normalizeEmail(value: string): string {
   let email = value.trim();
-  if (/^mailto:/i.test(email)) email = email.slice('mailto:'.length).split('?')[0]!.trim();
+  if (/^mailto:/i.test(email)) email = email.slice('mailto:'.length).replace(/\?.*/s, '').trim();
   const at = email.lastIndexOf('@');
   return at > 0 ? `${email.slice(0, at)}@${email.slice(at + 1).toLowerCase()}` : email;
 }
@@ -141,7 +141,9 @@ async function openLeadCsv(source: LeadCsvSource, options: LeadCsvOptions): Prom
   if (sep) {
     text = sep.rest;
     if (delimiter && delimiter !== sep.delimiter) {
-      warnings.push(`The file's first line says sep=${sep.delimiter === '\t' ? 'tab' : sep.delimiter}; it was read with the ${describeDelimiter(delimiter)} you chose.`);
+      warnings.push(
+        `The file's first line says sep=${sep.delimiter === '\t' ? 'tab' : sep.delimiter}; it was read with the ${describeDelimiter(delimiter)} you chose.`,
+      );
     }
     delimiter ??= sep.delimiter;
   }
@@ -174,7 +176,13 @@ async function scanLeadCsv(
   let pending: Array<{ record: string[]; index: number }> | null = [];
   const flush = () => {
     if (!pending) return;
-    onHeader(scan.headers, pending.filter((p) => !isBlankRecord(p.record)).slice(0, SAMPLE_ROWS).map((p) => p.record));
+    onHeader(
+      scan.headers,
+      pending
+        .filter((p) => !isBlankRecord(p.record))
+        .slice(0, SAMPLE_ROWS)
+        .map((p) => p.record),
+    );
     for (const p of pending) onData(p.record, p.index, scan);
     pending = null;
   };
@@ -214,8 +222,9 @@ async function scanLeadCsv(
     });
   }
   flush();
-  if (preamble.length > 0) {
-    const first = preamble[0]!.length > 60 ? `${preamble[0]!.slice(0, 60)}…` : preamble[0]!;
+  const [firstLine] = preamble;
+  if (firstLine !== undefined) {
+    const first = firstLine.length > 60 ? `${firstLine.slice(0, 60)}…` : firstLine;
     opened.warnings.push(
       `Skipped ${preamble.length} line${preamble.length === 1 ? '' : 's'} above the header row (row ${opened.headerRow}), starting "${first}": they are not leads.`,
     );
@@ -249,7 +258,11 @@ export async function previewLeadCsv(source: LeadCsvSource, options: LeadCsvOpti
  */
 function resolveMapping(headers: readonly string[], sample: string[][], given: LeadColumnMapping, suggest: boolean): LeadColumnMapping {
   const suggested = suggest ? suggestLeadMapping(headers, sample) : {};
-  const taken = new Set(Object.entries(given).filter(([h]) => headers.includes(h)).map(([, f]) => f));
+  const taken = new Set(
+    Object.entries(given)
+      .filter(([h]) => headers.includes(h))
+      .map(([, f]) => f),
+  );
   const mapping: LeadColumnMapping = {};
   for (const header of headers) {
     const own = given[header];
@@ -283,7 +296,10 @@ export function capCustomFields(custom: Record<string, string>): { kept: Record<
 
 /** The report line of a row whose custom fields were cut to LEAD_LIMITS. */
 export function describeCap(row: number, total: number, left: readonly string[]): string {
-  const named = left.slice(0, 3).map((k) => `"${k}"`).join(', ');
+  const named = left
+    .slice(0, 3)
+    .map((k) => `"${k}"`)
+    .join(', ');
   const more = left.length > 3 ? ` and ${(left.length - 3).toLocaleString('en-US')} more` : '';
   return (
     `Row ${row}: kept ${(total - left.length).toLocaleString('en-US')} of ${total.toLocaleString('en-US')} custom fields ` +
@@ -308,9 +324,9 @@ function convertRecordToLead(
   const lead: LeadContext = {};
   const custom: Record<string, string> = {};
   headers.forEach((header, i) => {
-    const field = fields[i]!;
+    const field = fields[i];
     const value = (record[i] ?? '').trim();
-    if (field === 'ignore' || value === '') return;
+    if (field === undefined || field === 'ignore' || value === '') return;
     if (field !== 'custom' && lead[field] === undefined) {
       const clean = field === 'email' ? normalizeEmail(value) : value;
       if (clean.length > LEAD_LIMITS.fieldChars) reasons.push(`"${header}" is longer than ${LEAD_LIMITS.fieldChars} characters`);
@@ -340,11 +356,7 @@ function convertRecordToLead(
  * reported with their spreadsheet row number and left out of `rows`. Emails are trimmed, lose a
  * `mailto:` and get a lower-case domain.
  */
-export async function parseLeadCsv(
-  source: LeadCsvSource,
-  mapping: LeadColumnMapping,
-  options: LeadCsvParseOptions = {},
-): Promise<LeadCsvParseResult> {
+export async function parseLeadCsv(source: LeadCsvSource, mapping: LeadColumnMapping, options: LeadCsvParseOptions = {}): Promise<LeadCsvParseResult> {
   const opened = await openLeadCsv(source, options);
   const rows: ParsedLeadRow[] = [];
   const errors: LeadRowError[] = [];
@@ -357,7 +369,8 @@ export async function parseLeadCsv(
     options,
     (headers, sample) => {
       resolved = resolveMapping(headers, sample, mapping, options.suggestUnmapped ?? false);
-      fields = headers.map((header) => resolved[header]!);
+      // resolveMapping maps every header; 'custom' is its own default.
+      fields = headers.map((header) => resolved[header] ?? 'custom');
     },
     (record, index, current) => {
       const row = index + 1;
@@ -389,6 +402,8 @@ export async function parseLeadCsv(
 
 /** The rows an import refused, as CSV (`row,message`), so the user can fix them in the spreadsheet. */
 export function exportRowErrorsCsv(errors: readonly LeadRowError[]): string {
-  return formatCsv(['row', 'message'], errors.map((error) => [error.row, error.message]));
+  return formatCsv(
+    ['row', 'message'],
+    errors.map((error) => [error.row, error.message]),
+  );
 }
-

@@ -58,7 +58,13 @@ const LEAD_COLUMNS: ReadonlyArray<readonly [string, keyof Omit<LeadContext, 'cus
 const RESERVED_COLUMNS = new Set([
   ...LEAD_COLUMNS.map(([column]) => column),
   ...OUTCOME_COLUMNS,
-  'sequence_id', 'sequence_title', 'step', 'channel', 'delay_days', 'subject', 'body',
+  'sequence_id',
+  'sequence_title',
+  'step',
+  'channel',
+  'delay_days',
+  'subject',
+  'body',
 ]);
 
 /** Custom-field keys in the order they first appear, so every lead's values land in the same column. */
@@ -74,10 +80,7 @@ function customColumnName(key: string): string {
 }
 
 function readLeadCells(lead: LeadContext | null, customKeys: readonly string[]): string[] {
-  return [
-    ...LEAD_COLUMNS.map(([, field]) => lead?.[field] ?? ''),
-    ...customKeys.map((key) => lead?.customFields?.[key] ?? ''),
-  ];
+  return [...LEAD_COLUMNS.map(([, field]) => lead?.[field] ?? ''), ...customKeys.map((key) => lead?.customFields?.[key] ?? '')];
 }
 
 function renderSteps(item: SequenceExportItem, options: SequenceExportOptions): SequenceStep[] {
@@ -133,7 +136,13 @@ export function exportSequencesCsv(items: readonly SequenceExportItem[], options
 /** Sequences as a JSON array: the sequence's facts, its lead, and its steps (placeholders filled on request). */
 export function exportSequencesJson(items: readonly SequenceExportItem[], options: SequenceExportOptions): string {
   const documents = items.map((item) => ({
-    ...(item.outcome ? { item: item.outcome.item, itemStatus: item.outcome.status, error: item.outcome.errorCode ? { code: item.outcome.errorCode, message: item.outcome.error } : null } : {}),
+    ...(item.outcome
+      ? {
+          item: item.outcome.item,
+          itemStatus: item.outcome.status,
+          error: item.outcome.errorCode ? { code: item.outcome.errorCode, message: item.outcome.error } : null,
+        }
+      : {}),
     id: item.sequence?.id ?? null,
     title: item.sequence?.title ?? null,
     status: item.sequence?.status ?? null,
@@ -143,5 +152,5 @@ export function exportSequencesJson(items: readonly SequenceExportItem[], option
     lead: item.lead,
     steps: renderSteps(item, options),
   }));
-  return JSON.stringify(documents, null, 2) + '\n';
+  return `${JSON.stringify(documents, null, 2)}\n`;
 }

@@ -41,7 +41,7 @@ function sniffUtf16(bytes: Uint8Array): CsvEncoding | null {
   const n = Math.min(bytes.length, 4096) & ~1;
   let even = 0;
   let odd = 0;
-  for (let i = 0; i < n; i++) if (bytes[i] === 0) (i % 2 === 0 ? even++ : odd++);
+  for (let i = 0; i < n; i++) if (bytes[i] === 0) i % 2 === 0 ? even++ : odd++;
   const pairs = n / 2;
   if (pairs === 0) return null;
   if (odd > pairs * 0.3 && even < odd / 10) return 'utf-16le';
@@ -55,15 +55,15 @@ function sniffUtf16(bytes: Uint8Array): CsvEncoding | null {
  * Latin-1 (0x80 comes out as U+0080, not €).
  */
 const CP1252_HIGH = [
-  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f,
-  0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
+  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f, 0x90, 0x2018, 0x2019, 0x201c, 0x201d,
+  0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
 ];
 
 function decodeWindows1252(bytes: Uint8Array): string {
   const parts: string[] = [];
   const CHUNK = 8192;
   for (let start = 0; start < bytes.length; start += CHUNK) {
-    const codes = Array.from(bytes.subarray(start, start + CHUNK), (b) => (b >= 0x80 && b <= 0x9f ? CP1252_HIGH[b - 0x80]! : b));
+    const codes = Array.from(bytes.subarray(start, start + CHUNK), (b) => (b >= 0x80 && b <= 0x9f ? (CP1252_HIGH[b - 0x80] ?? b) : b));
     parts.push(String.fromCharCode(...codes));
   }
   return parts.join('');
@@ -107,9 +107,13 @@ export function decodeCsvBytes(bytes: Uint8Array, choice: CsvEncodingChoice = 'a
     encoding = bom;
     text = decodeStrict(bytes, encoding);
     if (text === null) {
-      throw new AppError('validation', `The file says it is ${LABELS[encoding]} (byte-order mark) but holds bytes that are not: save it again from the spreadsheet as "CSV UTF-8".`, {
-        field: 'encoding',
-      });
+      throw new AppError(
+        'validation',
+        `The file says it is ${LABELS[encoding]} (byte-order mark) but holds bytes that are not: save it again from the spreadsheet as "CSV UTF-8".`,
+        {
+          field: 'encoding',
+        },
+      );
     }
   } else {
     const sniffed = sniffUtf16(bytes);
@@ -117,14 +121,17 @@ export function decodeCsvBytes(bytes: Uint8Array, choice: CsvEncodingChoice = 'a
     if (sniffed) {
       encoding = sniffed;
       text = decodeStrict(bytes, encoding);
-      if (text === null) throw new AppError('validation', `The file looks like ${LABELS[sniffed]} without a byte-order mark but is damaged: save it again as "CSV UTF-8".`, { field: 'encoding' });
+      if (text === null)
+        throw new AppError('validation', `The file looks like ${LABELS[sniffed]} without a byte-order mark but is damaged: save it again as "CSV UTF-8".`, {
+          field: 'encoding',
+        });
       warnings.push(`The file has no byte-order mark; it was read as ${LABELS[sniffed]} because of its NUL bytes.`);
     } else if (utf8 !== null) {
       encoding = 'utf-8';
       text = utf8;
     } else {
       encoding = 'windows-1252';
-      text = decodeStrict(bytes, encoding)!;
+      text = decodeWindows1252(bytes);
       warnings.push(
         'The file is not UTF-8, so it was read as Windows-1252 (Excel\'s "CSV" on Western Windows). If accents look wrong in the preview, choose its encoding, or save it again as "CSV UTF-8".',
       );

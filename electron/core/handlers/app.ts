@@ -9,7 +9,10 @@ export interface AppFacts {
   recoveredFrom: string | null;
 }
 
-export function createAppHandlers(services: Services, facts: AppFacts): Pick<Handlers, 'app:info' | 'session:get' | 'session:switch-user' | 'org:update' | 'users:list' | 'users:save' | 'users:delete'> {
+export function createAppHandlers(
+  services: Services,
+  facts: AppFacts,
+): Pick<Handlers, 'app:info' | 'session:get' | 'session:switch-user' | 'org:update' | 'users:list' | 'users:save' | 'users:delete'> {
   return {
     'app:info': () => facts,
     'session:get': () => {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { contract, isChannelName, type ChannelName } from '../../../shared/ipc/contract';
 import type { Result } from '../../../shared/ipc/envelope';
 import { createInvoke, type Invoke } from '../../../shared/ipc/invoke';
@@ -30,9 +30,13 @@ function findForbiddenKey(value: unknown, depth = 0): string | null {
   return null;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): { field: string; message: string } {
+/** The first issue of a failed parse, as a field path and a message (a failed parse has at least one). */
+function describeFirstIssue(issues: readonly z.core.$ZodIssue[]): { field: string; message: string } {
+  const [issue] = issues;
+  if (!issue) return { field: '', message: 'the value does not match its schema' };
   // An unknown key is named by its own path (settings.baseUrls.cohere), not its parent's.
-  const path = issue.code === 'unrecognized_keys' && issue.keys.length > 0 ? [...issue.path, issue.keys[0]!] : issue.path;
+  const [unknownKey] = issue.code === 'unrecognized_keys' ? issue.keys : [];
+  const path = unknownKey === undefined ? issue.path : [...issue.path, unknownKey];
   const field = path.map(String).join('.');
   return { field, message: field ? `${field}: ${issue.message}` : issue.message };
 }
@@ -57,7 +61,7 @@ export function createDispatch(handlers: Handlers, logger: Logger, surface: Erro
     }
     const parsed = def.input.safeParse(rawInput);
     if (!parsed.success) {
-      const first = describeIssue(parsed.error.issues[0]!);
+      const first = describeFirstIssue(parsed.error.issues);
       return {
         ok: false,
         error: { code: 'validation', message: `Invalid request for ${name}: ${first.message}`, retryable: false, field: first.field || undefined },
@@ -68,7 +72,7 @@ export function createDispatch(handlers: Handlers, logger: Logger, surface: Erro
       const value = await handler(parsed.data, ctx);
       const out = def.output.safeParse(value);
       if (!out.success) {
-        logger.error('handler output failed its schema', { channel: name, issue: describeIssue(out.error.issues[0]!).message });
+        logger.error('handler output failed its schema', { channel: name, issue: describeFirstIssue(out.error.issues).message });
         throw new AppError('internal', `Outreach Desk produced an invalid answer for ${name}; please report it.`);
       }
       return { ok: true, value: out.data };
@@ -81,5 +85,8 @@ export function createDispatch(handlers: Handlers, logger: Logger, surface: Erro
 
 /** `core.invoke`: the dispatcher, with its envelope unwrapped once, here. */
 export function createCoreInvoke(dispatch: Dispatch): CoreInvoke {
-  return createInvoke<[ctx?: HandlerContext]>((channel, input, ctx) => dispatch(channel, input, ctx ?? NO_EVENTS), (data) => AppError.fromData(data));
+  return createInvoke<[ctx?: HandlerContext]>(
+    (channel, input, ctx) => dispatch(channel, input, ctx ?? NO_EVENTS),
+    (data) => AppError.fromData(data),
+  );
 }

@@ -2,9 +2,22 @@ import type { Services } from '../services';
 import type { HandlerContext, Handlers } from './types';
 
 type SequenceChannels =
-  | 'sequences:generate' | 'sequences:regenerate-step' | 'sequences:save' | 'sequences:list' | 'sequences:get'
-  | 'sequences:delete' | 'sequences:export' | 'templates:list' | 'templates:save' | 'templates:delete'
-  | 'profiles:list' | 'profiles:save' | 'profiles:delete' | 'leads:list' | 'leads:save' | 'leads:delete';
+  | 'sequences:generate'
+  | 'sequences:regenerate-step'
+  | 'sequences:save'
+  | 'sequences:list'
+  | 'sequences:get'
+  | 'sequences:delete'
+  | 'sequences:export'
+  | 'templates:list'
+  | 'templates:save'
+  | 'templates:delete'
+  | 'profiles:list'
+  | 'profiles:save'
+  | 'profiles:delete'
+  | 'leads:list'
+  | 'leads:save'
+  | 'leads:delete';
 
 function streamTo(ctx: HandlerContext, requestId: string) {
   return (text: string) => ctx.emit('llm:stream', { requestId, part: { type: 'text-delta', text } });

@@ -1,7 +1,9 @@
 import type { Services } from '../services';
 import type { Handlers } from './types';
 
-export function createSettingsHandlers(services: Services): Pick<Handlers, 'settings:get-llm' | 'settings:update-llm' | 'llm:providers' | 'llm:models' | 'llm:test' | 'llm:cancel'> {
+export function createSettingsHandlers(
+  services: Services,
+): Pick<Handlers, 'settings:get-llm' | 'settings:update-llm' | 'llm:providers' | 'llm:models' | 'llm:test' | 'llm:cancel'> {
   return {
     'settings:get-llm': () => services.settings.getLLM(),
     'settings:update-llm': (input) => services.settings.updateLLM(input),

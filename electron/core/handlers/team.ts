@@ -2,8 +2,17 @@ import type { Services } from '../services';
 import type { Handlers } from './types';
 
 type TeamChannels =
-  | 'team:status' | 'team:init' | 'team:connect' | 'team:sync' | 'team:disconnect' | 'team:members'
-  | 'team:invite' | 'team:set-role' | 'team:remove' | 'team:share-key' | 'team:resolve-conflict';
+  | 'team:status'
+  | 'team:init'
+  | 'team:connect'
+  | 'team:sync'
+  | 'team:disconnect'
+  | 'team:members'
+  | 'team:invite'
+  | 'team:set-role'
+  | 'team:remove'
+  | 'team:share-key'
+  | 'team:resolve-conflict';
 
 export function createTeamHandlers(services: Services): Pick<Handlers, TeamChannels> {
   const { team } = services;

@@ -199,8 +199,9 @@ function isLeaseLost(error: unknown): boolean {
 
 /** Time per item from completion times: the mean gap over the window. */
 function meanGap(times: readonly number[], now: number): number | null {
-  if (times.length < 2) return null;
-  return Math.max(1, now - times[0]!) / (times.length - 1);
+  const [first] = times;
+  if (first === undefined || times.length < 2) return null;
+  return Math.max(1, now - first) / (times.length - 1);
 }
 
 export function createJobRunner(options: JobRunnerOptions): JobRunner {
@@ -312,7 +313,10 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
 
   /** Stops the run on an error of the store itself (disk full, damaged file): every item would hit it. */
   function failRun(run: Run, error: unknown): void {
-    if (isLeaseLost(error)) return loseLease(run);
+    if (isLeaseLost(error)) {
+      loseLease(run);
+      return;
+    }
     logger.error('job stopped by a storage error', { jobId: run.jobId, error });
     requestStop(run, 'failed', toAppErrorData(error));
   }
@@ -374,7 +378,9 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     for (const { item } of entries) run.taken.delete(item.id);
     for (const failure of failures) {
       if (isLeaseLost(failure.error) || (failure.error instanceof AppError && failure.error.code === 'storage')) throw failure.error;
-      const item = entries.find((e) => e.item.id === failure.itemId)!.item;
+      // The writer reports only the items it was given.
+      const item = entries.find((e) => e.item.id === failure.itemId)?.item;
+      if (!item) continue;
       if (failure.error instanceof AppError && failure.error.code === 'conflict') {
         logger.warn('job item was already done: its second result was not saved', { jobId: run.jobId, itemId: item.id });
         continue;
@@ -399,11 +405,12 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   function queueCommit(run: Run, entry: PendingCommit): void {
     run.commits.push(entry);
     if (run.commits.length >= commitBatch.size) flushCommits(run);
-    else run.cancelCommitTimer ??= clock.setTimer(() => {
-      run.cancelCommitTimer = null;
-      flushCommits(run);
-      wake(run);
-    }, commitBatch.maxDelayMs);
+    else
+      run.cancelCommitTimer ??= clock.setTimer(() => {
+        run.cancelCommitTimer = null;
+        flushCommits(run);
+        wake(run);
+      }, commitBatch.maxDelayMs);
   }
 
   /** One item, from its first call to done, failed, waiting, or back to the queue when the job stops. */
@@ -514,19 +521,20 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       if (run.queue.length === 0) {
         // Read ahead: one statement for many items. They stay pending in the store; only this run writes the job.
         run.queue = run.writer.pendingAfter(run.cursor, READ_AHEAD);
-        if (run.queue.length === 0) break;
-        run.cursor = run.queue.at(-1)!.seq;
+        const last = run.queue.at(-1);
+        if (!last) break;
+        run.cursor = last.seq;
       }
-      const item = run.queue.shift()!;
-      if (!run.taken.has(item.id)) claimed.push(item);
+      const item = run.queue.shift();
+      if (item && !run.taken.has(item.id)) claimed.push(item);
     }
     return claimed;
   }
 
   /** While offline, one item at a time tests whether calls succeed again. */
   function claimProbe(run: Run): JobItem[] {
-    const offline = run.offline!;
-    if (!offline.probeDue || run.inFlight.size > 0) return [];
+    const offline = run.offline;
+    if (!offline?.probeDue || run.inFlight.size > 0) return [];
     offline.probeDue = false;
     let claimed = claim(run, 1);
     if (claimed.length === 0) {
@@ -657,7 +665,10 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
     const attempt = store.jobs.acquireLease(jobId, identity, (current) => !isLeaseLive(current, identity, Date.now()));
     if (!attempt.acquired) throw heldElsewhereError(jobId, attempt.holder, identity, Date.now());
     if (attempt.replaced) {
-      logger.warn('took over a job whose runner is gone', { jobId, previous: { pid: attempt.replaced.pid, program: attempt.replaced.program, host: attempt.replaced.host } });
+      logger.warn('took over a job whose runner is gone', {
+        jobId,
+        previous: { pid: attempt.replaced.pid, program: attempt.replaced.program, host: attempt.replaced.host },
+      });
     }
     return store.jobs.leased(jobId, identity.owner);
   }

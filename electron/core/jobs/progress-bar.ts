@@ -36,5 +36,5 @@ export function renderProgressBar(progress: JobProgress, width: number): string 
   const ratio = progress.total === 0 ? 1 : Math.min(1, finished / progress.total);
   const filled = Math.round(ratio * barWidth);
   const line = `[${'█'.repeat(filled)}${'░'.repeat(barWidth - filled)}]${text}`;
-  return line.length > width ? line.slice(0, Math.max(0, width - 1)) + '…' : line;
+  return line.length > width ? `${line.slice(0, Math.max(0, width - 1))}…` : line;
 }

@@ -126,7 +126,9 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
       throw new AppError('validation', `The requests-per-minute limit for ${provider} must be above 0.`, { field: `limits.${provider}.requestsPerMinute` });
     }
     if (limits.tokensPerMinute !== null && !(limits.tokensPerMinute > 0)) {
-      throw new AppError('validation', `The tokens-per-minute limit for ${provider} must be above 0, or null for none.`, { field: `limits.${provider}.tokensPerMinute` });
+      throw new AppError('validation', `The tokens-per-minute limit for ${provider} must be above 0, or null for none.`, {
+        field: `limits.${provider}.tokensPerMinute`,
+      });
     }
     return limits;
   }
@@ -208,8 +210,7 @@ export function createRateLimiter(options: RateLimiterOptions = {}): RateLimiter
 
   function drain(provider: LLMProviderName): void {
     const state = stateOf(provider);
-    while (state.waiters.length > 0) {
-      const head = state.waiters[0]!;
+    for (let head = state.waiters[0]; head !== undefined; head = state.waiters[0]) {
       const now = clock.now();
       const at = earliestStart(state, head.tokens, now);
       if (at > now) {

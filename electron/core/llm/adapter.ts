@@ -42,9 +42,7 @@ export interface AdapterCompletion {
   filterDetail?: string;
 }
 
-export type AdapterStreamEvent =
-  | { type: 'delta'; text: string }
-  | { type: 'finish'; completion: Omit<AdapterCompletion, 'text'> };
+export type AdapterStreamEvent = { type: 'delta'; text: string } | { type: 'finish'; completion: Omit<AdapterCompletion, 'text'> };
 
 /**
  * What each vendor file implements. `openStream` resolves once the response headers are in

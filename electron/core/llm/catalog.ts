@@ -121,7 +121,6 @@ export function computeCost(provider: LLMProviderName, model: string, usage: Tok
   if (!info || info.inputPerMTok === null || info.outputPerMTok === null) return { usd: 0, priceTable: null };
   const cached = Math.min(usage.cachedInputTokens, usage.inputTokens);
   const cachedRate = info.cachedInputPerMTok ?? info.inputPerMTok;
-  const usd =
-    ((usage.inputTokens - cached) * info.inputPerMTok + cached * cachedRate + usage.outputTokens * info.outputPerMTok) / 1_000_000;
+  const usd = ((usage.inputTokens - cached) * info.inputPerMTok + cached * cachedRate + usage.outputTokens * info.outputPerMTok) / 1_000_000;
   return { usd: Math.round(usd * 1e9) / 1e9, priceTable: PRICE_TABLE.version };
 }

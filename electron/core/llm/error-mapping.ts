@@ -28,8 +28,7 @@ export function readVendorErrorBody(body: unknown): VendorErrorBody {
   const root = body as Record<string, unknown>;
   const e = (root.error && typeof root.error === 'object' ? root.error : root) as Record<string, unknown>;
   const details = e.details;
-  const detailsCode =
-    details && typeof details === 'object' && !Array.isArray(details) ? (details as Record<string, unknown>).error_code : undefined;
+  const detailsCode = details && typeof details === 'object' && !Array.isArray(details) ? (details as Record<string, unknown>).error_code : undefined;
   return {
     type: typeof e.type === 'string' ? e.type : undefined,
     code: typeof e.code === 'string' || typeof e.code === 'number' ? e.code : undefined,
@@ -44,7 +43,8 @@ export function readVendorErrorBody(body: unknown): VendorErrorBody {
  * Anthropic and Gemini say "input too long" only in words, with a plain 400 (catalogue §2.1, §2.3),
  * so these words are read for 4xx answers; they decide nothing else.
  */
-const CONTEXT_WORDS = /context[ _]length|context window|maximum context|too many tokens|prompt is too long|input is too long|exceeds the maximum|request_too_large|reduce the length/i;
+const CONTEXT_WORDS =
+  /context[ _]length|context window|maximum context|too many tokens|prompt is too long|input is too long|exceeds the maximum|request_too_large|reduce the length/i;
 
 function geminiDetailReason(details: unknown, type: string): string[] {
   if (!Array.isArray(details)) return [];
@@ -144,7 +144,18 @@ export function mapHttpError(
   return make('invalid_request');
 }
 
-const OFFLINE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ETIMEDOUT']);
+const OFFLINE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'ETIMEDOUT',
+]);
 
 /** True when an error (or one of its causes) is a network failure: refused, DNS, reset mid-body. */
 export function isTransportError(error: unknown): boolean {

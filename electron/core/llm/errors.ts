@@ -78,9 +78,7 @@ export function describeError(
   const name = providerLabel(provider);
   const model = context.model ? `"${context.model}"` : 'the selected model';
   const wait =
-    context.retryAfterMs !== undefined && context.retryAfterMs > 0
-      ? ` Try again in ${formatWait(context.retryAfterMs)}.`
-      : ' Try again in a minute.';
+    context.retryAfterMs !== undefined && context.retryAfterMs > 0 ? ` Try again in ${formatWait(context.retryAfterMs)}.` : ' Try again in a minute.';
   return (w) => {
     const where = (action: 'set-key' | 'set-model' | 'set-base-url' | 'set-timeout' | 'check-provider') => w.where({ action, provider });
     const switchProvider = w.where({ action: 'switch-provider' });

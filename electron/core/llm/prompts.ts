@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { LEAD_LIMITS, type BusinessContext, type LeadContext } from '../../../shared/domain/lead';
 import type { LLMMessage } from '../../../shared/domain/llm';
 import { replyClassSchema, suggestedActionSchema } from '../../../shared/domain/reply';
-import { CHANNEL_SPECS, CHANNELS, resolveDelays, type SequenceOptions, type SequenceStep } from '../../../shared/domain/sequence';
+import { CHANNEL_SPECS, CHANNELS, resolveDelay, resolveDelays, type SequenceOptions, type SequenceStep } from '../../../shared/domain/sequence';
 import { AppError } from '../errors';
 
 /**
@@ -150,7 +150,7 @@ export function buildSequenceMessages(
   options: SequenceOptions,
   template?: { steps: SequenceStep[] },
   opts: { nonce?: string } = {},
-): PromptMessage[] {
+): [system: PromptMessage, business: PromptMessage, lead: PromptMessage] {
   return [
     { role: 'system', content: sequenceSystemPrompt(business, options) },
     { role: 'user', content: businessBlock(business, options, template), cacheBreakpoint: true },
@@ -168,11 +168,11 @@ export function buildRegenerateStepMessages(
 ): PromptMessage[] {
   const [system, stable] = buildSequenceMessages(lead, business, options);
   const target = steps[stepIndex];
-  const delay = resolveDelays(options)[stepIndex];
+  const delay = resolveDelay(options, stepIndex);
   const current = steps.map((s) => `- Step ${s.step} (${s.channel}, day ${s.delay_days})${s.subject ? ` subject: ${s.subject}` : ''}: ${s.body}`);
   return [
-    system!,
-    stable!,
+    system,
+    stable,
     {
       role: 'user',
       content: [
@@ -227,23 +227,13 @@ function escapeDelimiter(text: string, tag: string): string {
  * with a per-request random suffix; any occurrence of the tag name inside them is escaped,
  * invisible controls are stripped and the length is capped.
  */
-export function buildClassificationMessages(
-  reply: string,
-  originalOutreach: string,
-  lead?: LeadContext,
-  opts: { nonce?: string } = {},
-): PromptMessage[] {
+export function buildClassificationMessages(reply: string, originalOutreach: string, lead?: LeadContext, opts: { nonce?: string } = {}): PromptMessage[] {
   const nonce = opts.nonce ?? randomBytes(8).toString('hex');
   const replyTag = `reply-${nonce}`;
   const outreachTag = `outreach-${nonce}`;
   const cleanReply = escapeDelimiter(escapeDelimiter(sanitizeUntrustedText(reply, MAX_REPLY_CHARS), replyTag), outreachTag);
-  const cleanOutreach = escapeDelimiter(
-    escapeDelimiter(sanitizeUntrustedText(originalOutreach, MAX_OUTREACH_CHARS), replyTag),
-    outreachTag,
-  );
-  const leadLine = lead
-    ? `LEAD INFO: ${[lead.firstName, lead.lastName].filter(Boolean).join(' ') || 'unknown'} at ${lead.company || 'unknown company'}`
-    : '';
+  const cleanOutreach = escapeDelimiter(escapeDelimiter(sanitizeUntrustedText(originalOutreach, MAX_OUTREACH_CHARS), replyTag), outreachTag);
+  const leadLine = lead ? `LEAD INFO: ${[lead.firstName, lead.lastName].filter(Boolean).join(' ') || 'unknown'} at ${lead.company || 'unknown company'}` : '';
   return [
     { role: 'system', content: classificationSystemPrompt(), cacheBreakpoint: true },
     {

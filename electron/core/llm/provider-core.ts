@@ -5,24 +5,9 @@ import { addUsage, type AdapterCompletion, type AdapterRequest, type ProviderAda
 import { computeCost, getCatalog } from './catalog';
 import { createLLMError, LLMError } from './errors';
 import type { ObserverStore } from './http-observer';
-import {
-  buildClassificationMessages,
-  buildRegenerateStepMessages,
-  buildRepairMessage,
-  buildSequenceMessages,
-  type PromptMessage,
-} from './prompts';
+import { buildClassificationMessages, buildRegenerateStepMessages, buildRepairMessage, buildSequenceMessages, type PromptMessage } from './prompts';
 import { parseRateLimitHeaders } from './rate-limit';
-import {
-  abortErrorFor,
-  createCallSignals,
-  DEFAULT_DEADLINE_MS,
-  resolveRetryPolicy,
-  runWithRetry,
-  sleep,
-  computeRetryDelay,
-  type CallSignals,
-} from './retry';
+import { abortErrorFor, createCallSignals, DEFAULT_DEADLINE_MS, resolveRetryPolicy, runWithRetry, sleep, computeRetryDelay, type CallSignals } from './retry';
 import {
   CLASSIFICATION_JSON_FORMAT,
   parseStructured,
@@ -34,15 +19,7 @@ import {
   type JsonFormat,
   type ParseResult,
 } from './structured';
-import type {
-  CallOptions,
-  ClassifyResult,
-  LLMProvider,
-  ProviderClientOptions,
-  RegeneratedStep,
-  RetryPolicy,
-  SequenceCallOptions,
-} from './types';
+import type { CallOptions, ClassifyResult, LLMProvider, ProviderClientOptions, RegeneratedStep, RetryPolicy, SequenceCallOptions } from './types';
 import { cleanVendorId } from './vendor-text';
 
 const DEFAULT_MAX_TOKENS = 4096;
@@ -192,8 +169,7 @@ export class ProviderCore implements LLMProvider {
         }
       } catch (thrown) {
         const error =
-          abortErrorFor(signals, this.name, base.model) ??
-          (thrown instanceof LLMError ? thrown : this.adapter.toError(thrown, store.last, base.model));
+          abortErrorFor(signals, this.name, base.model) ?? (thrown instanceof LLMError ? thrown : this.adapter.toError(thrown, store.last, base.model));
         if (yielded || !error.retryable || attempt >= policy.maxAttempts) throw error;
         if (error.retryAfterMs !== undefined && error.retryAfterMs > policy.maxRetryAfterMs) throw error;
         const delay = computeRetryDelay(policy, attempt, error.retryAfterMs);
@@ -351,11 +327,7 @@ export class ProviderCore implements LLMProvider {
   }
 
   /** A complete answer, streamed to `onDelta` when the caller wants to watch it being written. */
-  private async answer(
-    base: BaseRequest,
-    call: SequenceCallOptions | undefined,
-    signals: CallSignals,
-  ): Promise<Completed> {
+  private async answer(base: BaseRequest, call: SequenceCallOptions | undefined, signals: CallSignals): Promise<Completed> {
     const onDelta = call?.onDelta;
     if (!onDelta) return this.completeOnce(base, call, signals);
     for await (const event of this.streamOnce(base, call, signals)) {
@@ -365,12 +337,7 @@ export class ProviderCore implements LLMProvider {
     throw createLLMError('server', this.name, { model: base.model, detail: 'stream ended early' });
   }
 
-  async generateSequence(
-    lead: LeadContext,
-    business: BusinessContext,
-    options: SequenceOptions,
-    call?: SequenceCallOptions,
-  ): Promise<GeneratedSequence> {
+  async generateSequence(lead: LeadContext, business: BusinessContext, options: SequenceOptions, call?: SequenceCallOptions): Promise<GeneratedSequence> {
     const messages = buildSequenceMessages(lead, business, options, call?.template);
     const { value, completion, usage } = await this.structured(
       messages,
@@ -413,13 +380,7 @@ export class ProviderCore implements LLMProvider {
 
   async classifyReply(reply: string, originalOutreach: string, lead?: LeadContext, call?: CallOptions): Promise<ClassifyResult> {
     const messages = buildClassificationMessages(reply, originalOutreach, lead);
-    const { value, completion, usage } = await this.structured(
-      messages,
-      CLASSIFICATION_JSON_FORMAT,
-      validateClassification,
-      call,
-      CLASSIFY_MAX_TOKENS,
-    );
+    const { value, completion, usage } = await this.structured(messages, CLASSIFICATION_JSON_FORMAT, validateClassification, call, CLASSIFY_MAX_TOKENS);
     return {
       ...value,
       usage,

@@ -23,8 +23,8 @@ export function parseGoDuration(text: string): number | undefined {
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
   const m = GO_DURATION.exec(trimmed);
   if (!m || m.slice(1).every((g) => g === undefined)) return undefined;
-  const [h, min, s, ms] = m.slice(1).map((g) => (g === undefined ? 0 : Number(g)));
-  return Math.round(h! * 3_600_000 + min! * 60_000 + s! * 1000 + ms!);
+  const part = (g: string | undefined) => (g === undefined ? 0 : Number(g));
+  return Math.round(part(m[1]) * 3_600_000 + part(m[2]) * 60_000 + part(m[3]) * 1000 + part(m[4]));
 }
 
 /**

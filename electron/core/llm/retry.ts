@@ -1,6 +1,6 @@
 import type { LLMProviderName } from '../../../shared/domain/llm';
 import { DEFAULT_TIMEOUT_SECONDS } from '../../../shared/domain/org';
-import { createLLMError, LLMError } from './errors';
+import { createLLMError, type LLMError } from './errors';
 import type { RetryPolicy } from './types';
 
 /** The defaults: 3 attempts, 0.5 s → 1 s backoff with 25 % jitter, a vendor wait honoured up to 30 s. */
@@ -31,12 +31,7 @@ export function resolveRetryPolicy(...layers: (Partial<RetryPolicy> | false | un
  * How long to wait before attempt `attempt + 1` (attempt counts from 1). A vendor's wait wins
  * over backoff; the caller has already checked it against `maxRetryAfterMs`.
  */
-export function computeRetryDelay(
-  policy: RetryPolicy,
-  attempt: number,
-  retryAfterMs: number | undefined,
-  random: () => number = Math.random,
-): number {
+export function computeRetryDelay(policy: RetryPolicy, attempt: number, retryAfterMs: number | undefined, random: () => number = Math.random): number {
   if (retryAfterMs !== undefined) return Math.max(0, retryAfterMs);
   const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   return Math.round(exponential * (1 - policy.jitter * random()));

@@ -1,13 +1,6 @@
 import { z } from 'zod';
 import { replyClassSchema, suggestedActionSchema, type ReplyClassification } from '../../../shared/domain/reply';
-import {
-  CHANNEL_SPECS,
-  channelSchema,
-  resolveDelays,
-  type Channel,
-  type SequenceOptions,
-  type SequenceStep,
-} from '../../../shared/domain/sequence';
+import { CHANNEL_SPECS, channelSchema, resolveDelay, type Channel, type SequenceOptions, type SequenceStep } from '../../../shared/domain/sequence';
 
 /** A JSON answer format as each vendor's native JSON mode takes it. */
 export interface JsonFormat {
@@ -174,12 +167,11 @@ export function validateSequence(value: unknown, options: SequenceOptions): Pars
   if (steps.length !== options.numberOfSteps) {
     issues.push(`there must be exactly ${options.numberOfSteps} steps, not ${steps.length}`);
   }
-  const delays = resolveDelays(options);
   const out: SequenceStep[] = [];
   steps.slice(0, options.numberOfSteps).forEach((raw, i) => {
     const step = checkStep(
       raw,
-      { step: i + 1, delay: delays[i]!, channels: options.channels, includeSubjects: options.includeSubjects ?? false },
+      { step: i + 1, delay: resolveDelay(options, i), channels: options.channels, includeSubjects: options.includeSubjects ?? false },
       issues,
     );
     if (step) out.push(step);
@@ -188,18 +180,14 @@ export function validateSequence(value: unknown, options: SequenceOptions): Pars
 }
 
 /** Validates the answer to a one-step regeneration: `{ "step": {…} }` for step `stepIndex + 1`. */
-export function validateRegeneratedStep(
-  value: unknown,
-  options: SequenceOptions,
-  stepIndex: number,
-): ParseResult<SequenceStep> {
+export function validateRegeneratedStep(value: unknown, options: SequenceOptions, stepIndex: number): ParseResult<SequenceStep> {
   const raw = (value as { step?: unknown } | null)?.step;
   const issues: string[] = [];
   const step = checkStep(
     raw,
     {
       step: stepIndex + 1,
-      delay: resolveDelays(options)[stepIndex]!,
+      delay: resolveDelay(options, stepIndex),
       channels: options.channels,
       includeSubjects: options.includeSubjects ?? false,
     },
@@ -209,7 +197,12 @@ export function validateRegeneratedStep(
 }
 
 function normalizeEnum(value: unknown): unknown {
-  return typeof value === 'string' ? value.trim().toLowerCase().replace(/[\s-]+/g, '_') : value;
+  return typeof value === 'string'
+    ? value
+        .trim()
+        .toLowerCase()
+        .replace(/[\s-]+/g, '_')
+    : value;
 }
 
 /**

@@ -1,14 +1,5 @@
 import type { LeadContext, BusinessContext } from '../../../shared/domain/lead';
-import type {
-  LLMCallConfig,
-  LLMMessage,
-  LLMProviderName,
-  LLMResponse,
-  ModelInfo,
-  StreamPart,
-  TokenUsage,
-  Cost,
-} from '../../../shared/domain/llm';
+import type { LLMCallConfig, LLMMessage, LLMProviderName, LLMResponse, ModelInfo, StreamPart, TokenUsage, Cost } from '../../../shared/domain/llm';
 import type { ReplyClassification } from '../../../shared/domain/reply';
 import type { GeneratedSequence, SequenceOptions, SequenceStep } from '../../../shared/domain/sequence';
 
@@ -100,12 +91,7 @@ export interface LLMProvider {
   chat(messages: LLMMessage[], options?: CallOptions): Promise<LLMResponse>;
   /** Text deltas, then exactly one `finish` part. Errors are thrown from the iterator. */
   stream(messages: LLMMessage[], options?: CallOptions): AsyncIterable<StreamPart>;
-  generateSequence(
-    lead: LeadContext,
-    business: BusinessContext,
-    options: SequenceOptions,
-    call?: SequenceCallOptions,
-  ): Promise<GeneratedSequence>;
+  generateSequence(lead: LeadContext, business: BusinessContext, options: SequenceOptions, call?: SequenceCallOptions): Promise<GeneratedSequence>;
   regenerateStep(
     lead: LeadContext,
     business: BusinessContext,

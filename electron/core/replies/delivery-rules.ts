@@ -1,4 +1,5 @@
 import type { ParsedEmail, RuleDecision } from './types';
+import { joinPatterns } from './join-patterns';
 
 /**
  * Rules for mail that mail systems write about a delivery: bounces (non-delivery reports),
@@ -7,35 +8,36 @@ import type { ParsedEmail, RuleDecision } from './types';
  */
 
 /** Senders that only mail systems use. */
-const DAEMON_SENDER = /(^|[^a-z])(mailer[-_.]?daemon|mail[-_.]?daemon|post_?master|mail delivery (system|subsystem|service|software)|ndr administrator|delivery[-_ ]?status[-_ ]?notification|mail[-_ ]?administrator|mailadmin)([^a-z]|$)/i;
+const DAEMON_SENDER =
+  /(^|[^a-z])(mailer[-_.]?daemon|mail[-_.]?daemon|post_?master|mail delivery (system|subsystem|service|software)|ndr administrator|delivery[-_ ]?status[-_ ]?notification|mail[-_ ]?administrator|mailadmin)([^a-z]|$)/i;
 
 /** Subjects of non-delivery reports, in the languages MTAs localise them to. */
-const BOUNCE_SUBJECT = new RegExp(
+const BOUNCE_SUBJECT = joinPatterns(
   [
-    String.raw`undeliver(able|ed)`,
-    String.raw`delivery (status notification )?\(?(failure|failed)`,
-    String.raw`failure notice`,
-    String.raw`returned mail`,
-    String.raw`mail delivery (failed|failure|problem)`,
-    String.raw`delivery (failure|problem|report)`,
-    String.raw`non[- ]?delivery`,
-    String.raw`(could|can)( ?no|')t be delivered`,
-    String.raw`not (been )?delivered`,
-    String.raw`returned to sender`,
-    String.raw`mail system error`,
-    String.raw`delivery has failed`,
-    String.raw`message (not delivered|blocked|rejected)`,
-    String.raw`permanent (error|failure)`,
-    String.raw`^(bounced?|rejected)( mail| message)?\s*[:(]`,
-    String.raw`\b(mail|message|delivery) (bounced|rejected)\b`,
-    String.raw`nicht zustellbar|unzustellbar|zustellung fehlgeschlagen`,
-    String.raw`non remis|échec de (la )?remise|non distribuable`,
-    String.raw`no (se pudo )?entregad|no entregable|error de entrega`,
-    String.raw`non recapitabile|mancata consegna`,
-    String.raw`onbestelbaar|niet bezorgd`,
-    String.raw`não (foi )?entregue|falha na entrega`,
-    String.raw`配信不能|配信できません|不達|配送エラー|送信エラー|メールエラー|エラー通知|返送`,
-  ].join('|'),
+    /undeliver(able|ed)/,
+    /delivery (status notification )?\(?(failure|failed)/,
+    /failure notice/,
+    /returned mail/,
+    /mail delivery (failed|failure|problem)/,
+    /delivery (failure|problem|report)/,
+    /non[- ]?delivery/,
+    /(could|can)( ?no|')t be delivered/,
+    /not (been )?delivered/,
+    /returned to sender/,
+    /mail system error/,
+    /delivery has failed/,
+    /message (not delivered|blocked|rejected)/,
+    /permanent (error|failure)/,
+    /^(bounced?|rejected)( mail| message)?\s*[:(]/,
+    /\b(mail|message|delivery) (bounced|rejected)\b/,
+    /nicht zustellbar|unzustellbar|zustellung fehlgeschlagen/,
+    /non remis|échec de (la )?remise|non distribuable/,
+    /no (se pudo )?entregad|no entregable|error de entrega/,
+    /non recapitabile|mancata consegna/,
+    /onbestelbaar|niet bezorgd/,
+    /não (foi )?entregue|falha na entrega/,
+    /配信不能|配信できません|不達|配送エラー|送信エラー|メールエラー|エラー通知|返送/,
+  ],
   'i',
 );
 
@@ -105,43 +107,44 @@ function hasMtaBounceText(text: string): boolean {
  * RFC 3464 field names flattened into text, and the mailbox errors MTAs quote. None of these is
  * enough alone (a person may quote one); with a machine sender and a bounce subject they are.
  */
-const MTA_EVIDENCE = new RegExp(
+const MTA_EVIDENCE = joinPatterns(
   [
-    String.raw`\b[45]\d\d[ -][45]\.\d{1,3}\.\d{1,3}\b`,
-    String.raw`\b[45]\.\d\.\d{1,3}\b`,
-    String.raw`(^|[\s:(<])55[0-4]([ -]|$)`,
-    String.raw`user unknown|unknown user|no such (user|mailbox|recipient|address)|invalid (recipient|address|mailbox)`,
-    String.raw`mailbox (is )?(full|unavailable|not found|disabled|inactive|does not exist)|over (quota|the limit)|quota exceeded|exceeded (the )?(storage|quota)`,
-    String.raw`(address|recipient|user|account|mailbox|domain) (does not|doesn't) exist|(address|user|account) (not found|is disabled|has been disabled|is inactive|suspended)`,
-    String.raw`recipient address rejected|relay(ing)? (access )?denied|host (or domain name )?not found|domain not found|name service error|null mx`,
-    String.raw`(message|mail) (was )?(rejected|blocked|refused) (by|for|because)`,
-    String.raw`not delivered|undeliverable|undelivered|delivery (failed|failure)|returned mail|failure notice|(failed|unable) to deliver|(gave|giving|given) up|delivery (to|of) .{1,120} (has )?failed`,
-    String.raw`^(Diagnostic-Code|Final-Recipient|Remote-MTA|Reporting-MTA):|^Action:\s*failed|^Status:\s*5\.`,
-    String.raw`mail delivery (software|subsystem|system)|this message was created automatically`,
-    String.raw`original message (follows|headers)|--- ?(below this line|the original message)`,
-  ].join('|'),
+    /\b[45]\d\d[ -][45]\.\d{1,3}\.\d{1,3}\b/,
+    /\b[45]\.\d\.\d{1,3}\b/,
+    /(^|[\s:(<])55[0-4]([ -]|$)/,
+    /user unknown|unknown user|no such (user|mailbox|recipient|address)|invalid (recipient|address|mailbox)/,
+    /mailbox (is )?(full|unavailable|not found|disabled|inactive|does not exist)|over (quota|the limit)|quota exceeded|exceeded (the )?(storage|quota)/,
+    /(address|recipient|user|account|mailbox|domain) (does not|doesn't) exist|(address|user|account) (not found|is disabled|has been disabled|is inactive|suspended)/,
+    /recipient address rejected|relay(ing)? (access )?denied|host (or domain name )?not found|domain not found|name service error|null mx/,
+    /(message|mail) (was )?(rejected|blocked|refused) (by|for|because)/,
+    /not delivered|undeliverable|undelivered|delivery (failed|failure)|returned mail|failure notice|(failed|unable) to deliver|(gave|giving|given) up|delivery (to|of) .{1,120} (has )?failed/,
+    /^(Diagnostic-Code|Final-Recipient|Remote-MTA|Reporting-MTA):|^Action:\s*failed|^Status:\s*5\./,
+    /mail delivery (software|subsystem|system)|this message was created automatically/,
+    /original message (follows|headers)|--- ?(below this line|the original message)/,
+  ],
   'im',
 );
 
 /** The failure words an automatic message must hold before its text alone counts as a bounce. */
-const FAILURE_WORDS = /not delivered|undeliver|delivery (failed|failure)|returned|rejected|user unknown|no such (user|mailbox)|mailbox (is )?(full|unavailable)|quota|does not exist|\b5\.\d\.\d{1,3}\b/i;
+const FAILURE_WORDS =
+  /not delivered|undeliver|delivery (failed|failure)|returned|rejected|user unknown|no such (user|mailbox)|mailbox (is )?(full|unavailable)|quota|does not exist|\b5\.\d\.\d{1,3}\b/i;
 
 /**
  * Challenge-response systems (Boxbe, Bluebottle, SpamArrest and the like) hold a message until
  * the sender proves to be a person. Some format the challenge as a DSN with `Action: failed`
  * and a 4.x.x status; the message is not lost, so it is no bounce.
  */
-const CHALLENGE_TEXT = new RegExp(
+const CHALLENGE_TEXT = joinPatterns(
   [
-    String.raw`verify (that )?you('re| are) (a )?(human|real person|person|not a (robot|spammer|bot))`,
-    String.raw`(prove|confirm) (that )?you('re| are) (a )?(human|real person|person|not a (robot|spammer|bot))`,
-    String.raw`please verify you are human`,
-    String.raw`(approved|allowed|trusted) senders? list`,
-    String.raw`(add|added) (you |yourself )?to (my|the|his|her|their) (whitelist|guest ?list|approved|allowed|contact list)`,
-    String.raw`challenge[- ]response|sender verification (request|required|needed)`,
-    String.raw`\b(boxbe|bluebottle|spam ?arrest|mailblocks|choicemail|sanebox)\b`,
-    String.raw`(message|e-?mail) (is|has been|will be) (being )?held (pending|until)|(awaiting|pending) your (verification|confirmation)`,
-  ].join('|'),
+    /verify (that )?you('re| are) (a )?(human|real person|person|not a (robot|spammer|bot))/,
+    /(prove|confirm) (that )?you('re| are) (a )?(human|real person|person|not a (robot|spammer|bot))/,
+    /please verify you are human/,
+    /(approved|allowed|trusted) senders? list/,
+    /(add|added) (you |yourself )?to (my|the|his|her|their) (whitelist|guest ?list|approved|allowed|contact list)/,
+    /challenge[- ]response|sender verification (request|required|needed)/,
+    /\b(boxbe|bluebottle|spam ?arrest|mailblocks|choicemail|sanebox)\b/,
+    /(message|e-?mail) (is|has been|will be) (being )?held (pending|until)|(awaiting|pending) your (verification|confirmation)/,
+  ],
   'i',
 );
 
@@ -149,19 +152,24 @@ const CHALLENGE_TEXT = new RegExp(
 const FORWARD_SUBJECT = /^\s*(fwd?|wg|tr|rv|i|enc|doorst|vs)\s*:/i;
 
 /** A transient-failure warning: the MTA is still trying, nothing has bounced yet. */
-const DELAY_TEXT = /has not (yet )?been delivered|(has ?n't|has not|not) been delivered yet|delivery attempts will continue|will (continue to )?(retry|try|be retried)|still (trying|being retried)|message (is |has been )?delayed|delivery (is |has been )?delayed|delivery delay|delivery incomplete|\bdelayed mail\b|this is a warning (message )?only|you do not need to resend|no action is required on your part|could not be delivered for more than \d+|Delivery Status Notification \(Delay\)|Warning: message .{1,80} delayed/i;
+const DELAY_TEXT =
+  /has not (yet )?been delivered|(has ?n't|has not|not) been delivered yet|delivery attempts will continue|will (continue to )?(retry|try|be retried)|still (trying|being retried)|message (is |has been )?delayed|delivery (is |has been )?delayed|delivery delay|delivery incomplete|\bdelayed mail\b|this is a warning (message )?only|you do not need to resend|no action is required on your part|could not be delivered for more than \d+|Delivery Status Notification \(Delay\)|Warning: message .{1,80} delayed/i;
 /** Overrides a delay text: the MTA has given up. */
-const FINAL_FAILURE_TEXT = /could not be delivered(?! for more than)|couldn't be delivered|permanent(ly)? (fatal )?(error|failure|failed)|gave up|giving up|retry time(out)? (not )?exceeded|retry timeout exceeded|too many (retries|delivery attempts)|will not be delivered|has been returned|undeliverable|Action:\s*failed/i;
+const FINAL_FAILURE_TEXT =
+  /could not be delivered(?! for more than)|couldn't be delivered|permanent(ly)? (fatal )?(error|failure|failed)|gave up|giving up|retry time(out)? (not )?exceeded|retry timeout exceeded|too many (retries|delivery attempts)|will not be delivered|has been returned|undeliverable|Action:\s*failed/i;
 
 /** Positive delivery notifications (DSN success, Sendmail "Return receipt", Amazon SES delivery). */
-const RECEIPT_TEXT = /successful delivery notifications|delivery to the following recipients? (was|were|has been|have been) (successful|completed)|(was|has been) (successfully )?delivered to (the )?(following|recipient|destination)|Enclosed is the mail delivery report that you requested/i;
-const RECEIPT_SUBJECT = /^(return receipt|delivered:|delivery (status )?notification \((success|relayed)\)|successful mail delivery report|zugestellt:|remis :|entregado:)/i;
+const RECEIPT_TEXT =
+  /successful delivery notifications|delivery to the following recipients? (was|were|has been|have been) (successful|completed)|(was|has been) (successfully )?delivered to (the )?(following|recipient|destination)|Enclosed is the mail delivery report that you requested/i;
+const RECEIPT_SUBJECT =
+  /^(return receipt|delivered:|delivery (status )?notification \((success|relayed)\)|successful mail delivery report|zugestellt:|remis :|entregado:)/i;
 /** Read receipts (MDN, RFC 8098) and their client-written equivalents. */
 const READ_RECEIPT_SUBJECT = /^(read|gelesen|lu|leído|letto|gelezen|lido|read receipt|disposition notification)\s*:/i;
 
 /** Mailing-list managers (fml, Mailman, ezmlm, Majordomo) that return a post they would not deliver. */
 const LIST_MANAGER_SENDER = /(^|[^a-z])(owner-[^@\s]+|[^@\s]+-(admin|owner|request|bounces?))@/i;
-const LIST_REJECTION_TEXT = /\b(you are|you're|is) not (a )?member\b|\bare not member\b|not allowed to post|post(ing|s)? .{0,40}(restricted|limited) to (list )?members|(message|post(ing)?) .{0,60}(was|has been) (automatically )?rejected|original mail as follows|duplicated message-id|loop alert/i;
+const LIST_REJECTION_TEXT =
+  /\b(you are|you're|is) not (a )?member\b|\bare not member\b|not allowed to post|post(ing|s)? .{0,40}(restricted|limited) to (list )?members|(message|post(ing)?) .{0,60}(was|has been) (automatically )?rejected|original mail as follows|duplicated message-id|loop alert/i;
 
 const FAILED_ACTION = /^(failed|failure|undeliverable|not delivered)/;
 const DELAYED_ACTION = /^delayed/;
@@ -225,7 +233,12 @@ export function detectDeliveryReport(email: ParsedEmail): RuleDecision | null {
   const machine = machineEnvelope || daemon || noReplySender;
 
   if (CHALLENGE_TEXT.test(`${subject}\n${head}`) && !hasPermanentStatus(email, head)) {
-    if (machine) return notABounce('delivery.challenge', 0.9, 'Challenge-response: the recipient\'s filter holds the message until the sender proves to be a person; not a bounce.');
+    if (machine)
+      return notABounce(
+        'delivery.challenge',
+        0.9,
+        "Challenge-response: the recipient's filter holds the message until the sender proves to be a person; not a bounce.",
+      );
     return null;
   }
   if (actions.some((action) => FAILED_ACTION.test(action))) {
@@ -283,7 +296,8 @@ export function detectDeliveryReport(email: ParsedEmail): RuleDecision | null {
   if (bounceSubject && ((evidence && machine) || (machineEnvelope && daemon))) {
     return bounce('bounce.subject', 0.9, `Non-delivery report: the subject says "${subject.slice(0, 80)}" and the text quotes the mail server.`);
   }
-  const listManager = email.headers['x-mlserver'] !== undefined || email.headers['x-list-administrivia'] !== undefined || LIST_MANAGER_SENDER.test(email.from ?? '');
+  const listManager =
+    email.headers['x-mlserver'] !== undefined || email.headers['x-list-administrivia'] !== undefined || LIST_MANAGER_SENDER.test(email.from ?? '');
   if (listManager && LIST_REJECTION_TEXT.test(text)) {
     return bounce('bounce.list-manager', 0.85, 'The mailing-list manager returned the message undelivered.');
   }

@@ -1,4 +1,4 @@
-import { closeSync, createReadStream, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync, type Stats, statSync } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../errors';
@@ -107,13 +107,7 @@ export class MboxScanner {
     const current = this.current;
     if (current) {
       if (!current.nonBlank && !blank) {
-        for (let i = from; i < to; i++) {
-          const byte = bytes[i]!;
-          if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d && byte !== 0x0b && byte !== 0x0c) {
-            current.nonBlank = true;
-            break;
-          }
-        }
+        current.nonBlank = bytes.subarray(from, to).some((byte) => byte !== 0x20 && byte !== 0x09 && byte !== 0x0d && byte !== 0x0b && byte !== 0x0c);
       }
       if (current.inHeaders) this.readHeaderLine(current, bytes, from, to, blank, lineStart);
     }
@@ -146,7 +140,7 @@ export class MboxScanner {
   private close(end: number, spans: MboxSpan[]): void {
     const current = this.current;
     this.current = null;
-    if (!current || !current.nonBlank || end <= current.start) return;
+    if (!current?.nonBlank || end <= current.start) return;
     spans.push({ offset: current.start, length: end - current.start, messageId: current.messageId });
   }
 }
@@ -259,7 +253,11 @@ const MBOX_EXTENSIONS = new Set(['.mbox', '.mbx', '.mbs']);
 function readError(file: string, error: unknown): AppError {
   if (error instanceof AppError) return error;
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return new AppError('not_found', `${file} is gone: it was moved or deleted. Put it back, or start the batch again from where it is now.`, { cause: error, field: 'in' });
+  if (code === 'ENOENT')
+    return new AppError('not_found', `${file} is gone: it was moved or deleted. Put it back, or start the batch again from where it is now.`, {
+      cause: error,
+      field: 'in',
+    });
   return new AppError('validation', `Cannot read ${file} (${code ?? 'read error'}): check the file is readable.`, { cause: error, field: 'in' });
 }
 
@@ -293,7 +291,7 @@ async function* listMboxFile(file: string): AsyncGenerator<ReplySourceRef> {
  */
 export async function* listReplySources(pathToDirOrMbox: string): AsyncGenerator<ReplySourceRef> {
   const target = path.resolve(pathToDirOrMbox);
-  let info;
+  let info: Stats;
   try {
     info = await stat(target);
   } catch (error) {
@@ -345,7 +343,9 @@ export function createYielder(everyMs = 8): () => Promise<void> {
 function finishSource(ref: Pick<ReplySourceRef, 'path' | 'offset'>, buffer: Buffer, read: number, wanted: number): Buffer {
   if (ref.offset === undefined) return buffer.subarray(0, read);
   if (read < wanted) {
-    throw new AppError('validation', `${path.basename(ref.path)} is shorter than when the batch was made: it changed since. Start the batch again.`, { field: 'in' });
+    throw new AppError('validation', `${path.basename(ref.path)} is shorter than when the batch was made: it changed since. Start the batch again.`, {
+      field: 'in',
+    });
   }
   return unescapeMboxMessage(buffer);
 }
@@ -424,7 +424,9 @@ export async function readReplySources(pathToDirOrMbox: string): Promise<ReplySo
   if (sources.length === 0) {
     const info = await stat(pathToDirOrMbox);
     if (info.isDirectory()) throw new AppError('validation', `The folder ${pathToDirOrMbox} holds no .eml or .mbox files.`, { field: 'in' });
-    throw new AppError('validation', `${mboxFile ?? path.basename(pathToDirOrMbox)} holds no messages: an mbox starts each one with a "From " line.`, { field: 'in' });
+    throw new AppError('validation', `${mboxFile ?? path.basename(pathToDirOrMbox)} holds no messages: an mbox starts each one with a "From " line.`, {
+      field: 'in',
+    });
   }
   return sources;
 }

@@ -89,13 +89,13 @@ function isOmittable(headers: EntityHeaders, bodyLength: number): boolean {
 /** Emits the multipart body `[start, end)` with large attachments' bodies left out. */
 function leanMultipart(buffer: Buffer, start: number, end: number, boundary: string, out: Buffer[], depth: number): void {
   const delimiters = findDelimiters(buffer, start, end, boundary);
-  if (delimiters.length === 0 || depth > 20) {
+  const [first] = delimiters;
+  if (first === undefined || depth > 20) {
     out.push(buffer.subarray(start, end));
     return;
   }
-  out.push(buffer.subarray(start, delimiters[0]!));
-  for (let i = 0; i < delimiters.length; i++) {
-    const at = delimiters[i]!;
+  out.push(buffer.subarray(start, first));
+  for (const [i, at] of delimiters.entries()) {
     const lineEnd = buffer.indexOf(LF, at);
     const partStart = lineEnd === -1 || lineEnd >= end ? end : lineEnd + 1;
     out.push(buffer.subarray(at, partStart));

@@ -178,13 +178,19 @@ export async function parseEmail(source: string | Buffer): Promise<ParsedEmail> 
     throw new AppError('validation', 'The email is empty. Export the message again as an .eml file or an mbox.');
   }
   if (buffer.length > MAX_SOURCE_BYTES) {
-    throw new AppError('validation', `The email is larger than ${MAX_SOURCE_BYTES / 1024 / 1024} MB, which no reply is. Check that the file is a single message.`);
+    throw new AppError(
+      'validation',
+      `The email is larger than ${MAX_SOURCE_BYTES / 1024 / 1024} MB, which no reply is. Check that the file is a single message.`,
+    );
   }
   buffer = omitAttachmentBodies(repairUnfoldedParameters(dropEnvelopeLine(dropLeadingBlankLines(normaliseBareCr(buffer)))));
   const warnings: string[] = [];
   const hasHeaders = startsWithHeaders(buffer);
   if (!hasHeaders && binaryShare(buffer) > 0.05) {
-    throw new AppError('validation', 'This is not an email message: it has no header lines and holds binary data. Export the reply as an .eml file or an mbox.');
+    throw new AppError(
+      'validation',
+      'This is not an email message: it has no header lines and holds binary data. Export the reply as an .eml file or an mbox.',
+    );
   }
   if (!hasHeaders) {
     warnings.push('The message has no header lines; it was read as body text only.');
@@ -216,7 +222,9 @@ export async function parseEmail(source: string | Buffer): Promise<ParsedEmail> 
   // A part whose Content-Type header is empty has no type at all in the parser's result, which
   // files it under attachments. RFC 2045 makes such a part text/plain: unless it is marked as an
   // attachment, it is body text.
-  const untypedText = mail.attachments.filter((attachment) => !hasType(attachment.contentType) && attachment.contentDisposition !== 'attachment' && !attachment.filename);
+  const untypedText = mail.attachments.filter(
+    (attachment) => !hasType(attachment.contentType) && attachment.contentDisposition !== 'attachment' && !attachment.filename,
+  );
   const attachments = mail.attachments
     .filter((attachment) => !untypedText.includes(attachment))
     .map((attachment) => ({ attachment, contentType: partType(attachment.contentType) }));

@@ -127,7 +127,7 @@ function weightOf(source: ReplySourceInput): number {
 }
 
 export function createReplyAnalyzer(options: ReplyAnalyzerOptions = {}): ReplyAnalyzer {
-  const loadAverage = options.loadAverage ?? (() => loadavg()[0]!);
+  const loadAverage = options.loadAverage ?? (() => loadavg()[0] ?? 0);
   /** Workers for the next start: as many as asked, or one if a core is idle now. */
   const threadsWanted = () =>
     options.threads !== undefined ? Math.min(MAX_THREADS, options.threads) : Math.round(availableParallelism() - loadAverage()) >= 1 ? DEFAULT_THREADS : 0;
@@ -200,7 +200,8 @@ export function createReplyAnalyzer(options: ReplyAnalyzerOptions = {}): ReplyAn
 
   /** The running workers; starts them if this batch is to have them (`decide`), else null. */
   function start(decide = false): Slot[] | null {
-    if (here) return null;
+    const { workerFile } = options;
+    if (here || workerFile === undefined) return null;
     if (slots) return slots;
     if (decided && !decide) return null;
     decided = true;
@@ -208,7 +209,7 @@ export function createReplyAnalyzer(options: ReplyAnalyzerOptions = {}): ReplyAn
     if (threads < 1) return null;
     try {
       slots = [];
-      for (let i = 0; i < threads; i++) slots.push(spawnSlot(options.workerFile!));
+      for (let i = 0; i < threads; i++) slots.push(spawnSlot(workerFile));
     } catch (error) {
       fail(error);
       return null;
@@ -250,8 +251,8 @@ export function createReplyAnalyzer(options: ReplyAnalyzerOptions = {}): ReplyAn
 
   /** Starts waiting tasks while the byte budget has room; one always goes when none is in flight. */
   function pump(): void {
-    while (waiting.length > 0 && (tasksInFlight === 0 || bytesInFlight + waiting[0]!.weight <= maxBytes)) {
-      const task = waiting.shift()!;
+    for (let task = waiting[0]; task && (tasksInFlight === 0 || bytesInFlight + task.weight <= maxBytes); task = waiting[0]) {
+      waiting.shift();
       bytesInFlight += task.weight;
       tasksInFlight++;
       dispatch(task);

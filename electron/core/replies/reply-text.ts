@@ -1,3 +1,5 @@
+import { joinPatterns } from './join-patterns';
+
 /**
  * Cuts quoted history, forwarded blocks and signatures off a reply, keeping the new text on
  * top. Clients write the quote header in the user's language, so the patterns cover the
@@ -5,44 +7,45 @@
  */
 
 /** "On <date>, <name> wrote:" and its translations; may span up to three wrapped lines. */
-const ATTRIBUTION_LINE = new RegExp(
+const ATTRIBUTION_LINE = joinPatterns(
   [
-    String.raw`^On\b.{0,250}\bwrote:?$`,
-    String.raw`^Am\b.{0,250}\bschrieb\b.{0,120}:$`,
-    String.raw`^Le\b.{0,250}\ba écrit\s?:$`,
-    String.raw`^El\b.{0,250}\bescribió\s?:$`,
-    String.raw`^Il\b.{0,250}\bha scritto\s?:$`,
-    String.raw`^Op\b.{0,250}\bschreef\b.{0,120}:$`,
-    String.raw`^Em\b.{0,250}\bescreveu\s?:$`,
-    String.raw`^(Den|På)\b.{0,250}\bskrev\b.{0,120}:$`,
-    String.raw`^W dniu\b.{0,250}\bnapisał(a)?\s?:$`,
-    String.raw`^(?=.*[\d@]).{0,250}\s(wrote|schrieb|a écrit|escribió|ha scritto|schreef|escreveu|skrev|napisał|пишет|написал)\s?:$`,
-  ].join('|'),
+    /^On\b.{0,250}\bwrote:?$/,
+    /^Am\b.{0,250}\bschrieb\b.{0,120}:$/,
+    /^Le\b.{0,250}\ba écrit\s?:$/,
+    /^El\b.{0,250}\bescribió\s?:$/,
+    /^Il\b.{0,250}\bha scritto\s?:$/,
+    /^Op\b.{0,250}\bschreef\b.{0,120}:$/,
+    /^Em\b.{0,250}\bescreveu\s?:$/,
+    /^(Den|På)\b.{0,250}\bskrev\b.{0,120}:$/,
+    /^W dniu\b.{0,250}\bnapisał(a)?\s?:$/,
+    /^(?=.*[\d@]).{0,250}\s(wrote|schrieb|a écrit|escribió|ha scritto|schreef|escreveu|skrev|napisał|пишет|написал)\s?:$/,
+  ],
   'i',
 );
 
 const ATTRIBUTION_START = /^(On|Am|Le|El|Il|Op|Em|Den|På|W dniu)\s|[\d@]/i;
 
 /** Separator lines of Outlook, Thunderbird, Apple Mail and webmail quote blocks. */
-const SEPARATOR_LINE = new RegExp(
+const SEPARATOR_LINE = joinPatterns(
   [
-    String.raw`^-{2,}\s*(Original Message|Ursprüngliche Nachricht|Message d'origine|Mensaje original|Messaggio originale|Oorspronkelijk bericht|Mensagem original|Originalmeddelande|Oprindelig meddelelse|Opprinnelig melding|Wiadomość oryginalna|Forwarded message|Weitergeleitete Nachricht|Message transféré|Mensaje reenviado|Messaggio inoltrato|Doorgestuurd bericht|Mensagem encaminhada)\s*-{2,}\s*$`,
-    String.raw`^(Begin forwarded message|Anfang der weitergeleiteten Nachricht|Début du message réexpédié|Inicio del mensaje reenviado)\s*:\s*$`,
-    String.raw`^_{20,}\s*$`,
-  ].join('|'),
+    /^-{2,}\s*(Original Message|Ursprüngliche Nachricht|Message d'origine|Mensaje original|Messaggio originale|Oorspronkelijk bericht|Mensagem original|Originalmeddelande|Oprindelig meddelelse|Opprinnelig melding|Wiadomość oryginalna|Forwarded message|Weitergeleitete Nachricht|Message transféré|Mensaje reenviado|Messaggio inoltrato|Doorgestuurd bericht|Mensagem encaminhada)\s*-{2,}\s*$/,
+    /^(Begin forwarded message|Anfang der weitergeleiteten Nachricht|Début du message réexpédié|Inicio del mensaje reenviado)\s*:\s*$/,
+    /^_{20,}\s*$/,
+  ],
   'i',
 );
 
 /** The first line of an Outlook-style header block ("From: …" followed by "Sent: …"). */
 const BLOCK_FROM = /^\*?(From|Von|De|Da|Van|Från|Fra|Od|От)\s?:\*?\s+\S/i;
-const BLOCK_FOLLOW = /^\*?(Sent|Date|Gesendet|Datum|Envoyé|Date d'envoi|Enviado|Fecha|Inviato|Data|Verzonden|Skickat|Sendt|Wysłano|Отправлено|To|An|À|Para|A|Aan|Till|Til|Subject|Betreff|Objet|Asunto|Oggetto|Onderwerp|Assunto|Ämne|Emne)\s?:\*?\s/i;
+const BLOCK_FOLLOW =
+  /^\*?(Sent|Date|Gesendet|Datum|Envoyé|Date d'envoi|Enviado|Fecha|Inviato|Data|Verzonden|Skickat|Sendt|Wysłano|Отправлено|To|An|À|Para|A|Aan|Till|Til|Subject|Betreff|Objet|Asunto|Oggetto|Onderwerp|Assunto|Ämne|Emne)\s?:\*?\s/i;
 
 /** Mobile-client footers and the RFC 3676 signature delimiter. */
-const SIGNATURE_LINE = new RegExp(
+const SIGNATURE_LINE = joinPatterns(
   [
-    String.raw`^-- ?$`,
-    String.raw`^(Sent from|Sent with|Get Outlook for|Von meinem|Gesendet von|Envoyé de|Envoyé depuis|Enviado desde|Enviado do|Enviado de|Inviato da|Verzonden (vanaf|met)|Skickat från)\b.{0,80}$`,
-  ].join('|'),
+    /^-- ?$/,
+    /^(Sent from|Sent with|Get Outlook for|Von meinem|Gesendet von|Envoyé de|Envoyé depuis|Enviado desde|Enviado do|Enviado de|Inviato da|Verzonden (vanaf|met)|Skickat från)\b.{0,80}$/,
+  ],
   'i',
 );
 

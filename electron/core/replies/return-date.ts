@@ -20,11 +20,13 @@ const MONTH_NAMES: Array<[number, string[]]> = [
   [12, ['december', 'dec', 'dezember', 'décembre', 'decembre', 'diciembre', 'dicembre', 'dezembro', 'dez']],
 ];
 for (const [month, names] of MONTH_NAMES) for (const name of names) MONTHS[name] = month;
-const MONTH_ALT = Object.keys(MONTHS).sort((a, b) => b.length - a.length).join('|');
+const MONTH_ALT = Object.keys(MONTHS)
+  .sort((a, b) => b.length - a.length)
+  .join('|');
 
 /** Words after which the return date follows, most telling first. */
-const RETURN_KEYWORDS = String.raw`back|return(?:ing)?|returns|again|resume|zurück|wieder|retour|de retour|regreso|regresaré|rientro|rientrerò|terug|weer|volto|retorno|retornarei`;
-const UNTIL_KEYWORDS = String.raw`until|till|through|bis|jusqu'au|jusqu’au|jusqu'à|hasta|fino al|fino a|tot|até`;
+const RETURN_KEYWORDS = `back|return(?:ing)?|returns|again|resume|zurück|wieder|retour|de retour|regreso|regresaré|rientro|rientrerò|terug|weer|volto|retorno|retornarei`;
+const UNTIL_KEYWORDS = `until|till|through|bis|jusqu'au|jusqu’au|jusqu'à|hasta|fino al|fino a|tot|até`;
 
 const STALE_GRACE_MS = 14 * 24 * 60 * 60 * 1000;
 
@@ -47,10 +49,8 @@ const DATE_PATTERNS: Array<{ regex: RegExp; read: (m: RegExpExecArray) => { y?: 
 ];
 
 /** Weekday names and filler words that may sit between the keyword and the date. */
-const FILLER = new RegExp(
-  String.raw`^(?:\s|,|:|the|on|in|at|office|the office|to the office|to work|le|el|il|am|op|em|dem|den|der|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo|lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|segunda(?:-feira)?|terça(?:-feira)?|quarta(?:-feira)?|quinta(?:-feira)?|sexta(?:-feira)?|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)+`,
-  'i',
-);
+const FILLER =
+  /^(?:\s|,|:|the|on|in|at|office|the office|to the office|to work|le|el|il|am|op|em|dem|den|der|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|martes|miércoles|jueves|viernes|sábado|domingo|lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|segunda(?:-feira)?|terça(?:-feira)?|quarta(?:-feira)?|quinta(?:-feira)?|sexta(?:-feira)?|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun)+/i;
 
 function toIso(year: number, month: number, day: number): string | null {
   if (month < 1 || month > 12 || day < 1 || day > 31) return null;

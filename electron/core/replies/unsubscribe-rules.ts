@@ -1,4 +1,5 @@
 import type { ParsedEmail, RuleDecision } from './types';
+import { joinPatterns } from './join-patterns';
 
 /**
  * Rules for opt-out requests: spam complaints that mailbox providers forward (ARF, RFC 5965,
@@ -10,26 +11,26 @@ import type { ParsedEmail, RuleDecision } from './types';
  * request about the writer ("remove me", "unsubscribe us"), never the bare word: a prospect who
  * asks "how easy is it to unsubscribe our team?" is asking a question, and the model reads it.
  */
-const OPT_OUT = new RegExp(
+const OPT_OUT = joinPatterns(
   [
-    String.raw`(^|[.!;,:]\s*)(please,?\s+|pls\s+|kindly\s+)?unsubscribe\b(?!\s+(link|button|page|option|here|from|at|by|via|anytime|any time|our|their|the|your|my|his|her|them|him|team|users?|people|customers?|everyone|when|if))`,
-    String.raw`\bunsubscribe (me|us)\b`,
-    String.raw`\b(i|we)( would|'d|'m| am| are| want| wish| need)( like| asking| requesting)?( to)? (unsubscribe|be removed|be taken off|opt out|stop receiving)\b`,
-    String.raw`\bremove (me|us|my (e-?mail|address|name|details|contact)|our (e-?mails?|address(es)?|names?))\b`,
-    String.raw`\btake (me|us|my (e-?mail|address|name)) off\b`,
-    String.raw`\b(stop|quit|cease) (e-?mailing|mailing|sending|contacting|messaging|writing( to)?|spamming|bothering) (me|us)\b`,
-    String.raw`\b(don't|do not|never) (e-?mail|contact|message|write to|send( me| us)?( any)?( more)?( e-?mails?)?)\b.{0,20}\b(again|anymore|any more|in the future|further)\b`,
-    String.raw`\b(don't|do not) (e-?mail|contact) (me|us)\b`,
-    String.raw`\bopt (me|us) out\b|\b(i|we) (hereby )?opt(ed)? out\b`,
-    String.raw`\bno (more|further) (e-?mails|emails|messages|contact)\b`,
-    String.raw`\bdelete (me|my (e-?mail|address|data|details))\b`,
-    String.raw`\b(abmelden|austragen|abbestellen)\b|(entfernen|löschen) sie (mich|meine (e-?mail|adresse|daten))|keine (weiteren )?(e-?mails|nachrichten|werbung) mehr|schreiben sie mir nicht mehr`,
-    String.raw`désabonne|désinscri|desinscri|retirez[- ]moi|supprimez[- ](moi|mon adresse)|ne (plus|pas) (me )?(contacter|recevoir|écrire)|ne m'écrivez plus|ne me contactez plus`,
-    String.raw`dar(me)? de baja|darse de baja|bórr?enme|elimin(ad|en|e)me|no me (envíe|envíen|escriba|escriban|contacte|contacten) más|quiero dejar de recibir`,
-    String.raw`cancellami|cancellatemi|disiscriv|rimuove(te)?mi|non (voglio più|desidero più) ricevere|non scrivetemi più|non contattatemi più`,
-    String.raw`afmelden|uitschrijven|verwijder (mij|me|mijn (e-?mail|adres|gegevens))|geen (e-?mails|mails|berichten) meer|mail me niet meer`,
-    String.raw`descadastr|cancelar (a )?(minha )?inscrição|remova[- ]me|me remova|me retire|não (quero|desejo) (mais )?receber|parem de (me )?enviar`,
-  ].join('|'),
+    /(^|[.!;,:]\s*)(please,?\s+|pls\s+|kindly\s+)?unsubscribe\b(?!\s+(link|button|page|option|here|from|at|by|via|anytime|any time|our|their|the|your|my|his|her|them|him|team|users?|people|customers?|everyone|when|if))/,
+    /\bunsubscribe (me|us)\b/,
+    /\b(i|we)( would|'d|'m| am| are| want| wish| need)( like| asking| requesting)?( to)? (unsubscribe|be removed|be taken off|opt out|stop receiving)\b/,
+    /\bremove (me|us|my (e-?mail|address|name|details|contact)|our (e-?mails?|address(es)?|names?))\b/,
+    /\btake (me|us|my (e-?mail|address|name)) off\b/,
+    /\b(stop|quit|cease) (e-?mailing|mailing|sending|contacting|messaging|writing( to)?|spamming|bothering) (me|us)\b/,
+    /\b(don't|do not|never) (e-?mail|contact|message|write to|send( me| us)?( any)?( more)?( e-?mails?)?)\b.{0,20}\b(again|anymore|any more|in the future|further)\b/,
+    /\b(don't|do not) (e-?mail|contact) (me|us)\b/,
+    /\bopt (me|us) out\b|\b(i|we) (hereby )?opt(ed)? out\b/,
+    /\bno (more|further) (e-?mails|emails|messages|contact)\b/,
+    /\bdelete (me|my (e-?mail|address|data|details))\b/,
+    /\b(abmelden|austragen|abbestellen)\b|(entfernen|löschen) sie (mich|meine (e-?mail|adresse|daten))|keine (weiteren )?(e-?mails|nachrichten|werbung) mehr|schreiben sie mir nicht mehr/,
+    /désabonne|désinscri|desinscri|retirez[- ]moi|supprimez[- ](moi|mon adresse)|ne (plus|pas) (me )?(contacter|recevoir|écrire)|ne m'écrivez plus|ne me contactez plus/,
+    /dar(me)? de baja|darse de baja|bórr?enme|elimin(ad|en|e)me|no me (envíe|envíen|escriba|escriban|contacte|contacten) más|quiero dejar de recibir/,
+    /cancellami|cancellatemi|disiscriv|rimuove(te)?mi|non (voglio più|desidero più) ricevere|non scrivetemi più|non contattatemi più/,
+    /afmelden|uitschrijven|verwijder (mij|me|mijn (e-?mail|adres|gegevens))|geen (e-?mails|mails|berichten) meer|mail me niet meer/,
+    /descadastr|cancelar (a )?(minha )?inscrição|remova[- ]me|me remova|me retire|não (quero|desejo) (mais )?receber|parem de (me )?enviar/,
+  ],
   'i',
 );
 
@@ -43,7 +44,8 @@ const CONDITION = /\b(if|whether|in case|unless|wenn|falls)\b/i;
  * Lines of list and newsletter footers ("To unsubscribe from this group, send an email to …").
  * A person's reply may carry one in a signature or a forwarded mail; it is not their request.
  */
-const FOOTER_LINE = /\bto unsubscribe\b|\bunsubscribe (from|here|link|at any time|anytime)\b|\bclick (here )?to (unsubscribe|opt[- ]out)|\byou (are )?receiv(ed|ing) this|\bsubscribed to (the|this|our)\b|\bmanage (your )?(subscription|preferences|e-?mail preferences)|\bopt[- ]out (here|at any time|anytime|link)|\bif you (no longer )?(wish|want) to (stop )?receiv|https?:\/\/\S*(unsub|opt-?out)/i;
+const FOOTER_LINE =
+  /\bto unsubscribe\b|\bunsubscribe (from|here|link|at any time|anytime)\b|\bclick (here )?to (unsubscribe|opt[- ]out)|\byou (are )?receiv(ed|ing) this|\bsubscribed to (the|this|our)\b|\bmanage (your )?(subscription|preferences|e-?mail preferences)|\bopt[- ]out (here|at any time|anytime|link)|\bif you (no longer )?(wish|want) to (stop )?receiv|https?:\/\/\S*(unsub|opt-?out)/i;
 
 /** Longer texts are real conversations; the model reads them. */
 const MAX_OPT_OUT_TEXT = 600;
@@ -52,7 +54,8 @@ const MAX_OPT_OUT_TEXT = 600;
  * The text mail clients write when their Unsubscribe button mails a List-Unsubscribe address:
  * Gmail's fixed line, and Apple Mail's (and clones') "… sent this email to unsubscribe …".
  */
-const CLIENT_UNSUBSCRIBE_TEXT = /^\s*(this message was automatically generated by gmail\.?|[\p{L}\d .'-]{1,40} sent this (e-?mail|message) to unsubscribe from (the message|this (mailing )?list)\b[\s\S]{0,400})\s*$/iu;
+const CLIENT_UNSUBSCRIBE_TEXT =
+  /^\s*(this message was automatically generated by gmail\.?|[\p{L}\d .'-]{1,40} sent this (e-?mail|message) to unsubscribe from (the message|this (mailing )?list)\b[\s\S]{0,400})\s*$/iu;
 
 /** The unsubscribe address of a List-Unsubscribe mailto (`unsubscribe@…`, `list-unsubscribe+123@…`, `unsub-…@…`). */
 const UNSUBSCRIBE_ADDRESS = /^[^@]*(unsubscribe|unsub|opt-?out|remove)[^@]*@/i;
@@ -82,7 +85,11 @@ export function detectComplaint(email: ParsedEmail): RuleDecision | null {
     if (type && !COMPLAINT_TYPES.test(type)) {
       return notAComplaint('report.feedback', `Feedback report that is not a complaint (ARF, Feedback-Type: ${type.slice(0, 40)}).`);
     }
-    return unsubscribe('unsubscribe.arf-complaint', 0.97, `Spam complaint forwarded by the mailbox provider (ARF${type ? `, Feedback-Type: ${type.slice(0, 40)}` : ''}).`);
+    return unsubscribe(
+      'unsubscribe.arf-complaint',
+      0.97,
+      `Spam complaint forwarded by the mailbox provider (ARF${type ? `, Feedback-Type: ${type.slice(0, 40)}` : ''}).`,
+    );
   }
   // Outlook.com/Hotmail JMRP reports: a fixed subject and the complained-about mail attached.
   if (/^complaint about message from\b/i.test(email.subject ?? '') && email.parts.some((part) => part.contentType === 'message/rfc822')) {
@@ -124,7 +131,9 @@ function asksToBeRemoved(reply: string): boolean {
   // A message that is only the word ("Unsubscribe", "unsubscribe me please") is a request.
   if (/^[\s\p{P}]*(please,?\s+)?unsubscribe(\s+(me|us))?(\s+please)?[\s\p{P}]*$/iu.test(text)) return true;
   // Questions and conditions ("…if the pilot fails") are the model's to read.
-  return splitSentences(text).some((sentence) => !sentence.trim().endsWith('?') && !CONDITION.test(sentence) && OPT_OUT.test(sentence.trim()) && !NEGATED.test(sentence));
+  return splitSentences(text).some(
+    (sentence) => !sentence.trim().endsWith('?') && !CONDITION.test(sentence) && OPT_OUT.test(sentence.trim()) && !NEGATED.test(sentence),
+  );
 }
 
 /** Short human messages asking to be removed. */
@@ -136,7 +145,13 @@ export function detectOptOut(email: ParsedEmail): RuleDecision | null {
     return unsubscribe('unsubscribe.request', 0.92, 'The reply asks to be removed from the mailing.');
   }
   // A subject that is only the request ("Unsubscribe", "Remove me") with little or no text.
-  if (/^[\s\p{P}]*(please\s+)?(unsubscribe|remove me|opt[- ]?out|stop|abmelden|désabonner|baja|cancellami|afmelden|descadastrar)[\s\p{P}]*(me)?[\s\p{P}]*$/iu.test(subject) && reply.length <= 300 && !reply.includes('?')) {
+  if (
+    /^[\s\p{P}]*(please\s+)?(unsubscribe|remove me|opt[- ]?out|stop|abmelden|désabonner|baja|cancellami|afmelden|descadastrar)[\s\p{P}]*(me)?[\s\p{P}]*$/iu.test(
+      subject,
+    ) &&
+    reply.length <= 300 &&
+    !reply.includes('?')
+  ) {
     return unsubscribe('unsubscribe.subject', 0.9, `The subject asks to be removed: "${subject.slice(0, 60)}".`);
   }
   return null;

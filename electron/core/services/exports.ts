@@ -22,7 +22,12 @@ export function createExportService(deps: ServiceDeps, session: SessionService) 
     name: string,
   ) {
     const leadIds = [...new Set(entries.flatMap((e) => (e.leadId ? [e.leadId] : [])))];
-    const leads = new Map(store.forOrg(orgId).leads.getMany(leadIds).map((lead) => [lead.id, lead]));
+    const leads = new Map(
+      store
+        .forOrg(orgId)
+        .leads.getMany(leadIds)
+        .map((lead) => [lead.id, lead]),
+    );
     const items: SequenceExportItem[] = entries.map(({ sequence, leadId, outcome }) => {
       const lead = leadId ? leads.get(leadId) : undefined;
       return { sequence, lead: lead ? toLeadContext(lead) : null, outcome };

@@ -39,10 +39,10 @@ const EXPORT_PAGE = 1000;
  * the message's bytes (base64) in the item itself.
  */
 function itemSource(input: Record<string, unknown>): ReplySourceInput {
-  if (typeof input['path'] === 'string') {
-    return { ref: { path: input['path'], offset: typeof input['offset'] === 'number' ? input['offset'] : undefined, length: Number(input['length'] ?? 0) } };
+  if (typeof input.path === 'string') {
+    return { ref: { path: input.path, offset: typeof input.offset === 'number' ? input.offset : undefined, length: Number(input.length ?? 0) } };
   }
-  return { bytes: Buffer.from(String(input['sourceBase64'] ?? ''), 'base64') };
+  return { bytes: Buffer.from(String(input.sourceBase64 ?? ''), 'base64') };
 }
 
 function leadTitle(lead: { firstName?: string; lastName?: string; company?: string; email?: string }): string {
@@ -85,7 +85,7 @@ export function createJobService(
     const org = store.orgs.get(job.orgId);
     if (!org) throw new AppError('not_found', 'The organization of this job no longer exists.');
     const users = store.forOrg(org.id).users;
-    const userId = typeof job.params['userId'] === 'string' ? job.params['userId'] : null;
+    const userId = typeof job.params.userId === 'string' ? job.params.userId : null;
     const user = (userId && users.get(userId)) || users.list().find((u) => u.role === 'owner');
     if (!user) throw new AppError('not_found', 'The organization of this job has no users.');
     return { org, user };
@@ -101,7 +101,7 @@ export function createJobService(
     const provider = call.provider ?? undefined;
     if (job.kind === 'generate') {
       const params = readJobParams(job, generateJobParamsSchema);
-      const leadId = String(item.input['leadId'] ?? '');
+      const leadId = String(item.input.leadId ?? '');
       const lead = data.leads.get(leadId);
       if (!lead) throw new AppError('not_found', 'This lead was deleted: remove it from the batch or import it again.');
       const profile = data.profiles.get(params.businessProfileId);
@@ -235,7 +235,7 @@ export function createJobService(
       analysis: analyzer.mode(),
     });
     if (options.start ?? true) runner.start(job.id);
-    return jobs.get(job.id)!;
+    return found(jobs.get(job.id));
   }
 
   /** The current organization's jobs. */
@@ -243,7 +243,10 @@ export function createJobService(
 
   /** A job of the current organization, before the runner (which takes jobs by id) is asked to touch it. */
   function owned(id: string): Job {
-    const job = jobsOf().get(id);
+    return found(jobsOf().get(id));
+  }
+
+  function found(job: Job | null): Job {
     if (!job) throw new AppError('not_found', 'That job no longer exists.', { field: 'id' });
     return job;
   }
@@ -359,7 +362,7 @@ export function createJobService(
       const sequences = new Map(data.sequences.getMany(items.flatMap((i) => (i.status === 'done' && i.resultId ? [i.resultId] : []))).map((s) => [s.id, s]));
       const entries = items.map((item) => ({
         sequence: item.resultId ? (sequences.get(item.resultId) ?? null) : null,
-        leadId: typeof item.input['leadId'] === 'string' ? item.input['leadId'] : null,
+        leadId: typeof item.input.leadId === 'string' ? item.input.leadId : null,
         outcome: { item: item.seq + 1, status: item.status, errorCode: item.error?.code ?? null, error: item.error?.message ?? null },
       }));
       return exports.renderItems(job.orgId, entries, format, fillPlaceholders, `outreach-batch-${job.id.slice(0, 8)}`);

@@ -85,7 +85,8 @@ export function createKeyService(deps: ServiceDeps) {
         if (deps.keychainAvailable) await deps.secrets.delete(account);
         return;
       }
-      if (/\s/.test(trimmed)) throw new AppError('validation', `The ${PROVIDERS[provider].displayName} key contains spaces: paste the key alone.`, { field: `apiKeys.${provider}` });
+      if (/\s/.test(trimmed))
+        throw new AppError('validation', `The ${PROVIDERS[provider].displayName} key contains spaces: paste the key alone.`, { field: `apiKeys.${provider}` });
       registerSecret(trimmed);
       if (sessionOnly) {
         await deps.sessionSecrets.set(account, trimmed);

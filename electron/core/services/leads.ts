@@ -138,13 +138,11 @@ export function createLeadImportService(deps: ServiceDeps, session: SessionServi
         const storedIds = [...new Set(updatedRows.flatMap((u) => (u.target.kind === 'stored' ? [u.target.id] : [])))];
         const current = new Map(leads.getMany(storedIds).map(({ id: _id, orgId: _org, createdAt: _c, ...lead }) => [_id, lead as LeadContext]));
         for (const { row, target, lead } of updatedRows) {
-          if (target.kind === 'new') {
-            inserts[target.index] = mergeLead(inserts[target.index]!, lead);
-          } else {
-            updates.set(target.id, mergeLead(updates.get(target.id) ?? current.get(target.id) ?? {}, lead));
-          }
+          const earlier = target.kind === 'new' ? inserts[target.index] : (updates.get(target.id) ?? current.get(target.id));
+          const merged = mergeLead(earlier ?? {}, lead);
+          if (target.kind === 'new') inserts[target.index] = merged;
+          else updates.set(target.id, merged);
           // A merge can take a lead past the limits: it is capped like a row, keeping the earlier fields.
-          const merged = target.kind === 'new' ? inserts[target.index]! : updates.get(target.id)!;
           if (merged.customFields) {
             const { kept, left } = capCustomFields(merged.customFields);
             if (left.length > 0) capped.push({ row, message: describeCap(row, Object.keys(merged.customFields).length, left) });
@@ -156,7 +154,12 @@ export function createLeadImportService(deps: ServiceDeps, session: SessionServi
       const result = store.transaction(() => {
         const newIds = inserts.length > 0 ? leads.importMany(inserts) : [];
         if (updates.size > 0) leads.updateMany([...updates].map(([id, lead]) => ({ ...lead, id })));
-        const leadIds = order.map((t) => (t.kind === 'new' ? newIds[t.index]! : t.id));
+        const leadIds = order.map((t) => {
+          if (t.kind !== 'new') return t.id;
+          const id = newIds[t.index];
+          if (id === undefined) throw new AppError('internal', 'The lead import lost track of a new lead, so nothing was imported; please report it.');
+          return id;
+        });
         return { leadIds, outcome: andThen?.(leadIds) as T };
       });
 

@@ -61,7 +61,8 @@ export function createLLMAccess(deps: ServiceDeps, session: SessionService, keys
     if (spent >= budget) {
       throw new AppError(
         'budget_exceeded',
-        (w) => `This month's budget of $${budget.toFixed(2)} is spent ($${spent.toFixed(2)} so far). An owner or admin can raise it ${w.where({ action: 'raise-budget' })}.`,
+        (w) =>
+          `This month's budget of $${budget.toFixed(2)} is spent ($${spent.toFixed(2)} so far). An owner or admin can raise it ${w.where({ action: 'raise-budget' })}.`,
       );
     }
   }
@@ -124,7 +125,14 @@ export function createLLMAccess(deps: ServiceDeps, session: SessionService, keys
         errorCode: null,
         requestId: r.requestId ?? null,
       });
-      deps.logger.info('model call', { operation, provider: target.name, model: r.model, latencyMs: Math.round(r.latencyMs), tokens: r.usage, requestId: r.requestId ?? null });
+      deps.logger.info('model call', {
+        operation,
+        provider: target.name,
+        model: r.model,
+        latencyMs: Math.round(r.latencyMs),
+        tokens: r.usage,
+        requestId: r.requestId ?? null,
+      });
       return;
     }
     const { error } = outcome;
@@ -144,7 +152,15 @@ export function createLLMAccess(deps: ServiceDeps, session: SessionService, keys
       errorCode: error.code,
       requestId: error.requestId ?? null,
     });
-    deps.logger.warn('model call failed', { operation, provider: target.name, model: target.model, code: error.code, message: error.message, requestId: error.requestId ?? null, rawText: error.rawText?.slice(0, 2000) });
+    deps.logger.warn('model call failed', {
+      operation,
+      provider: target.name,
+      model: target.model,
+      code: error.code,
+      message: error.message,
+      requestId: error.requestId ?? null,
+      rawText: error.rawText?.slice(0, 2000),
+    });
   }
 
   return {

@@ -1,7 +1,18 @@
 import type { JobItem, Reply } from '../../../shared/domain/records';
 import { formatCsv } from '../csv';
 
-const REPLY_COLUMNS = ['classification', 'confidence', 'suggestedAction', 'decidedBy', 'returnDate', 'reason', 'fromAddress', 'subject', 'provider', 'model'] as const;
+const REPLY_COLUMNS = [
+  'classification',
+  'confidence',
+  'suggestedAction',
+  'decidedBy',
+  'returnDate',
+  'reason',
+  'fromAddress',
+  'subject',
+  'provider',
+  'model',
+] as const;
 
 /** Where a reply item came from: its file, its position in an mbox, its Message-ID. */
 export interface ReplyItemSource {
@@ -13,11 +24,11 @@ export interface ReplyItemSource {
 
 /** Reads the source of a classify item; items written before these fields existed carry only `name` ("inbox.mbox#3"). */
 export function readReplyItemSource(input: Record<string, unknown>): ReplyItemSource {
-  const name = typeof input['name'] === 'string' ? input['name'] : '';
-  const file = typeof input['file'] === 'string' ? input['file'] : name.replace(/#\d+$/, '');
+  const name = typeof input.name === 'string' ? input.name : '';
+  const file = typeof input.file === 'string' ? input.file : name.replace(/#\d+$/, '');
   const legacyIndex = /#(\d+)$/.exec(name)?.[1];
-  const mboxIndex = typeof input['mboxIndex'] === 'number' ? input['mboxIndex'] : legacyIndex ? Number(legacyIndex) : null;
-  const messageId = typeof input['messageId'] === 'string' && input['messageId'] ? input['messageId'] : null;
+  const mboxIndex = typeof input.mboxIndex === 'number' ? input.mboxIndex : legacyIndex ? Number(legacyIndex) : null;
+  const messageId = typeof input.messageId === 'string' && input.messageId ? input.messageId : null;
   return { file, mboxIndex, messageId };
 }
 

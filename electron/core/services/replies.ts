@@ -41,9 +41,21 @@ const RAW_MESSAGE_START = /^(return-path|received|delivered-to|from|to|subject|d
 async function parsePastedReply(text: string): Promise<ParsedEmail> {
   if (RAW_MESSAGE_START.test(text) && /\r?\n\r?\n/.test(text)) return parseEmail(text);
   return {
-    from: null, fromName: null, to: [], subject: null, date: null, messageId: null, headers: {},
-    contentType: null, reportType: null, text, replyText: extractReplyText(text), parts: [],
-    dsn: null, feedbackReport: null, warnings: [],
+    from: null,
+    fromName: null,
+    to: [],
+    subject: null,
+    date: null,
+    messageId: null,
+    headers: {},
+    contentType: null,
+    reportType: null,
+    text,
+    replyText: extractReplyText(text),
+    parts: [],
+    dsn: null,
+    feedbackReport: null,
+    warnings: [],
   };
 }
 
@@ -98,10 +110,21 @@ export function createReplyService(deps: ServiceDeps, session: SessionService, l
     // A damaged message the rules could not place is reported, not guessed at: a model would
     // classify half a message, and "undecided" would hide that it is broken.
     if (damage) {
-      throw new AppError('validation', `This message is damaged (${damage.replace(/\.$/, '')}): export it again from the mail client and classify the new file; retrying this copy gives the same result.`, { field });
+      throw new AppError(
+        'validation',
+        `This message is damaged (${damage.replace(/\.$/, '')}): export it again from the mail client and classify the new file; retrying this copy gives the same result.`,
+        { field },
+      );
     }
     if (request.rulesOnly) {
-      return { ...common, classification: null, confidence: null, reason: 'The rules could not decide; no model was asked (--rules-only).', suggestedAction: null, decidedBy: 'undecided' };
+      return {
+        ...common,
+        classification: null,
+        confidence: null,
+        reason: 'The rules could not decide; no model was asked (--rules-only).',
+        suggestedAction: null,
+        decidedBy: 'undecided',
+      };
     }
     if (!common.parsedText.trim()) throw new AppError('validation', 'The reply has no text to classify.', { field });
     await request.beforeModelCall?.();

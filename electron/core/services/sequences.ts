@@ -30,7 +30,8 @@ export function createSequenceService(deps: ServiceDeps, session: SessionService
     let business = source.business;
     if (source.businessProfileId) {
       const profile = data.profiles.get(source.businessProfileId);
-      if (!profile) throw new AppError('not_found', 'That business profile no longer exists: pick another in the Draft screen.', { field: 'businessProfileId' });
+      if (!profile)
+        throw new AppError('not_found', 'That business profile no longer exists: pick another in the Draft screen.', { field: 'businessProfileId' });
       const { id: _id, orgId: _org, createdAt: _c, updatedAt: _u, ...context } = profile;
       business = context;
     }

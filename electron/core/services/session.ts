@@ -31,7 +31,10 @@ export function createSessionService(deps: ServiceDeps) {
     const teamOrg = deps.orgId ? null : store.team.state()?.orgId;
     const orgId = deps.orgId ?? teamOrg;
     const org = orgId ? store.orgs.get(orgId) : (store.orgs.getDefault() ?? first.org);
-    if (!org) throw new AppError('not_found', `There is no organization "${deps.orgId}". Run "outreach-desk settings get" without --org to see yours.`, { field: 'org' });
+    if (!org)
+      throw new AppError('not_found', `There is no organization "${deps.orgId}". Run "outreach-desk settings get" without --org to see yours.`, {
+        field: 'org',
+      });
     const team = teamFor(org.id);
     const users = store.forOrg(org.id).users;
     if (team) {
@@ -42,7 +45,7 @@ export function createSessionService(deps: ServiceDeps) {
     // The remembered profile counts only in its own organization (`--org` may pin another one).
     const remembered = store.meta.get(CURRENT_USER_KEY);
     const profile = remembered ? users.get(remembered) : null;
-    const user = profile ?? (users.list().find((u) => u.role === 'owner') ?? users.list()[0]);
+    const user = profile ?? users.list().find((u) => u.role === 'owner') ?? users.list()[0];
     if (!user) throw new AppError('not_found', 'This organization has no users. Create one in Settings → Users.');
     // Solo: whoever sits at this desktop owns it. A profile is a name on usage rows, not a role.
     return { org, user: { ...user, role: 'owner' }, mode: 'solo' };
@@ -72,7 +75,10 @@ export function createSessionService(deps: ServiceDeps) {
     switchUser(userId: string): User {
       const { org, mode, user: me } = current();
       if (mode === 'team') {
-        throw new AppError('forbidden', `This desktop is signed in to the team hub as ${me.name}; who you are comes from your hub login. To switch, disconnect in Settings → Team.`);
+        throw new AppError(
+          'forbidden',
+          `This desktop is signed in to the team hub as ${me.name}; who you are comes from your hub login. To switch, disconnect in Settings → Team.`,
+        );
       }
       const user = store.forOrg(org.id).users.get(userId);
       if (!user) throw new AppError('not_found', 'That profile does not exist in this organization.', { field: 'userId' });

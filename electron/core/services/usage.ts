@@ -5,8 +5,20 @@ import { orgMonthSpend, type TeamService } from '../team';
 import type { SessionService } from './session';
 
 const USAGE_COLUMNS = [
-  'createdAt', 'operation', 'provider', 'model', 'outcome', 'errorCode', 'inputTokens', 'outputTokens',
-  'cachedInputTokens', 'costUsd', 'priceTable', 'latencyMs', 'userId', 'requestId',
+  'createdAt',
+  'operation',
+  'provider',
+  'model',
+  'outcome',
+  'errorCode',
+  'inputTokens',
+  'outputTokens',
+  'cachedInputTokens',
+  'costUsd',
+  'priceTable',
+  'latencyMs',
+  'userId',
+  'requestId',
 ] as const;
 
 /**

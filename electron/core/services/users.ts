@@ -16,7 +16,10 @@ export function createUserService(deps: ServiceDeps, session: SessionService) {
   /** In team mode members live on the hub: invite, roles and removal are in Settings → Team. */
   function refuseInTeamMode(): void {
     if (session.current().mode === 'team') {
-      throw new AppError('validation', 'This desktop is connected to a team hub: members are invited, changed and removed in Settings → Team (or "team invite").');
+      throw new AppError(
+        'validation',
+        'This desktop is connected to a team hub: members are invited, changed and removed in Settings → Team (or "team invite").',
+      );
     }
   }
 
@@ -25,7 +28,9 @@ export function createUserService(deps: ServiceDeps, session: SessionService) {
       const { org, mode } = session.current();
       const users = store.forOrg(org.id).users;
       if (mode === 'solo') return users.list();
-      return store.team.members().map((m) => ({ id: m.id, orgId: org.id, name: m.email, role: m.role, createdAt: users.get(m.id)?.createdAt ?? org.createdAt }));
+      return store.team
+        .members()
+        .map((m) => ({ id: m.id, orgId: org.id, name: m.email, role: m.role, createdAt: users.get(m.id)?.createdAt ?? org.createdAt }));
     },
 
     save(input: { id?: string; name: string; role: Role }): User {

@@ -41,7 +41,8 @@ export function readOnlyDatabaseError(path: string, cause: unknown): AppError {
   const what = named.length === 1 ? `The database file ${named[0]} is read-only` : `The database files ${named.join(', ')} are read-only`;
   return new AppError(
     'storage',
-    (w) => `${what}: make ${named.length === 1 ? 'it' : 'them'} writable (on Linux and macOS: chmod u+w ${named.map((f) => `"${f}"`).join(' ')}), ${otherFolder(w)}.`,
+    (w) =>
+      `${what}: make ${named.length === 1 ? 'it' : 'them'} writable (on Linux and macOS: chmod u+w ${named.map((f) => `"${f}"`).join(' ')}), ${otherFolder(w)}.`,
     { retryable: false, cause },
   );
 }
@@ -104,10 +105,14 @@ export function toStorageError(error: unknown, where: string): AppError {
     return new AppError('conflict', 'A record with this id already exists: reload and try again.', { retryable: false, cause: error });
   }
   if (isCorruption(error)) {
-    return new AppError('storage', (w) => `The data file ${where} is damaged: ${w.restart} to check it, and start fresh${w.surface === 'cli' ? ' (--start-fresh)' : ''} if needed.`, {
-      retryable: false,
-      cause: error,
-    });
+    return new AppError(
+      'storage',
+      (w) => `The data file ${where} is damaged: ${w.restart} to check it, and start fresh${w.surface === 'cli' ? ' (--start-fresh)' : ''} if needed.`,
+      {
+        retryable: false,
+        cause: error,
+      },
+    );
   }
   if (error instanceof TypeError && /database connection is not open/.test(error.message)) {
     return new AppError('storage', (w) => `The data file is already closed: ${w.restart}.`, { retryable: false, cause: error });

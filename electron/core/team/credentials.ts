@@ -25,6 +25,11 @@ export function generatePassword(): string {
  * `[a-z0-9_]` + a random suffix, so two organizations on one cluster never collide.
  */
 export function loginForEmail(email: string): string {
-  const local = (email.split('@')[0] ?? '').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 24) || 'member';
+  const local =
+    (email.split('@')[0] ?? '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, 24) || 'member';
   return `od_${local}_${randomBytes(3).toString('hex')}`;
 }

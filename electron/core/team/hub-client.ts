@@ -32,8 +32,22 @@ export interface OpenHubOptions {
 let driver: Promise<typeof pg> | null = null;
 const loadDriver = () => (driver ??= import('pg').then((m) => (m.default ?? m) as typeof pg));
 
-const OFFLINE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EPIPE', 'ENETDOWN', '57P01', '57P02', '57P03']);
-const TLS_CODES = /^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERR_TLS_CERT_ALTNAME_INVALID|CERT_SIGNATURE_FAILURE|ERR_SSL_.*)$/;
+const OFFLINE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNRESET',
+  'EPIPE',
+  'ENETDOWN',
+  '57P01',
+  '57P02',
+  '57P03',
+]);
+const TLS_CODES =
+  /^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERR_TLS_CERT_ALTNAME_INVALID|CERT_SIGNATURE_FAILURE|ERR_SSL_.*)$/;
 
 function tlsOptions(url: HubUrl): false | ConnectionOptions {
   if (url.sslMode === 'disable') return false;
@@ -76,9 +90,14 @@ export function toHubError(error: unknown, url: HubUrl, logger?: Logger): AppErr
     );
   }
   if (code === '28000') {
-    return new AppError('auth', `The team hub does not let the login "${url.login}" connect from here: ask the hub's administrator to allow it (pg_hba.conf).`, { cause: error });
+    return new AppError(
+      'auth',
+      `The team hub does not let the login "${url.login}" connect from here: ask the hub's administrator to allow it (pg_hba.conf).`,
+      { cause: error },
+    );
   }
-  if (code === '3D000') return new AppError('not_found', `The team hub at ${where} has no database "${url.database}": check the URL.`, { field: 'url', cause: error });
+  if (code === '3D000')
+    return new AppError('not_found', `The team hub at ${where} has no database "${url.database}": check the URL.`, { field: 'url', cause: error });
   if (TLS_CODES.test(code) || /certificate|self.signed/i.test(message)) {
     return new AppError(
       'auth',
@@ -87,7 +106,11 @@ export function toHubError(error: unknown, url: HubUrl, logger?: Logger): AppErr
     );
   }
   if (/does not support SSL/i.test(message)) {
-    return new AppError('validation', `The team hub at ${where} does not accept TLS connections. Enable TLS on the server; a hub off this machine is never used unencrypted.`, { field: 'url', cause: error });
+    return new AppError(
+      'validation',
+      `The team hub at ${where} does not accept TLS connections. Enable TLS on the server; a hub off this machine is never used unencrypted.`,
+      { field: 'url', cause: error },
+    );
   }
   if (code === '42501') {
     return new AppError('forbidden', 'The team hub refused: your role in the organization may not change that. Ask an owner or admin.', { cause: error });

@@ -59,7 +59,8 @@ export function parseHubUrl(raw: string): HubUrl {
   const port = url.port ? Number(url.port) : 5432;
 
   for (const key of url.searchParams.keys()) {
-    if (key !== 'sslmode' && key !== 'sslrootcert') throw invalid(`The hub URL has an option Outreach Desk does not use: "${key}". Only sslmode and sslrootcert are read.`);
+    if (key !== 'sslmode' && key !== 'sslrootcert')
+      throw invalid(`The hub URL has an option Outreach Desk does not use: "${key}". Only sslmode and sslrootcert are read.`);
   }
   const loopback = isLoopbackHost(host);
   const requested = url.searchParams.get('sslmode');

@@ -44,7 +44,11 @@ export async function sealTo(publicKey: string, plaintext: string): Promise<stri
 export async function openSealed(sealed: string, keys: { publicKey: string; secretKey: string }): Promise<string> {
   const lib = await load();
   try {
-    const opened = lib.crypto_box_seal_open(lib.from_base64(sealed, B64(lib)), lib.from_base64(keys.publicKey, B64(lib)), lib.from_base64(keys.secretKey, B64(lib)));
+    const opened = lib.crypto_box_seal_open(
+      lib.from_base64(sealed, B64(lib)),
+      lib.from_base64(keys.publicKey, B64(lib)),
+      lib.from_base64(keys.secretKey, B64(lib)),
+    );
     return lib.to_string(opened);
   } catch (error) {
     throw new AppError(

@@ -14,6 +14,7 @@ import {
   type HubChange,
   type HubConnection,
   type HubEdit,
+  type HubPull,
   type HubUsageRow,
 } from '../storage/hub';
 
@@ -100,12 +101,13 @@ export async function pushOutbox(hub: HubConnection, store: TeamStore, state: Te
   const report: PushReport = { usage: 0, edits: 0, refused: null };
   for (;;) {
     const batch = store.team.usageBatch(USAGE_BATCH);
-    if (batch.length === 0) break;
+    const last = batch.at(-1);
+    if (!last) break;
     const rows = batch.flatMap((b) => (b.event ? [toHubUsageRow(b.event)] : []));
     await pushHubUsage(hub, state.hubOrgId, state.memberId, rows);
     report.usage += batch.length;
     await options.onUsageBatch?.(report.usage, batch.length);
-    store.team.ackUsageThrough(batch.at(-1)!.seq);
+    store.team.ackUsageThrough(last.seq);
   }
 
   for (const edit of store.team.edits()) {
@@ -130,7 +132,13 @@ export async function pushOutbox(hub: HubConnection, store: TeamStore, state: Te
   return report;
 }
 
-async function sendEdit(hub: HubConnection, store: TeamStore, state: TeamState, edit: TeamOutboxEdit, data: Record<string, unknown> | null): Promise<'applied' | AppError> {
+async function sendEdit(
+  hub: HubConnection,
+  store: TeamStore,
+  state: TeamState,
+  edit: TeamOutboxEdit,
+  data: Record<string, unknown> | null,
+): Promise<'applied' | AppError> {
   let version: number | null = null;
   let refusedByPolicy = false;
   try {
@@ -147,25 +155,39 @@ async function sendEdit(hub: HubConnection, store: TeamStore, state: TeamState, 
   const current = await readHubRow(hub, state.hubOrgId, edit.kind, edit.kind === 'org' ? state.hubOrgId : edit.rowId);
   // After a crash between the hub's commit and the local acknowledgement, the hub holds our own edit.
   if (current?.lastEditId === edit.editId) {
-    store.team.ackEdit(edit, current.version!, data);
+    store.team.ackEdit(edit, current.version, data);
     return 'applied';
   }
   if (current?.lastEditId && edit.priorEditIds.includes(current.lastEditId)) {
-    const retried = await applyHubEdit(hub, state.hubOrgId, toHubEdit(edit, data, current.version!));
+    const retried = await applyHubEdit(hub, state.hubOrgId, toHubEdit(edit, data, current.version));
     if (retried !== null) {
       store.team.ackEdit(edit, retried, data);
       return 'applied';
     }
   }
-  const hubRow: TeamHubRow = current
-    ? toTeamRow(current, state)!
-    : { kind: edit.kind, id: edit.kind === 'org' ? state.orgId : edit.rowId, version: 0, deleted: true, data: null };
+  // toTeamRow is null only for key shares, which readHubRow never returns.
+  const hubRow: TeamHubRow = (current && toTeamRow(current, state)) ?? {
+    kind: edit.kind,
+    id: edit.kind === 'org' ? state.orgId : edit.rowId,
+    version: 0,
+    deleted: true,
+    data: null,
+  };
   const role = refusedByPolicy ? null : (await readMyMembership(hub))?.role;
   if (refusedByPolicy || (role !== 'owner' && role !== 'admin')) {
     store.team.restore(hubRow, edit.seq);
-    return new AppError('forbidden', `The hub refused a change to ${describe(edit.kind)}: only an owner or admin can change it. The hub's value is back on this desktop.`);
+    return new AppError(
+      'forbidden',
+      `The hub refused a change to ${describe(edit.kind)}: only an owner or admin can change it. The hub's value is back on this desktop.`,
+    );
   }
-  store.team.addConflict({ kind: edit.kind, id: edit.kind === 'org' ? state.orgId : edit.rowId, mine: data, theirs: hubRow.deleted ? null : hubRow.data, hubVersion: current?.version ?? null });
+  store.team.addConflict({
+    kind: edit.kind,
+    id: edit.kind === 'org' ? state.orgId : edit.rowId,
+    mine: data,
+    theirs: hubRow.deleted ? null : hubRow.data,
+    hubVersion: current?.version ?? null,
+  });
   store.team.restore(hubRow, edit.seq);
   return new AppError(
     'conflict',
@@ -199,8 +221,11 @@ export async function pullChanges(
   logger: Logger,
 ): Promise<PullReport> {
   const removed = () =>
-    new AppError('auth', `The login "${state.login}" is no longer a member of this organization on the hub. Ask an admin for a new invite, then connect again.`);
-  let pulled;
+    new AppError(
+      'auth',
+      `The login "${state.login}" is no longer a member of this organization on the hub. Ask an admin for a new invite, then connect again.`,
+    );
+  let pulled: HubPull;
   try {
     pulled = await pullHubChanges(hub, state.hubOrgId, state.cursor, month);
   } catch (error) {
@@ -208,9 +233,10 @@ export async function pullChanges(
     if (error instanceof AppError && error.code === 'forbidden') throw removed();
     throw error;
   }
-  if (!pulled.member) throw removed();
+  const member = pulled.member;
+  if (!member) throw removed();
   const keyShares = pulled.changes
-    .filter((c) => c.kind === 'key_share' && (!c.deleted || c.memberId === pulled.member!.id))
+    .filter((c) => c.kind === 'key_share' && (!c.deleted || c.memberId === member.id))
     .map((c) => ({ provider: c.id, sealed: c.deleted ? null : String((c.data as { sealed?: string } | undefined)?.sealed ?? '') || null }));
   await openShares(keyShares);
   const rows = pulled.changes.flatMap((c) => {
@@ -221,8 +247,8 @@ export async function pullChanges(
   const result = store.team.applyPull({
     rows,
     cursor,
-    role: pulled.member.role,
-    email: pulled.member.email,
+    role: member.role,
+    email: member.email,
     spendMonth: month,
     spendNanoUsd: pulled.monthSpendNano,
   });

@@ -64,14 +64,18 @@ export function createTeamService(deps: ServiceDeps, session: SessionService, ke
     if (!deps.keychainAvailable) {
       throw new AppError(
         'keychain_unavailable',
-        'Team mode keeps the hub password and this desktop\'s private key in the OS keychain, and none is available. Install and start gnome-keyring (or KWallet), then try again.',
+        "Team mode keeps the hub password and this desktop's private key in the OS keychain, and none is available. Install and start gnome-keyring (or KWallet), then try again.",
       );
     }
   }
 
   function requireTeam(): TeamState {
     const team = session.team();
-    if (!team) throw new AppError('validation', 'This desktop is not connected to a team hub. Connect in Settings → Team, or run "outreach-desk team connect --url postgres://LOGIN@HOST:5432/DB".');
+    if (!team)
+      throw new AppError(
+        'validation',
+        'This desktop is not connected to a team hub. Connect in Settings → Team, or run "outreach-desk team connect --url postgres://LOGIN@HOST:5432/DB".',
+      );
     return team;
   }
 
@@ -139,7 +143,19 @@ export function createTeamService(deps: ServiceDeps, session: SessionService, ke
     const { org } = session.current();
     const team = session.team();
     if (!team) {
-      return { mode: 'solo', hub: null, login: null, email: null, role: null, orgName: org.name, lastSyncAt: null, pending: 0, error: null, syncing: false, conflicts: [] };
+      return {
+        mode: 'solo',
+        hub: null,
+        login: null,
+        email: null,
+        role: null,
+        orgName: org.name,
+        lastSyncAt: null,
+        pending: 0,
+        error: null,
+        syncing: false,
+        conflicts: [],
+      };
     }
     const conflicts: TeamConflictView[] = store.team.conflicts().map((c) => ({ ...c, label: conflictLabel(c) }));
     return {
@@ -176,9 +192,9 @@ export function createTeamService(deps: ServiceDeps, session: SessionService, ke
     const members = await listHubMemberKeys(h, team.hubOrgId);
     const existing = new Set((await listHubKeyShares(h, team.hubOrgId)).map((s) => `${s.provider}/${s.memberId}`));
     for (const { provider, key } of held) {
-      const missing = members.filter((m) => m.publicKey && !existing.has(`${provider}/${m.memberId}`));
+      const missing = members.flatMap(({ memberId, publicKey }) => (publicKey && !existing.has(`${provider}/${memberId}`) ? [{ memberId, publicKey }] : []));
       if (missing.length === 0) continue;
-      const shares = await Promise.all(missing.map(async (m) => ({ memberId: m.memberId, sealed: await sealTo(m.publicKey!, key) })));
+      const shares = await Promise.all(missing.map(async (m) => ({ memberId: m.memberId, sealed: await sealTo(m.publicKey, key) })));
       await upsertHubKeyShares(h, team.hubOrgId, provider, team.memberId, shares);
       logger.info('shared an organization key with new members', { provider, members: shares.length });
     }
@@ -200,7 +216,10 @@ export function createTeamService(deps: ServiceDeps, session: SessionService, ke
         if (pulled.membersChanged && (now.role === 'owner' || now.role === 'admin')) await shareWithNewcomers(h, now);
         store.team.recordSync({ lastSyncAt: deps.now().toISOString(), lastError: refused ? refused.toData() : null });
       } catch (error) {
-        const appError = error instanceof AppError ? error : new AppError('internal', 'Team sync failed inside Outreach Desk. The details are in the log; please report it.', { cause: error });
+        const appError =
+          error instanceof AppError
+            ? error
+            : new AppError('internal', 'Team sync failed inside Outreach Desk. The details are in the log; please report it.', { cause: error });
         if (!(error instanceof AppError)) logger.error('team sync failed', { error });
         if (appError.code === 'auth') {
           // Removed, or the password changed: the organization's keys leave this desktop; a later
@@ -222,7 +241,8 @@ export function createTeamService(deps: ServiceDeps, session: SessionService, ke
 
   /** Opens a first connection for init or connect: checks the URL, the server and the hub schema. */
   async function openFirst(input: { url: string; password: string }): Promise<{ url: HubUrl; session: HubSession }> {
-    if (store.team.state()) throw new AppError('conflict', 'This desktop is already connected to a team hub. Disconnect first (Settings → Team, or "team disconnect").');
+    if (store.team.state())
+      throw new AppError('conflict', 'This desktop is already connected to a team hub. Disconnect first (Settings → Team, or "team disconnect").');
     requireKeychain();
     const url = parseHubUrl(input.url);
     if (!input.password) throw new AppError('validation', 'The hub password is empty.', { field: 'password' });
@@ -230,7 +250,9 @@ export function createTeamService(deps: ServiceDeps, session: SessionService, ke
     try {
       const server = await readServerVersion(h);
       if (server < MIN_SERVER_VERSION) {
-        throw new AppError('validation', `The hub runs PostgreSQL ${Math.floor(server / 10000)}; Outreach Desk needs PostgreSQL 15 or newer.`, { field: 'url' });
+        throw new AppError('validation', `The hub runs PostgreSQL ${Math.floor(server / 10000)}; Outreach Desk needs PostgreSQL 15 or newer.`, {
+          field: 'url',
+        });
       }
       return { url, session: h };
     } catch (error) {
@@ -258,7 +280,15 @@ export function createTeamService(deps: ServiceDeps, session: SessionService, ke
     });
   }
 
-  function toMember(m: { id: string; email: string; role: Role; login?: string | null; publicKey?: string | null; sharedProviders?: string[]; createdAt?: string }): TeamMember {
+  function toMember(m: {
+    id: string;
+    email: string;
+    role: Role;
+    login?: string | null;
+    publicKey?: string | null;
+    sharedProviders?: string[];
+    createdAt?: string;
+  }): TeamMember {
     return {
       id: m.id,
       email: m.email,
@@ -286,7 +316,14 @@ export function createTeamService(deps: ServiceDeps, session: SessionService, ke
       try {
         await migrateHub(h);
         const email = (input.email ?? url.login).toLowerCase();
-        const memberId = await createHubOrganization(h, { id: org.id, name: org.name, provider: org.provider, settings: org.settings, memberId: randomUUID(), email });
+        const memberId = await createHubOrganization(h, {
+          id: org.id,
+          name: org.name,
+          provider: org.provider,
+          settings: org.settings,
+          memberId: randomUUID(),
+          email,
+        });
         const pair = await boxKeys(org.id);
         await publishMyPublicKey(h, org.id, pair.publicKey);
         await deps.secrets.set(teamSecretAccount(org.id, 'hub-password'), input.password);
@@ -308,17 +345,30 @@ export function createTeamService(deps: ServiceDeps, session: SessionService, ke
       const { url, session: h } = await openFirst(input);
       try {
         const schema = await readHubSchemaVersion(h);
-        if (schema === 0) throw new AppError('not_found', 'There is no team hub in this database yet: the owner sets it up first ("team init").', { field: 'url' });
+        if (schema === 0)
+          throw new AppError('not_found', 'There is no team hub in this database yet: the owner sets it up first ("team init").', { field: 'url' });
         assertHubSchemaKnown(schema);
         if (schema < HUB_SCHEMA_VERSION) {
-          throw new AppError('conflict', `The hub's schema (version ${schema}) is older than this version of Outreach Desk needs (${HUB_SCHEMA_VERSION}). The owner updates it by running "team init" with this version.`);
+          throw new AppError(
+            'conflict',
+            `The hub's schema (version ${schema}) is older than this version of Outreach Desk needs (${HUB_SCHEMA_VERSION}). The owner updates it by running "team init" with this version.`,
+          );
         }
         const membership = await readMyMembership(h);
-        if (!membership) throw new AppError('forbidden', `The login "${url.login}" is not a member of any organization on this hub. Ask an admin to invite you.`);
+        if (!membership)
+          throw new AppError('forbidden', `The login "${url.login}" is not a member of any organization on this hub. Ask an admin to invite you.`);
         const pair = await boxKeys(org.id);
         await publishMyPublicKey(h, membership.orgId, pair.publicKey);
         await deps.secrets.set(teamSecretAccount(org.id, 'hub-password'), input.password);
-        store.team.connect({ orgId: org.id, hubOrgId: membership.orgId, hubUrl: url.display, login: url.login, memberId: membership.memberId, email: membership.email, role: membership.role });
+        store.team.connect({
+          orgId: org.id,
+          hubOrgId: membership.orgId,
+          hubUrl: url.display,
+          login: url.login,
+          memberId: membership.memberId,
+          email: membership.email,
+          role: membership.role,
+        });
         logger.info('connected to a team hub', { hub: url.display, role: membership.role });
       } catch (error) {
         await h.close();
@@ -335,7 +385,10 @@ export function createTeamService(deps: ServiceDeps, session: SessionService, ke
         const team = requireTeam();
         const pending = store.team.pendingCount();
         if (pending > 0 && !input.force) {
-          throw new AppError('conflict', `${pending} change${pending === 1 ? ' has' : 's have'} not reached the hub yet. Sync first, or disconnect with --force (Disconnect anyway) to drop them.`);
+          throw new AppError(
+            'conflict',
+            `${pending} change${pending === 1 ? ' has' : 's have'} not reached the hub yet. Sync first, or disconnect with --force (Disconnect anyway) to drop them.`,
+          );
         }
         await closeHub();
         await forgetShares(team.orgId);
@@ -368,7 +421,14 @@ export function createTeamService(deps: ServiceDeps, session: SessionService, ke
         const login = loginForEmail(input.email);
         const password = generatePassword();
         registerSecret(password);
-        await inviteHubMember(h, { orgId: team.hubOrgId, memberId: randomUUID(), email: input.email, role: input.role, login, verifier: createScramVerifier(password) });
+        await inviteHubMember(h, {
+          orgId: team.hubOrgId,
+          memberId: randomUUID(),
+          email: input.email,
+          role: input.role,
+          login,
+          verifier: createScramVerifier(password),
+        });
         const url = parseHubUrl(team.hubUrl);
         const display = new URL(url.display);
         display.username = encodeURIComponent(login);
@@ -405,17 +465,21 @@ export function createTeamService(deps: ServiceDeps, session: SessionService, ke
 
     /** Seals the organization's key for a provider to every member's public key. */
     async shareKey(input: { provider: LLMProviderName }) {
-      const { org } = session.requireManager('share the organization\'s keys');
+      const { org } = session.requireManager("share the organization's keys");
       const key = await keys.shareable(org.id, input.provider);
       if (!key) {
-        throw new AppError('no_key', `There is no ${input.provider} key on this desktop to share. Set it in Settings → Providers (or "keys set ${input.provider}") first.`, {
-          provider: input.provider,
-        });
+        throw new AppError(
+          'no_key',
+          `There is no ${input.provider} key on this desktop to share. Set it in Settings → Providers (or "keys set ${input.provider}") first.`,
+          {
+            provider: input.provider,
+          },
+        );
       }
       const result = await withHub(async (h, team) => {
         const members = await listHubMemberKeys(h, team.hubOrgId);
-        const ready = members.filter((m) => m.publicKey);
-        const shares = await Promise.all(ready.map(async (m) => ({ memberId: m.memberId, sealed: await sealTo(m.publicKey!, key) })));
+        const ready = members.flatMap((m) => (m.publicKey ? [{ ...m, publicKey: m.publicKey }] : []));
+        const shares = await Promise.all(ready.map(async (m) => ({ memberId: m.memberId, sealed: await sealTo(m.publicKey, key) })));
         await upsertHubKeyShares(h, team.hubOrgId, input.provider, team.memberId, shares);
         await deps.secrets.set(sharedKeyAccount(team.orgId, input.provider), key);
         return { provider: input.provider, sharedWith: ready.map((m) => m.email), waiting: members.filter((m) => !m.publicKey).map((m) => m.email) };
@@ -429,7 +493,7 @@ export function createTeamService(deps: ServiceDeps, session: SessionService, ke
       session.requireManager('settle conflicts');
       const conflict = store.team.conflicts().find((c) => c.kind === input.kind && c.id === input.id);
       if (!conflict) throw new AppError('not_found', 'That conflict is already settled.');
-      if (input.keep === 'mine' && conflict.mine) applyMine(conflict);
+      if (input.keep === 'mine' && conflict.mine) applyMine(conflict, conflict.mine);
       store.team.removeConflict(input.kind, input.id);
       if (input.keep === 'mine') await syncNow().catch(() => undefined);
       return status();
@@ -458,8 +522,7 @@ export function createTeamService(deps: ServiceDeps, session: SessionService, ke
   };
 
   /** Writes my side of a conflict back into the working copy; the triggers queue it on the hub's current version. */
-  function applyMine(conflict: TeamConflict): void {
-    const mine = conflict.mine!;
+  function applyMine(conflict: TeamConflict, mine: NonNullable<TeamConflict['mine']>): void {
     const data = store.forOrg(requireTeam().orgId);
     if (conflict.kind === 'org') {
       data.org.update({ name: mine.name as string, provider: mine.provider as LLMProviderName, settings: mine.settings as never });

@@ -97,29 +97,36 @@ export function createTeamUsage(store: Pick<Store, 'forOrg'>, session: SessionSe
       const { org } = session.current();
       const hubRows = await fromHub((h, team) => hubUsageTimeseries(h, team.hubOrgId, query));
       if (!hubRows) return store.forOrg(org.id).usage.timeseries(query);
-      const cells = new Map<string, { tokens: number; nano: number }>();
+      const cells = new Map<string, { day: string; key: string; tokens: number; nano: number }>();
       const put = (day: string, key: string, tokens: number, nano: number) => {
-        const cell = cells.get(`${day}\u0000${key}`) ?? { tokens: 0, nano: 0 };
+        const cell = cells.get(`${day}\u0000${key}`) ?? { day, key, tokens: 0, nano: 0 };
         cell.tokens += tokens;
         cell.nano += nano;
         cells.set(`${day}\u0000${key}`, cell);
       };
       for (const r of hubRows) put(r.day, r.key, r.tokens, r.costNanoUsd);
       for (const e of store.forOrg(org.id).team.pendingUsageRows(query)) {
-        put(e.createdAt.slice(0, 10), query.by === 'provider' ? e.provider : `${e.provider}/${e.model}`, e.inputTokens + e.outputTokens, Math.round(e.costUsd * NANO));
+        put(
+          e.createdAt.slice(0, 10),
+          query.by === 'provider' ? e.provider : `${e.provider}/${e.model}`,
+          e.inputTokens + e.outputTokens,
+          Math.round(e.costUsd * NANO),
+        );
       }
-      const days = [...new Set([...cells.keys()].map((k) => k.split('\u0000')[0]!))].sort();
+      const days = [...new Set([...cells.values()].map((cell) => cell.day))].sort();
       const dayIndex = new Map(days.map((d, i) => [d, i]));
       const series = new Map<string, { key: string; tokens: number[]; costUsd: number[] }>();
-      for (const [k, cell] of [...cells.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-        const [day, key] = k.split('\u0000') as [string, string];
+      for (const [, cell] of [...cells.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+        const { key } = cell;
+        const i = dayIndex.get(cell.day);
+        if (i === undefined) continue; // never: `days` holds every cell's day
         let s = series.get(key);
         if (!s) {
           s = { key, tokens: days.map(() => 0), costUsd: days.map(() => 0) };
           series.set(key, s);
         }
-        s.tokens[dayIndex.get(day)!] = cell.tokens;
-        s.costUsd[dayIndex.get(day)!] = cell.nano / NANO;
+        s.tokens[i] = cell.tokens;
+        s.costUsd[i] = cell.nano / NANO;
       }
       return { days, series: [...series.values()] };
     },

@@ -22,8 +22,10 @@ export function DropZone(props: {
     const files = Array.from(list ?? []);
     if (files.length > 0) props.onFiles(props.multiple ? files : files.slice(0, 1));
   };
+  // A named section (a region), since it takes drops; keyboard and mouse users have the button.
   return (
-    <div
+    <section
+      aria-label={props.prompt}
       className={`dropzone${over ? ' is-over' : ''}`}
       data-testid={props.testId}
       onDragOver={(e: DragEvent) => {
@@ -55,6 +57,6 @@ export function DropZone(props: {
         }}
       />
       {props.children}
-    </div>
+    </section>
   );
 }

@@ -2,10 +2,11 @@ import type { ChangeEvent } from 'react';
 
 const PLACEHOLDER = /\{\{\s*[\w.-]+\s*\}\}/g;
 
-/** A piece of text, marked when it is a `{{placeholder}}`. */
+/** A piece of text, marked when it is a `{{placeholder}}`; `start` is its offset in the whole text. */
 export interface TextPart {
   text: string;
   placeholder: boolean;
+  start: number;
 }
 
 /** Splits text into plain runs and `{{placeholder}}` runs, in order. */
@@ -14,11 +15,11 @@ export function splitPlaceholders(text: string): TextPart[] {
   let last = 0;
   for (const match of text.matchAll(PLACEHOLDER)) {
     const start = match.index;
-    if (start > last) parts.push({ text: text.slice(last, start), placeholder: false });
-    parts.push({ text: match[0], placeholder: true });
+    if (start > last) parts.push({ text: text.slice(last, start), placeholder: false, start: last });
+    parts.push({ text: match[0], placeholder: true, start });
     last = start + match[0].length;
   }
-  if (last < text.length) parts.push({ text: text.slice(last), placeholder: false });
+  if (last < text.length) parts.push({ text: text.slice(last), placeholder: false, start: last });
   return parts;
 }
 
@@ -44,7 +45,7 @@ export function HighlightedTextarea(props: {
   return (
     <div className="hl">
       <div className="hl-backdrop" aria-hidden="true">
-        {parts.map((part, i) => (part.placeholder ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>))}
+        {parts.map((part) => (part.placeholder ? <mark key={part.start}>{part.text}</mark> : <span key={part.start}>{part.text}</span>))}
         {/* A trailing newline would collapse; the extra space keeps the last line's height. */}
         {'\n '}
       </div>

@@ -111,7 +111,11 @@ export function ProviderCard({ info, view, onViewChange, highlighted = false }: 
     const value = timeoutDraft.trim();
     if (value) timeouts[provider] = Number(value);
     else delete timeouts[provider];
-    void update('timeout', { settings: { timeouts } }, value ? `${info.displayName} timeout set to ${value} s` : `${info.displayName} uses the default timeout`);
+    void update(
+      'timeout',
+      { settings: { timeouts } },
+      value ? `${info.displayName} timeout set to ${value} s` : `${info.displayName} uses the default timeout`,
+    );
   };
 
   const setModel = (model: string) => {
@@ -135,12 +139,7 @@ export function ProviderCard({ info, view, onViewChange, highlighted = false }: 
   const isDefault = view.provider === provider;
 
   return (
-    <section
-      ref={card}
-      className={`card provider-card${highlighted ? ' is-highlighted' : ''}`}
-      aria-labelledby={`${uid}-title`}
-      data-provider={provider}
-    >
+    <section ref={card} className={`card provider-card${highlighted ? ' is-highlighted' : ''}`} aria-labelledby={`${uid}-title`} data-provider={provider}>
       <header className="card-head">
         <h3 id={`${uid}-title`}>{info.displayName}</h3>
         <div className="badges">
@@ -247,7 +246,14 @@ export function ProviderCard({ info, view, onViewChange, highlighted = false }: 
           id={`${uid}-timeout`}
           label="Timeout (seconds)"
           saveLabel="Save timeout"
-          inputProps={{ type: 'number', inputMode: 'numeric', min: MIN_TIMEOUT_SECONDS, max: MAX_TIMEOUT_SECONDS, step: 1, placeholder: String(DEFAULT_TIMEOUT_SECONDS) }}
+          inputProps={{
+            type: 'number',
+            inputMode: 'numeric',
+            min: MIN_TIMEOUT_SECONDS,
+            max: MAX_TIMEOUT_SECONDS,
+            step: 1,
+            placeholder: String(DEFAULT_TIMEOUT_SECONDS),
+          }}
           draft={timeoutDraft}
           saved={savedTimeout === undefined ? '' : String(savedTimeout)}
           onDraft={setTimeoutDraft}
@@ -257,8 +263,8 @@ export function ProviderCard({ info, view, onViewChange, highlighted = false }: 
           saving={busy === 'timeout'}
           hint={
             <>
-              How long one call may take, retries included. Default: {DEFAULT_TIMEOUT_SECONDS} s ({CONNECTION_TEST_TIMEOUT_SECONDS} s for a connection test); raise it for slow local
-              models.
+              How long one call may take, retries included. Default: {DEFAULT_TIMEOUT_SECONDS} s ({CONNECTION_TEST_TIMEOUT_SECONDS} s for a connection test);
+              raise it for slow local models.
             </>
           }
         />
@@ -365,4 +371,3 @@ function ModelDetails({ model, live, asOf }: { model: ModelInfo | undefined; liv
     </>
   );
 }
-

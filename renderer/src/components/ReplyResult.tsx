@@ -21,7 +21,11 @@ export function ReplyResult({ reply, source }: { reply: Reply; source?: string }
         <ReplyClassBadge reply={reply} />
         <Badge tone={reply.decidedBy === 'rules' ? 'good' : reply.decidedBy === 'model' ? 'info' : 'warn'}>{DECIDED_BY_LABELS[reply.decidedBy]}</Badge>
         {reply.suggestedAction && <Badge tone="neutral">Next: {ACTION_LABELS[reply.suggestedAction]}</Badge>}
-        {source && <span className="muted clip" title={source}>{source}</span>}
+        {source && (
+          <span className="muted clip" title={source}>
+            {source}
+          </span>
+        )}
       </div>
       {reply.subject || reply.fromAddress ? (
         <p className="muted clip" title={`${reply.fromAddress ?? ''} ${reply.subject ?? ''}`}>
@@ -32,7 +36,13 @@ export function ReplyResult({ reply, source }: { reply: Reply; source?: string }
       {reply.confidence !== null && (
         <div className="confidence">
           <span>Confidence {formatPercent(confidence)}</span>
-          <Meter label="Confidence" value={confidence} max={1} valueText={formatPercent(confidence)} tone={confidence >= 0.8 ? 'good' : confidence >= 0.5 ? 'warn' : 'bad'} />
+          <Meter
+            label="Confidence"
+            value={confidence}
+            max={1}
+            valueText={formatPercent(confidence)}
+            tone={confidence >= 0.8 ? 'good' : confidence >= 0.5 ? 'warn' : 'bad'}
+          />
         </div>
       )}
       {reply.reason && <p className="reason">{reply.reason}</p>}
@@ -44,7 +54,10 @@ export function ReplyResult({ reply, source }: { reply: Reply; source?: string }
         )}
         {reply.provider && (
           <span>
-            Model <strong>{PROVIDER_LABELS[reply.provider]} · {reply.model}</strong>
+            Model{' '}
+            <strong>
+              {PROVIDER_LABELS[reply.provider]} · {reply.model}
+            </strong>
           </span>
         )}
       </p>

@@ -33,7 +33,19 @@ export function Badge({ tone = 'neutral', children, title }: { tone?: 'neutral' 
 }
 
 /** A labelled form control; the label is bound to the control through htmlFor/id. */
-export function Field({ label, htmlFor, hint, children, className }: { label: string; htmlFor: string; hint?: ReactNode; children: ReactNode; className?: string }) {
+export function Field({
+  label,
+  htmlFor,
+  hint,
+  children,
+  className,
+}: {
+  label: string;
+  htmlFor: string;
+  hint?: ReactNode;
+  children: ReactNode;
+  className?: string;
+}) {
   return (
     <div className={`field${className ? ` ${className}` : ''}`}>
       <label htmlFor={htmlFor}>{label}</label>
@@ -44,7 +56,19 @@ export function Field({ label, htmlFor, hint, children, className }: { label: st
 }
 
 /** A horizontal bar with a value, for budgets and job progress. */
-export function Meter({ label, value, max, tone = 'info', valueText }: { label: string; value: number; max: number; tone?: 'good' | 'warn' | 'bad' | 'info'; valueText: string }) {
+export function Meter({
+  label,
+  value,
+  max,
+  tone = 'info',
+  valueText,
+}: {
+  label: string;
+  value: number;
+  max: number;
+  tone?: 'good' | 'warn' | 'bad' | 'info';
+  valueText: string;
+}) {
   const fraction = max > 0 ? Math.min(1, Math.max(0, value / max)) : 0;
   return (
     <div

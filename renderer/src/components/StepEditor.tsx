@@ -25,7 +25,8 @@ export function moveStep(steps: SequenceStep[], from: number, to: number): Seque
   if (to < 0 || to >= steps.length || from === to) return steps;
   const next = steps.slice();
   const [moved] = next.splice(from, 1);
-  next.splice(to, 0, moved!);
+  if (moved === undefined) return steps;
+  next.splice(to, 0, moved);
   return renumberSteps(next);
 }
 
@@ -59,6 +60,7 @@ export function StepEditor({ steps, onChange, onRegenerate, regeneratingIndex = 
         const placeholders = listPlaceholders(`${step.subject ?? ''} ${step.body}`);
         const busy = regeneratingIndex === index;
         return (
+          // biome-ignore lint/suspicious/noArrayIndexKey: steps have no id of their own; the cards are positional (a move renumbers the steps and focus follows by position).
           <li key={index} className={`step-card${busy ? ' is-busy' : ''}`} aria-busy={busy} aria-label={`Step ${index + 1}`}>
             <div className="step-head">
               <span className="step-number" aria-hidden="true">
@@ -67,11 +69,7 @@ export function StepEditor({ steps, onChange, onRegenerate, regeneratingIndex = 
               <div className="step-meta">
                 <label className="inline-field">
                   <span>Channel</span>
-                  <select
-                    value={step.channel}
-                    disabled={readOnly}
-                    onChange={(e) => update(index, { channel: e.target.value as Channel })}
-                  >
+                  <select value={step.channel} disabled={readOnly} onChange={(e) => update(index, { channel: e.target.value as Channel })}>
                     {CHANNELS.map((c) => (
                       <option key={c} value={c}>
                         {CHANNEL_LABELS[c]}
@@ -115,12 +113,7 @@ export function StepEditor({ steps, onChange, onRegenerate, regeneratingIndex = 
                     <Icon name="down" size={16} />
                   </button>
                   {onRegenerate && (
-                    <button
-                      type="button"
-                      className="btn btn-small btn-ghost"
-                      disabled={regeneratingIndex !== null}
-                      onClick={() => onRegenerate(index)}
-                    >
+                    <button type="button" className="btn btn-small btn-ghost" disabled={regeneratingIndex !== null} onClick={() => onRegenerate(index)}>
                       <Icon name="refresh" size={14} />
                       {busy ? 'Rewriting…' : 'Regenerate'}
                     </button>

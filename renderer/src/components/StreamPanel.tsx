@@ -23,12 +23,13 @@ export const StreamPanel = forwardRef<HTMLDivElement, StreamPanelProps>(function
   const current = steps.length;
   const list = useRef<HTMLOListElement>(null);
 
-  // Follow the growing text, unless the reader has scrolled up to read an earlier step.
+  // Follow the growing text, unless the reader has scrolled up to read an earlier step. After every
+  // render: one that added no text leaves a followed list where it is, at its end.
   const following = useRef(true);
   useEffect(() => {
     const el = list.current;
     if (el && following.current) el.scrollTop = el.scrollHeight;
-  }, [text]);
+  });
 
   return (
     <div className="card card-pad stack-tight" aria-busy="true" ref={ref} data-testid="stream">
@@ -54,6 +55,7 @@ export const StreamPanel = forwardRef<HTMLDivElement, StreamPanelProps>(function
           className="stream-steps"
           aria-label="Steps so far"
           ref={list}
+          // biome-ignore lint/a11y/noNoninteractiveTabindex: the list scrolls, so it takes keyboard focus to be scrolled without a mouse (WCAG 2.1.1, axe scrollable-region-focusable).
           tabIndex={0}
           onScroll={(e) => {
             const el = e.currentTarget;
@@ -61,14 +63,22 @@ export const StreamPanel = forwardRef<HTMLDivElement, StreamPanelProps>(function
           }}
         >
           {steps.map((step, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: steps are only ever added at the end while the answer streams, so a step's position is its identity.
             <StreamingStepCard key={i} index={i} step={step} writing={i === steps.length - 1} />
           ))}
         </ol>
       )}
       {showRaw && (
-        <pre className="stream-box" id="stream-raw" data-testid="stream-raw" aria-label="Raw answer" tabIndex={0}>
-          {text || ' '}
-        </pre>
+        <section
+          className="stream-box"
+          id="stream-raw"
+          data-testid="stream-raw"
+          aria-label="Raw answer"
+          // biome-ignore lint/a11y/noNoninteractiveTabindex: the box scrolls, so it takes keyboard focus to be scrolled without a mouse (WCAG 2.1.1, axe scrollable-region-focusable).
+          tabIndex={0}
+        >
+          <pre>{text || ' '}</pre>
+        </section>
       )}
     </div>
   );
@@ -107,8 +117,6 @@ function StreamingStepCard({ index, step, writing }: { index: number; step: Stre
 
 function Marked({ text }: { text: string }) {
   return (
-    <>
-      {splitPlaceholders(text).map((part, i) => (part.placeholder ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>))}
-    </>
+    <>{splitPlaceholders(text).map((part) => (part.placeholder ? <mark key={part.start}>{part.text}</mark> : <span key={part.start}>{part.text}</span>))}</>
   );
 }

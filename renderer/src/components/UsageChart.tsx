@@ -16,29 +16,35 @@ export interface UsageChartProps {
   label: string;
 }
 
-function useColorScheme(): 'light' | 'dark' {
-  const query = '(prefers-color-scheme: dark)';
-  const [scheme, setScheme] = useState<'light' | 'dark'>(() => (window.matchMedia?.(query).matches ? 'dark' : 'light'));
+/** The colors of the chart's text and grid lines, from the theme's custom properties. */
+function readChartColors(): { text: string; grid: string } {
+  const styles = getComputedStyle(document.documentElement);
+  return {
+    text: styles.getPropertyValue('--muted').trim() || '#666',
+    grid: styles.getPropertyValue('--chart-grid').trim() || 'rgba(0,0,0,0.08)',
+  };
+}
+
+/** The chart colors of the OS theme: read again when the theme changes. */
+function useChartColors(): { text: string; grid: string } {
+  const [colors, setColors] = useState(readChartColors);
   useEffect(() => {
-    const media = window.matchMedia?.(query);
+    const media = window.matchMedia?.('(prefers-color-scheme: dark)');
     if (!media) return;
-    const onChange = () => setScheme(media.matches ? 'dark' : 'light');
+    const onChange = () => setColors(readChartColors());
     media.addEventListener('change', onChange);
     return () => media.removeEventListener('change', onChange);
   }, []);
-  return scheme;
+  return colors;
 }
 
 /** A stacked bar chart of tokens or cost per day; redrawn when the data or the OS theme changes. */
 export function UsageChart({ days, series, metric, label }: UsageChartProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
-  const scheme = useColorScheme();
+  const { text, grid } = useChartColors();
 
   useEffect(() => {
     if (!canvas.current) return;
-    const styles = getComputedStyle(document.documentElement);
-    const text = styles.getPropertyValue('--muted').trim() || '#666';
-    const grid = styles.getPropertyValue('--chart-grid').trim() || 'rgba(0,0,0,0.08)';
     const format = (v: number) => (metric === 'cost' ? formatUsd(v) : formatCompact(v));
     const chart = new Chart(canvas.current, {
       type: 'bar',
@@ -59,7 +65,12 @@ export function UsageChart({ days, series, metric, label }: UsageChartProps) {
         interaction: { mode: 'index', intersect: false },
         scales: {
           x: { stacked: true, grid: { display: false }, ticks: { color: text, maxRotation: 0, autoSkipPadding: 12 } },
-          y: { stacked: true, beginAtZero: true, grid: { color: grid }, border: { display: false }, ticks: {
+          y: {
+            stacked: true,
+            beginAtZero: true,
+            grid: { color: grid },
+            border: { display: false },
+            ticks: {
               color: text,
               callback: (v, _index, ticks) => {
                 if (metric !== 'cost') return formatCompact(Number(v));
@@ -76,7 +87,7 @@ export function UsageChart({ days, series, metric, label }: UsageChartProps) {
       },
     });
     return () => chart.destroy();
-  }, [days, series, metric, scheme]);
+  }, [days, series, metric, text, grid]);
 
   return (
     <div className="chart-box">

@@ -43,22 +43,25 @@ export function hasBridge(): boolean {
 }
 
 /** Calls a channel and returns its value, or throws an `ApiError`. */
-export const call = createInvoke(async (channel, input) => {
-  const api = bridge();
-  try {
-    return await api.invoke(channel, input);
-  } catch (err) {
-    // A rejected invoke means the transport failed, not the handler: the core is unreachable.
-    return {
-      ok: false,
-      error: {
-        code: 'internal',
-        message: `Could not reach the Outreach Desk core (${err instanceof Error ? err.message : String(err)}). Restart the app.`,
-        retryable: true,
-      },
-    };
-  }
-}, (data) => new ApiError(data));
+export const call = createInvoke(
+  async (channel, input) => {
+    const api = bridge();
+    try {
+      return await api.invoke(channel, input);
+    } catch (err) {
+      // A rejected invoke means the transport failed, not the handler: the core is unreachable.
+      return {
+        ok: false,
+        error: {
+          code: 'internal',
+          message: `Could not reach the Outreach Desk core (${err instanceof Error ? err.message : String(err)}). Restart the app.`,
+          retryable: true,
+        },
+      };
+    }
+  },
+  (data) => new ApiError(data),
+);
 
 /** Subscribes to a push event from the core; returns the function that unsubscribes. */
 export function subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {

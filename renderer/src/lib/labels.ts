@@ -19,7 +19,10 @@ import { CHANNEL_SPECS, CHANNELS, PROVIDER_DISPLAY_NAMES } from '../../../shared
 
 export const PROVIDER_LABELS: Readonly<Record<LLMProviderName, string>> = PROVIDER_DISPLAY_NAMES;
 
-export const CHANNEL_LABELS: Readonly<Record<Channel, string>> = Object.fromEntries(CHANNELS.map((c) => [c, CHANNEL_SPECS[c].label])) as Record<Channel, string>;
+export const CHANNEL_LABELS: Readonly<Record<Channel, string>> = Object.fromEntries(CHANNELS.map((c) => [c, CHANNEL_SPECS[c].label])) as Record<
+  Channel,
+  string
+>;
 export { CHANNELS };
 
 export const REPLY_CLASS_LABELS: Record<ReplyClass, string> = {

@@ -59,9 +59,13 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Lo
     return queued.current;
   }, [reload]);
 
-  useEffect(() => {
-    void reload();
-  }, deps);
+  useEffect(
+    () => {
+      void reload();
+    },
+    // biome-ignore lint/correctness/useExhaustiveDependencies: the caller's deps, as with useEffect: useLoad reloads when they change.
+    deps,
+  );
 
   const set = useCallback((value: T) => {
     generation.current++;

@@ -62,7 +62,15 @@ const FIELD_LABELS: Record<LeadField, string> = {
   ignore: 'Ignore',
 };
 
-const MODES: { id: Mode; label: string; intro: string; steps: string[] }[] = [
+interface ModeInfo {
+  id: Mode;
+  label: string;
+  intro: string;
+  steps: string[];
+}
+
+/** Every mode, in tab order (a non-empty list: the first is the fallback). */
+const MODES: [ModeInfo, ...ModeInfo[]] = [
   {
     id: 'generate',
     label: 'Draft for leads',
@@ -111,7 +119,7 @@ export function BatchPage({ initialMode = 'generate' }: { initialMode?: Mode }) 
     };
   }, []);
 
-  const current = MODES.find((m) => m.id === mode)!;
+  const current = MODES.find((m) => m.id === mode) ?? MODES[0];
   const step = jobId ? current.steps.length : mode === 'generate' && imported ? 2 : 1;
 
   /** Has the core read the uploaded file (it decodes the bytes), previews it and proposes a mapping. */
@@ -191,7 +199,8 @@ export function BatchPage({ initialMode = 'generate' }: { initialMode?: Mode }) 
     const next = e.key === 'ArrowRight' ? index + 1 : e.key === 'ArrowLeft' ? index - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? MODES.length - 1 : null;
     if (next === null) return;
     e.preventDefault();
-    const target = MODES[(next + MODES.length) % MODES.length]!;
+    const target = MODES[(next + MODES.length) % MODES.length];
+    if (!target) return;
     switchMode(target.id);
     tabRefs.current.get(target.id)?.focus();
   };
@@ -383,7 +392,9 @@ function ImportStep(props: {
         buttonLabel={props.csvName ? 'Choose another CSV' : 'Choose a CSV file'}
         pickerLabel="Choose a CSV file"
         accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values,text/plain"
-        onFiles={([file]) => props.onFile(file!)}
+        onFiles={([file]) => {
+          if (file) props.onFile(file);
+        }}
       >
         <span className="field-hint">
           A CSV or Excel “Unicode text” export from a CRM or spreadsheet, with a header row. Its encoding and separator are detected.
@@ -460,6 +471,7 @@ function ImportStep(props: {
               </thead>
               <tbody>
                 {preview.headers.map((header, i) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: a CSV column is its position (header names may repeat), and the columns never move.
                   <tr key={`${header}-${i}`}>
                     <td>
                       <strong>{header}</strong>
@@ -644,7 +656,7 @@ function GenerateStep({ imported, onCreated }: { imported: ImportResult; onCreat
               />
             </Field>
           </div>
-          <div className="checks" role="group" aria-label="Channels">
+          <fieldset className="checks" aria-label="Channels">
             {CHANNELS.map((c) => (
               <label key={c} className="check">
                 <input
@@ -655,7 +667,7 @@ function GenerateStep({ imported, onCreated }: { imported: ImportResult; onCreat
                 {CHANNEL_LABELS[c]}
               </label>
             ))}
-          </div>
+          </fieldset>
           {actions.error && <ErrorMessage error={actions.error} />}
           <div>
             <button

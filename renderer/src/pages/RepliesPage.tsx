@@ -48,7 +48,12 @@ export function RepliesPage() {
     if (skipped > 0) {
       const key = nextKey.current++;
       setOutcomes((o) => [
-        { key, source: `${skipped} file${skipped === 1 ? '' : 's'}`, ok: false as const, error: toApiError(new Error('Only .eml files can be classified here; the others were skipped.')) },
+        {
+          key,
+          source: `${skipped} file${skipped === 1 ? '' : 's'}`,
+          ok: false as const,
+          error: toApiError(new Error('Only .eml files can be classified here; the others were skipped.')),
+        },
         ...o,
       ]);
     }
@@ -111,15 +116,19 @@ export function RepliesPage() {
 
         <div className="stack">
           <p className="sr-only" role="status">
-            {outcomes[0] ? (outcomes[0].ok ? `${outcomes[0].source}: ${outcomes[0].reply.classification ? REPLY_CLASS_LABELS[outcomes[0].reply.classification] : 'unclassified'}` : `${outcomes[0].source}: ${outcomes[0].error.message}`) : ''}
+            {outcomes[0]
+              ? outcomes[0].ok
+                ? `${outcomes[0].source}: ${outcomes[0].reply.classification ? REPLY_CLASS_LABELS[outcomes[0].reply.classification] : 'unclassified'}`
+                : `${outcomes[0].source}: ${outcomes[0].error.message}`
+              : ''}
           </p>
           {(pending > 0 || outcomes.length > 0) && (
-          <section className="stack-tight" aria-label="Results">
-            {pending > 0 && <Loading label={`Classifying ${pending} repl${pending === 1 ? 'y' : 'ies'}…`} />}
-            {outcomes.map((o) =>
-              o.ok ? <ReplyResult key={o.key} reply={o.reply} source={o.source} /> : <ErrorWithSource key={o.key} source={o.source} error={o.error} />,
-            )}
-          </section>
+            <section className="stack-tight" aria-label="Results">
+              {pending > 0 && <Loading label={`Classifying ${pending} repl${pending === 1 ? 'y' : 'ies'}…`} />}
+              {outcomes.map((o) =>
+                o.ok ? <ReplyResult key={o.key} reply={o.reply} source={o.source} /> : <ErrorWithSource key={o.key} source={o.source} error={o.error} />,
+              )}
+            </section>
           )}
 
           <section className="card" aria-labelledby="history-title">

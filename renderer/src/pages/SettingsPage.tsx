@@ -1,4 +1,4 @@
-import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import { type KeyboardEvent, useRef, useState } from 'react';
 import type { LLMProviderName } from '../../../shared/domain';
 import { type SettingsTab, useApp } from '../lib/app-context';
 import { OrganizationPanel, ProfilesPanel, ProvidersPanel, TeamPanel, TemplatesPanel, UsersPanel } from './settings';
@@ -17,18 +17,23 @@ export function SettingsPage({ tab: initialTab, provider }: { tab?: SettingsTab;
   const app = useApp();
   const [tab, setTab] = useState<SettingsTab>(initialTab ?? 'organization');
   const tabRefs = useRef(new Map<SettingsTab, HTMLButtonElement>());
-  useEffect(() => {
+  // A navigation here names a tab (and maybe a provider to show): it selects that tab, even when only
+  // the provider changed. The state follows the props while rendering, as React's docs advise.
+  const [target, setTarget] = useState({ initialTab, provider });
+  if (target.initialTab !== initialTab || target.provider !== provider) {
+    setTarget({ initialTab, provider });
     if (initialTab) setTab(initialTab);
-  }, [initialTab, provider]);
+  }
 
   const onKeyDown = (e: KeyboardEvent) => {
     const index = TABS.findIndex((t) => t.id === tab);
     const next = e.key === 'ArrowRight' ? index + 1 : e.key === 'ArrowLeft' ? index - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? TABS.length - 1 : null;
     if (next === null) return;
     e.preventDefault();
-    const target = TABS[(next + TABS.length) % TABS.length]!;
-    setTab(target.id);
-    tabRefs.current.get(target.id)?.focus();
+    const chosen = TABS[(next + TABS.length) % TABS.length];
+    if (!chosen) return;
+    setTab(chosen.id);
+    tabRefs.current.get(chosen.id)?.focus();
   };
 
   return (

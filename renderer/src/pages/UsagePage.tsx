@@ -128,8 +128,16 @@ export function UsagePage() {
 
         <div className="stat-grid">
           <Stat label="Cost" value={totals ? formatUsd(totals.costUsd) : '—'} />
-          <Stat label="Calls" value={totals ? formatInt(totals.calls) : '—'} sub={totals && totals.errors > 0 ? `${formatInt(totals.errors)} failed` : undefined} />
-          <Stat label="Input tokens" value={totals ? formatInt(totals.inputTokens) : '—'} sub={totals && totals.cachedInputTokens > 0 ? `${formatInt(totals.cachedInputTokens)} cached` : undefined} />
+          <Stat
+            label="Calls"
+            value={totals ? formatInt(totals.calls) : '—'}
+            sub={totals && totals.errors > 0 ? `${formatInt(totals.errors)} failed` : undefined}
+          />
+          <Stat
+            label="Input tokens"
+            value={totals ? formatInt(totals.inputTokens) : '—'}
+            sub={totals && totals.cachedInputTokens > 0 ? `${formatInt(totals.cachedInputTokens)} cached` : undefined}
+          />
           <Stat label="Output tokens" value={totals ? formatInt(totals.outputTokens) : '—'} />
         </div>
 
@@ -137,28 +145,30 @@ export function UsagePage() {
           <div className="card-head">
             <h2 id="chart-title">{metric === 'cost' ? 'Cost' : 'Tokens'} per day</h2>
             <div className="row">
-              <div className="segmented" role="group" aria-label="Measure">
+              <fieldset className="segmented" aria-label="Measure">
                 <button type="button" aria-pressed={metric === 'cost'} onClick={() => setMetric('cost')}>
                   Cost
                 </button>
                 <button type="button" aria-pressed={metric === 'tokens'} onClick={() => setMetric('tokens')}>
                   Tokens
                 </button>
-              </div>
-              <div className="segmented" role="group" aria-label="Split by">
+              </fieldset>
+              <fieldset className="segmented" aria-label="Split by">
                 <button type="button" aria-pressed={by === 'provider'} onClick={() => setBy('provider')}>
                   By provider
                 </button>
                 <button type="button" aria-pressed={by === 'model'} onClick={() => setBy('model')}>
                   By model
                 </button>
-              </div>
+              </fieldset>
             </div>
           </div>
           <div className="card-section">
             {timeseries.status === 'error' && <ErrorMessage error={timeseries.error} onRetry={() => void timeseries.reload()} />}
             {!timeseries.data && timeseries.status === 'loading' && <Loading label="Loading the chart…" />}
-            {timeseries.data && series.length === 0 && <Empty title="No calls in this period">Draft a sequence or classify a reply, and its cost shows here.</Empty>}
+            {timeseries.data && series.length === 0 && (
+              <Empty title="No calls in this period">Draft a sequence or classify a reply, and its cost shows here.</Empty>
+            )}
             {timeseries.data && series.length > 0 && (
               <UsageChart
                 days={timeseries.data.days}

@@ -151,7 +151,7 @@ export function createElectronStandIn(options: ElectronStandInOptions): Electron
       record('app.whenReady', []);
       return readyPromise;
     }
-    override on(event: string, listener: (...args: any[]) => void): this {
+    override on(...[event, listener]: Parameters<EventEmitter['on']>): this {
       record('app.on', [event]);
       return super.on(event, listener);
     }

@@ -1,12 +1,6 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { FinishReason, TokenUsage } from '../../../../shared/domain/llm';
-import {
-  mergeConsecutiveMessages,
-  type AdapterCompletion,
-  type AdapterRequest,
-  type AdapterStreamEvent,
-  type ProviderAdapter,
-} from '../adapter';
+import { mergeConsecutiveMessages, type AdapterCompletion, type AdapterRequest, type AdapterStreamEvent, type ProviderAdapter } from '../adapter';
 import { mapHttpError, mapUnknownError, requestIdFrom } from '../error-mapping';
 import { createLLMError } from '../errors';
 import { observedFetch, observerFetchOptions, type HttpObservation } from '../http-observer';
@@ -60,7 +54,9 @@ function toParams(request: AdapterRequest): Anthropic.MessageCreateParamsNonStre
   const system: TextBlock[] = [];
   const messages: { role: 'user' | 'assistant'; content: TextBlock[] }[] = [];
   for (const group of mergeConsecutiveMessages(request.messages)) {
-    const blocks = group.parts.map((p): TextBlock => (p.cacheBreakpoint ? { type: 'text', text: p.content, cache_control: { type: 'ephemeral' } } : { type: 'text', text: p.content }));
+    const blocks = group.parts.map(
+      (p): TextBlock => (p.cacheBreakpoint ? { type: 'text', text: p.content, cache_control: { type: 'ephemeral' } } : { type: 'text', text: p.content }),
+    );
     if (group.role === 'system') system.push(...blocks);
     else messages.push({ role: group.role, content: blocks });
   }

@@ -1,12 +1,6 @@
 import type { GenerateContentConfig, GenerateContentResponse } from '@google/genai';
 import type { FinishReason, TokenUsage } from '../../../../shared/domain/llm';
-import {
-  mergeConsecutiveMessages,
-  type AdapterCompletion,
-  type AdapterRequest,
-  type AdapterStreamEvent,
-  type ProviderAdapter,
-} from '../adapter';
+import { mergeConsecutiveMessages, type AdapterCompletion, type AdapterRequest, type AdapterStreamEvent, type ProviderAdapter } from '../adapter';
 import { mapHttpError, mapUnknownError, requestIdFrom } from '../error-mapping';
 import { attemptFetch, type HttpObservation } from '../http-observer';
 import { cleanVendorCode } from '../vendor-text';

@@ -33,7 +33,6 @@ export async function createGroqAdapter(options: GroqAdapterOptions): Promise<Pr
       const list = await client.models.list({ signal, fetchOptions: observerFetchOptions(observer) });
       return list.data.map((m) => m.id);
     },
-    readApiError: (error) =>
-      error instanceof Groq.APIError ? { status: error.status, body: error.error, headers: error.headers } : undefined,
+    readApiError: (error) => (error instanceof Groq.APIError ? { status: error.status, body: error.error, headers: error.headers } : undefined),
   });
 }

@@ -1,12 +1,5 @@
 import type { FinishReason, LLMProviderName, TokenUsage } from '../../../../shared/domain/llm';
-import {
-  joinParts,
-  mergeConsecutiveMessages,
-  type AdapterCompletion,
-  type AdapterRequest,
-  type AdapterStreamEvent,
-  type ProviderAdapter,
-} from '../adapter';
+import { joinParts, mergeConsecutiveMessages, type AdapterCompletion, type AdapterRequest, type AdapterStreamEvent, type ProviderAdapter } from '../adapter';
 import { mapHttpError, mapUnknownError, requestIdFrom } from '../error-mapping';
 import { createLLMError } from '../errors';
 import { observerFetchOptions, type HttpObservation, type ObserverStore } from '../http-observer';
@@ -108,8 +101,7 @@ const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !
 export function createOpenAICompatibleAdapter(options: OpenAICompatibleOptions): ProviderAdapter {
   const { provider, client } = options;
 
-  const badShape = (model: string) =>
-    createLLMError('invalid_output', provider, { model, retryable: true, detail: 'the response was not a chat completion' });
+  const badShape = (model: string) => createLLMError('invalid_output', provider, { model, retryable: true, detail: 'the response was not a chat completion' });
 
   const requestOptions = (request: AdapterRequest) => ({ signal: request.signal, fetchOptions: observerFetchOptions(request.observer) });
 
@@ -179,7 +171,7 @@ export function createOpenAICompatibleAdapter(options: OpenAICompatibleOptions):
           cause: error,
         });
       }
-      if (api && api.body) return mapHttpError(provider, 0, api.body, http?.headers, { model, cause: error });
+      if (api?.body) return mapHttpError(provider, 0, api.body, http?.headers, { model, cause: error });
       return mapUnknownError(provider, error, http, model);
     },
   };

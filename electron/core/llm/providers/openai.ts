@@ -39,8 +39,6 @@ export async function createOpenAIAdapter(options: OpenAIAdapterOptions): Promis
       return ids;
     },
     readApiError: (error) =>
-      error instanceof OpenAI.APIError
-        ? { status: error.status, body: error.error, headers: error.headers, requestId: error.requestID }
-        : undefined,
+      error instanceof OpenAI.APIError ? { status: error.status, body: error.error, headers: error.headers, requestId: error.requestID } : undefined,
   });
 }

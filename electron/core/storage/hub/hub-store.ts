@@ -24,7 +24,7 @@ export const HUB_SQLSTATES: Readonly<Record<string, { code: ErrorCode; message: 
   OH008: { code: 'forbidden', message: "You can't remove yourself: ask another owner or admin." },
   OH009: {
     code: 'forbidden',
-    message: 'This login may not set up an organization: it needs the CREATEROLE attribute (on a managed Postgres, use the project\'s admin login).',
+    message: "This login may not set up an organization: it needs the CREATEROLE attribute (on a managed Postgres, use the project's admin login).",
   },
 };
 
@@ -42,6 +42,13 @@ export async function readHubSchemaVersion(conn: HubConnection): Promise<number>
 export async function readServerVersion(conn: HubConnection): Promise<number> {
   const { rows } = await conn.query<{ v: string }>("SELECT current_setting('server_version_num') AS v");
   return Number(rows[0]?.v ?? 0);
+}
+
+/** The one row a `SELECT outreach_hub.<function>(…)` answers with. */
+function requireOneRow<T>(rows: readonly T[], fn: string): T {
+  const [row] = rows;
+  if (row === undefined) throw new AppError('internal', `The team hub answered outreach_hub.${fn} with no row; please report it.`);
+  return row;
 }
 
 /** Refuses a hub whose schema this app does not know. */
@@ -97,7 +104,7 @@ export async function createHubOrganization(conn: HubConnection, org: HubOrgInpu
     org.memberId,
     org.email,
   ]);
-  return rows[0]!.id;
+  return requireOneRow(rows, 'create_organization').id;
 }
 
 export interface HubMembership {
@@ -208,7 +215,7 @@ export async function pullHubChanges(conn: HubConnection, orgId: string, since: 
     'SELECT outreach_hub.pull($1, $2, $3::date) AS result',
     [orgId, since, `${month}-01`],
   );
-  const result = rows[0]!.result;
+  const { result } = requireOneRow(rows, 'pull');
   return { member: result.member, monthSpendNano: Number(result.monthSpendNano ?? 0), changes: result.changes ?? [] };
 }
 
@@ -322,7 +329,12 @@ export async function applyHubEdit(conn: HubConnection, orgId: string, edit: Hub
 }
 
 /** A shared row as the hub holds it now, in the shape `pull` uses; null when it does not exist (or is not visible). */
-export async function readHubRow(conn: HubConnection, orgId: string, kind: HubEdit['kind'], id: string): Promise<(HubChange & { lastEditId: string | null }) | null> {
+export async function readHubRow(
+  conn: HubConnection,
+  orgId: string,
+  kind: HubEdit['kind'],
+  id: string,
+): Promise<(HubChange & { version: number; lastEditId: string | null }) | null> {
   const sql = {
     org: `SELECT id, version, change_seq AS seq, false AS deleted, last_edit_id,
             jsonb_build_object('name', name, 'provider', provider, 'settings', settings) AS data
@@ -434,7 +446,15 @@ export async function summarizeHubUsage(
   query: { since?: string; until?: string; groupBy: UsageGroupBy },
 ): Promise<HubUsageGroup[]> {
   const w = windowSql(query, 2);
-  const { rows } = await conn.query<Record<string, string>>(
+  const { rows } = await conn.query<{
+    key: string;
+    calls: string;
+    errors: string;
+    input_tokens: string;
+    output_tokens: string;
+    cached_input_tokens: string;
+    cost_nano_usd: string;
+  }>(
     `SELECT ${HUB_GROUP_KEY[query.groupBy]} AS key, count(*) AS calls, count(*) FILTER (WHERE outcome = 'error') AS errors,
        sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens, sum(cached_input_tokens) AS cached_input_tokens,
        sum(cost_nano_usd) AS cost_nano_usd
@@ -442,7 +462,7 @@ export async function summarizeHubUsage(
     [orgId, ...w.params],
   );
   return rows.map((r) => ({
-    key: r.key!,
+    key: r.key,
     calls: Number(r.calls),
     errors: Number(r.errors),
     inputTokens: Number(r.input_tokens),

@@ -54,6 +54,12 @@ export function notFound(what: string, id: string, field?: string): AppError {
   return new AppError('not_found', `No ${what} with id ${id}: it may have been deleted. Reload and try again.`, { field });
 }
 
+/** A row read back by its id: the row, or the not-found error when another process deleted it meanwhile. */
+export function requireRow<T>(row: T | null | undefined, what: string, id: string): T {
+  if (row === null || row === undefined) throw notFound(what, id);
+  return row;
+}
+
 /** Splits ids into chunks below SQLite's bound-parameter limit. */
 export function chunk<T>(items: readonly T[], size = 500): T[][] {
   const out: T[][] = [];

@@ -1,9 +1,18 @@
 import { appErrorDataSchema, type AppErrorData } from '../../../../shared/domain/errors';
 import type { LLMProviderName } from '../../../../shared/domain/llm';
-import { jobKindSchema, jobProgramSchema, jobStatusSchema, type Job, type JobItem, type JobItemStatus, type JobProgram, type JobStatus } from '../../../../shared/domain/records';
+import {
+  jobKindSchema,
+  jobProgramSchema,
+  jobStatusSchema,
+  type Job,
+  type JobItem,
+  type JobItemStatus,
+  type JobProgram,
+  type JobStatus,
+} from '../../../../shared/domain/records';
 import { AppError } from '../../errors';
 import { guardMethods } from '../errors';
-import { fromJson, fromJsonOrNull, newId, notFound, nowIso, parseInput, toJson } from '../internal/values';
+import { fromJson, fromJsonOrNull, newId, notFound, nowIso, parseInput, requireRow, toJson } from '../internal/values';
 import type {
   JobCreateInput,
   JobItemCompletion,
@@ -100,13 +109,9 @@ export function createJobRepository(db: SqliteDatabase, where: string): { run: J
   const getOrgJobStmt = db.prepare<[string, string], JobRow>(`SELECT ${JOB_COLS} FROM jobs WHERE id = ? AND org_id = ?`);
   const listJobsStmt = db.prepare<[string], JobRow>(`SELECT ${JOB_COLS} FROM jobs WHERE org_id = ? ORDER BY created_at DESC, rowid DESC`);
   const insertJobStmt = db.prepare(`INSERT INTO jobs (${JOB_COLS}) VALUES (?, ?, ?, 'queued', NULL, ?, ?, ?, ?)`);
-  const insertItemStmt = db.prepare(
-    `INSERT INTO job_items (id, job_id, seq, status, input, attempts, updated_at) VALUES (?, ?, ?, 'pending', ?, 0, ?)`,
-  );
+  const insertItemStmt = db.prepare(`INSERT INTO job_items (id, job_id, seq, status, input, attempts, updated_at) VALUES (?, ?, ?, 'pending', ?, 0, ?)`);
   const setStatusStmt = db.prepare('UPDATE jobs SET status = ?, pause_reason = ?, updated_at = ? WHERE id = ?');
-  const countsStmt = db.prepare<[string], { status: JobItemStatus; n: number }>(
-    'SELECT status, count(*) AS n FROM job_items WHERE job_id = ? GROUP BY status',
-  );
+  const countsStmt = db.prepare<[string], { status: JobItemStatus; n: number }>('SELECT status, count(*) AS n FROM job_items WHERE job_id = ? GROUP BY status');
   const getItemStmt = db.prepare<[string], ItemRow>(`SELECT ${ITEM_COLS} FROM job_items WHERE id = ?`);
   const itemsStmt = db.prepare<{ job: string; limit: number; offset: number }, ItemRow>(
     `SELECT ${ITEM_COLS} FROM job_items WHERE job_id = @job ORDER BY seq LIMIT @limit OFFSET @offset`,
@@ -193,8 +198,8 @@ export function createJobRepository(db: SqliteDatabase, where: string): { run: J
     const id = newId();
     const now = nowIso();
     insertJobStmt.run(id, orgId, kind, input.provider, toJson(input.params), now, now);
-    input.items.forEach((item, seq) => insertItemStmt.run(newId(), id, seq, toJson(item), now));
-    return get(id)!;
+    for (const [seq, item] of input.items.entries()) insertItemStmt.run(newId(), id, seq, toJson(item), now);
+    return requireRow(get(id), 'job', id);
   });
 
   const maxSeqStmt = db.prepare<[string], { seq: number | null }>('SELECT max(seq) AS seq FROM job_items WHERE job_id = ?');
@@ -202,7 +207,7 @@ export function createJobRepository(db: SqliteDatabase, where: string): { run: J
     if (!getOrgJobStmt.get(jobId, orgId)) throw notFound('job', jobId);
     const now = nowIso();
     const first = (maxSeqStmt.get(jobId)?.seq ?? -1) + 1;
-    items.forEach((item, index) => insertItemStmt.run(newId(), jobId, first + index, toJson(item), now));
+    for (const [index, item] of items.entries()) insertItemStmt.run(newId(), jobId, first + index, toJson(item), now);
     return first + items.length;
   });
 
@@ -211,8 +216,19 @@ export function createJobRepository(db: SqliteDatabase, where: string): { run: J
     const row = leaseStmt.get(jobId);
     const current = row ? toLease(row) : null;
     if (current && current.owner !== claim.owner && !canTakeOver(current)) return { acquired: false, holder: current };
-    upsertLeaseStmt.run({ jobId, owner: claim.owner, pid: claim.pid, program: parseInput(jobProgramSchema, claim.program, 'lease', 'program'), host: claim.host, now: nowIso() });
-    return { acquired: true, lease: toLease(leaseStmt.get(jobId)!), replaced: current && current.owner !== claim.owner ? current : null };
+    upsertLeaseStmt.run({
+      jobId,
+      owner: claim.owner,
+      pid: claim.pid,
+      program: parseInput(jobProgramSchema, claim.program, 'lease', 'program'),
+      host: claim.host,
+      now: nowIso(),
+    });
+    return {
+      acquired: true,
+      lease: toLease(requireRow(leaseStmt.get(jobId), 'job lease', jobId)),
+      replaced: current && current.owner !== claim.owner ? current : null,
+    };
   });
 
   function leased(jobId: string, owner: string): LeasedJob {
@@ -268,13 +284,13 @@ export function createJobRepository(db: SqliteDatabase, where: string): { run: J
           if (!row || row.job_id !== jobId) throw notFound('job item', itemId);
           throw new AppError('conflict', `Job item ${itemId} is ${row.status}; only a failed or waiting item can be retried.`);
         }
-        return toItem(getItemStmt.get(itemId)!);
+        return toItem(requireRow(getItemStmt.get(itemId), 'job item', itemId));
       }),
       setStatus: guarded((status: JobStatus, pauseReason: AppErrorData | null = null) => {
         const valid = parseInput(jobStatusSchema, status, 'job', 'status');
         const reason = pauseReason === null ? null : toJson(parseInput(appErrorDataSchema, pauseReason, 'job', 'pauseReason'));
         if (setStatusStmt.run(valid, reason, nowIso(), jobId).changes === 0) throw notFound('job', jobId);
-        return get(jobId)!;
+        return requireRow(get(jobId), 'job', jobId);
       }),
     };
     return guardMethods(writer, where);

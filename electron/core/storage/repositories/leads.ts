@@ -1,6 +1,6 @@
 import { leadContextSchema, type LeadContext } from '../../../../shared/domain/lead';
 import type { Lead } from '../../../../shared/domain/records';
-import { chunk, fromJson, likePattern, newId, notFound, nowIso, optional, parseInput, toJson } from '../internal/values';
+import { chunk, fromJson, likePattern, newId, notFound, nowIso, optional, parseInput, requireRow, toJson } from '../internal/values';
 import type { LeadRepository, SqliteDatabase } from '../types';
 
 interface LeadRow {
@@ -76,9 +76,7 @@ export function createLeadRepository(db: SqliteDatabase): (orgId: string) => Lea
   const searchStmt = db.prepare<{ org: string; q: string; limit: number; offset: number }, LeadRow>(
     `SELECT ${COLS} FROM leads WHERE org_id = @org AND ${SEARCH} ORDER BY created_at DESC, rowid DESC LIMIT @limit OFFSET @offset`,
   );
-  const searchCountStmt = db.prepare<{ org: string; q: string }, { n: number }>(
-    `SELECT count(*) AS n FROM leads WHERE org_id = @org AND ${SEARCH}`,
-  );
+  const searchCountStmt = db.prepare<{ org: string; q: string }, { n: number }>(`SELECT count(*) AS n FROM leads WHERE org_id = @org AND ${SEARCH}`);
 
   const emailsStmt = db.prepare<{ org: string }, { id: string; email: string }>(
     'SELECT id, email FROM leads WHERE org_id = @org AND email IS NOT NULL ORDER BY created_at, rowid',
@@ -137,10 +135,10 @@ export function createLeadRepository(db: SqliteDatabase): (orgId: string) => Lea
         if (id === undefined) {
           const newLeadId = newId();
           insertStmt.run(...toParams(lead), newLeadId, orgId, nowIso());
-          return get(newLeadId)!;
+          return requireRow(get(newLeadId), 'lead', newLeadId);
         }
         if (updateStmt.run(...toParams(lead), id, orgId).changes === 0) throw notFound('lead', id);
-        return get(id)!;
+        return requireRow(get(id), 'lead', id);
       },
       delete: (id) => deleteStmt.run(id, orgId).changes > 0,
       importMany: (rows) => importMany(orgId, rows),

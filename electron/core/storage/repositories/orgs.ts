@@ -1,6 +1,6 @@
 import { llmProviderNameSchema } from '../../../../shared/domain/llm';
 import { llmSettingsSchema, organizationSchema, type Organization } from '../../../../shared/domain/org';
-import { fromJson, newId, notFound, nowIso, parseInput, toJson } from '../internal/values';
+import { fromJson, newId, notFound, nowIso, parseInput, requireRow, toJson } from '../internal/values';
 import type { MetaRepository, OrgPatch, OrgRecord, OrgRepository, SqliteDatabase, UserRepository } from '../types';
 
 interface OrgRow {
@@ -30,9 +30,7 @@ export function createOrgRepository(db: SqliteDatabase, usersOf: (orgId: string)
   const firstStmt = db.prepare<[], OrgRow>(`SELECT ${cols} FROM organizations ORDER BY created_at, rowid LIMIT 1`);
   const listStmt = db.prepare<[], OrgRow>(`SELECT ${cols} FROM organizations ORDER BY created_at, rowid`);
   const insertStmt = db.prepare('INSERT INTO organizations (id, name, provider, settings, created_at) VALUES (?, ?, ?, ?, ?)');
-  const ownerStmt = db.prepare<[string], { id: string }>(
-    "SELECT id FROM users WHERE org_id = ? AND role = 'owner' ORDER BY created_at, rowid LIMIT 1",
-  );
+  const ownerStmt = db.prepare<[string], { id: string }>("SELECT id FROM users WHERE org_id = ? AND role = 'owner' ORDER BY created_at, rowid LIMIT 1");
 
   const get = (id: string) => {
     const row = getStmt.get(id);
@@ -56,7 +54,7 @@ export function createOrgRepository(db: SqliteDatabase, usersOf: (orgId: string)
     insertStmt.run(id, name, 'anthropic', toJson(llmSettingsSchema.parse({})), nowIso());
     const owner = usersOf(id).save({ name: input.ownerName ?? 'Owner', role: 'owner' });
     meta.set(CURRENT_USER_KEY, owner.id);
-    return { org: get(id)!, owner, created: true };
+    return { org: requireRow(get(id), 'organization', id), owner, created: true };
   });
 
   return {
@@ -85,10 +83,8 @@ export function createOrgRecord(db: SqliteDatabase): (orgId: string) => OrgRecor
       update: (patch: OrgPatch) => {
         const current = get();
         const name = patch.name === undefined ? current.name : parseInput(organizationSchema.shape.name, patch.name, 'organization', 'name');
-        const provider =
-          patch.provider === undefined ? current.provider : parseInput(llmProviderNameSchema, patch.provider, 'organization', 'provider');
-        const settings =
-          patch.settings === undefined ? current.settings : parseInput(llmSettingsSchema, patch.settings, 'LLM settings', 'settings');
+        const provider = patch.provider === undefined ? current.provider : parseInput(llmProviderNameSchema, patch.provider, 'organization', 'provider');
+        const settings = patch.settings === undefined ? current.settings : parseInput(llmSettingsSchema, patch.settings, 'LLM settings', 'settings');
         updateStmt.run(name, provider, toJson(settings), orgId);
         return get();
       },

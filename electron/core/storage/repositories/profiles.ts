@@ -1,6 +1,6 @@
 import { businessContextSchema } from '../../../../shared/domain/lead';
 import { businessProfileSchema, type BusinessProfile } from '../../../../shared/domain/records';
-import { fromJson, newId, notFound, nowIso, parseInput, toJson } from '../internal/values';
+import { fromJson, newId, notFound, nowIso, parseInput, requireRow, toJson } from '../internal/values';
 import type { ProfileRepository, SqliteDatabase } from '../types';
 
 interface ProfileRow {
@@ -27,9 +27,7 @@ const profileInputSchema = businessContextSchema.strict();
 export function createProfileRepository(db: SqliteDatabase): (orgId: string) => ProfileRepository {
   const cols = 'id, org_id, context, created_at, updated_at';
   const getStmt = db.prepare<[string, string], ProfileRow>(`SELECT ${cols} FROM business_profiles WHERE id = ? AND org_id = ?`);
-  const listStmt = db.prepare<[string], ProfileRow>(
-    `SELECT ${cols} FROM business_profiles WHERE org_id = ? ORDER BY updated_at DESC, rowid DESC`,
-  );
+  const listStmt = db.prepare<[string], ProfileRow>(`SELECT ${cols} FROM business_profiles WHERE org_id = ? ORDER BY updated_at DESC, rowid DESC`);
   const insertStmt = db.prepare('INSERT INTO business_profiles (id, org_id, context, created_at, updated_at) VALUES (?, ?, ?, ?, ?)');
   const updateStmt = db.prepare('UPDATE business_profiles SET context = ?, updated_at = ? WHERE id = ? AND org_id = ?');
   const deleteStmt = db.prepare('DELETE FROM business_profiles WHERE id = ? AND org_id = ?');
@@ -49,10 +47,10 @@ export function createProfileRepository(db: SqliteDatabase): (orgId: string) => 
         if (id === undefined) {
           const newProfileId = newId();
           insertStmt.run(newProfileId, orgId, context, now, now);
-          return get(newProfileId)!;
+          return requireRow(get(newProfileId), 'business profile', newProfileId);
         }
         if (updateStmt.run(context, now, id, orgId).changes === 0) throw notFound('business profile', id);
-        return get(id)!;
+        return requireRow(get(id), 'business profile', id);
       },
       delete: (id) => deleteStmt.run(id, orgId).changes > 0,
     };

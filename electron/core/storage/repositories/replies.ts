@@ -27,17 +27,15 @@ interface ReplyRow {
 const COLS =
   'id, org_id, lead_id, sequence_id, from_address, subject, raw_text, parsed_text, classification, confidence, reason, suggested_action, decided_by, return_date, provider, model, created_at';
 
-const replyInputSchema = replySchema
-  .omit({ id: true, orgId: true, createdAt: true })
-  .extend({
-    leadId: z.string().nullable().default(null),
-    sequenceId: z.string().nullable().default(null),
-    fromAddress: z.string().nullable().default(null),
-    subject: z.string().nullable().default(null),
-    returnDate: z.string().nullable().default(null),
-    provider: llmProviderNameSchema.nullable().default(null),
-    model: z.string().nullable().default(null),
-  });
+const replyInputSchema = replySchema.omit({ id: true, orgId: true, createdAt: true }).extend({
+  leadId: z.string().nullable().default(null),
+  sequenceId: z.string().nullable().default(null),
+  fromAddress: z.string().nullable().default(null),
+  subject: z.string().nullable().default(null),
+  returnDate: z.string().nullable().default(null),
+  provider: llmProviderNameSchema.nullable().default(null),
+  model: z.string().nullable().default(null),
+});
 
 function toReply(row: ReplyRow): Reply {
   return replySchema.parse({

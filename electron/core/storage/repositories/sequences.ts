@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { llmProviderNameSchema, tokenUsageSchema, type LLMProviderName } from '../../../../shared/domain/llm';
 import { sequenceSchema, type Sequence, type SequenceSummary } from '../../../../shared/domain/records';
 import { MAX_STEPS, sequenceOptionsSchema, sequenceStatusSchema, sequenceStepSchema, type SequenceStep } from '../../../../shared/domain/sequence';
-import { chunk, fromJsonOrNull, likePattern, newId, notFound, nowIso, parseInput, toJson } from '../internal/values';
+import { chunk, fromJsonOrNull, likePattern, newId, notFound, nowIso, parseInput, requireRow, toJson } from '../internal/values';
 import type { SequenceInput, SequenceRepository, SqliteDatabase } from '../types';
 
 interface SequenceRow {
@@ -126,15 +126,17 @@ export function createSequenceRepository(db: SqliteDatabase): (orgId: string) =>
      created_by = @created_by, updated_at = @updated_at WHERE id = @id AND org_id = @org_id`,
   );
   const deleteStepsStmt = db.prepare('DELETE FROM sequence_steps WHERE sequence_id = ?');
-  const insertStepStmt = db.prepare(
-    'INSERT INTO sequence_steps (sequence_id, step, delay_days, channel, subject, body) VALUES (?, ?, ?, ?, ?, ?)',
-  );
+  const insertStepStmt = db.prepare('INSERT INTO sequence_steps (sequence_id, step, delay_days, channel, subject, body) VALUES (?, ?, ?, ?, ?, ?)');
   const deleteStmt = db.prepare('DELETE FROM sequences WHERE id = ? AND org_id = ?');
   const byLeadStmt = db.prepare<[string, string], { id: string }>('SELECT id FROM sequences WHERE lead_id = ? AND +org_id = ? ORDER BY created_at, rowid');
   // What a sequence points at must be its organization's: a foreign key alone would accept another organization's row.
   const references = [
     { field: 'leadId', what: 'lead', stmt: db.prepare<[string, string], { n: number }>('SELECT 1 AS n FROM leads WHERE id = ? AND org_id = ?') },
-    { field: 'businessProfileId', what: 'business profile', stmt: db.prepare<[string, string], { n: number }>('SELECT 1 AS n FROM business_profiles WHERE id = ? AND org_id = ?') },
+    {
+      field: 'businessProfileId',
+      what: 'business profile',
+      stmt: db.prepare<[string, string], { n: number }>('SELECT 1 AS n FROM business_profiles WHERE id = ? AND org_id = ?'),
+    },
     { field: 'createdBy', what: 'user', stmt: db.prepare<[string, string], { n: number }>('SELECT 1 AS n FROM users WHERE id = ? AND org_id = ?') },
   ] as const;
 
@@ -237,7 +239,7 @@ export function createSequenceRepository(db: SqliteDatabase): (orgId: string) =>
     for (const step of valid.steps) {
       insertStepStmt.run(params.id, step.step, step.delay_days, step.channel, step.subject ?? null, step.body);
     }
-    return get(orgId, params.id)!;
+    return requireRow(get(orgId, params.id), 'sequence', params.id);
   });
 
   return (orgId) => ({
@@ -255,6 +257,10 @@ export function createSequenceRepository(db: SqliteDatabase): (orgId: string) =>
     getMany: (ids) => getMany(orgId, ids),
     save: (input) => save(orgId, input),
     delete: (id) => deleteStmt.run(id, orgId).changes > 0,
-    findByLead: (leadId) => getMany(orgId, byLeadStmt.all(leadId, orgId).map((r) => r.id)),
+    findByLead: (leadId) =>
+      getMany(
+        orgId,
+        byLeadStmt.all(leadId, orgId).map((r) => r.id),
+      ),
   });
 }

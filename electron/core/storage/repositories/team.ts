@@ -92,7 +92,9 @@ export function createTeamRepository(db: SqliteDatabase): TeamRepository {
     const s = requireState();
     switch (kind) {
       case 'org': {
-        const row = db.prepare<[string], { name: string; provider: string; settings: string }>('SELECT name, provider, settings FROM organizations WHERE id = ?').get(s.orgId);
+        const row = db
+          .prepare<[string], { name: string; provider: string; settings: string }>('SELECT name, provider, settings FROM organizations WHERE id = ?')
+          .get(s.orgId);
         return row ? { name: row.name, provider: row.provider, settings: fromJson(row.settings) } : null;
       }
       case 'profile': {
@@ -101,7 +103,9 @@ export function createTeamRepository(db: SqliteDatabase): TeamRepository {
       }
       case 'template': {
         const row = db
-          .prepare<[string, string], { name: string; steps: string; options: string | null }>('SELECT name, steps, options FROM templates WHERE id = ? AND org_id = ?')
+          .prepare<[string, string], { name: string; steps: string; options: string | null }>(
+            'SELECT name, steps, options FROM templates WHERE id = ? AND org_id = ?',
+          )
           .get(id, s.orgId);
         return row ? { name: row.name, steps: fromJson(row.steps), options: row.options === null ? null : fromJson(row.options) } : null;
       }
@@ -241,7 +245,8 @@ export function createTeamRepository(db: SqliteDatabase): TeamRepository {
     recordSync(patch) {
       requireState();
       if (patch.lastSyncAt !== undefined) db.prepare('UPDATE team_state SET last_sync_at = ? WHERE id = 1').run(patch.lastSyncAt);
-      if (patch.lastError !== undefined) db.prepare('UPDATE team_state SET last_error = ? WHERE id = 1').run(patch.lastError === null ? null : toJson(patch.lastError));
+      if (patch.lastError !== undefined)
+        db.prepare('UPDATE team_state SET last_error = ? WHERE id = 1').run(patch.lastError === null ? null : toJson(patch.lastError));
       if (patch.resetCursor) db.prepare('UPDATE team_state SET cursor = 0 WHERE id = 1').run();
     },
 
@@ -250,7 +255,9 @@ export function createTeamRepository(db: SqliteDatabase): TeamRepository {
     usageBatch(limit) {
       const rows = db
         .prepare<[number], UsageRow & { seq: number; row_id: string; present: number | null }>(
-          `SELECT o.seq, o.row_id, e.rowid AS present, ${USAGE_COLUMNS.split(', ').map((c) => `e.${c}`).join(', ')}
+          `SELECT o.seq, o.row_id, e.rowid AS present, ${USAGE_COLUMNS.split(', ')
+            .map((c) => `e.${c}`)
+            .join(', ')}
            FROM team_outbox o LEFT JOIN usage_events e ON e.id = o.row_id
            WHERE o.kind = 'usage' ORDER BY o.seq LIMIT ?`,
         )
@@ -273,9 +280,10 @@ export function createTeamRepository(db: SqliteDatabase): TeamRepository {
 
     edits() {
       return db
-        .prepare<[], { seq: number; kind: TeamOutboxEdit['kind']; row_id: string; base_version: number | null; edit_id: string; prior_edit_ids: string; deleted: number }>(
-          "SELECT seq, kind, row_id, base_version, edit_id, prior_edit_ids, deleted FROM team_outbox WHERE kind <> 'usage' ORDER BY seq",
-        )
+        .prepare<
+          [],
+          { seq: number; kind: TeamOutboxEdit['kind']; row_id: string; base_version: number | null; edit_id: string; prior_edit_ids: string; deleted: number }
+        >("SELECT seq, kind, row_id, base_version, edit_id, prior_edit_ids, deleted FROM team_outbox WHERE kind <> 'usage' ORDER BY seq")
         .all()
         .map((r) => ({
           seq: r.seq,
@@ -389,7 +397,6 @@ export function createTeamRepository(db: SqliteDatabase): TeamRepository {
         })
         .sort((a, b) => a.email.localeCompare(b.email));
     },
-
   };
 }
 

@@ -1,5 +1,5 @@
 import { templateSchema, type Template } from '../../../../shared/domain/records';
-import { fromJson, fromJsonOrNull, newId, notFound, nowIso, parseInput, toJson } from '../internal/values';
+import { fromJson, fromJsonOrNull, newId, notFound, nowIso, parseInput, requireRow, toJson } from '../internal/values';
 import type { SqliteDatabase, TemplateRepository } from '../types';
 
 interface TemplateRow {
@@ -48,10 +48,10 @@ export function createTemplateRepository(db: SqliteDatabase): (orgId: string) =>
         if (input.id === undefined) {
           const id = newId();
           insertStmt.run(id, orgId, valid.name, steps, options, nowIso());
-          return get(id)!;
+          return requireRow(get(id), 'template', id);
         }
         if (updateStmt.run(valid.name, steps, options, input.id, orgId).changes === 0) throw notFound('template', input.id);
-        return get(input.id)!;
+        return requireRow(get(input.id), 'template', input.id);
       },
       delete: (id) => deleteStmt.run(id, orgId).changes > 0,
     };

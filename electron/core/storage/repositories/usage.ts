@@ -128,7 +128,9 @@ export function createUsageRepository(db: SqliteDatabase): (orgId: string) => Us
      ON CONFLICT (id) DO NOTHING`,
   );
   // Prepared at first use: a store opened on an older schema (a backup, read in a test) has no usage_pending.
-  let pending: { begin: Statement; end: Statement<{ id: string; org: string }>; complete: (row: Record<string, unknown>, call: { id: string; org: string }) => boolean } | undefined;
+  let pending:
+    | { begin: Statement; end: Statement<{ id: string; org: string }>; complete: (row: Record<string, unknown>, call: { id: string; org: string }) => boolean }
+    | undefined;
   const pendingStatements = () => {
     if (pending) return pending;
     const begin = db.prepare(
@@ -193,9 +195,10 @@ export function createUsageRepository(db: SqliteDatabase): (orgId: string) => Us
       const window = windowClause({ since, until });
       const key = GROUP_KEY[groupBy];
       const order = groupBy === 'day' ? 'key' : 'cost_nano_usd DESC, key';
-      const rows = prepared(
-        `SELECT ${key} AS key, ${TOTALS} FROM usage_events WHERE org_id = @org${window.sql} GROUP BY key ORDER BY ${order}`,
-      ).all({ org: orgId, ...window.params }) as Array<TotalsRow & { key: string }>;
+      const rows = prepared(`SELECT ${key} AS key, ${TOTALS} FROM usage_events WHERE org_id = @org${window.sql} GROUP BY key ORDER BY ${order}`).all({
+        org: orgId,
+        ...window.params,
+      }) as Array<TotalsRow & { key: string }>;
       // The totals are the groups added up (integers, so exact) rather than a second pass over the table.
       const totals = { calls: 0, errors: 0, input_tokens: 0, output_tokens: 0, cached_input_tokens: 0, cost_nano_usd: 0 } satisfies TotalsRow;
       for (const row of rows) {
@@ -230,7 +233,8 @@ export function createUsageRepository(db: SqliteDatabase): (orgId: string) => Us
           s = { key: row.key, tokens: days.map(() => 0), costUsd: days.map(() => 0) };
           series.set(row.key, s);
         }
-        const i = dayIndex.get(row.day)!;
+        const i = dayIndex.get(row.day);
+        if (i === undefined) continue; // never: `days` holds every row's day
         s.tokens[i] = row.tokens;
         s.costUsd[i] = fromNanoUsd(row.nano);
       }
@@ -281,7 +285,15 @@ export function createInterruptedCallSettler(db: SqliteDatabase): (isGone: (call
   const deleteStmt = db.prepare('DELETE FROM usage_pending WHERE id = ?');
   const settle = db.transaction((rows: PendingRow[]) => {
     for (const row of rows) {
-      insertStmt.run({ id: row.id, org_id: row.org_id, user_id: row.user_id, operation: row.operation, provider: row.provider, model: row.model, created_at: row.created_at });
+      insertStmt.run({
+        id: row.id,
+        org_id: row.org_id,
+        user_id: row.user_id,
+        operation: row.operation,
+        provider: row.provider,
+        model: row.model,
+        created_at: row.created_at,
+      });
       deleteStmt.run(row.id);
     }
     return rows.length;

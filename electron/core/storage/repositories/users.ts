@@ -1,5 +1,5 @@
 import { userSchema, type User } from '../../../../shared/domain/org';
-import { newId, notFound, nowIso, parseInput } from '../internal/values';
+import { newId, notFound, nowIso, parseInput, requireRow } from '../internal/values';
 import type { SqliteDatabase, UserRepository } from '../types';
 
 interface UserRow {
@@ -39,10 +39,10 @@ export function createUserRepository(db: SqliteDatabase): (orgId: string) => Use
         if (input.id === undefined) {
           const id = newId();
           insertStmt.run(id, orgId, name, role, nowIso());
-          return get(id)!;
+          return requireRow(get(id), 'user', id);
         }
         if (updateStmt.run(name, role, input.id, orgId).changes === 0) throw notFound('user', input.id);
-        return get(input.id)!;
+        return requireRow(get(input.id), 'user', input.id);
       },
       delete: (id) => deleteStmt.run(id, orgId).changes > 0,
       countByRole: (role) => countStmt.get(orgId, role)?.n ?? 0,

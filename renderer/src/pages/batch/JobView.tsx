@@ -24,7 +24,7 @@ export function JobStatusBadge({ status }: { status: Job['status'] }) {
 
 /** What a failed item is, for its row: the file name of a reply, the position of a lead. */
 function itemLabel(job: Job, item: JobItem): string {
-  const name = item.input['name'];
+  const name = item.input.name;
   return job.kind === 'classify' && typeof name === 'string' && name ? name : `#${item.seq + 1}`;
 }
 
@@ -95,7 +95,7 @@ export function JobView({ jobId, stepLabel, onUpdate }: JobViewProps) {
   const holder = read.data?.holder ?? null;
   const items = read.data?.items ?? [];
   const progress = pushed ?? read.data?.progress ?? null;
-  const elsewhere = holder !== null && holder.live && !holder.self;
+  const elsewhere = holder?.live && !holder.self;
   useEffect(() => {
     if (!elsewhere) return;
     const timer = setInterval(() => void refresh(), ELSEWHERE_REFRESH_MS);
@@ -148,7 +148,12 @@ export function JobView({ jobId, stepLabel, onUpdate }: JobViewProps) {
             </button>
           )}
           {ACTIVE.has(status) && !elsewhere && (
-            <button type="button" className="btn btn-small btn-danger-ghost" disabled={busy !== null} onClick={() => void control('jobs:cancel', 'Job cancelled')}>
+            <button
+              type="button"
+              className="btn btn-small btn-danger-ghost"
+              disabled={busy !== null}
+              onClick={() => void control('jobs:cancel', 'Job cancelled')}
+            >
               Cancel job
             </button>
           )}

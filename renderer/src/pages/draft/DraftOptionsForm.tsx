@@ -58,7 +58,13 @@ export function DraftOptionsForm(props: {
 
       <fieldset className="stack-tight">
         <legend>Lead</legend>
-        <input type="search" aria-label="Find a saved lead" placeholder="Find a saved lead…" value={props.leadQuery} onChange={(e) => props.onLeadQuery(e.target.value)} />
+        <input
+          type="search"
+          aria-label="Find a saved lead"
+          placeholder="Find a saved lead…"
+          value={props.leadQuery}
+          onChange={(e) => props.onLeadQuery(e.target.value)}
+        />
         <select aria-label="Lead" value={form.leadId} onChange={(e) => update({ leadId: e.target.value })}>
           <option value={TYPED}>Type one in…</option>
           {leads.data?.items.map((l) => (
@@ -111,7 +117,7 @@ export function DraftOptionsForm(props: {
           <span className="field-label" id="draft-channels">
             Channels
           </span>
-          <div className="checks" role="group" aria-labelledby="draft-channels">
+          <fieldset className="checks" aria-labelledby="draft-channels">
             {CHANNELS.map((c) => (
               <label key={c} className="check">
                 <input
@@ -122,7 +128,7 @@ export function DraftOptionsForm(props: {
                 {CHANNEL_LABELS[c]}
               </label>
             ))}
-          </div>
+          </fieldset>
         </div>
         <Field label="Delays in days" htmlFor="draft-delays" hint="Per step, e.g. 0, 3, 7. Empty uses the usual spacing.">
           <input

@@ -138,8 +138,7 @@ export function DraftPage({ sequenceId }: { sequenceId?: string }) {
           {!result && phase.kind === 'idle' && !draft.opening && !draft.actions.error && (
             <div className="card">
               <Empty title="No draft yet">
-                Pick a business and a lead on the left, choose how many steps and which channels, then Generate. The text streams in as the
-                model writes it.
+                Pick a business and a lead on the left, choose how many steps and which channels, then Generate. The text streams in as the model writes it.
               </Empty>
             </div>
           )}

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Badge } from '../../components/States';
 import { formatInt, formatLatency, formatUsd } from '../../lib/format';
 import { PROVIDER_LABELS, SEQUENCE_STATUS_LABELS } from '../../lib/labels';
@@ -8,6 +8,12 @@ import type { DraftResultState, ExportFormat } from './use-draft-result';
 export function DraftResultCard({ draft }: { draft: DraftResultState }) {
   const { result, actions } = draft;
   const [templateName, setTemplateName] = useState<string | null>(null);
+  // The name field appears because the user asked to save a template: focus goes to it.
+  const templateInput = useRef<HTMLInputElement>(null);
+  const naming = templateName !== null;
+  useEffect(() => {
+    if (naming) templateInput.current?.focus();
+  }, [naming]);
   const [exportFormat, setExportFormat] = useState<ExportFormat>('csv-per-lead');
   if (!result) return null;
   const busy = actions.busy !== null;
@@ -83,7 +89,14 @@ export function DraftResultCard({ draft }: { draft: DraftResultState }) {
           <label className="sr-only" htmlFor="template-name">
             Template name
           </label>
-          <input id="template-name" className="grow" value={templateName} maxLength={200} autoFocus onChange={(e) => setTemplateName(e.target.value)} />
+          <input
+            ref={templateInput}
+            id="template-name"
+            className="grow"
+            value={templateName}
+            maxLength={200}
+            onChange={(e) => setTemplateName(e.target.value)}
+          />
           <button type="submit" className="btn btn-small btn-primary" disabled={!templateName.trim() || busy}>
             Save template
           </button>

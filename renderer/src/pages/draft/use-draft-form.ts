@@ -88,7 +88,7 @@ export function useDraftForm(profiles: BusinessProfile[] | undefined): DraftForm
   const options: SequenceOptions = {
     numberOfSteps: form.numberOfSteps,
     channels: form.channels,
-    ...(delays && delays.length ? { delayDays: delays } : {}),
+    ...(delays?.length ? { delayDays: delays } : {}),
     includeSubjects: channelsTakeSubjects(form.channels) ? form.includeSubjects : false,
     ...(form.language.trim() ? { language: form.language.trim() } : {}),
     ...(form.templateId ? { templateId: form.templateId } : {}),

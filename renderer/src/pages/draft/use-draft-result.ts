@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useEffectEvent, useState } from 'react';
 import type { LLMProviderName, Sequence, SequenceOptions, SequenceStatus, SequenceStep, TokenUsage } from '../../../../shared/domain';
 import type { ChannelInput } from '../../../../shared/ipc';
 import { call, newRequestId, toApiError } from '../../lib/api';
@@ -65,20 +65,23 @@ export function useDraftResult(sequenceId: string | undefined, onOpened: (sequen
     rememberedResult = result;
   }, [result]);
 
+  // The caller's latest callback, without opening the sequence again when the callback changes.
+  const reportOpened = useEffectEvent(onOpened);
   useEffect(() => {
     if (!sequenceId) return;
     let live = true;
-    void actions.run('load', async () => {
-      const sequence = await call('sequences:get', { id: sequenceId });
-      if (!live) return;
-      setResult(fromSequence(sequence));
-      onOpened(sequence);
-    }).finally(() => live && setOpenedId(sequenceId));
+    void actions
+      .run('load', async () => {
+        const sequence = await call('sequences:get', { id: sequenceId });
+        if (!live) return;
+        setResult(fromSequence(sequence));
+        reportOpened(sequence);
+      })
+      .finally(() => live && setOpenedId(sequenceId));
     return () => {
       live = false;
     };
-    // `actions.run` and `onOpened` are stable for this purpose: the sequence is opened once per id.
-  }, [sequenceId]);
+  }, [sequenceId, actions.run]);
 
   const save = async (status: SequenceStatus): Promise<string | null> => {
     if (!result) return null;

@@ -4,11 +4,7 @@ import { type ApiError, call, newRequestId, subscribe, toApiError } from '../../
 import type { DraftInput } from './use-draft-form';
 
 /** Where a generation stands: the streamed text while it runs, then how it ended. */
-export type Phase =
-  | { kind: 'idle' }
-  | { kind: 'streaming'; requestId: string; text: string }
-  | { kind: 'cancelled' }
-  | { kind: 'error'; error: ApiError };
+export type Phase = { kind: 'idle' } | { kind: 'streaming'; requestId: string; text: string } | { kind: 'cancelled' } | { kind: 'error'; error: ApiError };
 
 export type Generated = ChannelOutput<'sequences:generate'>;
 

@@ -37,7 +37,11 @@ export function OrganizationPanel() {
       <Field label="Organization name" htmlFor="org-name">
         <input id="org-name" value={name} maxLength={200} disabled={readOnly} onChange={(e) => setName(e.target.value)} />
       </Field>
-      <Field label="Monthly budget (USD)" htmlFor="org-budget" hint="When the month’s spend reaches it, new model calls and batch jobs pause. Leave empty for no budget.">
+      <Field
+        label="Monthly budget (USD)"
+        htmlFor="org-budget"
+        hint="When the month’s spend reaches it, new model calls and batch jobs pause. Leave empty for no budget."
+      >
         <input
           id="org-budget"
           type="number"

@@ -26,8 +26,16 @@ interface ProfileDraft {
 }
 
 const BLANK: ProfileDraft = {
-  companyName: '', industry: '', valueProposition: '', targetAudience: '', keyBenefits: '', painPointsSolved: '',
-  tone: 'professional', senderName: '', senderTitle: '', cta: '',
+  companyName: '',
+  industry: '',
+  valueProposition: '',
+  targetAudience: '',
+  keyBenefits: '',
+  painPointsSolved: '',
+  tone: 'professional',
+  senderName: '',
+  senderTitle: '',
+  cta: '',
 };
 
 function toDraft(p: BusinessProfile): ProfileDraft {
@@ -46,7 +54,11 @@ function toDraft(p: BusinessProfile): ProfileDraft {
   };
 }
 
-const lines = (text: string) => text.split('\n').map((l) => l.trim()).filter(Boolean);
+const lines = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 const optional = (text: string) => (text.trim() ? text.trim() : undefined);
 
 /** What the org sells and who sends it; the Draft screen and batch jobs pick one. */
@@ -62,17 +74,17 @@ export function ProfilesPanel() {
       'save',
       async () => {
         const saved = await call('profiles:save', {
-        ...(d.id ? { id: d.id } : {}),
-        companyName: d.companyName.trim(),
-        industry: optional(d.industry),
-        valueProposition: d.valueProposition.trim(),
-        targetAudience: optional(d.targetAudience),
-        keyBenefits: lines(d.keyBenefits),
-        painPointsSolved: lines(d.painPointsSolved),
-        tone: d.tone,
-        senderName: d.senderName.trim(),
-        senderTitle: optional(d.senderTitle),
-        cta: optional(d.cta),
+          ...(d.id ? { id: d.id } : {}),
+          companyName: d.companyName.trim(),
+          industry: optional(d.industry),
+          valueProposition: d.valueProposition.trim(),
+          targetAudience: optional(d.targetAudience),
+          keyBenefits: lines(d.keyBenefits),
+          painPointsSolved: lines(d.painPointsSolved),
+          tone: d.tone,
+          senderName: d.senderName.trim(),
+          senderTitle: optional(d.senderTitle),
+          cta: optional(d.cta),
         });
         setEditing(null);
         await profiles.reload();

@@ -82,7 +82,13 @@ export function ProvidersPanel({ focus }: { focus?: LLMProviderName }) {
                   </span>
                   {!readOnly && (
                     <>
-                      <button type="button" className="icon-btn" aria-label={`Move ${PROVIDER_LABELS[p]} up`} disabled={i === 0} onClick={() => setOrder(swap(order, i, i - 1))}>
+                      <button
+                        type="button"
+                        className="icon-btn"
+                        aria-label={`Move ${PROVIDER_LABELS[p]} up`}
+                        disabled={i === 0}
+                        onClick={() => setOrder(swap(order, i, i - 1))}
+                      >
                         <Icon name="up" size={15} />
                       </button>
                       <button
@@ -94,7 +100,12 @@ export function ProvidersPanel({ focus }: { focus?: LLMProviderName }) {
                       >
                         <Icon name="down" size={15} />
                       </button>
-                      <button type="button" className="icon-btn" aria-label={`Remove ${PROVIDER_LABELS[p]} from the fallback order`} onClick={() => setOrder(order.filter((x) => x !== p))}>
+                      <button
+                        type="button"
+                        className="icon-btn"
+                        aria-label={`Remove ${PROVIDER_LABELS[p]} from the fallback order`}
+                        onClick={() => setOrder(order.filter((x) => x !== p))}
+                      >
                         <Icon name="close" size={15} />
                       </button>
                     </>
@@ -104,11 +115,7 @@ export function ProvidersPanel({ focus }: { focus?: LLMProviderName }) {
               {order.length === 0 && <li className="muted">No fallback: items wait for the default provider.</li>}
             </ol>
             {!readOnly && (
-              <select
-                aria-label="Add a fallback provider"
-                value=""
-                onChange={(e) => e.target.value && setOrder([...order, e.target.value as LLMProviderName])}
-              >
+              <select aria-label="Add a fallback provider" value="" onChange={(e) => e.target.value && setOrder([...order, e.target.value as LLMProviderName])}>
                 <option value="">Add a fallback provider…</option>
                 {providers.data
                   .filter((p) => !order.includes(p.name) && p.name !== current.provider)
@@ -134,6 +141,10 @@ export function ProvidersPanel({ focus }: { focus?: LLMProviderName }) {
 
 function swap<T>(list: T[], a: number, b: number): T[] {
   const next = list.slice();
-  [next[a], next[b]] = [next[b]!, next[a]!];
+  const first = next[a];
+  const second = next[b];
+  if (first === undefined || second === undefined) return next;
+  next[a] = second;
+  next[b] = first;
   return next;
 }

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { LLMProviderName } from '../../../../shared/domain';
-import type { TeamConflictView, TeamMember } from '../../../../shared/ipc/team';
+import type { TeamConflictView, TeamMember, TeamStatus } from '../../../../shared/ipc/team';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { Badge, CardLoadState, Field } from '../../components/States';
 import { ApiError, call } from '../../lib/api';
@@ -10,7 +10,8 @@ import { PROVIDER_LABELS, ROLE_LABELS } from '../../lib/labels';
 import { useAction } from '../../lib/use-action';
 import { useLoad } from '../../lib/use-load';
 
-const URL_HINT = 'postgres://LOGIN@HOST:5432/DATABASE: no password in the URL. A hub off this machine is reached over TLS with its certificate checked (sslmode=verify-full).';
+const URL_HINT =
+  'postgres://LOGIN@HOST:5432/DATABASE: no password in the URL. A hub off this machine is reached over TLS with its certificate checked (sslmode=verify-full).';
 
 /** What the hub shares and what never leaves this desktop; the README says the same. */
 function WhatIsShared() {
@@ -20,8 +21,8 @@ function WhatIsShared() {
         What the hub shares
       </h2>
       <p>
-        <strong>Shared:</strong> the organization’s LLM settings and budget, business profiles, templates, the members and their roles, every
-        member’s usage for billing, and the organization’s API keys, sealed to each member’s own key (the hub stores only ciphertexts).
+        <strong>Shared:</strong> the organization’s LLM settings and budget, business profiles, templates, the members and their roles, every member’s usage for
+        billing, and the organization’s API keys, sealed to each member’s own key (the hub stores only ciphertexts).
       </p>
       <p>
         <strong>Stays on this desktop:</strong> leads, drafted sequences, replies and batch jobs. They are personal and never reach the hub.
@@ -49,7 +50,10 @@ function ConnectForms() {
         await app.refreshTeam();
         return status;
       },
-      (status) => (status.error ? `Connected; the first sync failed: ${status.error.message}` : `Connected as ${status.email} (${ROLE_LABELS[status.role!]})`),
+      (status) =>
+        status.error
+          ? `Connected; the first sync failed: ${status.error.message}`
+          : `Connected as ${status.email}${status.role ? ` (${ROLE_LABELS[status.role]})` : ''}`,
     );
 
   return (
@@ -60,18 +64,18 @@ function ConnectForms() {
       </div>
       <div className="card-section stack-tight">
         <p>
-          This desktop is the whole organization, and you are its owner: there are no roles to switch. To work as a team, connect to a hub: a
-          PostgreSQL database your organization runs (version 15 or newer, on your own server or a managed one). Who you are then comes from
-          your hub login, and the hub enforces your role.
+          This desktop is the whole organization, and you are its owner: there are no roles to switch. To work as a team, connect to a hub: a PostgreSQL
+          database your organization runs (version 15 or newer, on your own server or a managed one). Who you are then comes from your hub login, and the hub
+          enforces your role.
         </p>
-        <div className="segmented" role="group" aria-label="How to connect">
+        <fieldset className="segmented" aria-label="How to connect">
           <button type="button" aria-pressed={mode === 'connect'} onClick={() => setMode('connect')}>
             Join my team’s hub
           </button>
           <button type="button" aria-pressed={mode === 'init'} onClick={() => setMode('init')}>
             Set up a new hub
           </button>
-        </div>
+        </fieldset>
         <p className="muted">
           {mode === 'connect'
             ? 'Use the login and one-time password an admin gave you. This desktop’s settings, profiles and templates are replaced by the organization’s.'
@@ -87,7 +91,14 @@ function ConnectForms() {
         }}
       >
         <Field label="Hub URL" htmlFor="team-url" hint={URL_HINT}>
-          <input id="team-url" value={url} autoComplete="off" spellCheck={false} placeholder="postgres://login@db.example.com:5432/outreach" onChange={(e) => setUrl(e.target.value)} />
+          <input
+            id="team-url"
+            value={url}
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="postgres://login@db.example.com:5432/outreach"
+            onChange={(e) => setUrl(e.target.value)}
+          />
         </Field>
         <div className="grid-2">
           <Field label="Password" htmlFor="team-password" hint="Kept in this desktop’s OS keychain, never in a file or a log.">
@@ -111,9 +122,8 @@ function ConnectForms() {
 }
 
 /** Connected: who is signed in, the last sync, what waits, the last error; sync now and disconnect. */
-function StatusCard() {
+function StatusCard({ team }: { team: TeamStatus }) {
   const app = useApp();
-  const team = app.team!;
   const actions = useAction<'sync' | 'disconnect'>();
   const { busy, error } = actions;
   // Changes still waiting for the hub: the core refuses, and the user may drop them.
@@ -146,7 +156,7 @@ function StatusCard() {
         <dl className="kv">
           <dt>Signed in as</dt>
           <dd>
-            <strong>{team.email}</strong> <span className="muted">({team.login})</span> <Badge tone="info">{ROLE_LABELS[team.role!]}</Badge>
+            <strong>{team.email}</strong> <span className="muted">({team.login})</span> {team.role && <Badge tone="info">{ROLE_LABELS[team.role]}</Badge>}
           </dd>
           <dt>Hub</dt>
           <dd>{team.hub}</dd>
@@ -219,8 +229,8 @@ function ConflictsCard({ conflicts }: { conflicts: TeamConflictView[] }) {
       {conflicts.map((c) => (
         <div key={`${c.kind}/${c.id}`} className="card-section stack-tight" data-testid="team-conflict">
           <p>
-            <strong>{c.label}</strong>: someone changed it on the hub before your edit arrived, so yours was not applied. This desktop shows the
-            hub’s value now.
+            <strong>{c.label}</strong>: someone changed it on the hub before your edit arrived, so yours was not applied. This desktop shows the hub’s value
+            now.
           </p>
           <div className="compare">
             <div>
@@ -399,7 +409,14 @@ function MembersCard() {
           <label className="sr-only" htmlFor="team-invite-email">
             Email of the person to invite
           </label>
-          <input id="team-invite-email" className="grow" type="email" placeholder="Invite by email, e.g. sam@example.com" value={email} onChange={(e) => setEmail(e.target.value)} />
+          <input
+            id="team-invite-email"
+            className="grow"
+            type="email"
+            placeholder="Invite by email, e.g. sam@example.com"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
           <label className="sr-only" htmlFor="team-invite-role">
             Their role
           </label>
@@ -442,9 +459,9 @@ function ShareKeysCard() {
       </div>
       <div className="card-section stack-tight">
         <p className="muted">
-          Sharing seals the key to each member’s own public key (libsodium sealed boxes); the hub stores only the ciphertexts, and each desktop
-          opens its copy into its OS keychain. A shared key comes first, then a key set on a desktop, then the environment. Removing a member
-          deletes their copies; rotate the key at the vendor then, since they may have kept one.
+          Sharing seals the key to each member’s own public key (libsodium sealed boxes); the hub stores only the ciphertexts, and each desktop opens its copy
+          into its OS keychain. A shared key comes first, then a key set on a desktop, then the environment. Removing a member deletes their copies; rotate the
+          key at the vendor then, since they may have kept one.
         </p>
         {error && <ErrorMessage error={error} />}
       </div>
@@ -488,7 +505,7 @@ export function TeamPanel() {
   }
   return (
     <div className="stack">
-      <StatusCard />
+      <StatusCard team={app.team} />
       {app.team.conflicts.length > 0 && <ConflictsCard conflicts={app.team.conflicts} />}
       <MembersCard />
       {app.canManage && <ShareKeysCard />}

@@ -57,7 +57,8 @@ export function TemplatesPanel() {
               <strong>{t.name}</strong>
               <span className="muted">
                 {' '}
-                · {t.steps.length} step{t.steps.length === 1 ? '' : 's'} · {[...new Set(t.steps.map((s) => CHANNEL_LABELS[s.channel]))].join(', ')} · {formatDate(t.createdAt)}
+                · {t.steps.length} step{t.steps.length === 1 ? '' : 's'} · {[...new Set(t.steps.map((s) => CHANNEL_LABELS[s.channel]))].join(', ')} ·{' '}
+                {formatDate(t.createdAt)}
               </span>
             </div>
             <button type="button" className="btn btn-small" aria-expanded={open?.id === t.id} onClick={() => setOpen(open?.id === t.id ? null : t)}>
@@ -77,7 +78,14 @@ export function TemplatesPanel() {
             <label className="sr-only" htmlFor="tpl-name">
               Template name
             </label>
-            <input id="tpl-name" className="grow title-input" value={open.name} readOnly={readOnly} maxLength={200} onChange={(e) => setOpen({ ...open, name: e.target.value })} />
+            <input
+              id="tpl-name"
+              className="grow title-input"
+              value={open.name}
+              readOnly={readOnly}
+              maxLength={200}
+              onChange={(e) => setOpen({ ...open, name: e.target.value })}
+            />
             {!readOnly && (
               <button type="button" className="btn btn-primary btn-small" disabled={!open.name.trim()} onClick={() => void save(open)}>
                 Save template

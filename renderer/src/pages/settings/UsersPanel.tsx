@@ -123,7 +123,14 @@ export function UsersPanel() {
             <label className="sr-only" htmlFor="new-user-name">
               New profile’s name
             </label>
-            <input id="new-user-name" className="grow" placeholder="Add a profile by name" value={newName} maxLength={200} onChange={(e) => setNewName(e.target.value)} />
+            <input
+              id="new-user-name"
+              className="grow"
+              placeholder="Add a profile by name"
+              value={newName}
+              maxLength={200}
+              onChange={(e) => setNewName(e.target.value)}
+            />
             <button type="submit" className="btn btn-small btn-primary" disabled={busy !== null || !newName.trim()}>
               {busy === 'add' ? 'Adding…' : 'Add profile'}
             </button>
