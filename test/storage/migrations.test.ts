@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import Database from 'better-sqlite3';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -287,5 +288,39 @@ describe('a second writer', () => {
     ).toEqual(['Held']);
     second.close();
     first.close();
+  });
+});
+
+describe('the schema', () => {
+  it('gives every foreign key an index that leads with its column, so deleting a lead, sequence, profile or user never scans the rows that point at it', () => {
+    const dataDir = tempDir();
+    const store = openStore({ dataDir });
+    const path = store.path;
+    store.close();
+    const db = new Database(path, { readonly: true });
+    try {
+      const tables = db
+        .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        .all()
+        .map((r) => r.name);
+      const keys: string[] = [];
+      const unindexed: string[] = [];
+      for (const table of tables) {
+        const leading = new Set(
+          db
+            .prepare<[string], { name: string }>('SELECT name FROM pragma_index_list(?)')
+            .all(table)
+            .map((index) => db.prepare<[string], { name: string }>('SELECT name FROM pragma_index_info(?) ORDER BY seqno LIMIT 1').get(index.name)?.name),
+        );
+        for (const key of db.prepare<[string], { from: string; table: string }>('SELECT "from", "table" FROM pragma_foreign_key_list(?)').all(table)) {
+          keys.push(`${table}.${key.from}`);
+          if (!leading.has(key.from)) unindexed.push(`${table}.${key.from} → ${key.table}`);
+        }
+      }
+      expect(keys).toEqual(expect.arrayContaining(['replies.lead_id', 'replies.sequence_id', 'sequences.business_profile_id', 'sequence_steps.sequence_id']));
+      expect(unindexed).toEqual([]);
+    } finally {
+      db.close();
+    }
   });
 });
