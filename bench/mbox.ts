@@ -247,7 +247,10 @@ export async function runMboxBench(): Promise<void> {
     const [, status, done, failed, total] = summary;
     const peakMb = (run.peakKb || run.sampledPeakKb) / 1024;
     const log = join(dir, 'data', 'logs', 'outreach-desk.log');
-    const listed = existsSync(log) ? /"message":"replies listed".*?"analysis":"([\w-]+)"/.exec(readFileSync(log, 'utf8')) : null;
+    const logText = existsSync(log) ? readFileSync(log, 'utf8') : '';
+    const listed = /"message":"replies listed".*?"analysis":"([\w-]+)"/.exec(logText);
+    /** A worker that stopped (its heap bound, a crash) hands the rest of the batch to the main thread. */
+    const stopped = /"message":"reply analysis workers stopped[^"]*".*?"message":"([^"]*)"/.exec(logText);
     const rows: Array<[string, string]> = [
       ['mbox', `${(bytes / 1024 ** 3).toFixed(2)} GB, ${messages} messages (seeded Takeout-like mix)`],
       [
@@ -263,6 +266,7 @@ export async function runMboxBench(): Promise<void> {
         `${(Number(total) / (run.wallMs / 1000)).toFixed(0)}  (${(run.wallMs / 1000).toFixed(1)} s end to end: scan, items, rules, CSV; load ${load.toFixed(1)} at the start)`,
       ],
       ['messages parsed on', `${listed?.[1] ?? 'not in the log'}  (a worker thread when the machine had an idle core)`],
+      ['workers stopped mid-run', stopped ? `yes: ${stopped[1]}` : 'no'],
       ['wall time / one plain read', `${(run.wallMs / readMs).toFixed(1)}×  (a sequential read of the file took ${(readMs / 1000).toFixed(1)} s)`],
       ['results CSV', `${(statSync(out).size / 1024 ** 2).toFixed(1)} MB`],
     ];

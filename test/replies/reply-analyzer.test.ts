@@ -160,6 +160,30 @@ describe('reply analysis on worker threads', () => {
     expect(warnings).toHaveLength(1);
   });
 
+  it('bounds a worker’s heap: one that outgrows it stops, and this thread redoes what it held', async () => {
+    // Keeps about 300 MB of objects, then answers with a marker: an unbounded worker gets that far.
+    const greedy = join(dir, 'greedy-worker.mjs');
+    writeFileSync(
+      greedy,
+      [
+        "import { parentPort } from 'node:worker_threads';",
+        'const kept = [];',
+        "parentPort.on('message', (requests) => {",
+        '  for (let i = 0; i < 300; i++) kept.push(new Array(128 * 1024).fill(i + 0.5));',
+        "  parentPort.postMessage(requests.map(({ id }) => ({ id, analysis: { fromAddress: 'kept@example.com', subject: null, rawText: '', parsedText: '', rule: null, damage: null } })));",
+        '});',
+      ].join('\n'),
+    );
+    const { logger, warnings } = recordingLogger();
+    const analyzer = open({ workerFile: greedy, threads: 1, workerHeapMb: 32, logger });
+    const fixtures = listFixtures().slice(0, 5);
+    const got = await Promise.all(fixtures.map((path) => analyzer.analyze(refOf(path)).catch((e: unknown) => e)));
+    const want = await Promise.all(fixtures.map((path) => analyzeReply(readFileSync(path)).catch((e: unknown) => e)));
+    expect(got).toEqual(want);
+    expect(analyzer.mode()).toBe('this-thread');
+    expect(warnings).toEqual(['reply analysis workers stopped: messages are analysed on the main thread from now on']);
+  });
+
   it('keeps the bytes being read within its budget, and lets one message bigger than the budget go alone', async () => {
     // A worker that holds each request until the test releases the oldest, and reports what it holds.
     const holding = join(dir, 'holding-worker.mjs');

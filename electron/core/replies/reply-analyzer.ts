@@ -66,6 +66,15 @@ export interface ReplyAnalyzerOptions {
    * loaded (about 70 MB), and a batch of any size stays under 400 MB (`npm run bench -- mbox`).
    */
   threads?: number;
+  /**
+   * The heap each worker may grow to, in MB (its V8 old generation; the bytes of messages are
+   * held outside it). Defaults to 128: the most the byte budget lets in at once, two 25 MB
+   * messages of plain text, parse within it (one alone needs more than 64). Without a bound, V8
+   * sizes a worker's heap by the machine's memory rather than by what it keeps, and collects
+   * late: through a 4 GB mbox the process grew to 395 MB. A worker that reaches the bound stops,
+   * and what it held is redone on this thread.
+   */
+  workerHeapMb?: number;
   /** The machine's 1-minute load average (os.loadavg); for tests. */
   loadAverage?: () => number;
   /**
@@ -106,6 +115,7 @@ function fromAnswer(answer: Exclude<AnalysisAnswer, { analysis: ReplyAnalysis }>
 const MAX_THREADS = 4;
 const DEFAULT_THREADS = 1;
 const DEFAULT_BYTES_IN_FLIGHT = 64 * 1024 * 1024;
+const DEFAULT_WORKER_HEAP_MB = 128;
 
 interface Task {
   source: ReplySourceInput;
@@ -180,7 +190,10 @@ export function createReplyAnalyzer(options: ReplyAnalyzerOptions = {}): ReplyAn
   }
 
   function spawnSlot(file: string | URL): Slot {
-    const worker = new Worker(file, { name: 'outreach-desk reply analysis' });
+    const worker = new Worker(file, {
+      name: 'outreach-desk reply analysis',
+      resourceLimits: { maxOldGenerationSizeMb: options.workerHeapMb ?? DEFAULT_WORKER_HEAP_MB },
+    });
     // An idle worker never keeps the process alive; one with work does (see `dispatch`).
     worker.unref();
     const slot: Slot = { worker, tasks: new Map(), outbox: [] };
