@@ -38,6 +38,15 @@ function refOf(path: string): ReplySourceInput {
   return { ref: { path, length: statSync(path).size } };
 }
 
+/** Analyses the first `count` fixtures and checks that each got what this thread's analysis gives, and that the analyzer now runs here. */
+async function expectAnalysedHere(analyzer: ReplyAnalyzer, count: number): Promise<void> {
+  const fixtures = listFixtures().slice(0, count);
+  const got = await Promise.all(fixtures.map((path) => analyzer.analyze(refOf(path)).catch((e: unknown) => e)));
+  const want = await Promise.all(fixtures.map((path) => analyzeReply(readFileSync(path)).catch((e: unknown) => e)));
+  expect(got).toEqual(want);
+  expect(analyzer.mode()).toBe('this-thread');
+}
+
 /** What the analyzer rejected with, as comparable data. */
 async function rejection(promise: Promise<unknown>) {
   const error = await promise.then(
@@ -139,11 +148,7 @@ describe('reply analysis on worker threads', () => {
   it('analyses on this thread when the worker cannot start, and says so once in the log', async () => {
     const { logger, warnings } = recordingLogger();
     const analyzer = open({ workerFile: join(dir, 'no-such-worker.mjs'), threads: 2, logger });
-    const fixtures = listFixtures().slice(0, 20);
-    const got = await Promise.all(fixtures.map((path) => analyzer.analyze(refOf(path)).catch((e: unknown) => e)));
-    const want = await Promise.all(fixtures.map((path) => analyzeReply(readFileSync(path)).catch((e: unknown) => e)));
-    expect(got).toEqual(want);
-    expect(analyzer.mode()).toBe('this-thread');
+    await expectAnalysedHere(analyzer, 20);
     expect(warnings).toEqual(['reply analysis workers stopped: messages are analysed on the main thread from now on']);
   });
 
@@ -152,11 +157,7 @@ describe('reply analysis on worker threads', () => {
     writeFileSync(dying, "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => process.exit(3));\n");
     const { logger, warnings } = recordingLogger();
     const analyzer = open({ workerFile: dying, threads: 2, logger });
-    const fixtures = listFixtures().slice(0, 30);
-    const got = await Promise.all(fixtures.map((path) => analyzer.analyze(refOf(path)).catch((e: unknown) => e)));
-    const want = await Promise.all(fixtures.map((path) => analyzeReply(readFileSync(path)).catch((e: unknown) => e)));
-    expect(got).toEqual(want);
-    expect(analyzer.mode()).toBe('this-thread');
+    await expectAnalysedHere(analyzer, 30);
     expect(warnings).toHaveLength(1);
   });
 
@@ -176,11 +177,7 @@ describe('reply analysis on worker threads', () => {
     );
     const { logger, warnings } = recordingLogger();
     const analyzer = open({ workerFile: greedy, threads: 1, workerHeapMb: 32, logger });
-    const fixtures = listFixtures().slice(0, 5);
-    const got = await Promise.all(fixtures.map((path) => analyzer.analyze(refOf(path)).catch((e: unknown) => e)));
-    const want = await Promise.all(fixtures.map((path) => analyzeReply(readFileSync(path)).catch((e: unknown) => e)));
-    expect(got).toEqual(want);
-    expect(analyzer.mode()).toBe('this-thread');
+    await expectAnalysedHere(analyzer, 5);
     expect(warnings).toEqual(['reply analysis workers stopped: messages are analysed on the main thread from now on']);
   });
 
