@@ -135,3 +135,15 @@ export const OUTLOOK_CONTACTS = utf8(
     '"Dr.","Tom","","Berg","","Lucerne Publishing","","Editor","","","tom@lucerne.example","Tom Berg",""',
   ]),
 );
+
+/**
+ * The first bytes of an .xlsx as Excel writes it: a zip whose first entry is [Content_Types].xml.
+ * People pick the workbook instead of its CSV export; the import refuses it with the fix.
+ */
+export const EXCEL_WORKBOOK_XLSX = Buffer.concat([
+  Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00, 0x00, 0x00, 0x21, 0x00]),
+  Buffer.alloc(12),
+  Buffer.from([0x13, 0x00, 0x00, 0x00]),
+  Buffer.from('[Content_Types].xml'),
+  Buffer.alloc(64, 0xa5),
+]);

@@ -5,6 +5,7 @@ import {
   APOLLO_PEOPLE,
   EXCEL_CSV_WINDOWS_1252,
   EXCEL_UNICODE_TEXT,
+  EXCEL_WORKBOOK_XLSX,
   GOOGLE_CONTACTS,
   HUBSPOT_CONTACTS,
   LINKEDIN_CONNECTIONS,
@@ -104,6 +105,43 @@ describe('encodings: the bytes decide, never a silent U+FFFD', () => {
     const decoded = decodeCsvBytes(Buffer.from([0x41, 0x81, 0x8d, 0x8f, 0x90, 0x9d, 0xe9]));
     expect(decoded.encoding).toBe('windows-1252');
     expect(decoded.text).toBe('A\u0081\u008d\u008f\u0090\u009dé');
+  });
+});
+
+describe('files that are not CSV are refused with how to get one', () => {
+  /** An Excel 97–2003 .xls: an OLE2 compound file, 512-byte header first. */
+  const XLS = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)]);
+  const PDF = Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n', 'latin1');
+  /** Bytes with no structure (compressed or encrypted data), from a seeded generator. */
+  const NOISE = (() => {
+    let state = 20261204;
+    return Buffer.from(
+      Array.from({ length: 4096 }, () => {
+        state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+        return state >>> 24;
+      }),
+    );
+  })();
+
+  it.each([
+    ['an .xlsx workbook', EXCEL_WORKBOOK_XLSX, /zip archive, as an Excel workbook \(\.xlsx\).*save or export it as "CSV UTF-8"/],
+    ['an .xls workbook', XLS, /Excel 97–2003 workbook \(\.xls\).*save it as "CSV UTF-8"/],
+    ['a PDF', PDF, /This is a PDF, not a CSV file/],
+    ['binary data', NOISE, /binary data, not text/],
+    ['binary data, even read in a forced encoding', NOISE, /binary data, not text/],
+  ])('%s', async (name, bytes, message) => {
+    const encoding = name.includes('forced') ? 'windows-1252' : 'auto';
+    for (const attempt of [previewLeadCsv(bytes, { encoding }), parseLeadCsv(bytes, { Email: 'email' }, { encoding })]) {
+      const error = await attempt.catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AppError);
+      expect((error as AppError).code).toBe('validation');
+      expect((error as AppError).message).toMatch(message);
+    }
+  });
+
+  it('still reads text with a few control characters: a FileMaker line break (vertical tab) inside a field', async () => {
+    const { leads } = await importWithSuggestion(utf8('First name,Email,Notes\nAda,ada@example.com,line one\u000bline two\nBo,bo@example.com,\u0007bell\n'));
+    expect(leads.map((l) => l.firstName)).toEqual(['Ada', 'Bo']);
   });
 });
 

@@ -1,4 +1,4 @@
-import { EXCEL_CSV_WINDOWS_1252, EXCEL_UNICODE_TEXT, LINKEDIN_CONNECTIONS } from '../csv/lead-files';
+import { EXCEL_CSV_WINDOWS_1252, EXCEL_UNICODE_TEXT, EXCEL_WORKBOOK_XLSX, LINKEDIN_CONNECTIONS } from '../csv/lead-files';
 import { expect, goTo, openApp, saveScreen, seriousA11yViolations, test } from './fixtures';
 
 // The smallest window the app promises to fit.
@@ -49,6 +49,23 @@ test('a Windows-1252 file shows its warning, and a forced encoding re-reads it',
   await page.getByLabel('Encoding').selectOption('windows-1252');
   await expect(page.getByTestId('csv-reading')).toContainText('read as Windows-1252');
   await expect(page.getByRole('note')).toHaveCount(0);
+});
+
+test('an Excel workbook picked instead of its CSV says how to save one, and another file can then be chosen', async ({ page, app }) => {
+  await openApp(page, app);
+  await goTo(page, 'Batch');
+  await page.getByLabel('Choose a CSV file').setInputFiles({
+    name: 'Leads Q4.xlsx',
+    mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    buffer: EXCEL_WORKBOOK_XLSX,
+  });
+  await expect(page.getByRole('alert')).toContainText('Check the file');
+  await expect(page.getByRole('alert')).toContainText('an Excel workbook (.xlsx)');
+  await expect(page.getByRole('alert')).toContainText('save or export it as "CSV UTF-8"');
+  await saveScreen(page, 'batch-import-workbook-refused', 'light');
+  await page.getByLabel('Choose a CSV file').setInputFiles({ name: 'excel.csv', mimeType: 'text/csv', buffer: EXCEL_CSV_WINDOWS_1252 });
+  await expect(page.getByTestId('csv-reading')).toContainText('read as Windows-1252');
+  await expect(page.getByRole('alert')).toHaveCount(0);
 });
 
 for (const theme of ['light', 'dark'] as const) {

@@ -80,14 +80,53 @@ function decodeStrict(bytes: Uint8Array, encoding: CsvEncoding): string | null {
   }
 }
 
+/** Files people pick by mistake, by their first bytes, with what to do instead. */
+const NOT_CSV: Array<{ magic: number[]; message: string }> = [
+  {
+    magic: [0x50, 0x4b, 0x03, 0x04],
+    message:
+      'This is a zip archive, as an Excel workbook (.xlsx), a Numbers or an OpenDocument spreadsheet is, not a CSV file: open it in its spreadsheet, save or export it as "CSV UTF-8", then import that file.',
+  },
+  {
+    magic: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1],
+    message: 'This is an Excel 97–2003 workbook (.xls), not a CSV file: open it in Excel, save it as "CSV UTF-8", then import that file.',
+  },
+  {
+    magic: [0x25, 0x50, 0x44, 0x46, 0x2d],
+    message: 'This is a PDF, not a CSV file: export the leads from where they live (your CRM or spreadsheet) as "CSV UTF-8", then import that file.',
+  },
+];
+
+const BINARY_MESSAGE =
+  'This file holds binary data, not text, so it is not a CSV file: export the leads from your CRM or spreadsheet as "CSV UTF-8", then import that file.';
+
+/**
+ * Text has almost no C0 control characters besides tab, line feed, form feed, vertical tab
+ * (FileMaker's line break inside a field) and carriage return; random or compressed bytes read
+ * as Windows-1252 have about one in ten. More than one in a hundred in the first 64 K (and more
+ * than eight, so that a stray bell in a short file is still text) is binary.
+ */
+function looksBinary(text: string): boolean {
+  const sample = Math.min(text.length, 65_536);
+  let controls = 0;
+  for (let i = 0; i < sample; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 && (code < 0x09 || code > 0x0d)) controls++;
+  }
+  return controls > Math.max(8, sample / 100);
+}
+
 /**
  * Reads a CSV file's bytes the way spreadsheets and CRMs write them. A BOM decides (UTF-8,
  * UTF-16 LE or BE); otherwise valid UTF-8 is UTF-8; otherwise the file is read as Windows-1252
  * (Excel's "CSV" on Western Windows), with a warning. Nothing becomes U+FFFD silently: a forced
  * encoding that does not fit the bytes is refused with the fix, and replacement characters
- * already in the file are reported.
+ * already in the file are reported. A workbook, a PDF or other binary data is refused, with how
+ * to get a CSV out of it.
  */
 export function decodeCsvBytes(bytes: Uint8Array, choice: CsvEncodingChoice = 'auto'): DecodedCsv {
+  const picked = NOT_CSV.find(({ magic }) => magic.every((byte, i) => bytes[i] === byte));
+  if (picked) throw new AppError('validation', picked.message, { field: 'csv' });
   const warnings: string[] = [];
   const bom = findBom(bytes);
   let encoding: CsvEncoding;
@@ -139,6 +178,7 @@ export function decodeCsvBytes(bytes: Uint8Array, choice: CsvEncodingChoice = 'a
   }
   // TextDecoder removes the BOM of the encoding it decodes; a BOM of another one stays as U+FEFF.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (looksBinary(text)) throw new AppError('validation', BINARY_MESSAGE, { field: 'csv' });
   const replacements = countChar(text, '\uFFFD');
   if (replacements > 0) {
     warnings.push(
