@@ -7,6 +7,9 @@ import { ERROR_CODE_LABELS, PROVIDER_LABELS } from '../lib/labels';
 // A timeout's fix is the provider's Timeout field (or another provider), on the same card.
 const PROVIDER_FIX_CODES = new Set(['auth', 'permission', 'no_key', 'model_not_found', 'quota_exhausted', 'keychain_unavailable', 'timeout']);
 
+/** Fields of a file the user chose: a validation error there is about the file, not a form. */
+const FILE_FIELDS = new Set(['csv', 'encoding', 'path']);
+
 /**
  * An error as an actionable message: what happened (from the code), the core's message
  * (which names the fix), and a button that goes where the fix is.
@@ -17,7 +20,9 @@ export function ErrorMessage({ error, onRetry, compact = false }: { error: ApiEr
   const fix = describeFix(error);
   return (
     <div className={`error-box${compact ? ' compact' : ''}`} role="alert" data-error-code={error.code}>
-      <strong className="error-title">{ERROR_CODE_LABELS[error.code]}</strong>
+      <strong className="error-title">
+        {error.code === 'validation' && error.field !== undefined && FILE_FIELDS.has(error.field) ? 'Check the file' : ERROR_CODE_LABELS[error.code]}
+      </strong>
       <p className="error-text">{error.message}</p>
       {(fix || (onRetry && error.retryable)) && (
         <div className="error-actions">
