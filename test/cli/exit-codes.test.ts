@@ -204,6 +204,10 @@ describe('CLI exit codes', () => {
         const run = await cli('batch', 'classify', '--in', join(dir, 'inbox'), '--out', join(dir, 'classified-ok.csv'));
         expect(run.code, run.stderr).toBe(0);
         expect(run.stderr).not.toMatch(/Fix it/);
+        // Not a terminal: progress comes as lines, and the last one is not printed twice.
+        const bars = run.stderr.split('\n').filter((line) => line.startsWith('['));
+        expect(bars.at(-1)).toMatch(/· completed$/);
+        expect(new Set(bars).size).toBe(bars.length);
       },
       SLOW,
     );

@@ -19,12 +19,16 @@ const jobInputSchema = generateJobInputSchema.omit({ leadIds: true });
 async function waitForJob(core: Core, io: Output, job: Job): Promise<JobProgress> {
   const tty = process.stderr.isTTY === true;
   let lastDrawn = 0;
+  let lastLine = '';
   const draw = (progress: JobProgress, force = false) => {
     if (io.json) return;
     const now = Date.now();
     if (!force && now - lastDrawn < (tty ? 100 : 2000)) return;
     lastDrawn = now;
     const line = renderProgressBar(progress, Math.min(process.stderr.columns ?? 80, 120));
+    // Into a log (no terminal), each line stays: one that says nothing new is left out.
+    if (!tty && line === lastLine) return;
+    lastLine = line;
     process.stderr.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
   };
   const unsubscribe = core.subscribe((event, payload) => {
