@@ -148,7 +148,12 @@ describe('CLI exit codes', () => {
         expect(JSON.parse(cleared.stdout).settings.timeouts).toEqual({ local: 300 });
         const bad = await cli('settings', 'set', 'timeout.openai=2');
         expect(bad.code).toBe(1);
-        expect(bad.stderr).toMatch(/error\[validation\]/);
+        // Named as typed, not by the channel and field it became.
+        expect(bad.stderr).toMatch(/^error\[validation\]: timeout\.openai=2 is refused: Too small: expected number to be >=5$/m);
+        const hot = await cli('settings', 'set', 'model.groq=llama-3.3-70b-versatile', 'temperature=5');
+        expect(hot.code).toBe(1);
+        expect(hot.stderr).toMatch(/^error\[validation\]: temperature=5 is refused: Too big: expected number to be <=2$/m);
+        expect(hot.stderr).not.toContain('settings:update-llm');
         expect((await cli('settings', 'set', 'timeout.openai=soon')).code).toBe(2);
       },
       SLOW,

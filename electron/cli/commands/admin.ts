@@ -4,6 +4,7 @@ import { llmProviderNameSchema, type LLMProviderName } from '../../../shared/dom
 import type { LLMSettings, LLMSettingsPatch } from '../../../shared/domain/org';
 import { usageGroupBySchema } from '../../../shared/domain/usage';
 import { keychainUnavailableError } from '../../core';
+import { AppError } from '../../core/errors';
 import { formatCsv } from '../../core/csv';
 import { parseCommandArgs, type Command } from '../context';
 import { formatTable, formatUsd, readStdin, UsageError } from '../io';
@@ -120,6 +121,34 @@ function applySetting(
   }
 }
 
+/** The `settings set` key a refused field came from: settings.models.openai → model.openai. */
+function cliKeyOf(field: string): string | null {
+  const [head, sub, name] = field.split('.');
+  if (head === 'provider') return 'provider';
+  if (head === 'name') return 'orgName';
+  if (head === 'monthlyBudgetUsd') return 'budget';
+  if (head !== 'settings' || sub === undefined) return null;
+  if (sub === 'fallbackOrder') return 'fallback';
+  const perProvider = ({ models: 'model', baseUrls: 'baseUrl', timeouts: 'timeout' } as Record<string, string>)[sub];
+  if (perProvider === undefined) return sub;
+  return name === undefined ? null : `${perProvider}.${name}`;
+}
+
+/**
+ * A value the core refused, named as it was typed ("temperature=5 is refused: Too big: …"), not
+ * by the channel and field it became. Anything else is passed on as it is.
+ */
+function nameRefusedSetting(error: unknown, pairs: string[]): unknown {
+  if (!(error instanceof AppError) || error.code !== 'validation' || error.field === undefined) return error;
+  const { field } = error;
+  const key = cliKeyOf(field);
+  const pair = key === null ? undefined : pairs.find((p) => p.slice(0, p.indexOf('=')) === key);
+  if (pair === undefined) return error;
+  const message = error.messageFor('cli');
+  const at = message.indexOf(`${field}: `);
+  return new AppError('validation', `${pair} is refused: ${at === -1 ? message : message.slice(at + field.length + 2)}`, { field: key ?? field });
+}
+
 export const settingsCommand: Command = async ({ core, io }, args) => {
   const { positionals } = parseCommandArgs(args, {}, 'settings');
   const [action, ...pairs] = positionals;
@@ -140,14 +169,19 @@ export const settingsCommand: Command = async ({ core, io }, args) => {
     if (eq <= 0) throw new UsageError(`"${pair}" is not KEY=VALUE.`);
     applySetting(pair.slice(0, eq), pair.slice(eq + 1), patch, view.settings);
   }
-  if (patch.orgName !== undefined || patch.budget !== undefined) {
-    await core.invoke('org:update', { name: patch.orgName, monthlyBudgetUsd: patch.budget });
-  }
   const hasSettings = Object.keys(patch.settings).length > 0;
-  const updated =
-    patch.provider || hasSettings
-      ? await core.invoke('settings:update-llm', { provider: patch.provider, settings: hasSettings ? patch.settings : undefined })
-      : await core.invoke('settings:get-llm', undefined);
+  let updated: typeof view;
+  try {
+    if (patch.orgName !== undefined || patch.budget !== undefined) {
+      await core.invoke('org:update', { name: patch.orgName, monthlyBudgetUsd: patch.budget });
+    }
+    updated =
+      patch.provider || hasSettings
+        ? await core.invoke('settings:update-llm', { provider: patch.provider, settings: hasSettings ? patch.settings : undefined })
+        : await core.invoke('settings:get-llm', undefined);
+  } catch (error) {
+    throw nameRefusedSetting(error, pairs);
+  }
   if (io.json) return io.out(JSON.stringify({ provider: updated.provider, settings: updated.settings }, null, 2));
   io.out(`Saved ${pairs.length} setting${pairs.length === 1 ? '' : 's'}.`);
 };
