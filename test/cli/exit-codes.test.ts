@@ -187,6 +187,12 @@ describe('CLI exit codes', () => {
         const resumed = await cli('jobs', 'resume', expectDefined(id));
         expect(resumed.code, resumed.stderr).toBe(0);
         expect(resumed.stderr).toMatch(/completed, 3 done, 0 failed of 3/);
+        // An id that is no job: the CLI says so and where to look, not that it "no longer exists".
+        const typo = await cli('jobs', 'resume', 'no-such-job');
+        expect(typo.code).toBe(1);
+        expect(typo.stderr).toMatch(
+          /^error\[not_found\]: No job has the id "no-such-job" in this organization: see the jobs with "outreach-desk jobs list"\.$/m,
+        );
       },
       SLOW,
     );

@@ -235,7 +235,7 @@ export function createJobService(
       analysis: analyzer.mode(),
     });
     if (options.start ?? true) runner.start(job.id);
-    return found(jobs.get(job.id));
+    return found(jobs.get(job.id), job.id);
   }
 
   /** The current organization's jobs. */
@@ -243,11 +243,15 @@ export function createJobService(
 
   /** A job of the current organization, before the runner (which takes jobs by id) is asked to touch it. */
   function owned(id: string): Job {
-    return found(jobsOf().get(id));
+    return found(jobsOf().get(id), id);
   }
 
-  function found(job: Job | null): Job {
-    if (!job) throw new AppError('not_found', 'That job no longer exists.', { field: 'id' });
+  function found(job: Job | null, id: string): Job {
+    if (!job) {
+      // The app only shows jobs that were there; an id typed into the CLI may never have been one.
+      const cli = `No job has the id "${id.slice(0, 80)}" in this organization: see the jobs with "outreach-desk jobs list".`;
+      throw new AppError('not_found', (wording) => (wording.surface === 'cli' ? cli : 'That job no longer exists.'), { field: 'id' });
+    }
     return job;
   }
 
