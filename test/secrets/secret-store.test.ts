@@ -48,6 +48,20 @@ describe('KeyringSecretStore (the real keychain, under scripts/with-keyring.sh)'
     expect(await probeKeychain(new KeyringSecretStore(`outreach-desk-test-${randomUUID()}`))).toEqual({ available: true });
   });
 
+  it('probes as available while other programs probe too: the desktop app, the CLI and the host each probe at start', async () => {
+    // One service, as every Outreach Desk program uses. A probe that wrote, read and deleted one
+    // shared entry saw the others' writes and deletions, and called the keychain unavailable.
+    const store = new KeyringSecretStore(`outreach-desk-test-${randomUUID()}`);
+    const probes = await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        const results: Array<{ available: boolean }> = [];
+        for (let round = 0; round < 10; round++) results.push(await probeKeychain(store));
+        return results;
+      }),
+    );
+    expect(probes.flat().filter((p) => !p.available)).toEqual([]);
+  });
+
   it('without a keychain: keychain_unavailable naming the fix, no crash, nothing written anywhere', async () => {
     const child = await buildNodeEntry(join(__dirname, 'fixtures', 'no-keychain.ts'));
     onTestFinished(child.cleanup);

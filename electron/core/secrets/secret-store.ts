@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { LLMProviderName } from '../../../shared/domain/llm';
 import { AppError } from '../errors';
 import { PROVIDERS } from '../llm';
@@ -28,7 +29,8 @@ export function teamSecretAccount(orgId: string, what: 'hub-password' | 'box-key
 /** The keychain service name every Outreach Desk secret is filed under. */
 export const SECRET_SERVICE_NAME = 'outreach-desk';
 
-const PROBE_ACCOUNT = 'outreach-desk-probe';
+/** Each probe writes an entry of its own: programs that probe at once must not see each other's. */
+const PROBE_ACCOUNT_PREFIX = 'outreach-desk-probe';
 
 /** The account an organization's key for a provider is stored under. */
 export function secretAccount(orgId: string, provider: LLMProviderName): string {
@@ -66,10 +68,11 @@ export function assertSecret(secret: string): void {
  */
 export async function probeKeychain(store: SecretStore): Promise<{ available: boolean; error?: AppError }> {
   const value = `probe-${Date.now()}`;
+  const account = `${PROBE_ACCOUNT_PREFIX}-${randomUUID()}`;
   try {
-    await store.set(PROBE_ACCOUNT, value);
-    const read = await store.get(PROBE_ACCOUNT);
-    await store.delete(PROBE_ACCOUNT);
+    await store.set(account, value);
+    const read = await store.get(account);
+    await store.delete(account);
     if (read !== value) return { available: false, error: keychainUnavailableError(new Error('the probe value did not read back')) };
     return { available: true };
   } catch (error) {
