@@ -7,4 +7,14 @@ keyring_home=$(mktemp -d)
 trap 'rm -rf "$keyring_home"' EXIT
 export XDG_DATA_HOME="$keyring_home"
 cmd=$(printf '%q ' "$@")
-exec dbus-run-session -- sh -c "printf %s outreach-desk-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && exec $cmd"
+# The command starts only once the unlocked daemon owns org.freedesktop.secrets. A call that came
+# first would have D-Bus start a second daemon (its .service file), whose keyring is locked: on a
+# loaded machine every keychain call then failed with "unlock prompt was dismissed".
+exec dbus-run-session -- sh -c "printf %s outreach-desk-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null || exit 1
+  tries=0
+  until dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true'; do
+    tries=\$((tries + 1))
+    if [ \$tries -ge 200 ]; then echo 'with-keyring.sh: gnome-keyring did not take the Secret Service name within 20 s' >&2; exit 1; fi
+    sleep 0.1
+  done
+  exec $cmd"
