@@ -154,6 +154,12 @@ describe('CLI exit codes', () => {
         expect(hot.code).toBe(1);
         expect(hot.stderr).toMatch(/^error\[validation\]: temperature=5 is refused: Too big: expected number to be <=2$/m);
         expect(hot.stderr).not.toContain('settings:update-llm');
+        const secretUrl = await cli('settings', 'set', 'baseUrl.openai=https://ana:hunter2@proxy.example/v1');
+        expect(secretUrl.code).toBe(1);
+        expect(secretUrl.stderr).toMatch(
+          /^error\[validation\]: baseUrl\.openai=https:\/\/…@proxy\.example\/v1 is refused: must be an http\(s\) URL without credentials/m,
+        );
+        expect(secretUrl.stderr).not.toContain('hunter2');
         expect((await cli('settings', 'set', 'timeout.openai=soon')).code).toBe(2);
       },
       SLOW,

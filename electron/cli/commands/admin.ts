@@ -146,7 +146,9 @@ function nameRefusedSetting(error: unknown, pairs: string[]): unknown {
   if (pair === undefined) return error;
   const message = error.messageFor('cli');
   const at = message.indexOf(`${field}: `);
-  return new AppError('validation', `${pair} is refused: ${at === -1 ? message : message.slice(at + field.length + 2)}`, { field: key ?? field });
+  // A URL typed with a user and password is shown without them.
+  const shown = pair.replace(/\/\/[^/@\s]*@/, '//…@');
+  return new AppError('validation', `${shown} is refused: ${at === -1 ? message : message.slice(at + field.length + 2)}`, { field: key ?? field });
 }
 
 export const settingsCommand: Command = async ({ core, io }, args) => {
